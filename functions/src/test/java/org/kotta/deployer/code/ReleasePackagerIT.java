@@ -25,6 +25,7 @@ import java.util.stream.Stream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -57,6 +58,12 @@ class ReleasePackagerIT {
     void createJobsBucket() {
         bucket = "kotta-it-" + UUID.randomUUID().toString().substring(0, 8);
         S3.createBucket(b -> b.bucket(bucket));
+    }
+
+    @AfterEach
+    void removeJobsBucket() {
+        keysUnder("").forEach(key -> S3.deleteObject(b -> b.bucket(bucket).key(key)));
+        S3.deleteBucket(b -> b.bucket(bucket));
     }
 
     @Test
@@ -95,6 +102,30 @@ class ReleasePackagerIT {
         assertThat(second.sha256()).isEqualTo(first.sha256());
         assertThat(second).isEqualTo(first);
         assertThat(keysUnder("releases/")).containsExactly(first.releaseKey());
+    }
+
+    @Test
+    void leavesAnExistingReleaseWithTheSameSha256Alone() {
+        String source = upload("code/app.tar.gz", Tarballs.goodSite());
+        PackageResult first = packager.packageRelease(request(source), SampleRequests.baseOutputs(bucket), "dep-1");
+        byte[] marker = "already here".getBytes(StandardCharsets.UTF_8);
+        S3.putObject(b -> b.bucket(bucket).key(first.releaseKey()).metadata(Map.of("sha256", first.sha256())),
+                RequestBody.fromBytes(marker));
+
+        packager.packageRelease(request(source), SampleRequests.baseOutputs(bucket), "dep-1");
+
+        assertThat(download(first.releaseKey())).isEqualTo(marker);
+    }
+
+    @Test
+    void rewritesAReleaseObjectWhoseSha256MetadataDiffers() {
+        String source = upload("code/app.tar.gz", Tarballs.goodSite());
+        PackageResult first = packager.packageRelease(request(source), SampleRequests.baseOutputs(bucket), "dep-1");
+        S3.putObject(b -> b.bucket(bucket).key(first.releaseKey()), RequestBody.fromString("clobbered"));
+
+        packager.packageRelease(request(source), SampleRequests.baseOutputs(bucket), "dep-1");
+
+        assertThat(sha256(download(first.releaseKey()))).isEqualTo(first.sha256());
     }
 
     @Test
