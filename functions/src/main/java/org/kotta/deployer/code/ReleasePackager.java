@@ -1,0 +1,305 @@
+package org.kotta.deployer.code;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
+import org.kotta.deployer.core.AwsClients;
+import org.kotta.deployer.core.DeploymentRequest;
+import org.kotta.deployer.core.Templates;
+
+import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+
+/**
+ * PackageAndUploadCode: takes the web code (the request's {@code s3://} tarball, or the
+ * placeholder site), refuses it if {@link TarballInspector} does, adds the generated
+ * {@link DeploymentConf} and uploads the result to {@code releases/<sha256>.tar.gz} in the
+ * JobsBucket — never under {@code code/}, whose uploads trigger a redeploy. It also uploads
+ * {@code kotta.yaml} for the Kotta stack's TemplateURL. Work files live in a temporary folder
+ * (Lambda's /tmp) that is removed afterwards.
+ */
+public final class ReleasePackager {
+    public static final String RELEASES_PREFIX = "releases/";
+    public static final String TEMPLATES_PREFIX = "deployer/templates/";
+    public static final String KOTTA_TEMPLATE = "kotta.yaml";
+    public static final String PLACEHOLDER_SOURCE = "placeholder";
+    public static final String META_SHA256 = "sha256";
+    public static final String META_DEPLOYMENT_ID = "deployment-id";
+    public static final String META_SOURCE = "source";
+
+    private static final int NO_SPECIAL_BITS = 0777;
+
+    private final S3Client s3;
+    private final Optional<URI> endpoint;
+    private final Templates templates;
+    private final TarballInspector inspector;
+
+    public ReleasePackager(S3Client s3, AwsClients clients, Templates templates) {
+        this(s3, clients.endpoint(), templates, TarballLimits.DEFAULTS);
+    }
+
+    ReleasePackager(S3Client s3, Optional<URI> endpoint, Templates templates, TarballLimits limits) {
+        this.s3 = s3;
+        this.endpoint = endpoint;
+        this.templates = templates;
+        this.inspector = new TarballInspector(limits);
+    }
+
+    /**
+     * @param baseOutputs  the base stack's outputs (JobsBucketName, JobsTableName, UsersTableName)
+     * @param deploymentId the deployment the release is for, written into the conf and metadata; may be null
+     */
+    public PackageResult packageRelease(DeploymentRequest request, Map<String, String> baseOutputs,
+                                        String deploymentId) {
+        String bucket = baseOutputs.get(DeploymentConf.JOBS_BUCKET_OUTPUT);
+        if (bucket == null || bucket.isBlank()) {
+            throw new IllegalArgumentException("the base stack output JobsBucketName is missing");
+        }
+        String conf = DeploymentConf.render(request, deploymentId, baseOutputs);
+        String source = request.codeSource() == null ? PLACEHOLDER_SOURCE : request.codeSource();
+        Path work = null;
+        try {
+            work = Files.createTempDirectory("kotta-release-");
+            Path original = work.resolve("source.tar.gz");
+            if (request.codeSource() == null) {
+                Files.write(original, PlaceholderSite.tarball(bucket));
+            } else {
+                String refused = download(request.codeSource(), original);
+                if (refused != null) {
+                    return PackageResult.rejected(source, refused);
+                }
+            }
+            TarballInspection inspection;
+            try (InputStream in = Files.newInputStream(original)) {
+                inspection = inspector.inspect(in);
+            }
+            if (!inspection.accepted()) {
+                return PackageResult.rejected(source, inspection.reason());
+            }
+            Path release = work.resolve("release.tar.gz");
+            String sha256 = repack(original, release, conf.getBytes(StandardCharsets.UTF_8));
+            String releaseKey = RELEASES_PREFIX + sha256 + ".tar.gz";
+            uploadUnlessPresent(bucket, releaseKey, sha256, release, "application/gzip",
+                    releaseMetadata(sha256, deploymentId, source));
+            String templateUrl = uploadTemplate(bucket, request.region());
+            return new PackageResult(true, null, releaseKey, sha256, Files.size(release), source, templateUrl);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not package the release from " + source, e);
+        } finally {
+            deleteQuietly(work);
+        }
+    }
+
+    /** The path-style URL CloudFormation fetches an object of {@code bucket} from. */
+    static String objectUrl(Optional<URI> endpoint, String region, String bucket, String key) {
+        String path = "/" + bucket + "/" + encodeKey(key);
+        if (endpoint.isPresent()) {
+            String base = endpoint.get().toString();
+            return (base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + path;
+        }
+        String domain = region.startsWith("cn-") ? "amazonaws.com.cn" : "amazonaws.com";
+        return "https://s3." + region + "." + domain + path;
+    }
+
+    /** Copies the code object to {@code target}; a reason when it is missing or over the cap. */
+    private String download(String s3Url, Path target) throws IOException {
+        if (!s3Url.startsWith("s3://") || s3Url.indexOf('/', 5) < 0) {
+            throw new IllegalArgumentException("code source is not an s3://bucket/key URL: " + s3Url);
+        }
+        String codeBucket = s3Url.substring(5, s3Url.indexOf('/', 5));
+        String codeKey = s3Url.substring(s3Url.indexOf('/', 5) + 1);
+        long cap = inspector.limits().maxCompressedBytes();
+        String overCap = "the tarball passes the " + TarballLimits.describe(cap) + " compressed size cap";
+        ResponseInputStream<GetObjectResponse> in;
+        try {
+            in = s3.getObject(b -> b.bucket(codeBucket).key(codeKey));
+        } catch (NoSuchKeyException e) {
+            return "there is no object at " + s3Url;
+        }
+        try (in; OutputStream out = Files.newOutputStream(target)) {
+            Long length = in.response().contentLength();
+            if (length != null && length > cap) {
+                in.abort();
+                return overCap;
+            }
+            byte[] buffer = new byte[64 * 1024];
+            long total = 0;
+            int n;
+            while ((n = in.read(buffer)) != -1) {
+                total += n;
+                if (total > cap) {
+                    in.abort();
+                    return overCap;
+                }
+                out.write(buffer, 0, n);
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Copies every entry of {@code original}, in order, into {@code release}, with the conf at
+     * the root (in place of an entry of that name, else last); returns the release's SHA-256.
+     * Copied entries keep name, type, owner and mtime; modes lose setuid, setgid and sticky bits.
+     */
+    private static String repack(Path original, Path release, byte[] conf) throws IOException {
+        MessageDigest sha256 = sha256();
+        boolean confWritten = false;
+        try (InputStream raw = Files.newInputStream(original);
+             TarArchiveInputStream in = new TarArchiveInputStream(
+                     GzipCompressorInputStream.builder().setInputStream(raw).setDecompressConcatenated(true).get());
+             OutputStream file = Files.newOutputStream(release);
+             TarArchiveOutputStream out = DeterministicTar.open(new DigestOutputStream(file, sha256))) {
+            TarArchiveEntry entry;
+            while ((entry = in.getNextEntry()) != null) {
+                String path = TarPaths.normalize(entry.getName());
+                if (path.equals(DeploymentConf.FILE_NAME) || path.startsWith(DeploymentConf.FILE_NAME + "/")) {
+                    if (!confWritten) {
+                        DeterministicTar.addFile(out, DeploymentConf.FILE_NAME, conf, 0644);
+                        confWritten = true;
+                    }
+                    continue;
+                }
+                out.putArchiveEntry(copyOf(entry));
+                if (entry.isFile() && !entry.isLink() && !entry.isSymbolicLink()) {
+                    in.transferTo(out);
+                }
+                out.closeArchiveEntry();
+            }
+            if (!confWritten) {
+                DeterministicTar.addFile(out, DeploymentConf.FILE_NAME, conf, 0644);
+            }
+            out.finish();
+        }
+        return HexFormat.of().formatHex(sha256.digest());
+    }
+
+    private static TarArchiveEntry copyOf(TarArchiveEntry entry) {
+        TarArchiveEntry copy = new TarArchiveEntry(entry.getName(), entry.getLinkFlag(), true);
+        copy.setMode(entry.getMode() & NO_SPECIAL_BITS);
+        copy.setModTime(entry.getModTime());
+        copy.setUserId(entry.getLongUserId());
+        copy.setGroupId(entry.getLongGroupId());
+        copy.setUserName(entry.getUserName());
+        copy.setGroupName(entry.getGroupName());
+        if (entry.isSymbolicLink() || entry.isLink()) {
+            copy.setLinkName(entry.getLinkName());
+        } else if (!entry.isDirectory()) {
+            copy.setSize(entry.getSize());
+        }
+        return copy;
+    }
+
+    private String uploadTemplate(String bucket, String region) {
+        byte[] template = templates.read(KOTTA_TEMPLATE);
+        String sha256 = HexFormat.of().formatHex(sha256().digest(template));
+        String key = TEMPLATES_PREFIX + "kotta-" + sha256 + ".yaml";
+        if (!sameObjectExists(bucket, key, sha256)) {
+            s3.putObject(b -> b.bucket(bucket).key(key).contentType("application/x-yaml")
+                    .metadata(Map.of(META_SHA256, sha256)), RequestBody.fromBytes(template));
+        }
+        return objectUrl(endpoint, region, bucket, key);
+    }
+
+    private void uploadUnlessPresent(String bucket, String key, String sha256, Path file, String contentType,
+                                     Map<String, String> metadata) {
+        if (sameObjectExists(bucket, key, sha256)) {
+            return;
+        }
+        s3.putObject(b -> b.bucket(bucket).key(key).contentType(contentType).metadata(metadata),
+                RequestBody.fromFile(file));
+    }
+
+    private boolean sameObjectExists(String bucket, String key, String sha256) {
+        try {
+            HeadObjectResponse head = s3.headObject(b -> b.bucket(bucket).key(key));
+            return sha256.equals(head.metadata().get(META_SHA256));
+        } catch (NoSuchKeyException e) {
+            return false;
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    private static Map<String, String> releaseMetadata(String sha256, String deploymentId, String source) {
+        Map<String, String> metadata = new HashMap<>();
+        metadata.put(META_SHA256, sha256);
+        metadata.put(META_SOURCE, asciiHeader(source));
+        if (deploymentId != null) {
+            metadata.put(META_DEPLOYMENT_ID, asciiHeader(deploymentId));
+        }
+        return metadata;
+    }
+
+    /** S3 metadata travels in HTTP headers: printable ASCII only, the rest percent-encoded. */
+    private static String asciiHeader(String value) {
+        StringBuilder out = new StringBuilder();
+        for (byte b : value.getBytes(StandardCharsets.UTF_8)) {
+            int c = b & 0xff;
+            if (c >= 0x20 && c < 0x7f && c != '%') {
+                out.append((char) c);
+            } else {
+                out.append(String.format("%%%02X", c));
+            }
+        }
+        return out.toString();
+    }
+
+    private static String encodeKey(String key) {
+        StringBuilder out = new StringBuilder();
+        for (String segment : key.split("/", -1)) {
+            if (!out.isEmpty()) {
+                out.append('/');
+            }
+            out.append(URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20"));
+        }
+        return out.toString();
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JVM has no SHA-256", e);
+        }
+    }
+
+    private static void deleteQuietly(Path folder) {
+        if (folder == null) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(folder)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // a leftover in /tmp is harmless; the next cold start gets a fresh one
+        }
+    }
+}
