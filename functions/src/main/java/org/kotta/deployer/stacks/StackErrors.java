@@ -1,0 +1,30 @@
+package org.kotta.deployer.stacks;
+
+import software.amazon.awssdk.services.cloudformation.model.CloudFormationException;
+
+/** How CloudFormation says the expected things, told apart from real errors. */
+final class StackErrors {
+    private StackErrors() {
+    }
+
+    /** DescribeStacks and friends answer a missing stack with a ValidationError "... does not exist". */
+    static boolean isStackMissing(CloudFormationException e) {
+        return isValidationError(e) && message(e).contains("does not exist");
+    }
+
+    /** A refusal of the request itself (4xx), as opposed to throttling or a service fault. */
+    static boolean isClientRefusal(CloudFormationException e) {
+        return e.statusCode() >= 400 && e.statusCode() < 500 && !e.isThrottlingException();
+    }
+
+    static boolean isValidationError(CloudFormationException e) {
+        return e.awsErrorDetails() != null && "ValidationError".equals(e.awsErrorDetails().errorCode());
+    }
+
+    static String message(CloudFormationException e) {
+        if (e.awsErrorDetails() != null && e.awsErrorDetails().errorMessage() != null) {
+            return e.awsErrorDetails().errorMessage();
+        }
+        return String.valueOf(e.getMessage());
+    }
+}

@@ -1,0 +1,121 @@
+package org.kotta.deployer.stacks;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
+import software.amazon.awssdk.services.cloudformation.model.CloudFormationException;
+import software.amazon.awssdk.services.cloudformation.model.Output;
+import software.amazon.awssdk.services.cloudformation.model.Stack;
+import software.amazon.awssdk.services.cloudformation.model.StackEvent;
+
+/**
+ * One look at a stack, for the state machine's Wait → WaitForStack loop: one DescribeStacks per
+ * call, and DescribeStackEvents only when the stack failed, to name the resource that broke it.
+ */
+public final class StackWatcher {
+    static final String STACK_TYPE = "AWS::CloudFormation::Stack";
+
+    /** Stack events that open an operation; a DELETE opens one only when it failed on its own. */
+    private static final Set<String> OPERATION_STARTS = Set.of(
+            "CREATE_IN_PROGRESS", "UPDATE_IN_PROGRESS", "IMPORT_IN_PROGRESS", "DELETE_IN_PROGRESS",
+            "REVIEW_IN_PROGRESS");
+    private static final Set<String> SUCCEEDED_STATUSES = Set.of(
+            "CREATE_COMPLETE", "UPDATE_COMPLETE", "IMPORT_COMPLETE");
+    /** Enough for any operation of the stacks we deploy; bounds the walk through old history. */
+    private static final int MAX_EVENTS = 1000;
+
+    private final CloudFormationClient cfn;
+
+    public StackWatcher(CloudFormationClient cfn) {
+        this.cfn = cfn;
+    }
+
+    public StackReport check(String stackNameOrId) {
+        Stack stack;
+        try {
+            stack = cfn.describeStacks(r -> r.stackName(stackNameOrId)).stacks().stream()
+                    .findFirst().orElse(null);
+        } catch (CloudFormationException e) {
+            if (!StackErrors.isStackMissing(e)) {
+                throw e;
+            }
+            stack = null;
+        }
+        if (stack == null) {
+            return new StackReport(stackNameOrId, null, StackReport.FAILED, null,
+                    "stack " + stackNameOrId + " does not exist", Map.of());
+        }
+        String status = stack.stackStatusAsString();
+        String phase = phaseOf(status);
+        String reason = StackReport.FAILED.equals(phase) ? failureReason(stack) : null;
+        return new StackReport(stack.stackName(), stack.stackId(), phase, status, reason, outputs(stack));
+    }
+
+    /** The phase of a CloudFormation StackStatus. Anything that is neither running nor done is a failure. */
+    static String phaseOf(String stackStatus) {
+        if (stackStatus == null) {
+            return StackReport.FAILED;
+        }
+        if (stackStatus.endsWith("_IN_PROGRESS")) {
+            return StackReport.IN_PROGRESS;
+        }
+        return SUCCEEDED_STATUSES.contains(stackStatus) ? StackReport.SUCCEEDED : StackReport.FAILED;
+    }
+
+    private String failureReason(Stack stack) {
+        String first = firstFailedResource(stack);
+        if (first != null) {
+            return first;
+        }
+        String own = stack.stackStatusReason();
+        return own == null || own.isBlank() ? "stack " + stack.stackName() + " is " + stack.stackStatusAsString() : own;
+    }
+
+    /**
+     * The earliest failed resource event of the latest operation. Events come newest first: walk
+     * back to the stack's own event that opened the operation ("User Initiated" on AWS), keeping
+     * the failed resource events met on the way; the last one kept is the first that failed. A
+     * DELETE that found nothing failing is the clean-up of a failed create (OnStackFailure=DELETE):
+     * walk on to the create.
+     */
+    private String firstFailedResource(Stack stack) {
+        StackEvent earliest = null;
+        int seen = 0;
+        for (StackEvent event : cfn.describeStackEventsPaginator(r -> r.stackName(stack.stackId())).stackEvents()) {
+            if (++seen > MAX_EVENTS) {
+                break;
+            }
+            String status = event.resourceStatusAsString();
+            if (isStackItself(event, stack)) {
+                if (OPERATION_STARTS.contains(status)
+                        && !("DELETE_IN_PROGRESS".equals(status) && earliest == null)) {
+                    break;
+                }
+            } else if (status != null && status.endsWith("_FAILED")) {
+                earliest = event;
+            }
+        }
+        if (earliest == null) {
+            return null;
+        }
+        return earliest.logicalResourceId() + " (" + earliest.resourceType() + "): "
+                + (earliest.resourceStatusReason() == null ? earliest.resourceStatusAsString()
+                        : earliest.resourceStatusReason());
+    }
+
+    private static boolean isStackItself(StackEvent event, Stack stack) {
+        return STACK_TYPE.equals(event.resourceType())
+                && (stack.stackId().equals(event.physicalResourceId())
+                        || stack.stackName().equals(event.logicalResourceId()));
+    }
+
+    private static Map<String, String> outputs(Stack stack) {
+        Map<String, String> outputs = new LinkedHashMap<>();
+        for (Output output : stack.outputs()) {
+            outputs.put(output.outputKey(), output.outputValue() == null ? "" : output.outputValue());
+        }
+        return outputs;
+    }
+}
