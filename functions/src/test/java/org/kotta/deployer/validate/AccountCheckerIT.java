@@ -33,6 +33,9 @@ class AccountCheckerIT {
     private static final String RUN = Long.toString(System.currentTimeMillis(), 36)
             + UUID.randomUUID().toString().substring(0, 4);
     private static final String FOREIGN_BUCKET = "kotta-it-foreign-" + RUN;
+    private static final String OTHER_ACCOUNT_BUCKET = "kotta-it-other-account-" + RUN;
+    /** MiniStack scopes a request to the account a 12-digit access key names. */
+    private static final String OTHER_ACCOUNT = "111111111111";
     private static final String OURS_STACK = "kotta-it-ours-" + RUN;
     private static final String OURS_BUCKET = "kotta-it-ours-jobs-" + RUN;
     private static final String CODE_BUCKET = "kotta-it-code-" + RUN;
@@ -73,6 +76,24 @@ class AccountCheckerIT {
         hostedZoneId = route53.createHostedZone(r -> r.name(ZONE_NAME).callerReference("kotta-it-" + RUN))
                 .hostedZone().id().replace("/hostedzone/", "");
         createBaseStackOwning(OURS_STACK + DeploymentRequest.BASE_STACK_SUFFIX, OURS_BUCKET);
+        asOtherAccount(other -> other.createBucket(b -> b.bucket(OTHER_ACCOUNT_BUCKET)));
+    }
+
+    /**
+     * Runs {@code action} with an S3 client of another account. AwsClients takes credentials from
+     * the default chain, whose first link is the {@code aws.accessKeyId} system property; the
+     * clients above have already settled on the environment's credentials.
+     */
+    private static void asOtherAccount(java.util.function.Consumer<S3Client> action) {
+        System.setProperty("aws.accessKeyId", OTHER_ACCOUNT);
+        System.setProperty("aws.secretAccessKey", "test");
+        try (S3Client other = new AwsClients(new Settings(
+                Map.of("AWS_ENDPOINT_URL", ENDPOINT, "AWS_REGION", "us-east-1"))).s3()) {
+            action.accept(other);
+        } finally {
+            System.clearProperty("aws.accessKeyId");
+            System.clearProperty("aws.secretAccessKey");
+        }
     }
 
     /** A stand-in for kotta-base.yaml: only the JobsBucket the checker looks for. */
@@ -107,6 +128,7 @@ class AccountCheckerIT {
             bestEffort(() -> secretsManager.deleteSecret(r -> r.secretId(arn).forceDeleteWithoutRecovery(true)));
         }
         bestEffort(() -> route53.deleteHostedZone(r -> r.id(hostedZoneId)));
+        bestEffort(() -> asOtherAccount(other -> other.deleteBucket(r -> r.bucket(OTHER_ACCOUNT_BUCKET))));
     }
 
     private static void bestEffort(Runnable cleanup) {
@@ -198,6 +220,16 @@ class AccountCheckerIT {
     @Test
     void failsForAnExistingBucketOfNoStack() {
         List<FieldError> errors = checker.check(request(with("jobsBucketName", FOREIGN_BUCKET)));
+
+        assertThat(errors).singleElement().satisfies(e -> {
+            assertThat(e.field()).isEqualTo("jobsBucketName");
+            assertThat(e.message()).contains("already exists and belongs to another stack or account");
+        });
+    }
+
+    @Test
+    void failsForABucketOfAnotherAccount() {
+        List<FieldError> errors = checker.check(request(with("jobsBucketName", OTHER_ACCOUNT_BUCKET)));
 
         assertThat(errors).singleElement().satisfies(e -> {
             assertThat(e.field()).isEqualTo("jobsBucketName");
