@@ -37,6 +37,8 @@ public final class AccountChecker {
             Set.of(CertificateStatus.ISSUED, CertificateStatus.PENDING_VALIDATION);
     private static final int NOT_FOUND = 404;
     private static final int FORBIDDEN = 403;
+    /** HeadBucket's answer for a bucket that exists in another region than the client's. */
+    private static final int MOVED_PERMANENTLY = 301;
 
     private final CloudFormationClient cloudFormation;
     private final S3Client s3;
@@ -83,11 +85,14 @@ public final class AccountChecker {
             if (e.statusCode() == NOT_FOUND) {
                 return; // free: the base stack will create it
             }
-            if (e.statusCode() != FORBIDDEN) {
+            if (e.statusCode() == FORBIDDEN) {
+                errors.add(bucketTaken(bucket));
+                return;
+            }
+            if (e.statusCode() != MOVED_PERMANENTLY) {
                 throw e;
             }
-            errors.add(bucketTaken(bucket));
-            return;
+            // exists, in another region: ours only if our base stack says so
         }
         if (!baseStackOwnsBucket(request.baseStackName(), bucket)) {
             errors.add(bucketTaken(bucket));
