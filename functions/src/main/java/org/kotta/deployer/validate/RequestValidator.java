@@ -131,15 +131,15 @@ public final class RequestValidator {
         String region = region(body, errors);
         String jobsBucketName = jobsBucketName(body, errors);
         String domainName = domainName(body, errors);
-        String[] certificateOrZone = certificateOrHostedZone(body, region, errors);
+        Tls tls = certificateOrHostedZone(body, region, errors);
         String oauthClientId = oauthClientId(body, errors);
         String oauthClientSecretArn = oauthClientSecretArn(body, region, errors);
         String webServerType = instanceType(body, "webServerInstanceType", DEFAULT_WEB_SERVER_INSTANCE_TYPE, errors);
         String taskExecutorType =
                 instanceType(body, "taskExecutorInstanceType", DEFAULT_TASK_EXECUTOR_INSTANCE_TYPE, errors);
-        int[] prod = workerRange(body, "prodMinWorkers", DEFAULT_PROD_MIN_WORKERS,
+        WorkerRange prod = workerRange(body, "prodMinWorkers", DEFAULT_PROD_MIN_WORKERS,
                 "prodMaxWorkers", DEFAULT_PROD_MAX_WORKERS, errors);
-        int[] test = workerRange(body, "testMinWorkers", DEFAULT_TEST_MIN_WORKERS,
+        WorkerRange test = workerRange(body, "testMinWorkers", DEFAULT_TEST_MIN_WORKERS,
                 "testMaxWorkers", DEFAULT_TEST_MAX_WORKERS, errors);
         String spotPrice = spotPrice(body, errors);
         String keyPairName = keyPairName(body, errors);
@@ -151,9 +151,9 @@ public final class RequestValidator {
             return ValidationResult.invalid(errors.list);
         }
         return ValidationResult.valid(new DeploymentRequest(stackName, region, jobsBucketName, domainName,
-                certificateOrZone[0], certificateOrZone[1], oauthClientId, oauthClientSecretArn,
-                webServerType, taskExecutorType, prod[0], prod[1], test[0], test[1], spotPrice, keyPairName,
-                adminUsers, codeSource));
+                tls.certificateArn(), tls.hostedZoneId(), oauthClientId, oauthClientSecretArn,
+                webServerType, taskExecutorType, prod.min(), prod.max(), test.min(), test.max(), spotPrice,
+                keyPairName, adminUsers, codeSource));
     }
 
     // ---- fields ------------------------------------------------------------------------------
@@ -220,8 +220,14 @@ public final class RequestValidator {
         return value.toLowerCase(Locale.ROOT);
     }
 
-    /** Exactly one of the two: returns {certificateArn, hostedZoneId}, the other null. */
-    private String[] certificateOrHostedZone(JsonNode body, String region, Errors errors) {
+    /** How the load balancer gets its certificate: exactly one of the two is set. */
+    private record Tls(String certificateArn, String hostedZoneId) {
+    }
+
+    private record WorkerRange(int min, int max) {
+    }
+
+    private Tls certificateOrHostedZone(JsonNode body, String region, Errors errors) {
         String certField = "certificateArn";
         String zoneField = "hostedZoneId";
         boolean hasCertificate = present(body.get(certField));
@@ -231,18 +237,18 @@ public final class RequestValidator {
                     + " (the stack then creates the certificate), not both";
             errors.add(certField, both);
             errors.add(zoneField, both);
-            return new String[2];
+            return new Tls(null, null);
         }
         if (!hasCertificate && !hasZone) {
             String neither = "one of certificateArn (an existing ACM certificate for domainName) or hostedZoneId"
                     + " (a Route 53 zone for domainName, the stack then creates the certificate) is required";
             errors.add(certField, neither);
             errors.add(zoneField, neither);
-            return new String[2];
+            return new Tls(null, null);
         }
         return hasCertificate
-                ? new String[] {certificateArn(body.get(certField), certField, region, errors), null}
-                : new String[] {null, hostedZoneId(body.get(zoneField), zoneField, errors)};
+                ? new Tls(certificateArn(body.get(certField), certField, region, errors), null)
+                : new Tls(null, hostedZoneId(body.get(zoneField), zoneField, errors));
     }
 
     private String certificateArn(JsonNode node, String field, String region, Errors errors) {
@@ -323,15 +329,15 @@ public final class RequestValidator {
         return value;
     }
 
-    /** Reads a min/max pair: each 0..MAX_WORKERS, and min ≤ max. Returns {min, max}. */
-    private int[] workerRange(JsonNode body, String minField, int minDefault, String maxField, int maxDefault,
+    /** A min/max pair: each 0..MAX_WORKERS, and min ≤ max. */
+    private WorkerRange workerRange(JsonNode body, String minField, int minDefault, String maxField, int maxDefault,
                               Errors errors) {
         Integer min = workerCount(body.get(minField), minField, minDefault, errors);
         Integer max = workerCount(body.get(maxField), maxField, maxDefault, errors);
         if (min != null && max != null && min > max) {
             errors.add(minField, "must not exceed " + maxField + " (" + min + " > " + max + ")");
         }
-        return new int[] {min == null ? 0 : min, max == null ? 0 : max};
+        return new WorkerRange(min == null ? 0 : min, max == null ? 0 : max);
     }
 
     private Integer workerCount(JsonNode node, String field, int defaultCount, Errors errors) {
@@ -525,7 +531,9 @@ public final class RequestValidator {
         if (!BUCKET_CHARACTERS.matcher(name).matches()) {
             problems.add("may contain only lowercase letters, digits, dots (.) and hyphens (-)");
         }
-        if (!name.isEmpty() && !(isLowerAlphanumeric(name.charAt(0)) && isLowerAlphanumeric(name.charAt(name.length() - 1)))) {
+        boolean edgesAlphanumeric = !name.isEmpty() && isLowerAlphanumeric(name.charAt(0))
+                && isLowerAlphanumeric(name.charAt(name.length() - 1));
+        if (!name.isEmpty() && !edgesAlphanumeric) {
             problems.add("must start and end with a lowercase letter or digit");
         }
         if (name.contains("..")) {
