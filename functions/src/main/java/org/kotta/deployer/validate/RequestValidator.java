@@ -64,8 +64,11 @@ public final class RequestValidator {
     public static final int MAX_WORKERS = 100;
     static final BigDecimal MAX_SPOT_PRICE = new BigDecimal("100");
     static final int MAX_SPOT_PRICE_DECIMALS = 4;
-    /** Values longer than this are never repeated in a message. */
-    static final int MAX_ECHOED_LENGTH = 64;
+    /**
+     * Values longer than this are never repeated in a message: shorter than a Login-with-Amazon
+     * client secret (64 characters), in case one is pasted into the wrong field.
+     */
+    static final int MAX_ECHOED_LENGTH = 63;
 
     public static final String DEFAULT_WEB_SERVER_INSTANCE_TYPE = "t3.small";
     public static final String DEFAULT_TASK_EXECUTOR_INSTANCE_TYPE = "c5.large";

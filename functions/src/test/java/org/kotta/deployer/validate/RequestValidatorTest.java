@@ -269,6 +269,25 @@ class RequestValidatorTest {
         assertNothingEchoes(result, SECRET_VALUE.substring(0, 16));
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"stackName", "region", "jobsBucketName", "domainName", "certificateArn",
+            "webServerInstanceType", "taskExecutorInstanceType", "spotPrice", "codeSource"})
+    void neverEchoesASecretPastedIntoAnyOtherField(String field) {
+        assertThat(SECRET_VALUE).hasSize(64);
+        ValidationResult result = validateWith(field, SECRET_VALUE);
+
+        assertOnlyFieldRejected(result, field);
+        assertNothingEchoes(result, SECRET_VALUE);
+    }
+
+    @Test
+    void neverEchoesASecretPastedIntoAnAdminField() {
+        ValidationResult result = validateWith("adminUsers", admin(SECRET_VALUE, null));
+
+        assertOnlyFieldRejected(result, "adminUsers[0].email");
+        assertNothingEchoes(result, SECRET_VALUE);
+    }
+
     static Stream<String> secretArnsAccepted() {
         String prefix = "arn:aws:secretsmanager:us-east-1:123456789012:secret:";
         return Stream.of(prefix + "kotta/lwa-AbCdEf", prefix + "kotta-lwa", prefix + "a",
