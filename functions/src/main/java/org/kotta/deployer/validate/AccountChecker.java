@@ -1,0 +1,207 @@
+package org.kotta.deployer.validate;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+import org.kotta.deployer.core.AwsClients;
+import org.kotta.deployer.core.DeploymentRequest;
+import org.kotta.deployer.core.FieldError;
+
+import software.amazon.awssdk.services.acm.AcmClient;
+import software.amazon.awssdk.services.acm.model.CertificateDetail;
+import software.amazon.awssdk.services.acm.model.CertificateStatus;
+import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
+import software.amazon.awssdk.services.cloudformation.model.CloudFormationException;
+import software.amazon.awssdk.services.route53.Route53Client;
+import software.amazon.awssdk.services.route53.model.HostedZone;
+import software.amazon.awssdk.services.route53.model.NoSuchHostedZoneException;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.secretsmanager.model.DescribeSecretResponse;
+
+/**
+ * The request's checks against the account, after {@link RequestValidator} has passed it: the
+ * jobs bucket is free or already this deployment's, and the certificate, hosted zone, secret
+ * and code object it names exist. An expected "no" is a {@link FieldError}; anything else
+ * (network, throttling after the SDK's retries, missing permissions on our own calls) is thrown.
+ *
+ * <p>The clients must be for the request's region. The secret is only described, never read.
+ */
+public final class AccountChecker {
+    /** The base stack's logical id of the jobs bucket (infrastructure/kotta-base.yaml). */
+    public static final String JOBS_BUCKET_LOGICAL_ID = "JobsBucket";
+    private static final Set<CertificateStatus> USABLE_CERTIFICATE_STATUSES =
+            Set.of(CertificateStatus.ISSUED, CertificateStatus.PENDING_VALIDATION);
+    private static final int NOT_FOUND = 404;
+    private static final int FORBIDDEN = 403;
+    /** HeadBucket's answer for a bucket that exists in another region than the client's. */
+    private static final int MOVED_PERMANENTLY = 301;
+
+    private final CloudFormationClient cloudFormation;
+    private final S3Client s3;
+    private final AcmClient acm;
+    private final SecretsManagerClient secretsManager;
+    private final Route53Client route53;
+
+    public AccountChecker(CloudFormationClient cloudFormation, S3Client s3, AcmClient acm,
+                          SecretsManagerClient secretsManager, Route53Client route53) {
+        this.cloudFormation = cloudFormation;
+        this.s3 = s3;
+        this.acm = acm;
+        this.secretsManager = secretsManager;
+        this.route53 = route53;
+    }
+
+    /** What a handler's no-argument constructor calls, once, at cold start. */
+    public static AccountChecker from(AwsClients clients) {
+        return new AccountChecker(clients.cloudFormation(), clients.s3(), clients.acm(),
+                clients.secretsManager(), clients.route53());
+    }
+
+    public List<FieldError> check(DeploymentRequest request) {
+        List<FieldError> errors = new ArrayList<>();
+        checkJobsBucket(request, errors);
+        if (request.certificateArn() != null) {
+            checkCertificate(request.certificateArn(), errors);
+        }
+        if (request.hostedZoneId() != null) {
+            checkHostedZone(request.hostedZoneId(), request.domainName(), errors);
+        }
+        checkSecret(request.oauthClientSecretArn(), errors);
+        if (request.codeSource() != null) {
+            checkCodeObject(request.codeSource(), errors);
+        }
+        return List.copyOf(errors);
+    }
+
+    private void checkJobsBucket(DeploymentRequest request, List<FieldError> errors) {
+        String bucket = request.jobsBucketName();
+        try {
+            s3.headBucket(b -> b.bucket(bucket));
+        } catch (S3Exception e) {
+            if (e.statusCode() == NOT_FOUND) {
+                return; // free: the base stack will create it
+            }
+            if (e.statusCode() == FORBIDDEN) {
+                errors.add(bucketTaken(bucket));
+                return;
+            }
+            if (e.statusCode() != MOVED_PERMANENTLY) {
+                throw e;
+            }
+            // exists, in another region: ours only if our base stack says so
+        }
+        if (!baseStackOwnsBucket(request.baseStackName(), bucket)) {
+            errors.add(bucketTaken(bucket));
+        }
+    }
+
+    private static FieldError bucketTaken(String bucket) {
+        return new FieldError("jobsBucketName", "bucket " + bucket + " already exists and belongs to another"
+                + " stack or account; bucket names are global, choose another name");
+    }
+
+    /** True when the base stack exists and its JobsBucket is this bucket (a redeploy). */
+    private boolean baseStackOwnsBucket(String baseStackName, String bucket) {
+        try {
+            String physicalId = cloudFormation.describeStackResource(r -> r
+                            .stackName(baseStackName)
+                            .logicalResourceId(JOBS_BUCKET_LOGICAL_ID))
+                    .stackResourceDetail().physicalResourceId();
+            return bucket.equals(physicalId);
+        } catch (CloudFormationException e) {
+            // CloudFormation answers a missing stack or resource with a 400 ValidationError
+            if (isValidationError(e)) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    private static boolean isValidationError(CloudFormationException e) {
+        return e.statusCode() == 400 && e.awsErrorDetails() != null
+                && "ValidationError".equals(e.awsErrorDetails().errorCode());
+    }
+
+    private void checkCertificate(String arn, List<FieldError> errors) {
+        CertificateDetail certificate;
+        try {
+            certificate = acm.describeCertificate(r -> r.certificateArn(arn)).certificate();
+        } catch (software.amazon.awssdk.services.acm.model.ResourceNotFoundException e) {
+            errors.add(new FieldError("certificateArn", "no ACM certificate with this ARN exists in this account"
+                    + " and region"));
+            return;
+        }
+        if (!USABLE_CERTIFICATE_STATUSES.contains(certificate.status())) {
+            errors.add(new FieldError("certificateArn", "the certificate's status is "
+                    + certificate.statusAsString() + "; it must be ISSUED or PENDING_VALIDATION"
+                    + " (request a new certificate for the domain)"));
+        }
+    }
+
+    private void checkHostedZone(String zoneId, String domainName, List<FieldError> errors) {
+        HostedZone zone;
+        try {
+            zone = route53.getHostedZone(r -> r.id(zoneId)).hostedZone();
+        } catch (NoSuchHostedZoneException e) {
+            errors.add(new FieldError("hostedZoneId", "no Route 53 hosted zone " + zoneId + " exists in this account"));
+            return;
+        }
+        String zoneName = withoutTrailingDot(zone.name()).toLowerCase(Locale.ROOT);
+        if (!coversDomain(zoneName, domainName)) {
+            errors.add(new FieldError("hostedZoneId", "hosted zone " + zoneId + " is for " + zoneName
+                    + ", which does not contain domainName " + domainName
+                    + " (the domain must be the zone's name or a subdomain of it)"));
+        }
+    }
+
+    static boolean coversDomain(String zoneName, String domainName) {
+        String domain = withoutTrailingDot(domainName).toLowerCase(Locale.ROOT);
+        return domain.equals(zoneName) || domain.endsWith("." + zoneName);
+    }
+
+    private static String withoutTrailingDot(String name) {
+        return name.endsWith(".") ? name.substring(0, name.length() - 1) : name;
+    }
+
+    private void checkSecret(String arn, List<FieldError> errors) {
+        DescribeSecretResponse secret;
+        try {
+            // DescribeSecret only: the deployer never reads the secret's value
+            secret = secretsManager.describeSecret(r -> r.secretId(arn));
+        } catch (software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundException e) {
+            errors.add(new FieldError("oauthClientSecretArn", "no Secrets Manager secret with this ARN exists in"
+                    + " this account and region; create it with the Login-with-Amazon client secret as its value"));
+            return;
+        }
+        if (secret.deletedDate() != null) {
+            errors.add(new FieldError("oauthClientSecretArn", "the secret is scheduled for deletion; restore it"
+                    + " or create a new one"));
+        }
+    }
+
+    private void checkCodeObject(String codeSource, List<FieldError> errors) {
+        S3Location location = S3Location.parse(codeSource)
+                .orElseThrow(() -> new IllegalArgumentException("codeSource was not validated"));
+        try {
+            s3.headObject(r -> r.bucket(location.bucket()).key(location.key()));
+        } catch (S3Exception e) {
+            if (e.statusCode() == NOT_FOUND) {
+                errors.add(new FieldError("codeSource", "no object at " + shortened(location.toString())
+                        + "; upload the web code archive there first, or leave codeSource out"));
+            } else if (e.statusCode() == FORBIDDEN) {
+                errors.add(new FieldError("codeSource", "the object at " + shortened(location.toString())
+                        + " cannot be read by the deployer (access denied)"));
+            } else {
+                throw e;
+            }
+        }
+    }
+
+    private static String shortened(String value) {
+        return value.length() <= 128 ? value : value.substring(0, 125) + "...";
+    }
+}
