@@ -10,7 +10,7 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
 /**
  * The site deployed before any web code is uploaded: a page telling the admin where to upload
- * it, and {@code start-server.sh} serving that page on the web server's port. Built from the
+ * it, and {@code kotta-start} serving that page on the web server's port. Built from the
  * resources under {@code placeholder-site/}, the same bytes for the same bucket.
  */
 final class PlaceholderSite {
@@ -26,7 +26,7 @@ final class PlaceholderSite {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (TarArchiveOutputStream tar = DeterministicTar.open(out)) {
             DeterministicTar.addFile(tar, "index.html", page.getBytes(StandardCharsets.UTF_8), 0644);
-            DeterministicTar.addFile(tar, "start-server.sh", resource("start-server.sh"), 0755);
+            DeterministicTar.addFile(tar, "kotta-start", resource("kotta-start"), 0755);
             tar.finish();
         } catch (IOException e) {
             throw new UncheckedIOException(e);

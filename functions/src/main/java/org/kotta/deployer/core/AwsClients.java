@@ -90,6 +90,14 @@ public final class AwsClients {
         return settings.optional(Settings.ENDPOINT_URL).map(URI::create);
     }
 
+    /**
+     * Any other client, configured the same way (the local tooling uses it for the Lambda
+     * and other clients the functions themselves do not need).
+     */
+    public <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C build(B builder) {
+        return configure(builder);
+    }
+
     private <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C configure(B builder) {
         builder.region(region)
                 .credentialsProvider(credentials)

@@ -150,9 +150,9 @@ class ReleasePackagerIT {
         assertThat(result.accepted()).as(result.reason()).isTrue();
         assertThat(result.source()).isEqualTo("placeholder");
         Map<String, String> entries = readTar(download(result.releaseKey()));
-        assertThat(entries.keySet()).containsExactly("index.html", "start-server.sh", "kotta-deployment.conf");
+        assertThat(entries.keySet()).containsExactly("index.html", "kotta-start", "kotta-deployment.conf");
         assertThat(entries.get("index.html")).contains("s3://" + bucket + "/code/");
-        assertThat(entries.get("start-server.sh")).contains("python3 -m http.server 8888");
+        assertThat(entries.get("kotta-start")).contains("python3 -m http.server 8888");
         assertThat(packager.packageRelease(request(null), SampleRequests.baseOutputs(bucket), "dep-1").sha256())
                 .isEqualTo(result.sha256());
     }

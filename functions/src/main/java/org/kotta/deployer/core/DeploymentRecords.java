@@ -1,0 +1,270 @@
+package org.kotta.deployer.core;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
+
+/**
+ * The one writer of the DeploymentsTable. A deployment moves PENDING → RUNNING →
+ * SUCCEEDED | FAILED; every step stamps its start and finish; final states keep what
+ * earlier steps wrote. Nothing here ever holds a secret value: requests carry only the
+ * Secrets Manager ARN.
+ */
+public final class DeploymentRecords {
+    public static final String KEY = "deploymentId";
+    public static final String PENDING = "PENDING";
+    public static final String RUNNING = "RUNNING";
+    public static final String SUCCEEDED = "SUCCEEDED";
+    public static final String FAILED = "FAILED";
+    /** Index by stack name, newest first (range key createdAt). */
+    public static final String BY_STACK_INDEX = "byStackName";
+    /** Index by JobsBucket name, newest first (range key createdAt). */
+    public static final String BY_BUCKET_INDEX = "byJobsBucket";
+    private static final String LOCK_PREFIX = "lock#";
+
+    private final DynamoDbClient dynamo;
+    private final String table;
+    private final Clock clock;
+
+    public DeploymentRecords(DynamoDbClient dynamo, String table) {
+        this(dynamo, table, Clock.systemUTC());
+    }
+
+    public DeploymentRecords(DynamoDbClient dynamo, String table, Clock clock) {
+        this.dynamo = dynamo;
+        this.table = table;
+        this.clock = clock;
+    }
+
+    public String table() {
+        return table;
+    }
+
+    /**
+     * Writes a new PENDING record; false when one with this id exists already (nothing
+     * is overwritten).
+     */
+    public boolean createPending(String deploymentId, DeploymentRequest request, String trigger) {
+        Map<String, AttributeValue> item = new LinkedHashMap<>();
+        String now = now();
+        item.put(KEY, s(deploymentId));
+        item.put("status", s(PENDING));
+        item.put("trigger", s(trigger));
+        item.put("stackName", s(request.stackName()));
+        item.put("jobsBucketName", s(request.jobsBucketName()));
+        item.put("createdAt", s(now));
+        item.put("updatedAt", s(now));
+        item.put("request", DynamoJson.toAttribute(request));
+        item.put("steps", emptySteps());
+        try {
+            dynamo.putItem(PutItemRequest.builder().tableName(table).item(item)
+                    .conditionExpression("attribute_not_exists(#k)")
+                    .expressionAttributeNames(Map.of("#k", KEY)).build());
+            return true;
+        } catch (ConditionalCheckFailedException alreadyThere) {
+            return false;
+        }
+    }
+
+    /**
+     * Marks the deployment RUNNING under its execution, creating the record when the
+     * execution was started without one (a direct StartExecution).
+     */
+    public void markRunning(String deploymentId, DeploymentRequest request, String trigger,
+            String executionArn, String consoleUrl) {
+        Update update = new Update()
+                .set("status", s(RUNNING))
+                .setIfAbsent("createdAt", s(now()))
+                .setIfAbsent("steps", emptySteps())
+                .setIfAbsent("trigger", s(trigger == null ? "execution" : trigger))
+                .set("executionArn", s(executionArn))
+                .set("consoleUrl", s(consoleUrl));
+        if (request != null) {
+            update.setIfAbsent("stackName", s(request.stackName()))
+                    .setIfAbsent("jobsBucketName", s(request.jobsBucketName()))
+                    .set("request", DynamoJson.toAttribute(request));
+        }
+        apply(deploymentId, update);
+    }
+
+    /** Stamps a step's first start and makes it the current step. */
+    public void stepStarted(String deploymentId, String step) {
+        apply(deploymentId, new Update()
+                .set("currentStep", s(step))
+                .setNestedIfAbsent("steps", step, "startedAt", s(now())));
+    }
+
+    /** Stamps a step's latest finish and stores what the step produced. */
+    public void stepFinished(String deploymentId, String step, Map<String, Object> attributes) {
+        Update update = new Update().setNested("steps", step, "finishedAt", s(now()));
+        attributes.forEach((name, value) -> update.set(name, DynamoJson.toAttribute(value)));
+        apply(deploymentId, update);
+    }
+
+    public void succeeded(String deploymentId, Map<String, Object> attributes) {
+        Update update = new Update().set("status", s(SUCCEEDED)).set("finishedAt", s(now()))
+                .remove("currentStep");
+        attributes.forEach((name, value) -> update.set(name, DynamoJson.toAttribute(value)));
+        apply(deploymentId, update);
+    }
+
+    /** Final FAILED state; earlier data stays. */
+    public void failed(String deploymentId, String step, String error, String cause, String stackReason) {
+        Update update = new Update().set("status", s(FAILED)).set("finishedAt", s(now()))
+                .set("failedStep", s(step == null ? "unknown" : step))
+                .set("error", s(error))
+                .set("cause", s(cause == null ? "" : cause));
+        if (stackReason != null) {
+            update.set("stackReason", s(stackReason));
+        }
+        apply(deploymentId, update);
+    }
+
+    public Optional<ObjectNode> get(String deploymentId) {
+        var item = dynamo.getItem(GetItemRequest.builder().tableName(table)
+                .key(Map.of(KEY, s(deploymentId))).consistentRead(true).build());
+        return item.hasItem() && !item.item().isEmpty()
+                ? Optional.of(DynamoJson.toJson(item.item())) : Optional.empty();
+    }
+
+    /**
+     * Takes the per-stack lock for a deployment; the conditional write makes two racing
+     * starters unable to both win. Returns the holder when someone else has it.
+     */
+    public Optional<String> acquireStackLock(String stackName, String deploymentId) {
+        Map<String, AttributeValue> item = Map.of(
+                KEY, s(LOCK_PREFIX + stackName),
+                "lockedBy", s(deploymentId),
+                "lockedAt", s(now()));
+        try {
+            dynamo.putItem(PutItemRequest.builder().tableName(table).item(item)
+                    .conditionExpression("attribute_not_exists(#k) OR lockedBy = :me")
+                    .expressionAttributeNames(Map.of("#k", KEY))
+                    .expressionAttributeValues(Map.of(":me", s(deploymentId))).build());
+            return Optional.empty();
+        } catch (ConditionalCheckFailedException held) {
+            return lockHolder(stackName).or(() -> Optional.of("another deployment"));
+        }
+    }
+
+    public Optional<String> lockHolder(String stackName) {
+        return get(LOCK_PREFIX + stackName).map(lock -> lock.path("lockedBy").asText(null));
+    }
+
+    /** Releases the lock only if this deployment holds it. */
+    public void releaseStackLock(String stackName, String deploymentId) {
+        try {
+            dynamo.deleteItem(b -> b.tableName(table).key(Map.of(KEY, s(LOCK_PREFIX + stackName)))
+                    .conditionExpression("lockedBy = :me")
+                    .expressionAttributeValues(Map.of(":me", s(deploymentId))));
+        } catch (ConditionalCheckFailedException notOurs) {
+            // someone else's lock, or none: nothing to release
+        }
+    }
+
+    private void apply(String deploymentId, Update update) {
+        update.set("updatedAt", s(now()));
+        dynamo.updateItem(UpdateItemRequest.builder().tableName(table)
+                .key(Map.of(KEY, s(deploymentId)))
+                .updateExpression(update.expression())
+                .expressionAttributeNames(update.names)
+                .expressionAttributeValues(update.values)
+                .returnValues(ReturnValue.NONE)
+                .build());
+    }
+
+    private static AttributeValue emptySteps() {
+        Map<String, AttributeValue> steps = new LinkedHashMap<>();
+        Steps.ALL.forEach(step -> steps.put(step, AttributeValue.fromM(Map.of())));
+        return AttributeValue.fromM(steps);
+    }
+
+    private String now() {
+        return Instant.now(clock).toString();
+    }
+
+    private static AttributeValue s(String value) {
+        return AttributeValue.fromS(value);
+    }
+
+    /** Builds one UpdateItem expression with placeholder names and values. */
+    private static final class Update {
+        private final StringBuilder sets = new StringBuilder();
+        private final StringBuilder removes = new StringBuilder();
+        private final Map<String, String> names = new HashMap<>();
+        private final Map<String, AttributeValue> values = new HashMap<>();
+        private int counter;
+
+        Update set(String attribute, AttributeValue value) {
+            String n = name(attribute);
+            String v = value(value);
+            append(sets, n + " = " + v);
+            return this;
+        }
+
+        Update setIfAbsent(String attribute, AttributeValue value) {
+            String n = name(attribute);
+            String v = value(value);
+            append(sets, n + " = if_not_exists(" + n + ", " + v + ")");
+            return this;
+        }
+
+        Update setNested(String map, String key, String field, AttributeValue value) {
+            String path = name(map) + "." + name(key) + "." + name(field);
+            append(sets, path + " = " + value(value));
+            return this;
+        }
+
+        Update setNestedIfAbsent(String map, String key, String field, AttributeValue value) {
+            String path = name(map) + "." + name(key) + "." + name(field);
+            append(sets, path + " = if_not_exists(" + path + ", " + value(value) + ")");
+            return this;
+        }
+
+        Update remove(String attribute) {
+            append(removes, name(attribute));
+            return this;
+        }
+
+        String expression() {
+            return "SET " + sets + (removes.length() > 0 ? " REMOVE " + removes : "");
+        }
+
+        private String name(String attribute) {
+            for (var entry : names.entrySet()) {
+                if (entry.getValue().equals(attribute)) {
+                    return entry.getKey();
+                }
+            }
+            String placeholder = "#n" + counter++;
+            names.put(placeholder, attribute);
+            return placeholder;
+        }
+
+        private String value(AttributeValue value) {
+            String placeholder = ":v" + counter++;
+            values.put(placeholder, value);
+            return placeholder;
+        }
+
+        private static void append(StringBuilder target, String clause) {
+            if (target.length() > 0) {
+                target.append(", ");
+            }
+            target.append(clause);
+        }
+    }
+}

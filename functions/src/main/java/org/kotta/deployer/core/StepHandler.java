@@ -1,0 +1,34 @@
+package org.kotta.deployer.core;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+
+/**
+ * Base of the state handlers: reads the {@link StepInput}, runs the step, writes its result
+ * as JSON. Streams and one ObjectMapper instead of the runtime's reflective serializer keep
+ * cold starts short and the JSON shape ours.
+ */
+public abstract class StepHandler implements RequestStreamHandler {
+
+    @Override
+    public final void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+        StepInput step = Json.MAPPER.readValue(input, StepInput.class);
+        String deploymentId = step.state() == null ? null : step.state().path("deploymentId").asText(null);
+        Log log = Log.forDeployment(deploymentId, step.stateName());
+        log.info("state started");
+        try {
+            Object result = handle(step, log);
+            Json.MAPPER.writeValue(output, result);
+            log.info("state finished");
+        } catch (RuntimeException e) {
+            log.error("state failed: " + e.getClass().getSimpleName() + ": " + e.getMessage());
+            throw e;
+        }
+    }
+
+    protected abstract Object handle(StepInput input, Log log);
+}

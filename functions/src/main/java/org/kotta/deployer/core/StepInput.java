@@ -1,0 +1,38 @@
+package org.kotta.deployer.core;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
+
+/**
+ * What every state's Lambda receives: the execution's state document, the execution ARN
+ * and the state's name (ASL: {@code "Payload": {"state.$": "$", "execution.$":
+ * "$$.Execution.Id", "stateName.$": "$$.State.Name"}}), plus for the stack watcher the
+ * stack being watched.
+ */
+public record StepInput(JsonNode state, String execution, String stateName, JsonNode stack) {
+
+    public String deploymentId() {
+        String id = state == null ? null : state.path("deploymentId").asText(null);
+        if (id == null || id.isBlank()) {
+            throw new IllegalArgumentException("the execution input has no deploymentId");
+        }
+        return id;
+    }
+
+    /** The validated request (set by ValidateInputs), or null before validation. */
+    public DeploymentRequest validatedRequest() {
+        JsonNode request = path("validation", "request");
+        if (request.isMissingNode() || request.isNull()) {
+            throw new IllegalStateException("the state has no validated request");
+        }
+        return Json.MAPPER.convertValue(request, DeploymentRequest.class);
+    }
+
+    public JsonNode path(String... names) {
+        JsonNode node = state == null ? MissingNode.getInstance() : state;
+        for (String name : names) {
+            node = node.path(name);
+        }
+        return node;
+    }
+}

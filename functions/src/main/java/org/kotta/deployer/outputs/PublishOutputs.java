@@ -1,0 +1,82 @@
+package org.kotta.deployer.outputs;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.kotta.deployer.core.AdminUser;
+import org.kotta.deployer.core.DeploymentRecords;
+import org.kotta.deployer.core.DeploymentRequest;
+import org.kotta.deployer.core.StepInput;
+import org.kotta.deployer.core.Steps;
+
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+
+/**
+ * The last state: seeds the UsersTable with the request's admins (idempotently: an
+ * existing user row is left as it is), writes both stacks' outputs into the record,
+ * marks it SUCCEEDED and releases the stack lock.
+ */
+public final class PublishOutputs {
+    private final DynamoDbClient dynamo;
+    private final DeploymentRecords records;
+
+    public PublishOutputs(DynamoDbClient dynamo, DeploymentRecords records) {
+        this.dynamo = dynamo;
+        this.records = records;
+    }
+
+    public Summary run(StepInput input) {
+        String deploymentId = input.deploymentId();
+        DeploymentRequest request = input.validatedRequest();
+        records.stepStarted(deploymentId, Steps.PUBLISH_OUTPUTS);
+        Map<String, String> base = outputs(input, "baseStack");
+        Map<String, String> kotta = outputs(input, "kottaStack");
+        int added = seedAdmins(base.get("UsersTableName"), request);
+
+        Map<String, Object> outputs = new LinkedHashMap<>();
+        outputs.put("base", base);
+        outputs.put("kotta", kotta);
+        String sha256 = input.path("release", "sha256").asText();
+        String releaseKey = input.path("release", "releaseKey").asText();
+        records.stepFinished(deploymentId, Steps.PUBLISH_OUTPUTS, Map.of("adminsAdded", added));
+        records.succeeded(deploymentId, Map.of("outputs", outputs, "codeVersion", sha256,
+                "releaseKey", releaseKey));
+        records.releaseStackLock(request.stackName(), deploymentId);
+        return new Summary(deploymentId, kotta.get("WebUrl"), sha256, added, outputs);
+    }
+
+    /** Puts each admin unless a row for that e-mail exists; returns how many were new. */
+    int seedAdmins(String usersTable, DeploymentRequest request) {
+        int added = 0;
+        for (AdminUser admin : request.adminUsers()) {
+            Map<String, AttributeValue> item = new LinkedHashMap<>();
+            item.put("email", AttributeValue.fromS(admin.email()));
+            item.put("role", AttributeValue.fromS("admin"));
+            if (admin.name() != null) {
+                item.put("name", AttributeValue.fromS(admin.name()));
+            }
+            try {
+                dynamo.putItem(b -> b.tableName(usersTable).item(item)
+                        .conditionExpression("attribute_not_exists(email)"));
+                added++;
+            } catch (ConditionalCheckFailedException exists) {
+                // already a user: keep what the platform has recorded about them
+            }
+        }
+        return added;
+    }
+
+    private static Map<String, String> outputs(StepInput input, String stack) {
+        Map<String, String> outputs = new LinkedHashMap<>();
+        input.path(stack, "outputs").fields()
+                .forEachRemaining(field -> outputs.put(field.getKey(), field.getValue().asText()));
+        return outputs;
+    }
+
+    /** The execution's final output. */
+    public record Summary(String deploymentId, String webUrl, String codeVersion, int adminsAdded,
+            Map<String, Object> outputs) {
+    }
+}

@@ -1,0 +1,65 @@
+package org.kotta.deployer.outputs;
+
+import org.kotta.deployer.core.DeploymentRecords;
+import org.kotta.deployer.core.Json;
+import org.kotta.deployer.core.StepInput;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * The Catch target and the end of every refused path: marks the deployment FAILED with the
+ * step it was in, the error, the cause and the stack's own reason, keeps what earlier steps
+ * wrote, and releases the stack lock. Its result feeds the Fail state's Error and Cause.
+ */
+public final class RecordFailure {
+    private final DeploymentRecords records;
+
+    public RecordFailure(DeploymentRecords records) {
+        this.records = records;
+    }
+
+    public Recorded run(StepInput input) {
+        String deploymentId = input.deploymentId();
+        JsonNode failure = input.path("failure");
+        String error = failure.path("Error").asText("Unknown");
+        String cause = failure.path("Cause").asText("");
+        // a Lambda error's Cause is JSON: {"errorMessage", "errorType", "stackTrace"}
+        JsonNode lambdaError = parseObject(cause);
+        if (lambdaError != null && lambdaError.hasNonNull("errorMessage")) {
+            String type = lambdaError.path("errorType").asText(error);
+            cause = type + ": " + lambdaError.path("errorMessage").asText();
+            error = type;
+        }
+        String stackReason = null;
+        for (String stack : new String[] {"kottaStack", "baseStack"}) {
+            JsonNode progress = input.path(stack);
+            if ("FAILED".equals(progress.path("phase").asText()) && progress.hasNonNull("reason")) {
+                stackReason = progress.path("reason").asText();
+                break;
+            }
+        }
+        JsonNode record = records.get(deploymentId).orElse(null);
+        String step = record == null ? null : record.path("currentStep").asText(null);
+        records.failed(deploymentId, step, error, cause, stackReason);
+        String stackName = record == null ? null : record.path("stackName").asText(null);
+        if (stackName != null) {
+            records.releaseStackLock(stackName, deploymentId);
+        }
+        return new Recorded(error, (step == null ? "" : "step " + step + ": ") + cause, step);
+    }
+
+    private static JsonNode parseObject(String text) {
+        if (text == null || !text.trim().startsWith("{")) {
+            return null;
+        }
+        try {
+            return Json.MAPPER.readTree(text);
+        } catch (java.io.IOException notJson) {
+            return null;
+        }
+    }
+
+    /** The state's result ({@code $.recorded}). */
+    public record Recorded(String error, String cause, String failedStep) {
+    }
+}

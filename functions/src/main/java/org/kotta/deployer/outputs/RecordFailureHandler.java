@@ -1,0 +1,27 @@
+package org.kotta.deployer.outputs;
+
+import org.kotta.deployer.core.AwsClients;
+import org.kotta.deployer.core.DeploymentRecords;
+import org.kotta.deployer.core.Log;
+import org.kotta.deployer.core.Settings;
+import org.kotta.deployer.core.StepHandler;
+import org.kotta.deployer.core.StepInput;
+
+/** Lambda entry point of "Record the failure". */
+public final class RecordFailureHandler extends StepHandler {
+    private final RecordFailure step;
+
+    public RecordFailureHandler() {
+        this(Settings.fromEnvironment());
+    }
+
+    public RecordFailureHandler(Settings settings) {
+        AwsClients aws = new AwsClients(settings);
+        this.step = new RecordFailure(new DeploymentRecords(aws.dynamoDb(), settings.required(Settings.DEPLOYMENTS_TABLE)));
+    }
+
+    @Override
+    protected Object handle(StepInput input, Log log) {
+        return step.run(input);
+    }
+}

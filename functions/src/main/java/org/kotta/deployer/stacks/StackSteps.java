@@ -1,0 +1,159 @@
+package org.kotta.deployer.stacks;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.kotta.deployer.core.DeploymentRecords;
+import org.kotta.deployer.core.DeploymentRequest;
+import org.kotta.deployer.core.Failure;
+import org.kotta.deployer.core.Json;
+import org.kotta.deployer.core.StepInput;
+import org.kotta.deployer.core.Steps;
+import org.kotta.deployer.core.Templates;
+
+/**
+ * The stack states: create or update the base stack, create or update the Kotta stack,
+ * and check a stack's progress. Creation goes through change sets ({@link StackDeployer});
+ * waiting is the state machine's job, so each call here is short.
+ */
+public final class StackSteps {
+    public static final String BASE = "base";
+    public static final String KOTTA = "kotta";
+    public static final String BASE_TEMPLATE = "kotta-base.yaml";
+    public static final String KOTTA_TEMPLATE = "kotta.yaml";
+
+    private final StackDeployer deployer;
+    private final StackWatcher watcher;
+    private final WaitSchedule schedule;
+    private final DeploymentRecords records;
+    private final Templates templates;
+    private final String serviceRoleArn;
+
+    public StackSteps(StackDeployer deployer, StackWatcher watcher, WaitSchedule schedule,
+            DeploymentRecords records, Templates templates, String serviceRoleArn) {
+        this.deployer = deployer;
+        this.watcher = watcher;
+        this.schedule = schedule;
+        this.records = records;
+        this.templates = templates;
+        this.serviceRoleArn = serviceRoleArn;
+    }
+
+    public StackProgress createBaseStack(StepInput input) {
+        String deploymentId = input.deploymentId();
+        DeploymentRequest request = input.validatedRequest();
+        records.stepStarted(deploymentId, Steps.CREATE_BASE_STACK);
+        Map<String, String> parameters = new LinkedHashMap<>();
+        parameters.put("JobsBucketName", request.jobsBucketName());
+        parameters.put("KottaStackName", request.stackName());
+        parameters.put("OAuthClientSecretArn", request.oauthClientSecretArn());
+        StackSpec spec = new StackSpec(request.baseStackName(), new String(templates.read(BASE_TEMPLATE), java.nio.charset.StandardCharsets.UTF_8), null,
+                parameters, tags(request, deploymentId), deploymentId + "-base", serviceRoleArn);
+        return launched(deploymentId, BASE, Steps.CREATE_BASE_STACK, deployer.deploy(spec));
+    }
+
+    public StackProgress createKottaStack(StepInput input) {
+        String deploymentId = input.deploymentId();
+        DeploymentRequest request = input.validatedRequest();
+        records.stepStarted(deploymentId, Steps.CREATE_KOTTA_STACK);
+        Map<String, String> base = outputs(input, "baseStack");
+        Map<String, String> parameters = new LinkedHashMap<>();
+        parameters.put("JobsBucketName", base.get("JobsBucketName"));
+        parameters.put("JobsTableName", base.get("JobsTableName"));
+        parameters.put("UsersTableName", base.get("UsersTableName"));
+        parameters.put("WebServerInstanceProfileName", base.get("WebServerInstanceProfileName"));
+        parameters.put("TaskExecutorInstanceProfileName", base.get("TaskExecutorInstanceProfileName"));
+        parameters.put("DomainName", request.domainName());
+        parameters.put("CertificateArn", nullToEmpty(request.certificateArn()));
+        parameters.put("HostedZoneId", nullToEmpty(request.hostedZoneId()));
+        parameters.put("OAuthClientId", request.oauthClientId());
+        parameters.put("OAuthClientSecretArn", request.oauthClientSecretArn());
+        parameters.put("KeyPairName", nullToEmpty(request.keyPairName()));
+        parameters.put("WebServerInstanceType", request.webServerInstanceType());
+        parameters.put("TaskExecutorInstanceType", request.taskExecutorInstanceType());
+        parameters.put("ProdMinWorkers", Integer.toString(request.prodMinWorkers()));
+        parameters.put("ProdMaxWorkers", Integer.toString(request.prodMaxWorkers()));
+        parameters.put("TestMinWorkers", Integer.toString(request.testMinWorkers()));
+        parameters.put("TestMaxWorkers", Integer.toString(request.testMaxWorkers()));
+        parameters.put("SpotPrice", request.spotPrice());
+        parameters.put("CodeKey", input.path("release", "releaseKey").asText());
+        String templateUrl = input.path("release", "templateUrl").asText();
+        StackSpec spec = new StackSpec(request.stackName(), null, templateUrl, parameters,
+                tags(request, deploymentId), deploymentId + "-kotta", serviceRoleArn);
+        return launched(deploymentId, KOTTA, Steps.CREATE_KOTTA_STACK, deployer.deploy(spec));
+    }
+
+    /** One look at the stack named in {@code input.stack()}; never sleeps. */
+    public StackProgress checkStack(StepInput input) {
+        String deploymentId = input.deploymentId();
+        StackProgress previous = Json.MAPPER.convertValue(input.stack(), StackProgress.class);
+        StackReport report = watcher.check(previous.stackId() != null ? previous.stackId() : previous.stackName());
+        int checks = previous.checks() + 1;
+        if (StackLaunch.DELETING.equals(previous.action())) {
+            report = afterDeletion(report);
+        }
+        Failure failure = StackProgress.FAILED.equals(report.phase())
+                ? new Failure(Failure.STACK_FAILED, "stack " + previous.stackName() + " ended "
+                        + report.status() + ": " + report.reason())
+                : null;
+        StackProgress progress = new StackProgress(previous.role(), previous.stackName(),
+                report.stackId() != null ? report.stackId() : previous.stackId(), previous.action(),
+                report.phase(), report.status(), report.reason(), checks,
+                schedule.nextWaitSeconds(checks), report.outputs(), failure);
+        records.stepFinished(deploymentId, stepOf(previous.role()), Map.of(previous.role() + "Stack", progress));
+        return progress;
+    }
+
+    /**
+     * A stack left by a failed first create is being deleted before it is created afresh:
+     * once it is gone the Choice state sends the deployment back to the create state.
+     */
+    private static StackReport afterDeletion(StackReport report) {
+        boolean gone = report.status() == null || "DELETE_COMPLETE".equals(report.status());
+        if (gone) {
+            return new StackReport(report.stackName(), null, StackProgress.CREATE_AGAIN, report.status(),
+                    null, Map.of());
+        }
+        if ("DELETE_IN_PROGRESS".equals(report.status())) {
+            return new StackReport(report.stackName(), report.stackId(), StackProgress.IN_PROGRESS,
+                    report.status(), null, Map.of());
+        }
+        return report;
+    }
+
+    private StackProgress launched(String deploymentId, String role, String step, StackLaunch launch) {
+        boolean failed = StackLaunch.FAILED.equals(launch.action());
+        StackProgress progress = new StackProgress(role, launch.stackName(), launch.stackId(), launch.action(),
+                failed ? StackProgress.FAILED : StackProgress.IN_PROGRESS, null, launch.reason(), 0,
+                // nothing to change: look once, straight away, to collect the outputs
+                StackLaunch.NONE.equals(launch.action()) ? 0 : schedule.nextWaitSeconds(0),
+                Map.of(),
+                failed ? new Failure(Failure.STACK_FAILED, "stack " + launch.stackName()
+                        + " could not start: " + launch.reason()) : null);
+        records.stepFinished(deploymentId, step, Map.of(role + "Stack", progress));
+        return progress;
+    }
+
+    private static String stepOf(String role) {
+        return BASE.equals(role) ? Steps.CREATE_BASE_STACK : Steps.CREATE_KOTTA_STACK;
+    }
+
+    static Map<String, String> outputs(StepInput input, String stackPath) {
+        Map<String, String> outputs = new LinkedHashMap<>();
+        input.path(stackPath, "outputs").fields()
+                .forEachRemaining(field -> outputs.put(field.getKey(), field.getValue().asText()));
+        return outputs;
+    }
+
+    private static Map<String, String> tags(DeploymentRequest request, String deploymentId) {
+        Map<String, String> tags = new LinkedHashMap<>();
+        tags.put("kotta:stack", request.stackName());
+        tags.put("kotta:deployment-id", deploymentId);
+        tags.put("kotta:managed-by", "kotta-deployer");
+        return tags;
+    }
+
+    private static String nullToEmpty(String value) {
+        return value == null ? "" : value;
+    }
+}

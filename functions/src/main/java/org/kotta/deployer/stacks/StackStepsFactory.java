@@ -1,0 +1,23 @@
+package org.kotta.deployer.stacks;
+
+import org.kotta.deployer.core.AwsClients;
+import org.kotta.deployer.core.DeploymentRecords;
+import org.kotta.deployer.core.Settings;
+import org.kotta.deployer.core.Templates;
+
+/** Wires the stack states' logic from settings, once per container. */
+final class StackStepsFactory {
+    /** Optional: the CloudFormation service role the Kotta stacks are created with. */
+    static final String CLOUDFORMATION_ROLE_ARN = "CLOUDFORMATION_ROLE_ARN";
+
+    private StackStepsFactory() {
+    }
+
+    static StackSteps create(Settings settings) {
+        AwsClients aws = new AwsClients(settings);
+        var cfn = aws.cloudFormation();
+        return new StackSteps(new StackDeployer(cfn), new StackWatcher(cfn), WaitSchedule.standard(),
+                new DeploymentRecords(aws.dynamoDb(), settings.required(Settings.DEPLOYMENTS_TABLE)),
+                new Templates(settings), settings.optional(CLOUDFORMATION_ROLE_ARN).orElse(null));
+    }
+}

@@ -1,0 +1,82 @@
+package org.kotta.deployer.validate;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.kotta.deployer.core.DeploymentRecords;
+import org.kotta.deployer.core.DeploymentRequest;
+import org.kotta.deployer.core.Failure;
+import org.kotta.deployer.core.FieldError;
+import org.kotta.deployer.core.Regions;
+import org.kotta.deployer.core.StepInput;
+import org.kotta.deployer.core.Steps;
+
+/**
+ * The first state: marks the deployment RUNNING, applies every request rule (the same
+ * {@link RequestValidator} the API uses) and then the checks against the account. An
+ * invalid request is an expected outcome, returned as data for the Choice state.
+ */
+public final class ValidateInputs {
+    private final RequestValidator validator;
+    private final AccountChecker accountChecker;
+    private final DeploymentRecords records;
+    private final String orchestratorRegion;
+
+    public ValidateInputs(RequestValidator validator, AccountChecker accountChecker,
+            DeploymentRecords records, String orchestratorRegion) {
+        this.validator = validator;
+        this.accountChecker = accountChecker;
+        this.records = records;
+        this.orchestratorRegion = orchestratorRegion;
+    }
+
+    public Outcome run(StepInput input) {
+        String deploymentId = input.deploymentId();
+        String trigger = input.path("trigger").asText(null);
+        records.markRunning(deploymentId, null, trigger, input.execution(),
+                Regions.executionConsoleUrl(orchestratorRegion, input.execution()));
+        records.stepStarted(deploymentId, Steps.VALIDATE_INPUTS);
+
+        ValidationResult result = validator.validate(input.path("request"));
+        List<FieldError> errors = new ArrayList<>(result.errors());
+        DeploymentRequest request = result.request();
+        if (request != null && !request.region().equals(orchestratorRegion)) {
+            // the redeploy trigger (EventBridge) and the stacks live in one region
+            errors.add(new FieldError("region", "this orchestrator runs in " + orchestratorRegion
+                    + " and deploys there; install it in " + request.region() + " to deploy to that region"));
+        }
+        if (errors.isEmpty()) {
+            errors.addAll(accountChecker.check(request));
+        }
+
+        Map<String, Object> recorded = new LinkedHashMap<>();
+        if (errors.isEmpty()) {
+            recorded.put("request", request);
+            recorded.put("stackName", request.stackName());
+            recorded.put("jobsBucketName", request.jobsBucketName());
+            records.stepFinished(deploymentId, Steps.VALIDATE_INPUTS, recorded);
+            return new Outcome(true, List.of(), request, null);
+        }
+        recorded.put("fieldErrors", errors);
+        records.stepFinished(deploymentId, Steps.VALIDATE_INPUTS, recorded);
+        return new Outcome(false, errors, null, new Failure(Failure.VALIDATION_FAILED, describe(errors)));
+    }
+
+    static String describe(List<FieldError> errors) {
+        StringBuilder text = new StringBuilder("the request has " + errors.size() + " bad field"
+                + (errors.size() == 1 ? "" : "s") + ": ");
+        for (int i = 0; i < errors.size(); i++) {
+            if (i > 0) {
+                text.append("; ");
+            }
+            text.append(errors.get(i).field()).append(": ").append(errors.get(i).message());
+        }
+        return text.toString();
+    }
+
+    /** The state's result ({@code $.validation}). */
+    public record Outcome(boolean ok, List<FieldError> errors, DeploymentRequest request, Failure failure) {
+    }
+}

@@ -1,0 +1,30 @@
+package org.kotta.deployer.validate;
+
+import org.kotta.deployer.core.AwsClients;
+import org.kotta.deployer.core.DeploymentRecords;
+import org.kotta.deployer.core.Log;
+import org.kotta.deployer.core.Settings;
+import org.kotta.deployer.core.StepHandler;
+import org.kotta.deployer.core.StepInput;
+
+/** Lambda entry point of "Validate the request". */
+public final class ValidateInputsHandler extends StepHandler {
+    private final ValidateInputs step;
+
+    public ValidateInputsHandler() {
+        this(Settings.fromEnvironment());
+    }
+
+    public ValidateInputsHandler(Settings settings) {
+        AwsClients aws = new AwsClients(settings);
+        this.step = new ValidateInputs(new RequestValidator(),
+                new AccountChecker(aws.cloudFormation(), aws.s3(), aws.acm(), aws.secretsManager(), aws.route53()),
+                new DeploymentRecords(aws.dynamoDb(), settings.required(Settings.DEPLOYMENTS_TABLE)),
+                aws.region().id());
+    }
+
+    @Override
+    protected Object handle(StepInput input, Log log) {
+        return step.run(input);
+    }
+}

@@ -1,0 +1,244 @@
+package org.kotta.deployer.localcloud;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.kotta.deployer.core.AwsClients;
+import org.kotta.deployer.core.Settings;
+
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
+import software.amazon.awssdk.services.cloudformation.model.Capability;
+import software.amazon.awssdk.services.cloudformation.model.CloudFormationException;
+import software.amazon.awssdk.services.cloudformation.model.Output;
+import software.amazon.awssdk.services.cloudformation.model.Stack;
+import software.amazon.awssdk.services.cloudformation.model.StackResourceSummary;
+import software.amazon.awssdk.services.lambda.LambdaClient;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * Installs the orchestrator (template.yaml) into the local cloud the way {@code sam package
+ * && sam deploy} would into AWS — upload the function artifact and the state machine
+ * definition, point CodeUri/DefinitionUri at them, create or update the stack (MiniStack
+ * applies the SAM transform) — and then binds every deployed function to the
+ * {@link FunctionHost}. The production template never mentions the local cloud.
+ */
+public final class LocalOrchestrator implements AutoCloseable {
+    public static final String STACK_NAME = "kotta-deployer";
+    private static final String ARTIFACTS_BUCKET = "kotta-deployer-local-artifacts";
+
+    private final Path root;
+    private final AwsClients aws;
+    private final CloudFormationClient cfn;
+    private final S3Client s3;
+    private final LambdaClient lambda;
+    private final String endpoint;
+    private FunctionHost host;
+    private Map<String, String> outputs = Map.of();
+    private Map<String, String> functionNames = Map.of();
+
+    public LocalOrchestrator(Path root, String endpoint) {
+        this.root = root;
+        this.endpoint = endpoint;
+        this.aws = new AwsClients(new Settings(Map.of(Settings.ENDPOINT_URL, endpoint, Settings.REGION, "us-east-1")));
+        this.cfn = aws.cloudFormation();
+        this.s3 = aws.s3();
+        this.lambda = aws.build(LambdaClient.builder());
+    }
+
+    /** Deploys template.yaml and starts the function host on a free port. */
+    public LocalOrchestrator start() throws IOException, InterruptedException {
+        Path artifact = root.resolve("functions/target/kotta-deployer-functions.zip");
+        if (!Files.exists(artifact)) {
+            throw new IllegalStateException(artifact + " is missing: build first (mvn package)");
+        }
+        ensureBucket();
+        String codeUri = upload(artifact, "functions/");
+        String definitionUri = upload(root.resolve("statemachine/kotta-deploy.asl.json"), "statemachine/");
+        String template = Files.readString(root.resolve("template.yaml"));
+        template = replaceOnce(template, "CodeUri: functions\n", "CodeUri: " + codeUri + "\n");
+        template = replaceOnce(template, "DefinitionUri: statemachine/kotta-deploy.asl.json\n",
+                "DefinitionUri: " + definitionUri + "\n");
+        deployStack(template);
+
+        host = new FunctionHost(lambda, Map.of(Settings.ENDPOINT_URL, endpoint, Settings.REGION, "us-east-1",
+                "AWS_DEFAULT_REGION", "us-east-1"), 0);
+        Map<String, String> names = new LinkedHashMap<>();
+        for (StackResourceSummary resource : stackResources()) {
+            if ("AWS::Lambda::Function".equals(resource.resourceType())) {
+                names.put(resource.logicalResourceId(), resource.physicalResourceId());
+                bindToHost(resource.physicalResourceId());
+            }
+        }
+        functionNames = Map.copyOf(names);
+        return this;
+    }
+
+    public Map<String, String> outputs() {
+        return outputs;
+    }
+
+    public String output(String key) {
+        String value = outputs.get(key);
+        if (value == null) {
+            throw new IllegalStateException("the orchestrator stack has no output " + key);
+        }
+        return value;
+    }
+
+    /** Physical name of a function, by its logical id in template.yaml. */
+    public String functionName(String logicalId) {
+        return functionNames.get(logicalId);
+    }
+
+    public FunctionHost host() {
+        return host;
+    }
+
+    public AwsClients aws() {
+        return aws;
+    }
+
+    /** Sets (or, with a null value, removes) an environment variable of a deployed function. */
+    public void setFunctionEnvironment(String logicalId, String name, String value) {
+        String function = functionName(logicalId);
+        var config = lambda.getFunctionConfiguration(b -> b.functionName(function));
+        Map<String, String> env = new HashMap<>(config.environment().variables());
+        if (value == null) {
+            env.remove(name);
+        } else {
+            env.put(name, value);
+        }
+        lambda.updateFunctionConfiguration(b -> b.functionName(function).environment(e -> e.variables(env)));
+    }
+
+    private void bindToHost(String functionName) {
+        var config = lambda.getFunctionConfiguration(b -> b.functionName(functionName));
+        Map<String, String> env = new HashMap<>();
+        if (config.environment() != null && config.environment().variables() != null) {
+            env.putAll(config.environment().variables());
+        }
+        env.put(FunctionHost.PROXY_ENV, host.urlFor(functionName));
+        lambda.updateFunctionConfiguration(b -> b.functionName(functionName).environment(e -> e.variables(env)));
+    }
+
+    private void deployStack(String template) throws InterruptedException {
+        boolean exists;
+        try {
+            Stack stack = cfn.describeStacks(b -> b.stackName(STACK_NAME)).stacks().get(0);
+            exists = !stack.stackStatusAsString().equals("DELETE_COMPLETE");
+        } catch (CloudFormationException missing) {
+            exists = false;
+        }
+        List<Capability> capabilities = List.of(Capability.CAPABILITY_IAM, Capability.CAPABILITY_AUTO_EXPAND);
+        if (exists) {
+            try {
+                cfn.updateStack(b -> b.stackName(STACK_NAME).templateBody(template).capabilities(capabilities));
+            } catch (CloudFormationException e) {
+                if (!String.valueOf(e.getMessage()).contains("No updates")) {
+                    throw e;
+                }
+            }
+        } else {
+            cfn.createStack(b -> b.stackName(STACK_NAME).templateBody(template).capabilities(capabilities));
+        }
+        Instant deadline = Instant.now().plus(Duration.ofMinutes(5));
+        while (true) {
+            Stack stack = cfn.describeStacks(b -> b.stackName(STACK_NAME)).stacks().get(0);
+            String status = stack.stackStatusAsString();
+            if (status.endsWith("_COMPLETE") && !status.contains("ROLLBACK")) {
+                Map<String, String> out = new LinkedHashMap<>();
+                for (Output output : stack.outputs()) {
+                    out.put(output.outputKey(), output.outputValue());
+                }
+                outputs = Map.copyOf(out);
+                return;
+            }
+            if (status.endsWith("FAILED") || status.contains("ROLLBACK") || Instant.now().isAfter(deadline)) {
+                throw new IllegalStateException("the orchestrator stack ended " + status + ": "
+                        + stack.stackStatusReason() + " " + firstFailure());
+            }
+            Thread.sleep(500);
+        }
+    }
+
+    private String firstFailure() {
+        return cfn.describeStackEvents(b -> b.stackName(STACK_NAME)).stackEvents().stream()
+                .filter(e -> e.resourceStatusAsString().endsWith("FAILED"))
+                .map(e -> e.logicalResourceId() + ": " + e.resourceStatusReason())
+                .reduce((first, later) -> later).orElse("");
+    }
+
+    private List<StackResourceSummary> stackResources() {
+        return cfn.listStackResourcesPaginator(b -> b.stackName(STACK_NAME)).stackResourceSummaries()
+                .stream().toList();
+    }
+
+    private void ensureBucket() {
+        try {
+            s3.headBucket(b -> b.bucket(ARTIFACTS_BUCKET));
+        } catch (software.amazon.awssdk.services.s3.model.S3Exception missing) {
+            s3.createBucket(b -> b.bucket(ARTIFACTS_BUCKET));
+        }
+    }
+
+    /** Uploads a file under its content hash, as {@code sam package} does; returns its s3:// URI. */
+    private String upload(Path file, String prefix) throws IOException {
+        byte[] bytes = Files.readAllBytes(file);
+        String name = file.getFileName().toString();
+        String extension = name.substring(name.lastIndexOf('.'));
+        String key = prefix + sha256(bytes) + extension;
+        s3.putObject(b -> b.bucket(ARTIFACTS_BUCKET).key(key), RequestBody.fromBytes(bytes));
+        return "s3://" + ARTIFACTS_BUCKET + "/" + key;
+    }
+
+    private static String replaceOnce(String text, String from, String to) {
+        int at = text.indexOf(from);
+        if (at < 0 || text.indexOf(from, at + 1) >= 0) {
+            throw new IllegalStateException("template.yaml should hold exactly one \"" + from.strip() + "\"");
+        }
+        return text.replace(from, to);
+    }
+
+    static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The repository root: the nearest folder up from here holding template.yaml. */
+    public static Path findRoot() {
+        Path dir = Path.of("").toAbsolutePath();
+        while (dir != null && !Files.exists(dir.resolve("template.yaml"))) {
+            dir = dir.getParent();
+        }
+        if (dir == null) {
+            throw new IllegalStateException("no template.yaml above " + Path.of("").toAbsolutePath());
+        }
+        return dir;
+    }
+
+    @Override
+    public void close() {
+        if (host != null) {
+            host.close();
+        }
+    }
+
+    static String utf8(byte[] bytes) {
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+}
