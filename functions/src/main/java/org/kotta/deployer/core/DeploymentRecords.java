@@ -100,6 +100,11 @@ public final class DeploymentRecords {
         apply(deploymentId, update);
     }
 
+    /** Notes the execution a PENDING deployment was started as. */
+    public void markStarted(String deploymentId, String executionArn, String consoleUrl) {
+        apply(deploymentId, new Update().set("executionArn", s(executionArn)).set("consoleUrl", s(consoleUrl)));
+    }
+
     /** Stamps a step's first start and makes it the current step. */
     public void stepStarted(String deploymentId, String step) {
         apply(deploymentId, new Update()
@@ -156,7 +161,31 @@ public final class DeploymentRecords {
                     .expressionAttributeValues(Map.of(":me", s(deploymentId))).build());
             return Optional.empty();
         } catch (ConditionalCheckFailedException held) {
-            return lockHolder(stackName).or(() -> Optional.of("another deployment"));
+            Optional<String> holder = lockHolder(stackName);
+            if (holder.isPresent() && holderHasEnded(holder.get()) && takeOverLock(stackName, holder.get(), deploymentId)) {
+                return Optional.empty();
+            }
+            return holder.or(() -> Optional.of("another deployment"));
+        }
+    }
+
+    /** A lock whose deployment has ended (its release was lost, e.g. a timed-out execution) is stale. */
+    private boolean holderHasEnded(String holderId) {
+        return get(holderId).map(record -> {
+            String status = record.path("status").asText();
+            return SUCCEEDED.equals(status) || FAILED.equals(status);
+        }).orElse(true);
+    }
+
+    private boolean takeOverLock(String stackName, String staleHolder, String deploymentId) {
+        try {
+            dynamo.putItem(PutItemRequest.builder().tableName(table)
+                    .item(Map.of(KEY, s(LOCK_PREFIX + stackName), "lockedBy", s(deploymentId), "lockedAt", s(now())))
+                    .conditionExpression("lockedBy = :stale")
+                    .expressionAttributeValues(Map.of(":stale", s(staleHolder))).build());
+            return true;
+        } catch (ConditionalCheckFailedException someoneElse) {
+            return false;
         }
     }
 

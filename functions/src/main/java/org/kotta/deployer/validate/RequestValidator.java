@@ -124,6 +124,23 @@ public final class RequestValidator {
     private static final Pattern EMAIL_LOCAL_PART =
             Pattern.compile("^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$");
 
+    /** The region this orchestrator deploys to, or null to accept any commercial region. */
+    private final String deployRegion;
+
+    /** A validator that accepts any commercial region (the rules alone). */
+    public RequestValidator() {
+        this(null);
+    }
+
+    /**
+     * A validator for an orchestrator running in {@code deployRegion}: the stacks and the
+     * redeploy trigger (an EventBridge rule on the region's default bus) live there, so a
+     * request for another region is refused with the way out (install it there).
+     */
+    public RequestValidator(String deployRegion) {
+        this.deployRegion = deployRegion;
+    }
+
     public ValidationResult validate(JsonNode body) {
         Errors errors = new Errors();
         if (body == null || !body.isObject()) {
@@ -184,6 +201,11 @@ public final class RequestValidator {
         String value = requiredText(body.get(field), field, errors);
         if (value == null) {
             return null;
+        }
+        if (COMMERCIAL_REGIONS.contains(value) && deployRegion != null && !deployRegion.equals(value)) {
+            errors.add(field, "this orchestrator runs in " + deployRegion + " and deploys there; install it in "
+                    + value + " to deploy to that region");
+            return value;
         }
         if (COMMERCIAL_REGIONS.contains(value)) {
             return value;

@@ -42,11 +42,6 @@ public final class ValidateInputs {
         ValidationResult result = validator.validate(input.path("request"));
         List<FieldError> errors = new ArrayList<>(result.errors());
         DeploymentRequest request = result.request();
-        if (request != null && !request.region().equals(orchestratorRegion)) {
-            // the redeploy trigger (EventBridge) and the stacks live in one region
-            errors.add(new FieldError("region", "this orchestrator runs in " + orchestratorRegion
-                    + " and deploys there; install it in " + request.region() + " to deploy to that region"));
-        }
         if (errors.isEmpty()) {
             errors.addAll(accountChecker.check(request));
         }

@@ -17,8 +17,8 @@ public final class ValidateInputsHandler extends StepHandler {
 
     public ValidateInputsHandler(Settings settings) {
         AwsClients aws = new AwsClients(settings);
-        this.step = new ValidateInputs(new RequestValidator(),
-                new AccountChecker(aws.cloudFormation(), aws.s3(), aws.acm(), aws.secretsManager(), aws.route53()),
+        this.step = new ValidateInputs(new RequestValidator(aws.region().id()),
+                AccountChecker.from(aws),
                 new DeploymentRecords(aws.dynamoDb(), settings.required(Settings.DEPLOYMENTS_TABLE)),
                 aws.region().id());
     }

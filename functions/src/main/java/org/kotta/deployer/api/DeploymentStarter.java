@@ -1,0 +1,105 @@
+package org.kotta.deployer.api;
+
+import java.util.List;
+import java.util.Optional;
+
+import org.kotta.deployer.core.DeploymentRecords;
+import org.kotta.deployer.core.DeploymentRequest;
+import org.kotta.deployer.core.FieldError;
+import org.kotta.deployer.core.Json;
+import org.kotta.deployer.core.Regions;
+import org.kotta.deployer.validate.RequestValidator;
+import org.kotta.deployer.validate.ValidationResult;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import software.amazon.awssdk.services.sfn.SfnClient;
+import software.amazon.awssdk.services.sfn.model.ExecutionAlreadyExistsException;
+
+/**
+ * Starts a deployment — for the API and for the code-upload trigger alike: the request
+ * rules (the validator ValidateInputs uses), the per-stack lock (a conditional write, so
+ * racing starters cannot both win), a PENDING record, then the execution named after the
+ * deployment id. Nothing is left half-done: a refused request writes nothing, and a start
+ * that fails releases the lock and marks the record FAILED.
+ */
+public final class DeploymentStarter {
+    private final RequestValidator validator;
+    private final DeploymentRecords records;
+    private final SfnClient sfn;
+    private final String stateMachineArn;
+    private final String region;
+
+    public DeploymentStarter(RequestValidator validator, DeploymentRecords records, SfnClient sfn,
+            String stateMachineArn, String region) {
+        this.validator = validator;
+        this.records = records;
+        this.sfn = sfn;
+        this.stateMachineArn = stateMachineArn;
+        this.region = region;
+    }
+
+    /** The request rules alone (what a 400 is made of). */
+    public ValidationResult validate(JsonNode body) {
+        return validator.validate(body);
+    }
+
+    public Started start(String deploymentId, JsonNode body, String trigger) {
+        ValidationResult validation = validator.validate(body);
+        if (!validation.valid()) {
+            return new Started(Outcome.INVALID, deploymentId, null, validation.errors(), null);
+        }
+        return start(deploymentId, validation.request(), trigger);
+    }
+
+    public Started start(String deploymentId, DeploymentRequest request, String trigger) {
+        Optional<String> holder = records.acquireStackLock(request.stackName(), deploymentId);
+        if (holder.isPresent()) {
+            return new Started(Outcome.STACK_BUSY, deploymentId, null, List.of(), holder.get());
+        }
+        if (!records.createPending(deploymentId, request, trigger)) {
+            // this deployment id exists already (a repeated event): start nothing new, and
+            // give back the lock just taken if that deployment has already ended
+            JsonNode existing = records.get(deploymentId).orElse(null);
+            String status = existing == null ? "" : existing.path("status").asText();
+            if (DeploymentRecords.SUCCEEDED.equals(status) || DeploymentRecords.FAILED.equals(status)) {
+                records.releaseStackLock(request.stackName(), deploymentId);
+            }
+            return new Started(Outcome.ALREADY_STARTED, deploymentId,
+                    existing == null ? null : existing.path("executionArn").asText(null), List.of(), null);
+        }
+        ObjectNode input = Json.MAPPER.createObjectNode();
+        input.put("deploymentId", deploymentId);
+        input.put("trigger", trigger);
+        input.set("request", Json.MAPPER.valueToTree(request));
+        String executionArn;
+        try {
+            executionArn = sfn.startExecution(b -> b.stateMachineArn(stateMachineArn).name(deploymentId)
+                    .input(input.toString())).executionArn();
+        } catch (ExecutionAlreadyExistsException repeated) {
+            executionArn = executionArnFor(deploymentId);
+        } catch (RuntimeException e) {
+            records.failed(deploymentId, "start", e.getClass().getSimpleName(),
+                    "the execution could not be started: " + e.getMessage(), null);
+            records.releaseStackLock(request.stackName(), deploymentId);
+            throw e;
+        }
+        records.markStarted(deploymentId, executionArn, Regions.executionConsoleUrl(region, executionArn));
+        return new Started(Outcome.STARTED, deploymentId, executionArn, List.of(), null);
+    }
+
+    /** Execution ARNs are the state machine's ARN with the execution's name. */
+    public String executionArnFor(String deploymentId) {
+        return stateMachineArn.replace(":stateMachine:", ":execution:") + ":" + deploymentId;
+    }
+
+    public enum Outcome { STARTED, INVALID, STACK_BUSY, ALREADY_STARTED }
+
+    /**
+     * @param runningDeployment the deployment holding the stack's lock, for STACK_BUSY
+     */
+    public record Started(Outcome outcome, String deploymentId, String executionArn, List<FieldError> errors,
+            String runningDeployment) {
+    }
+}
