@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
@@ -18,7 +17,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.kotta.deployer.core.AwsClients;
-import org.kotta.deployer.core.Settings;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -54,10 +52,10 @@ class DeploymentPipelineIT {
         assertThat(first.status()).as("execution %s: %s %s", firstArn, first.error(), first.cause())
                 .isEqualTo(ExecutionStatus.SUCCEEDED);
 
-        assertThat(stackStatus(stackName + "-base")).isEqualTo("CREATE_COMPLETE");
-        assertThat(stackStatus(stackName)).isEqualTo("CREATE_COMPLETE");
+        assertThat(LocalCloud.stackStatus(stackName + "-base")).isEqualTo("CREATE_COMPLETE");
+        assertThat(LocalCloud.stackStatus(stackName)).isEqualTo("CREATE_COMPLETE");
 
-        JsonNode record = record(firstId);
+        JsonNode record = LocalCloud.record(firstId);
         assertThat(record.path("status").asText()).isEqualTo("SUCCEEDED");
         assertThat(record.path("executionArn").asText()).isEqualTo(firstArn);
         assertThat(record.path("outputs").path("base").path("JobsBucketName").asText()).isEqualTo(bucket);
@@ -87,10 +85,10 @@ class DeploymentPipelineIT {
         String secondId = LocalCloud.newDeploymentId();
         DescribeExecutionResponse second = LocalCloud.awaitEnd(LocalCloud.startExecution(secondId, request), LIMIT);
         assertThat(second.status()).as("%s %s", second.error(), second.cause()).isEqualTo(ExecutionStatus.SUCCEEDED);
-        JsonNode again = record(secondId);
+        JsonNode again = LocalCloud.record(secondId);
         assertThat(again.path("status").asText()).isEqualTo("SUCCEEDED");
         assertThat(again.path("kottaStack").path("action").asText()).isIn("UPDATE", "NONE");
-        assertThat(stackStatus(stackName)).isIn("CREATE_COMPLETE", "UPDATE_COMPLETE");
+        assertThat(LocalCloud.stackStatus(stackName)).isIn("CREATE_COMPLETE", "UPDATE_COMPLETE");
         assertThat(userEmails(usersTable)).hasSize(2);
         assertThat(aws.cloudFormation().describeStacks(b -> b.stackName(stackName)).stacks()).hasSize(1);
     }
@@ -114,11 +112,11 @@ class DeploymentPipelineIT {
         assertThat(execution.cause()).contains("jobsBucketName", "domainName", "oauthClientSecretArn",
                 "prodMinWorkers", "webServerInstanceType").doesNotContain("hunter2-plain-secret");
 
-        JsonNode record = record(id);
+        JsonNode record = LocalCloud.record(id);
         assertThat(record.path("status").asText()).isEqualTo("FAILED");
         assertThat(record.path("failedStep").asText()).isEqualTo("validateInputs");
         assertThat(record.toString()).doesNotContain("hunter2-plain-secret");
-        assertThatThrownBy(() -> stackStatus(stackName + "-base")).isInstanceOf(CloudFormationException.class);
+        assertThatThrownBy(() -> LocalCloud.stackStatus(stackName + "-base")).isInstanceOf(CloudFormationException.class);
         assertThat(aws.s3().listBuckets().buckets()).noneMatch(b -> b.name().equals(bucket));
     }
 
@@ -135,7 +133,7 @@ class DeploymentPipelineIT {
         DescribeExecutionResponse execution = LocalCloud.awaitEnd(LocalCloud.startExecution(id, request), LIMIT);
         assertThat(execution.status()).isEqualTo(ExecutionStatus.FAILED);
         assertThat(execution.error()).isEqualTo("CodeRejected");
-        JsonNode record = record(id);
+        JsonNode record = LocalCloud.record(id);
         assertThat(record.path("failedStep").asText()).isEqualTo("packageAndUploadCode");
         assertThat(record.path("cause").asText()).contains(switch (attack) {
             case "traversal" -> "../escape.txt";
@@ -178,25 +176,8 @@ class DeploymentPipelineIT {
         tar.closeArchiveEntry();
     }
 
-    static String stackStatus(String stackName) {
-        return aws.cloudFormation().describeStacks(b -> b.stackName(stackName)).stacks().get(0).stackStatusAsString();
-    }
-
-    static JsonNode record(String deploymentId) {
-        return new org.kotta.deployer.core.DeploymentRecords(aws.dynamoDb(), orchestrator.output("DeploymentsTableName"))
-                .get(deploymentId).orElseThrow(() -> new AssertionError("no record " + deploymentId));
-    }
-
     static List<String> userEmails(String usersTable) {
         return aws.dynamoDb().scan(b -> b.tableName(usersTable)).items().stream()
                 .map(item -> item.get("email").s()).toList();
-    }
-
-    static Path root() {
-        return LocalOrchestrator.findRoot();
-    }
-
-    static Settings unused() {
-        return null;
     }
 }

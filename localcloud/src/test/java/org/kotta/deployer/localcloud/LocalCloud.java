@@ -4,10 +4,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
+import org.kotta.deployer.core.DeploymentRecords;
 import org.kotta.deployer.core.Json;
+
+import com.fasterxml.jackson.databind.JsonNode;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -87,11 +89,14 @@ final class LocalCloud {
                 .toList();
     }
 
-    static Map<String, String> env(String... pairs) {
-        java.util.Map<String, String> map = new java.util.LinkedHashMap<>();
-        for (int i = 0; i < pairs.length; i += 2) {
-            map.put(pairs[i], pairs[i + 1]);
-        }
-        return map;
+    static String stackStatus(String stackName) {
+        return orchestrator().aws().cloudFormation().describeStacks(b -> b.stackName(stackName)).stacks().get(0)
+                .stackStatusAsString();
+    }
+
+    /** A deployment's record as stored in the DeploymentsTable. */
+    static JsonNode record(String deploymentId) {
+        return new DeploymentRecords(orchestrator().aws().dynamoDb(), orchestrator().output("DeploymentsTableName"))
+                .get(deploymentId).orElseThrow(() -> new AssertionError("no record " + deploymentId));
     }
 }
