@@ -1,0 +1,187 @@
+package org.kotta.deployer.localcloud;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
+import org.kotta.deployer.core.AwsClients;
+import org.kotta.deployer.core.Json;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
+import software.amazon.awssdk.services.sfn.model.ExecutionListItem;
+import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
+
+/**
+ * {@code ./kotta demo}: installs the orchestrator in the local cloud, deploys Cloud Kotta
+ * through the API with {@code examples/deploy-request.json}, follows the execution, then
+ * uploads a new code tarball under {@code code/} and follows the automatic redeploy.
+ */
+public final class Demo {
+    private static final Duration LIMIT = Duration.ofMinutes(10);
+    private final PrintStream out = System.out;
+    private final Path root;
+    private final String endpoint;
+
+    private Demo(Path root, String endpoint) {
+        this.root = root;
+        this.endpoint = endpoint;
+    }
+
+    public static void main(String[] args) throws Exception {
+        boolean keep = java.util.Arrays.asList(args).contains("--keep");
+        String endpoint = System.getenv().getOrDefault("KOTTA_ENDPOINT", "http://127.0.0.1:4566");
+        Instant began = Instant.now();
+        try (LocalOrchestrator orchestrator = new LocalOrchestrator(LocalOrchestrator.findRoot(), endpoint)) {
+            new Demo(LocalOrchestrator.findRoot(), endpoint).run(orchestrator);
+            System.out.printf("%ndemo finished in %.1f s%n", Duration.between(began, Instant.now()).toMillis() / 1000.0);
+            if (keep) {
+                System.out.println("--keep: the function host keeps serving the local cloud; Ctrl-C to stop it"
+                        + " (the local cloud stays up: ./kotta local down)");
+                Thread.currentThread().join();
+            }
+        } catch (DemoFailure e) {
+            System.out.println();
+            System.out.println("demo FAILED: " + e.getMessage());
+            System.exit(1);
+        }
+    }
+
+    private void run(LocalOrchestrator orchestrator) throws Exception {
+        step("installing the orchestrator (template.yaml) into the local cloud at " + endpoint);
+        orchestrator.start();
+        AwsClients aws = orchestrator.aws();
+        String stageUrl = SignedApiClient.localStageUrl(endpoint, orchestrator.output("ApiId"),
+                orchestrator.outputs().getOrDefault("StageName", "v1"));
+        SignedApiClient api = new SignedApiClient(stageUrl, "us-east-1");
+        out.println("  API: " + stageUrl);
+
+        step("preparing what an admin prepares first: a certificate and the Login-with-Amazon secret");
+        ObjectNode request = (ObjectNode) Json.MAPPER.readTree(root.resolve("examples/deploy-request.json").toFile());
+        String certificateArn = aws.acm().requestCertificate(b -> b.domainName(request.path("domainName").asText())
+                .validationMethod("DNS")).certificateArn();
+        String secretArn = aws.secretsManager().createSecret(b -> b.name("kotta/demo-lwa-client-secret-" + shortId())
+                .secretString("demo-secret-" + UUID.randomUUID())).arn();
+        request.put("certificateArn", certificateArn);
+        request.put("oauthClientSecretArn", secretArn);
+        String suffix = shortId();
+        request.put("stackName", request.path("stackName").asText() + "-" + suffix);
+        request.put("jobsBucketName", request.path("jobsBucketName").asText() + "-" + suffix);
+        out.println("  certificate " + certificateArn);
+        out.println("  secret      " + secretArn + " (the value never leaves Secrets Manager)");
+
+        step("POST /deployments (examples/deploy-request.json, stack " + request.path("stackName").asText() + ")");
+        SignedApiClient.Response posted = api.postJson("/deployments", request.toString(),
+                Map.of("Idempotency-Key", "demo-" + suffix));
+        if (posted.status() != 202) {
+            throw new DemoFailure("POST /deployments answered " + posted.status() + ": " + posted.body());
+        }
+        JsonNode started = Json.MAPPER.readTree(posted.body());
+        out.println("  202 " + started.path("deploymentId").asText() + "  " + started.path("url").asText());
+
+        step("following the deployment (one line per state as it finishes)");
+        follow(orchestrator, started.path("executionArn").asText());
+        JsonNode record = Json.MAPPER.readTree(api.get("/deployments/" + started.path("deploymentId").asText()).body());
+        step("Cloud Kotta outputs");
+        record.path("outputs").path("kotta").fields().forEachRemaining(
+                field -> out.printf("  %-28s %s%n", field.getKey(), field.getValue().asText()));
+        step("the deployment record (GET /deployments/" + started.path("deploymentId").asText() + ")");
+        out.println(indent(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(record)));
+
+        String bucket = record.path("outputs").path("base").path("JobsBucketName").asText();
+        String key = "code/cloud-kotta-demo-v2.tar.gz";
+        step("uploading new web code to s3://" + bucket + "/" + key);
+        Instant uploaded = Instant.now();
+        aws.s3().putObject(b -> b.bucket(bucket).key(key), RequestBody.fromBytes(demoSite()));
+
+        step("following the automatic redeploy");
+        String redeployArn = awaitRedeploy(orchestrator, uploaded);
+        follow(orchestrator, redeployArn);
+        String redeployId = redeployArn.substring(redeployArn.lastIndexOf(':') + 1);
+        JsonNode redeploy = Json.MAPPER.readTree(api.get("/deployments/" + redeployId).body());
+        out.println("  code version " + record.path("codeVersion").asText() + " -> " + redeploy.path("codeVersion").asText());
+        out.println("  trigger " + redeploy.path("trigger").asText() + ", source " + redeploy.path("release").path("source").asText());
+    }
+
+    private void follow(LocalOrchestrator orchestrator, String executionArn) throws InterruptedException {
+        boolean live = System.console() != null;
+        DescribeExecutionResponse end = new ExecutionFollower(orchestrator.aws().stepFunctions(), out, live)
+                .follow(executionArn, LIMIT);
+        if (end.status() != ExecutionStatus.SUCCEEDED) {
+            throw new DemoFailure("execution " + executionArn + " ended " + end.status() + ": " + end.error()
+                    + " - " + end.cause());
+        }
+        out.println("  SUCCEEDED");
+    }
+
+    /** The redeploy the upload started: the newest execution named redeploy-… after the upload. */
+    private String awaitRedeploy(LocalOrchestrator orchestrator, Instant after) throws InterruptedException {
+        Instant deadline = Instant.now().plusSeconds(60);
+        while (Instant.now().isBefore(deadline)) {
+            Optional<ExecutionListItem> redeploy = orchestrator.aws().stepFunctions()
+                    .listExecutionsPaginator(b -> b.stateMachineArn(orchestrator.output("StateMachineArn")))
+                    .executions().stream()
+                    .filter(e -> e.name().startsWith("redeploy-") && !e.startDate().isBefore(after.minusSeconds(1)))
+                    .max(Comparator.comparing(ExecutionListItem::startDate));
+            if (redeploy.isPresent()) {
+                return redeploy.get().executionArn();
+            }
+            Thread.sleep(250);
+        }
+        throw new DemoFailure("no redeploy started within 60 s of the upload");
+    }
+
+    /** A small site, as a real upload would be: index.html and the kotta-start entry point. */
+    private static byte[] demoSite() throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (TarArchiveOutputStream tar = new TarArchiveOutputStream(new GzipCompressorOutputStream(bytes))) {
+            add(tar, "index.html", "<h1>Cloud Kotta</h1><p>demo site v2, uploaded under code/</p>\n", 0644);
+            add(tar, "kotta-start", "#!/bin/sh\ncd \"$(dirname \"$0\")\"\nexec python3 -m http.server 8888\n", 0755);
+        }
+        return bytes.toByteArray();
+    }
+
+    private static void add(TarArchiveOutputStream tar, String name, String content, int mode) throws IOException {
+        byte[] data = content.getBytes(StandardCharsets.UTF_8);
+        TarArchiveEntry entry = new TarArchiveEntry(name);
+        entry.setSize(data.length);
+        entry.setMode(mode);
+        tar.putArchiveEntry(entry);
+        tar.write(data);
+        tar.closeArchiveEntry();
+    }
+
+    private void step(String text) {
+        out.println();
+        out.println("== " + text);
+    }
+
+    private static String indent(String text) {
+        return "  " + text.replace("\n", "\n  ");
+    }
+
+    private static String shortId() {
+        return UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    private static final class DemoFailure extends RuntimeException {
+        DemoFailure(String message) {
+            super(message);
+        }
+    }
+}
