@@ -3,6 +3,10 @@ package org.kotta.deployer.outputs;
 import org.kotta.deployer.core.DeploymentRecords;
 import org.kotta.deployer.core.Json;
 import org.kotta.deployer.core.StepInput;
+import org.kotta.deployer.core.Steps;
+
+import software.amazon.awssdk.services.sfn.SfnClient;
+import software.amazon.awssdk.services.sfn.model.HistoryEvent;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -12,10 +16,13 @@ import com.fasterxml.jackson.databind.JsonNode;
  * wrote, and releases the stack lock. Its result feeds the Fail state's Error and Cause.
  */
 public final class RecordFailure {
+    private static final String THIS_STATE = "Record the failure";
     private final DeploymentRecords records;
+    private final SfnClient sfn;
 
-    public RecordFailure(DeploymentRecords records) {
+    public RecordFailure(DeploymentRecords records, SfnClient sfn) {
         this.records = records;
+        this.sfn = sfn;
     }
 
     public Recorded run(StepInput input) {
@@ -39,13 +46,31 @@ public final class RecordFailure {
             }
         }
         JsonNode record = records.get(deploymentId).orElse(null);
-        String step = record == null ? null : record.path("currentStep").asText(null);
+        String failedState = lastTaskState(input.execution());
+        String step = failedState != null && Steps.OF_TASK_STATE.containsKey(failedState)
+                ? Steps.OF_TASK_STATE.get(failedState)
+                : record == null ? null : record.path("currentStep").asText(null);
         records.failed(deploymentId, step, error, cause, stackReason);
         String stackName = record == null ? null : record.path("stackName").asText(null);
         if (stackName != null) {
             records.releaseStackLock(stackName, deploymentId);
         }
         return new Recorded(error, (step == null ? "" : "step " + step + ": ") + cause, step);
+    }
+
+    /** The Task state the execution was in before it came here (newest history first). */
+    private String lastTaskState(String executionArn) {
+        if (executionArn == null) {
+            return null;
+        }
+        var history = sfn.getExecutionHistory(b -> b.executionArn(executionArn).reverseOrder(true).maxResults(100));
+        for (HistoryEvent event : history.events()) {
+            if (event.typeAsString().equals("TaskStateEntered") && event.stateEnteredEventDetails() != null
+                    && !THIS_STATE.equals(event.stateEnteredEventDetails().name())) {
+                return event.stateEnteredEventDetails().name();
+            }
+        }
+        return null;
     }
 
     private static JsonNode parseObject(String text) {

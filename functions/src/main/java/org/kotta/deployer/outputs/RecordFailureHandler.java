@@ -17,7 +17,8 @@ public final class RecordFailureHandler extends StepHandler {
 
     public RecordFailureHandler(Settings settings) {
         AwsClients aws = new AwsClients(settings);
-        this.step = new RecordFailure(new DeploymentRecords(aws.dynamoDb(), settings.required(Settings.DEPLOYMENTS_TABLE)));
+        this.step = new RecordFailure(new DeploymentRecords(aws.dynamoDb(), settings.required(Settings.DEPLOYMENTS_TABLE)),
+                aws.stepFunctions());
     }
 
     @Override

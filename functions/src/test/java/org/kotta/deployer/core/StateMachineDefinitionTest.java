@@ -1,0 +1,90 @@
+package org.kotta.deployer.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/** Rules of statemachine/kotta-deploy.asl.json that keep it a readable, safe deployment log. */
+class StateMachineDefinitionTest {
+    private static JsonNode definition;
+
+    @BeforeAll
+    static void read() throws IOException {
+        Path dir = Path.of("").toAbsolutePath();
+        while (!Files.exists(dir.resolve("statemachine/kotta-deploy.asl.json"))) {
+            dir = dir.getParent();
+        }
+        definition = Json.MAPPER.readTree(dir.resolve("statemachine/kotta-deploy.asl.json").toFile());
+    }
+
+    @Test
+    void everyTaskStateBelongsToARecordedStep() {
+        List<String> tasks = new ArrayList<>();
+        definition.path("States").fields().forEachRemaining(state -> {
+            if (state.getValue().path("Type").asText().equals("Task") && !state.getKey().equals("Record the failure")) {
+                tasks.add(state.getKey());
+            }
+        });
+        assertThat(tasks).isNotEmpty();
+        assertThat(Steps.OF_TASK_STATE.keySet()).containsExactlyInAnyOrderElementsOf(tasks);
+        assertThat(Steps.OF_TASK_STATE.values()).containsAll(Steps.ALL);
+    }
+
+    @Test
+    void everyTaskRetriesTransientLambdaErrorsAndIsCaught() {
+        definition.path("States").fields().forEachRemaining(entry -> {
+            JsonNode state = entry.getValue();
+            if (!state.path("Type").asText().equals("Task")) {
+                return;
+            }
+            assertThat(state.path("Retry").toString()).as(entry.getKey())
+                    .contains("Lambda.ServiceException", "Lambda.TooManyRequestsException");
+            assertThat(state.path("TimeoutSeconds").asInt()).as(entry.getKey()).isPositive();
+            if (!entry.getKey().equals("Record the failure")) {
+                JsonNode catcher = state.path("Catch").get(0);
+                assertThat(catcher.path("ErrorEquals").get(0).asText()).as(entry.getKey()).isEqualTo("States.ALL");
+                assertThat(catcher.path("ResultPath").asText()).isEqualTo("$.failure");
+                assertThat(catcher.path("Next").asText()).isEqualTo("Record the failure");
+            }
+        });
+    }
+
+    @Test
+    void theExecutionHasATimeoutAndFailsWithTheRecordedErrorAndCause() {
+        assertThat(definition.path("TimeoutSeconds").asInt()).isBetween(3600, 86400);
+        JsonNode fail = definition.path("States").path("Deployment failed");
+        assertThat(fail.path("ErrorPath").asText()).isEqualTo("$.recorded.error");
+        assertThat(fail.path("CausePath").asText()).isEqualTo("$.recorded.cause");
+    }
+
+    @Test
+    void choiceStatesAreQuestions_andWaitsReadTheWatchersNextWait() {
+        definition.path("States").fields().forEachRemaining(entry -> {
+            String type = entry.getValue().path("Type").asText();
+            if (type.equals("Choice")) {
+                assertThat(entry.getKey()).endsWith("?");
+            }
+            if (type.equals("Wait")) {
+                assertThat(entry.getValue().path("SecondsPath").asText()).endsWith(".nextWaitSeconds");
+            }
+        });
+    }
+
+    @Test
+    void functionArnsComeFromDefinitionSubstitutions() {
+        definition.path("States").fields().forEachRemaining(entry -> {
+            if (entry.getValue().path("Type").asText().equals("Task")) {
+                assertThat(entry.getValue().path("Resource").asText()).matches("\\$\\{[A-Za-z]+FunctionArn}");
+            }
+        });
+    }
+}
