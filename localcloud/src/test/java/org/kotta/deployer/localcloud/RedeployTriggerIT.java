@@ -23,6 +23,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.kotta.deployer.core.AwsClients;
 import org.kotta.deployer.core.DeploymentRecords;
+import org.kotta.deployer.core.DeploymentRequest;
 import org.kotta.deployer.core.DynamoJson;
 import org.kotta.deployer.core.Json;
 import org.kotta.deployer.trigger.CodeUploadedEvent;
@@ -34,6 +35,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.cloudformation.model.Capability;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.s3.model.EventBridgeConfiguration;
 import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
@@ -141,7 +143,7 @@ class RedeployTriggerIT {
     @Test
     void tarballUploadedWhileTheStackIsBusy_isRefusedWithAClearRecord_andStartsNothing() throws Exception {
         String running = "dep-busy-" + SUFFIX;
-        records.createPending(running, Json.MAPPER.treeToValue(request, org.kotta.deployer.core.DeploymentRequest.class),
+        records.createPending(running, Json.MAPPER.treeToValue(request, DeploymentRequest.class),
                 "test");
         assertThat(records.acquireStackLock(stackName, running)).isEmpty();
         try {
@@ -290,8 +292,7 @@ class RedeployTriggerIT {
         return aws.dynamoDb().queryPaginator(b -> b.tableName(records.table())
                         .indexName(DeploymentRecords.BY_BUCKET_INDEX)
                         .keyConditionExpression("jobsBucketName = :b")
-                        .expressionAttributeValues(Map.of(":b",
-                                software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(bucketName))))
+                        .expressionAttributeValues(Map.of(":b", AttributeValue.fromS(bucketName))))
                 .items().stream().map(item -> (JsonNode) DynamoJson.toJson(item)).toList();
     }
 
