@@ -296,4 +296,36 @@ public final class DeploymentRecords {
             target.append(clause);
         }
     }
+
+    /**
+     * Records a deployment refused before it started (a redeploy while the stack is busy,
+     * or one whose request no longer passes the rules): FAILED at step "start" with the
+     * reason, listed with the others. False, writing nothing, when the id exists already.
+     */
+    public boolean refused(String deploymentId, DeploymentRequest request, String trigger, String error,
+            String cause) {
+        Map<String, AttributeValue> item = new LinkedHashMap<>();
+        String now = now();
+        item.put(KEY, s(deploymentId));
+        item.put("status", s(FAILED));
+        item.put("trigger", s(trigger));
+        item.put("stackName", s(request.stackName()));
+        item.put("jobsBucketName", s(request.jobsBucketName()));
+        item.put("createdAt", s(now));
+        item.put("updatedAt", s(now));
+        item.put("finishedAt", s(now));
+        item.put("request", DynamoJson.toAttribute(request));
+        item.put("steps", emptySteps());
+        item.put("failedStep", s("start"));
+        item.put("error", s(error));
+        item.put("cause", s(cause));
+        try {
+            dynamo.putItem(PutItemRequest.builder().tableName(table).item(item)
+                    .conditionExpression("attribute_not_exists(#k)")
+                    .expressionAttributeNames(Map.of("#k", KEY)).build());
+            return true;
+        } catch (ConditionalCheckFailedException alreadyThere) {
+            return false;
+        }
+    }
 }

@@ -1,0 +1,122 @@
+package org.kotta.deployer.trigger;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+import org.kotta.deployer.api.DeploymentStarter;
+import org.kotta.deployer.api.DeploymentStarter.Started;
+import org.kotta.deployer.core.DeploymentRecords;
+import org.kotta.deployer.core.DeploymentRequest;
+import org.kotta.deployer.core.Json;
+import org.kotta.deployer.core.Log;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * A tarball landed under {@code code/} of a JobsBucket: redeploy that Cloud Kotta with it.
+ * The request is the bucket's latest successful deployment's, with the new code source;
+ * the start goes through {@link DeploymentStarter} like the API's, so the same rules and
+ * per-stack lock apply. A busy stack refuses the redeploy with a FAILED record telling the
+ * admin to upload again (see docs/local-cloud-gaps-trigger.md for why it does not wait).
+ */
+public final class CodeUploaded {
+    public static final String TRIGGER = "code-upload";
+    public static final String STACK_BUSY = "StackBusy";
+    public static final String VALIDATION_FAILED = "ValidationFailed";
+    static final String STATE = "codeUploaded";
+
+    private final SucceededDeployments deployments;
+    private final DeploymentStarter starter;
+    private final DeploymentRecords records;
+
+    public CodeUploaded(SucceededDeployments deployments, DeploymentStarter starter, DeploymentRecords records) {
+        this.deployments = deployments;
+        this.starter = starter;
+        this.records = records;
+    }
+
+    public RedeployResult handle(CodeUploadedEvent event) {
+        Optional<String> notCode = RedeployRules.notACodeTarball(event.key());
+        if (notCode.isPresent()) {
+            return ignore(event, notCode.get());
+        }
+        Optional<ObjectNode> latest = deployments.latestFor(event.bucket());
+        if (latest.isEmpty()) {
+            return ignore(event, "unknown bucket: no successful deployment uses " + event.bucket());
+        }
+        String basedOn = latest.get().path(DeploymentRecords.KEY).asText();
+        DeploymentRequest request = storedRequest(latest.get()).withCodeSource(event.s3Uri());
+        String id = RedeployRules.deploymentId(event);
+        Log log = Log.forDeployment(id, STATE);
+
+        Started started = starter.start(id, Json.MAPPER.valueToTree(request), TRIGGER);
+        return switch (started.outcome()) {
+            case STARTED -> {
+                log.info("redeploy started", fields(event, "basedOn", basedOn, "executionArn", started.executionArn()));
+                yield new RedeployResult(RedeployResult.Outcome.STARTED, null, id, started.executionArn(), basedOn);
+            }
+            case ALREADY_STARTED -> repeated(event, log, id, started.executionArn(), basedOn);
+            case STACK_BUSY -> refuse(event, log, request, id, basedOn, STACK_BUSY,
+                    busyCause(request.stackName(), started.runningDeployment(), event.s3Uri()));
+            case INVALID -> refuse(event, log, request, id, basedOn, VALIDATION_FAILED,
+                    "the request of deployment " + basedOn + " with code " + event.s3Uri()
+                            + " no longer passes the request rules: " + started.errors().stream()
+                            .map(e -> e.field() + ": " + e.message()).collect(Collectors.joining("; "))
+                            + ". Deploy through the API with a corrected request.");
+        };
+    }
+
+    static String busyCause(String stackName, String runningDeployment, String codeSource) {
+        return "stack " + stackName + " is being deployed by " + runningDeployment + ", and two deployments of"
+                + " one stack never run at once, so " + codeSource + " was not deployed. Upload it again when "
+                + runningDeployment + " has finished.";
+    }
+
+    private RedeployResult refuse(CodeUploadedEvent event, Log log, DeploymentRequest request, String id,
+            String basedOn, String error, String cause) {
+        if (!records.refused(id, request, TRIGGER, error, cause)) {
+            // this upload's record exists: a repeated event, which must not overwrite it
+            return repeated(event, log, id, null, basedOn);
+        }
+        log.info("redeploy refused", fields(event, "error", error, "cause", cause));
+        return new RedeployResult(RedeployResult.Outcome.REFUSED, error + ": " + cause, id, null, basedOn);
+    }
+
+    private static RedeployResult repeated(CodeUploadedEvent event, Log log, String id, String executionArn,
+            String basedOn) {
+        log.info("repeated event: this upload's redeploy exists, nothing new started", fields(event));
+        return new RedeployResult(RedeployResult.Outcome.ALREADY_STARTED,
+                "repeated event: redeploy " + id + " exists already", id, executionArn, basedOn);
+    }
+
+    private static RedeployResult ignore(CodeUploadedEvent event, String reason) {
+        Log.forDeployment(null, STATE).info("event ignored", fields(event, "reason", reason));
+        return RedeployResult.ignored(reason);
+    }
+
+    private static DeploymentRequest storedRequest(ObjectNode record) {
+        try {
+            return Json.MAPPER.treeToValue(record.path("request"), DeploymentRequest.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("deployment " + record.path(DeploymentRecords.KEY).asText()
+                    + " holds an unreadable request", e);
+        }
+    }
+
+    private static Map<String, Object> fields(CodeUploadedEvent event, String... more) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("bucket", event.bucket());
+        fields.put("key", event.key());
+        fields.put("etag", event.etag());
+        fields.put("size", event.size());
+        for (int i = 0; i + 1 < more.length; i += 2) {
+            if (more[i + 1] != null) {
+                fields.put(more[i], more[i + 1]);
+            }
+        }
+        return fields;
+    }
+}

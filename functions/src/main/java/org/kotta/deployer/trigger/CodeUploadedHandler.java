@@ -1,0 +1,44 @@
+package org.kotta.deployer.trigger;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+
+import org.kotta.deployer.api.DeploymentStarter;
+import org.kotta.deployer.core.AwsClients;
+import org.kotta.deployer.core.DeploymentRecords;
+import org.kotta.deployer.core.Json;
+import org.kotta.deployer.core.Settings;
+import org.kotta.deployer.validate.RequestValidator;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/** Lambda entry point of the code-upload trigger: S3 "Object Created" under code/, through EventBridge. */
+public final class CodeUploadedHandler implements RequestStreamHandler {
+    private final CodeUploaded logic;
+
+    public CodeUploadedHandler() {
+        this(Settings.fromEnvironment());
+    }
+
+    public CodeUploadedHandler(Settings settings) {
+        AwsClients aws = new AwsClients(settings);
+        String table = settings.required(Settings.DEPLOYMENTS_TABLE);
+        String region = aws.region().id();
+        DynamoDbClient dynamo = aws.dynamoDb();
+        DeploymentRecords records = new DeploymentRecords(dynamo, table);
+        this.logic = new CodeUploaded(new SucceededDeployments(dynamo, table),
+                new DeploymentStarter(new RequestValidator(region), records, aws.stepFunctions(),
+                        settings.required(Settings.STATE_MACHINE_ARN), region),
+                records);
+    }
+
+    @Override
+    public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+        CodeUploadedEvent event = CodeUploadedEvent.fromEventBridge(Json.MAPPER.readTree(input));
+        Json.MAPPER.writeValue(output, logic.handle(event));
+    }
+}

@@ -1,0 +1,334 @@
+package org.kotta.deployer.localcloud;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Supplier;
+
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.kotta.deployer.core.AwsClients;
+import org.kotta.deployer.core.DeploymentRecords;
+import org.kotta.deployer.core.DeploymentRequest;
+import org.kotta.deployer.core.DynamoJson;
+import org.kotta.deployer.core.Json;
+import org.kotta.deployer.trigger.CodeUploadedEvent;
+import org.kotta.deployer.trigger.RedeployRules;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.cloudformation.model.Capability;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.lambda.LambdaClient;
+import software.amazon.awssdk.services.s3.model.EventBridgeConfiguration;
+import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
+import software.amazon.awssdk.services.sfn.model.ExecutionListItem;
+import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
+
+/**
+ * The code-upload trigger for real: a tarball put under code/ of a deployed JobsBucket goes
+ * S3 → EventBridge → the rule in template.yaml → CodeUploadedFunction → a redeploy. A tap
+ * (a second rule on the same buckets feeding a do-nothing state machine, deployed with
+ * CloudFormation) keeps every S3 event EventBridge saw, so a test can replay the exact
+ * event and know an event was emitted before asserting that nothing happened.
+ */
+class RedeployTriggerIT {
+    private static final Duration LIMIT = Duration.ofMinutes(4);
+    private static final Duration DELIVERY = Duration.ofSeconds(60);
+    /** After the tap saw an event, how long the trigger gets to (wrongly) act on it. */
+    private static final Duration GRACE = Duration.ofSeconds(4);
+    private static final String SUFFIX = Fixtures.shortId();
+    private static final String UNDEPLOYED_BUCKET = "kotta-it-nodeploy-" + SUFFIX;
+    private static final String TAP_STACK = "kotta-it-s3-event-tap-" + SUFFIX;
+
+    private static LocalOrchestrator orchestrator;
+    private static AwsClients aws;
+    private static LambdaClient lambda;
+    private static DeploymentRecords records;
+    private static ObjectNode request;
+    private static String bucket;
+    private static String stackName;
+    private static String tapArn;
+    private static JsonNode firstRecord;
+
+    @BeforeAll
+    static void deployOnce() throws Exception {
+        orchestrator = LocalCloud.orchestrator();
+        aws = orchestrator.aws();
+        lambda = aws.build(LambdaClient.builder());
+        records = new DeploymentRecords(aws.dynamoDb(), orchestrator.output("DeploymentsTableName"));
+        request = Fixtures.validRequest(aws, SUFFIX);
+        bucket = request.path("jobsBucketName").asText();
+        stackName = request.path("stackName").asText();
+
+        aws.s3().createBucket(b -> b.bucket(UNDEPLOYED_BUCKET));
+        aws.s3().putBucketNotificationConfiguration(b -> b.bucket(UNDEPLOYED_BUCKET)
+                .notificationConfiguration(n -> n.eventBridgeConfiguration(EventBridgeConfiguration.builder().build())));
+        tapArn = deployTap(List.of(bucket, UNDEPLOYED_BUCKET));
+
+        String firstId = LocalCloud.newDeploymentId();
+        DescribeExecutionResponse first = LocalCloud.awaitEnd(LocalCloud.startExecution(firstId, request), LIMIT);
+        assertThat(first.status()).as("%s %s", first.error(), first.cause()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        firstRecord = records.get(firstId).orElseThrow();
+    }
+
+    @AfterAll
+    static void removeTap() {
+        if (aws != null) {
+            aws.cloudFormation().deleteStack(b -> b.stackName(TAP_STACK));
+        }
+    }
+
+    @Test
+    void tarballUploadedUnderCode_redeploysWithTheNewCode_once() throws Exception {
+        Set<String> before = executionNames();
+        String key = "code/v2.tar.gz";
+        byte[] tarball = siteTarball("<h1>Kotta v2 " + UUID.randomUUID() + "</h1>");
+        aws.s3().putObject(b -> b.bucket(bucket).key(key), RequestBody.fromBytes(tarball));
+
+        // the rule fires for real: exactly one new execution, the redeploy
+        Set<String> started = await("a redeploy execution", () -> {
+            Set<String> names = executionNames();
+            names.removeAll(before);
+            return names.isEmpty() ? Optional.empty() : Optional.of(names);
+        });
+        assertThat(started).hasSize(1);
+        String redeployId = started.iterator().next();
+        assertThat(redeployId).startsWith("redeploy-");
+        JsonNode event = tappedEvent(bucket, key);
+        assertThat(redeployId).isEqualTo(RedeployRules.deploymentId(CodeUploadedEvent.fromEventBridge(event)));
+
+        DescribeExecutionResponse redeploy = LocalCloud.awaitEnd(executionArn(redeployId), LIMIT);
+        assertThat(redeploy.status()).as("%s %s", redeploy.error(), redeploy.cause())
+                .isEqualTo(ExecutionStatus.SUCCEEDED);
+        JsonNode record = records.get(redeployId).orElseThrow();
+        assertThat(record.path("status").asText()).isEqualTo("SUCCEEDED");
+        assertThat(record.path("trigger").asText()).isEqualTo("code-upload");
+        assertThat(record.path("request").path("codeSource").asText()).isEqualTo("s3://" + bucket + "/" + key);
+        assertThat(record.path("request").path("stackName").asText()).isEqualTo(stackName);
+        String sha256 = record.path("codeVersion").asText();
+        assertThat(sha256).isNotBlank().isNotEqualTo(firstRecord.path("codeVersion").asText());
+        assertThat(record.path("releaseKey").asText()).isEqualTo("releases/" + sha256 + ".tar.gz");
+        byte[] release = aws.s3().getObjectAsBytes(b -> b.bucket(bucket).key("releases/" + sha256 + ".tar.gz"))
+                .asByteArray();
+        assertThat(LocalOrchestrator.sha256(release)).isEqualTo(sha256);
+
+        // the same event again, straight to the deployed function: nothing new starts
+        int executions = executionNames().size();
+        JsonNode reply = invokeTrigger(event);
+        assertThat(reply.path("outcome").asText()).isEqualTo("ALREADY_STARTED");
+        assertThat(reply.path("deploymentId").asText()).isEqualTo(redeployId);
+        assertThat(executionNames()).hasSize(executions);
+        assertThat(records.get(redeployId).orElseThrow().path("status").asText()).isEqualTo("SUCCEEDED");
+        assertThat(records.lockHolder(stackName)).isEmpty();
+    }
+
+    @Test
+    void tarballUploadedWhileTheStackIsBusy_isRefusedWithAClearRecord_andStartsNothing() throws Exception {
+        String running = "dep-busy-" + SUFFIX;
+        records.createPending(running, Json.MAPPER.treeToValue(request, DeploymentRequest.class),
+                "test");
+        assertThat(records.acquireStackLock(stackName, running)).isEmpty();
+        try {
+            Set<String> before = executionNames();
+            String key = "code/busy-" + SUFFIX + ".tar.gz";
+            aws.s3().putObject(b -> b.bucket(bucket).key(key),
+                    RequestBody.fromBytes(siteTarball("<h1>while busy</h1>")));
+            String redeployId = RedeployRules.deploymentId(CodeUploadedEvent.fromEventBridge(tappedEvent(bucket, key)));
+
+            JsonNode refused = await("the refusal record", () -> records.get(redeployId));
+            assertThat(refused.path("status").asText()).isEqualTo("FAILED");
+            assertThat(refused.path("trigger").asText()).isEqualTo("code-upload");
+            assertThat(refused.path("error").asText()).isEqualTo("StackBusy");
+            assertThat(refused.path("failedStep").asText()).isEqualTo("start");
+            assertThat(refused.path("cause").asText()).contains(running, stackName, key, "Upload it again");
+            assertThat(refused.path("request").path("codeSource").asText()).isEqualTo("s3://" + bucket + "/" + key);
+            Thread.sleep(GRACE.toMillis());
+            assertThat(executionNames()).isEqualTo(before);
+            assertThat(records.lockHolder(stackName)).contains(running);
+        } finally {
+            records.failed(running, "test", "TestOver", "the test's stand-in deployment", null);
+            records.releaseStackLock(stackName, running);
+        }
+    }
+
+    @Test
+    void nonTarballUnderCode_startsNothing() throws Exception {
+        int invocations = triggerInvocations();
+        Set<String> executions = executionNames();
+        int bucketRecords = recordsFor(bucket).size();
+        aws.s3().putObject(b -> b.bucket(bucket).key("code/readme.txt"),
+                RequestBody.fromString("upload the web code as code/<name>.tar.gz"));
+
+        tappedEvent(bucket, "code/readme.txt"); // S3 did emit it; the rule's pattern keeps it out
+        Thread.sleep(GRACE.toMillis());
+        assertThat(triggerInvocations()).isEqualTo(invocations);
+        assertThat(executionNames()).isEqualTo(executions);
+        assertThat(recordsFor(bucket)).hasSize(bucketRecords);
+    }
+
+    @Test
+    void tarballInABucketWithNoDeployment_startsNothing() throws Exception {
+        int invocations = triggerInvocations();
+        Set<String> executions = executionNames();
+        aws.s3().putObject(b -> b.bucket(UNDEPLOYED_BUCKET).key("code/site.tar.gz"),
+                RequestBody.fromBytes(siteTarball("<h1>nobody deployed me</h1>")));
+
+        tappedEvent(UNDEPLOYED_BUCKET, "code/site.tar.gz");
+        // the rule matches, the function runs, and ignores the unknown bucket
+        await("the trigger's invocation", () -> triggerInvocations() > invocations
+                ? Optional.of(true) : Optional.empty());
+        Thread.sleep(GRACE.toMillis());
+        assertThat(executionNames()).isEqualTo(executions);
+        assertThat(recordsFor(UNDEPLOYED_BUCKET)).isEmpty();
+    }
+
+    /** A rule on the buckets' S3 events targeting a Pass-only state machine: its executions' inputs are the events. */
+    private static String deployTap(List<String> buckets) throws InterruptedException {
+        String template = """
+                Resources:
+                  TapRole:
+                    Type: AWS::IAM::Role
+                    Properties:
+                      AssumeRolePolicyDocument:
+                        Version: '2012-10-17'
+                        Statement:
+                          - Effect: Allow
+                            Principal: {Service: [states.amazonaws.com, events.amazonaws.com]}
+                            Action: sts:AssumeRole
+                  Tap:
+                    Type: AWS::StepFunctions::StateMachine
+                    Properties:
+                      RoleArn: !GetAtt TapRole.Arn
+                      DefinitionString: '{"StartAt": "Keep", "States": {"Keep": {"Type": "Pass", "End": true}}}'
+                  TapRule:
+                    Type: AWS::Events::Rule
+                    Properties:
+                      EventPattern:
+                        source: [aws.s3]
+                        detail:
+                          bucket:
+                            name: %s
+                      Targets:
+                        - {Id: Tap, Arn: !Ref Tap, RoleArn: !GetAtt TapRole.Arn}
+                Outputs:
+                  TapArn:
+                    Value: !Ref Tap
+                """.formatted(buckets);
+        var cfn = aws.cloudFormation();
+        cfn.createStack(b -> b.stackName(TAP_STACK).templateBody(template).capabilities(Capability.CAPABILITY_IAM));
+        Instant deadline = Instant.now().plus(Duration.ofMinutes(1));
+        while (true) {
+            var stack = cfn.describeStacks(b -> b.stackName(TAP_STACK)).stacks().get(0);
+            if (stack.stackStatusAsString().equals("CREATE_COMPLETE")) {
+                return stack.outputs().get(0).outputValue();
+            }
+            if (stack.stackStatusAsString().contains("FAILED") || stack.stackStatusAsString().contains("ROLLBACK")
+                    || Instant.now().isAfter(deadline)) {
+                throw new IllegalStateException("the S3 event tap: " + stack.stackStatusAsString() + " "
+                        + stack.stackStatusReason());
+            }
+            Thread.sleep(250);
+        }
+    }
+
+    /** The S3 EventBridge event for the object, as the tap received it. */
+    private static JsonNode tappedEvent(String bucketName, String key) throws InterruptedException {
+        return await("S3's event for s3://" + bucketName + "/" + key, () -> {
+            for (ExecutionListItem execution : aws.stepFunctions()
+                    .listExecutionsPaginator(b -> b.stateMachineArn(tapArn)).executions()) {
+                String input = aws.stepFunctions().describeExecution(b -> b.executionArn(execution.executionArn()))
+                        .input();
+                JsonNode event = readTree(input);
+                if (bucketName.equals(event.path("detail").path("bucket").path("name").asText())
+                        && key.equals(event.path("detail").path("object").path("key").asText())) {
+                    return Optional.of(event);
+                }
+            }
+            return Optional.empty();
+        });
+    }
+
+    private static JsonNode invokeTrigger(JsonNode event) throws IOException {
+        var response = lambda.invoke(b -> b.functionName(orchestrator.functionName("CodeUploadedFunction"))
+                .payload(SdkBytes.fromUtf8String(event.toString())));
+        assertThat(response.functionError()).as(response.payload().asUtf8String()).isNull();
+        return Json.MAPPER.readTree(response.payload().asUtf8String());
+    }
+
+    private static int triggerInvocations() {
+        return orchestrator.host().invocationCount(orchestrator.functionName("CodeUploadedFunction"));
+    }
+
+    private static Set<String> executionNames() {
+        Set<String> names = new HashSet<>();
+        aws.stepFunctions().listExecutionsPaginator(b -> b.stateMachineArn(orchestrator.output("StateMachineArn")))
+                .executions().forEach(e -> names.add(e.name()));
+        return names;
+    }
+
+    private static String executionArn(String name) {
+        return orchestrator.output("StateMachineArn").replace(":stateMachine:", ":execution:") + ":" + name;
+    }
+
+    private static List<JsonNode> recordsFor(String bucketName) {
+        return aws.dynamoDb().queryPaginator(b -> b.tableName(records.table())
+                        .indexName(DeploymentRecords.BY_BUCKET_INDEX)
+                        .keyConditionExpression("jobsBucketName = :b")
+                        .expressionAttributeValues(Map.of(":b", AttributeValue.fromS(bucketName))))
+                .items().stream().map(item -> (JsonNode) DynamoJson.toJson(item)).toList();
+    }
+
+    private static <T> T await(String what, Supplier<Optional<T>> probe) throws InterruptedException {
+        Instant deadline = Instant.now().plus(DELIVERY);
+        while (true) {
+            Optional<T> value = probe.get();
+            if (value.isPresent()) {
+                return value.get();
+            }
+            if (Instant.now().isAfter(deadline)) {
+                throw new AssertionError("no " + what + " within " + DELIVERY);
+            }
+            Thread.sleep(250);
+        }
+    }
+
+    private static JsonNode readTree(String json) {
+        try {
+            return Json.MAPPER.readTree(json);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A real gzip tar of a one-page site. */
+    private static byte[] siteTarball(String indexHtml) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (TarArchiveOutputStream tar = new TarArchiveOutputStream(new GzipCompressorOutputStream(bytes))) {
+            byte[] data = indexHtml.getBytes(StandardCharsets.UTF_8);
+            TarArchiveEntry entry = new TarArchiveEntry("index.html");
+            entry.setSize(data.length);
+            tar.putArchiveEntry(entry);
+            tar.write(data);
+            tar.closeArchiveEntry();
+        }
+        return bytes.toByteArray();
+    }
+}
