@@ -34,6 +34,8 @@ public final class DeploymentRecords {
     /** Index by JobsBucket name, newest first (range key createdAt). */
     public static final String BY_BUCKET_INDEX = "byJobsBucket";
     private static final String LOCK_PREFIX = "lock#";
+    /** Far longer than a starter takes from taking the lock to writing its PENDING record. */
+    private static final java.time.Duration UNRECORDED_HOLDER_GRACE = java.time.Duration.ofMinutes(2);
 
     private final DynamoDbClient dynamo;
     private final String table;
@@ -162,19 +164,28 @@ public final class DeploymentRecords {
             return Optional.empty();
         } catch (ConditionalCheckFailedException held) {
             Optional<String> holder = lockHolder(stackName);
-            if (holder.isPresent() && holderHasEnded(holder.get()) && takeOverLock(stackName, holder.get(), deploymentId)) {
+            if (holder.isPresent() && holderHasEnded(stackName, holder.get())
+                    && takeOverLock(stackName, holder.get(), deploymentId)) {
                 return Optional.empty();
             }
             return holder.or(() -> Optional.of("another deployment"));
         }
     }
 
-    /** A lock whose deployment has ended (its release was lost, e.g. a timed-out execution) is stale. */
-    private boolean holderHasEnded(String holderId) {
+    /**
+     * A lock whose deployment has ended (its release was lost, e.g. a timed-out execution) is
+     * stale. A holder without a record is usually a starter between taking the lock and
+     * writing its record, so it counts as ended only once its lock is old.
+     */
+    private boolean holderHasEnded(String stackName, String holderId) {
         return get(holderId).map(record -> {
             String status = record.path("status").asText();
             return SUCCEEDED.equals(status) || FAILED.equals(status);
-        }).orElse(true);
+        }).orElseGet(() -> get(LOCK_PREFIX + stackName)
+                .map(lock -> lock.path("lockedAt").asText(""))
+                .map(lockedAt -> !lockedAt.isEmpty()
+                        && Instant.parse(lockedAt).isBefore(Instant.now(clock).minus(UNRECORDED_HOLDER_GRACE)))
+                .orElse(true));
     }
 
     private boolean takeOverLock(String stackName, String staleHolder, String deploymentId) {
