@@ -146,6 +146,13 @@ class ApiIT {
         // the body is the template's problem+json gateway response in AWS; the local cloud does not
         // import gateway responses (docs/local-cloud-gaps-api.md), so only the status is checked
         assertThat(refused.status()).isEqualTo(403);
+        assertThat(api.send("GET", "/deployments/dep-" + UUID.randomUUID(), null, Map.of(), false).status())
+                .isEqualTo(403);
+        int executionsBefore = executionCount();
+        byte[] body = Fixtures.validRequest(aws, Fixtures.shortId()).toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(api.send("POST", "/deployments", body, Map.of("Content-Type", "application/json"), false).status())
+                .isEqualTo(403);
+        assertThat(executionCount()).isEqualTo(executionsBefore);
     }
 
     @Test
