@@ -1,6 +1,5 @@
 package org.kotta.deployer.code;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.kotta.deployer.core.DeploymentRecords;
@@ -27,10 +26,7 @@ public final class PackageAndUploadCode {
         String deploymentId = input.deploymentId();
         DeploymentRequest request = input.validatedRequest();
         records.stepStarted(deploymentId, Steps.PACKAGE_AND_UPLOAD_CODE);
-        Map<String, String> baseOutputs = new LinkedHashMap<>();
-        input.path("baseStack", "outputs").fields()
-                .forEachRemaining(field -> baseOutputs.put(field.getKey(), field.getValue().asText()));
-        PackageResult result = packager.packageRelease(request, baseOutputs, deploymentId);
+        PackageResult result = packager.packageRelease(request, input.stackOutputs("baseStack"), deploymentId);
         records.stepFinished(deploymentId, Steps.PACKAGE_AND_UPLOAD_CODE, Map.of("release", result));
         Failure failure = result.accepted() ? null
                 : new Failure(Failure.CODE_REJECTED, "code tarball " + result.source() + " refused: " + result.reason());

@@ -60,10 +60,16 @@ public final class DeploymentRecords {
      * is overwritten).
      */
     public boolean createPending(String deploymentId, DeploymentRequest request, String trigger) {
+        return putIfAbsent(newDeploymentItem(deploymentId, PENDING, request, trigger));
+    }
+
+    /** A deployment's first item: what every record starts with, whatever its status. */
+    private Map<String, AttributeValue> newDeploymentItem(String deploymentId, String status,
+            DeploymentRequest request, String trigger) {
         Map<String, AttributeValue> item = new LinkedHashMap<>();
         String now = now();
         item.put(KEY, s(deploymentId));
-        item.put("status", s(PENDING));
+        item.put("status", s(status));
         item.put("trigger", s(trigger));
         item.put("stackName", s(request.stackName()));
         item.put("jobsBucketName", s(request.jobsBucketName()));
@@ -71,6 +77,11 @@ public final class DeploymentRecords {
         item.put("updatedAt", s(now));
         item.put("request", DynamoJson.toAttribute(request));
         item.put("steps", emptySteps());
+        return item;
+    }
+
+    /** Writes an item unless one with its key exists; false, writing nothing, when it does. */
+    private boolean putIfAbsent(Map<String, AttributeValue> item) {
         try {
             dynamo.putItem(PutItemRequest.builder().tableName(table).item(item)
                     .conditionExpression("attribute_not_exists(#k)")
@@ -315,29 +326,12 @@ public final class DeploymentRecords {
      */
     public boolean refused(String deploymentId, DeploymentRequest request, String trigger, String error,
             String cause) {
-        Map<String, AttributeValue> item = new LinkedHashMap<>();
-        String now = now();
-        item.put(KEY, s(deploymentId));
-        item.put("status", s(FAILED));
-        item.put("trigger", s(trigger));
-        item.put("stackName", s(request.stackName()));
-        item.put("jobsBucketName", s(request.jobsBucketName()));
-        item.put("createdAt", s(now));
-        item.put("updatedAt", s(now));
-        item.put("finishedAt", s(now));
-        item.put("request", DynamoJson.toAttribute(request));
-        item.put("steps", emptySteps());
+        Map<String, AttributeValue> item = newDeploymentItem(deploymentId, FAILED, request, trigger);
+        item.put("finishedAt", item.get("createdAt"));
         item.put("failedStep", s("start"));
         item.put("error", s(error));
         item.put("cause", s(cause));
-        try {
-            dynamo.putItem(PutItemRequest.builder().tableName(table).item(item)
-                    .conditionExpression("attribute_not_exists(#k)")
-                    .expressionAttributeNames(Map.of("#k", KEY)).build());
-            return true;
-        } catch (ConditionalCheckFailedException alreadyThere) {
-            return false;
-        }
+        return putIfAbsent(item);
     }
 
     // ---- the admin API: idempotency keys and listings ----------------------------------------

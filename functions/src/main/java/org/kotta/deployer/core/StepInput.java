@@ -37,6 +37,13 @@ public record StepInput(JsonNode state, String execution, String stateName, Json
         return java.time.Duration.between(java.time.Instant.parse(executionStartTime), now).toMillis() / 1000.0;
     }
 
+    /** A stack's outputs as the state carries them ({@code $.<stack>.outputs}), in order. */
+    public java.util.Map<String, String> stackOutputs(String stack) {
+        java.util.Map<String, String> outputs = new java.util.LinkedHashMap<>();
+        path(stack, "outputs").fields().forEachRemaining(field -> outputs.put(field.getKey(), field.getValue().asText()));
+        return outputs;
+    }
+
     public JsonNode path(String... names) {
         JsonNode node = state == null ? MissingNode.getInstance() : state;
         for (String name : names) {

@@ -34,8 +34,8 @@ public final class PublishOutputs {
         String deploymentId = input.deploymentId();
         DeploymentRequest request = input.validatedRequest();
         records.stepStarted(deploymentId, Steps.PUBLISH_OUTPUTS);
-        Map<String, String> base = outputs(input, "baseStack");
-        Map<String, String> kotta = outputs(input, "kottaStack");
+        Map<String, String> base = input.stackOutputs("baseStack");
+        Map<String, String> kotta = input.stackOutputs("kottaStack");
         int added = seedAdmins(base.get("UsersTableName"), request);
 
         Map<String, Object> outputs = new LinkedHashMap<>();
@@ -72,12 +72,6 @@ public final class PublishOutputs {
         return added;
     }
 
-    private static Map<String, String> outputs(StepInput input, String stack) {
-        Map<String, String> outputs = new LinkedHashMap<>();
-        input.path(stack, "outputs").fields()
-                .forEachRemaining(field -> outputs.put(field.getKey(), field.getValue().asText()));
-        return outputs;
-    }
 
     /** The execution's final output. */
     public record Summary(String deploymentId, String webUrl, String codeVersion, int adminsAdded,

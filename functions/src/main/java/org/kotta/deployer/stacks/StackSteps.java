@@ -56,7 +56,7 @@ public final class StackSteps {
         String deploymentId = input.deploymentId();
         DeploymentRequest request = input.validatedRequest();
         records.stepStarted(deploymentId, Steps.CREATE_KOTTA_STACK);
-        Map<String, String> base = outputs(input, "baseStack");
+        Map<String, String> base = input.stackOutputs("baseStack");
         Map<String, String> parameters = new LinkedHashMap<>();
         parameters.put("JobsBucketName", base.get("JobsBucketName"));
         parameters.put("JobsTableName", base.get("JobsTableName"));
@@ -138,12 +138,6 @@ public final class StackSteps {
         return BASE.equals(role) ? Steps.CREATE_BASE_STACK : Steps.CREATE_KOTTA_STACK;
     }
 
-    static Map<String, String> outputs(StepInput input, String stackPath) {
-        Map<String, String> outputs = new LinkedHashMap<>();
-        input.path(stackPath, "outputs").fields()
-                .forEachRemaining(field -> outputs.put(field.getKey(), field.getValue().asText()));
-        return outputs;
-    }
 
     private static Map<String, String> tags(DeploymentRequest request, String deploymentId) {
         Map<String, String> tags = new LinkedHashMap<>();
