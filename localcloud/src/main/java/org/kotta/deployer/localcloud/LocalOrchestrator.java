@@ -121,6 +121,7 @@ public final class LocalOrchestrator implements AutoCloseable {
             env.put(name, value);
         }
         lambda.updateFunctionConfiguration(b -> b.functionName(function).environment(e -> e.variables(env)));
+        republishAliases(function);
     }
 
     private void bindToHost(String functionName) {
@@ -131,6 +132,22 @@ public final class LocalOrchestrator implements AutoCloseable {
         }
         env.put(FunctionHost.PROXY_ENV, host.urlFor(functionName));
         lambda.updateFunctionConfiguration(b -> b.functionName(functionName).environment(e -> e.variables(env)));
+        republishAliases(functionName);
+    }
+
+    /**
+     * The state machine and the rule call the functions' aliases ("live", the SnapStart
+     * versions): a changed configuration reaches them only through a new published version.
+     */
+    private void republishAliases(String functionName) {
+        var aliases = lambda.listAliases(b -> b.functionName(functionName)).aliases();
+        if (aliases.isEmpty()) {
+            return;
+        }
+        String version = lambda.publishVersion(b -> b.functionName(functionName)).version();
+        for (var alias : aliases) {
+            lambda.updateAlias(b -> b.functionName(functionName).name(alias.name()).functionVersion(version));
+        }
     }
 
     private void deployStack(String template) throws InterruptedException {
