@@ -182,7 +182,8 @@ public final class Bench {
         }
         if (!manuals.isEmpty()) {
             ArrayNode commands = e2e.putArray("manualCommands");
-            manuals.get(0).steps().forEach(s -> commands.add(String.join(" ", s.command())));
+            String prefix = root + "/";
+            manuals.get(0).steps().forEach(s -> commands.add(String.join(" ", s.command()).replace(prefix, "")));
         }
         List<Double> ratios = new ArrayList<>();
         for (int i = 0; i < runs; i++) {
