@@ -75,7 +75,12 @@ class LeastPrivilegeTest {
             Map.entry("CodeUploadedFunctionRole", Set.of("dynamodb:Query", "dynamodb:GetItem", "dynamodb:PutItem",
                     "dynamodb:UpdateItem", "dynamodb:DeleteItem", "states:StartExecution",
                     // SAM grants this for the function's DeadLetterQueue
-                    "sqs:SendMessage")));
+                    "sqs:SendMessage")),
+            Map.entry("StartDeploymentFunctionRole", Set.of("dynamodb:GetItem", "dynamodb:PutItem",
+                    "dynamodb:UpdateItem", "dynamodb:DeleteItem", "states:StartExecution")),
+            Map.entry("GetDeploymentFunctionRole", Set.of("dynamodb:GetItem", "states:DescribeExecution",
+                    "states:GetExecutionHistory")),
+            Map.entry("ListDeploymentsFunctionRole", Set.of("dynamodb:Query", "dynamodb:Scan")));
 
     private static JsonNode resources;
 

@@ -34,6 +34,8 @@ public final class DeploymentRecords {
     /** Index by JobsBucket name, newest first (range key createdAt). */
     public static final String BY_BUCKET_INDEX = "byJobsBucket";
     private static final String LOCK_PREFIX = "lock#";
+    /** Far longer than a starter takes from taking the lock to writing its PENDING record. */
+    private static final java.time.Duration UNRECORDED_HOLDER_GRACE = java.time.Duration.ofMinutes(2);
 
     private final DynamoDbClient dynamo;
     private final String table;
@@ -162,19 +164,28 @@ public final class DeploymentRecords {
             return Optional.empty();
         } catch (ConditionalCheckFailedException held) {
             Optional<String> holder = lockHolder(stackName);
-            if (holder.isPresent() && holderHasEnded(holder.get()) && takeOverLock(stackName, holder.get(), deploymentId)) {
+            if (holder.isPresent() && holderHasEnded(stackName, holder.get())
+                    && takeOverLock(stackName, holder.get(), deploymentId)) {
                 return Optional.empty();
             }
             return holder.or(() -> Optional.of("another deployment"));
         }
     }
 
-    /** A lock whose deployment has ended (its release was lost, e.g. a timed-out execution) is stale. */
-    private boolean holderHasEnded(String holderId) {
+    /**
+     * A lock whose deployment has ended (its release was lost, e.g. a timed-out execution) is
+     * stale. A holder without a record is usually a starter between taking the lock and
+     * writing its record, so it counts as ended only once its lock is old.
+     */
+    private boolean holderHasEnded(String stackName, String holderId) {
         return get(holderId).map(record -> {
             String status = record.path("status").asText();
             return SUCCEEDED.equals(status) || FAILED.equals(status);
-        }).orElse(true);
+        }).orElseGet(() -> get(LOCK_PREFIX + stackName)
+                .map(lock -> lock.path("lockedAt").asText(""))
+                .map(lockedAt -> !lockedAt.isEmpty()
+                        && Instant.parse(lockedAt).isBefore(Instant.now(clock).minus(UNRECORDED_HOLDER_GRACE)))
+                .orElse(true));
     }
 
     private boolean takeOverLock(String stackName, String staleHolder, String deploymentId) {
@@ -327,5 +338,109 @@ public final class DeploymentRecords {
         } catch (ConditionalCheckFailedException alreadyThere) {
             return false;
         }
+    }
+
+    // ---- the admin API: idempotency keys and listings ----------------------------------------
+
+    /**
+     * Claims an Idempotency-Key for a new deployment with a conditional write, so that of two
+     * racing requests with one key only one goes on. Empty when claimed; otherwise the
+     * existing claim (an expired claim counts as free: TTL deletes items only eventually).
+     */
+    public Optional<ObjectNode> claimIdempotencyKey(String key, String requestHash, String deploymentId,
+            java.time.Duration ttl) {
+        Instant now = Instant.now(clock);
+        Map<String, AttributeValue> item = Map.of(
+                KEY, s(idempotencyItemKey(key)),
+                "claimedBy", s(deploymentId),
+                "requestHash", s(requestHash),
+                "claimedAt", s(now.toString()),
+                "expiresAt", AttributeValue.fromN(Long.toString(now.plus(ttl).getEpochSecond())));
+        for (int attempt = 0; attempt < 3; attempt++) {
+            try {
+                dynamo.putItem(PutItemRequest.builder().tableName(table).item(item)
+                        .conditionExpression("attribute_not_exists(#k) OR expiresAt < :now")
+                        .expressionAttributeNames(Map.of("#k", KEY))
+                        .expressionAttributeValues(Map.of(":now", AttributeValue.fromN(Long.toString(now.getEpochSecond()))))
+                        .build());
+                return Optional.empty();
+            } catch (ConditionalCheckFailedException taken) {
+                Optional<ObjectNode> existing = get(idempotencyItemKey(key));
+                if (existing.isPresent()) {
+                    return existing;
+                }
+                // released between our write and our read: try again
+            }
+        }
+        throw new IllegalStateException("the idempotency key keeps changing hands");
+    }
+
+    /** The claim of an Idempotency-Key, if any. */
+    public Optional<ObjectNode> idempotencyKey(String key) {
+        return get(idempotencyItemKey(key));
+    }
+
+    /** Stores the answer given under a claimed key, for replays. */
+    public void completeIdempotencyKey(String key, String deploymentId, int status, String responseBody) {
+        dynamo.updateItem(UpdateItemRequest.builder().tableName(table)
+                .key(Map.of(KEY, s(idempotencyItemKey(key))))
+                .updateExpression("SET responseStatus = :status, responseBody = :body")
+                .conditionExpression("claimedBy = :me")
+                .expressionAttributeValues(Map.of(":status", AttributeValue.fromN(Integer.toString(status)),
+                        ":body", s(responseBody), ":me", s(deploymentId)))
+                .build());
+    }
+
+    /** Frees a claimed key whose request started nothing, so a retry is judged afresh. */
+    public void releaseIdempotencyKey(String key, String deploymentId) {
+        try {
+            dynamo.deleteItem(b -> b.tableName(table).key(Map.of(KEY, s(idempotencyItemKey(key))))
+                    .conditionExpression("claimedBy = :me")
+                    .expressionAttributeValues(Map.of(":me", s(deploymentId))));
+        } catch (ConditionalCheckFailedException notOurs) {
+            // expired and claimed by another request meanwhile: not ours to free
+        }
+    }
+
+    /**
+     * A stack's deployments, newest first (index byStackName), at most {@code limit}, starting
+     * after the deployment {@code (afterCreatedAt, afterId)} when given.
+     */
+    public java.util.List<ObjectNode> deploymentsOfStack(String stackName, int limit, String afterCreatedAt,
+            String afterId) {
+        java.util.List<ObjectNode> page = new java.util.ArrayList<>();
+        Map<String, AttributeValue> start = afterId == null ? null
+                : Map.of(KEY, s(afterId), "stackName", s(stackName), "createdAt", s(afterCreatedAt));
+        do {
+            var builder = software.amazon.awssdk.services.dynamodb.model.QueryRequest.builder().tableName(table)
+                    .indexName(BY_STACK_INDEX)
+                    .keyConditionExpression("stackName = :stack")
+                    .expressionAttributeValues(Map.of(":stack", s(stackName)))
+                    .scanIndexForward(false)
+                    .limit(limit - page.size());
+            if (start != null) {
+                builder.exclusiveStartKey(start);
+            }
+            var response = dynamo.query(builder.build());
+            response.items().forEach(item -> page.add(DynamoJson.toJson(item)));
+            start = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()
+                    ? response.lastEvaluatedKey() : null;
+        } while (start != null && page.size() < limit);
+        return page;
+    }
+
+    /** Every deployment record, in no order; lock and idempotency items are left out. */
+    public java.util.List<ObjectNode> allDeployments() {
+        java.util.List<ObjectNode> all = new java.util.ArrayList<>();
+        dynamo.scanPaginator(b -> b.tableName(table)
+                        .filterExpression("attribute_exists(#status) AND attribute_exists(stackName)"
+                                + " AND attribute_exists(createdAt)")
+                        .expressionAttributeNames(Map.of("#status", "status")))
+                .items().forEach(item -> all.add(DynamoJson.toJson(item)));
+        return all;
+    }
+
+    private static String idempotencyItemKey(String key) {
+        return "idem#" + key;
     }
 }

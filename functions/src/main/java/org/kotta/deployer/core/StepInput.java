@@ -6,10 +6,11 @@ import com.fasterxml.jackson.databind.node.MissingNode;
 /**
  * What every state's Lambda receives: the execution's state document, the execution ARN
  * and the state's name (ASL: {@code "Payload": {"state.$": "$", "execution.$":
- * "$$.Execution.Id", "stateName.$": "$$.State.Name"}}), plus for the stack watcher the
- * stack being watched.
+ * "$$.Execution.Id", "stateName.$": "$$.State.Name", "executionStartTime.$":
+ * "$$.Execution.StartTime"}}), plus for the stack watcher the stack being watched.
  */
-public record StepInput(JsonNode state, String execution, String stateName, JsonNode stack) {
+public record StepInput(JsonNode state, String execution, String stateName, JsonNode stack,
+        String executionStartTime) {
 
     public String deploymentId() {
         String id = state == null ? null : state.path("deploymentId").asText(null);
@@ -26,6 +27,14 @@ public record StepInput(JsonNode state, String execution, String stateName, Json
             throw new IllegalStateException("the state has no validated request");
         }
         return Json.MAPPER.convertValue(request, DeploymentRequest.class);
+    }
+
+    /** Seconds since the execution started, or 0 when the start time is unknown. */
+    public double secondsSinceStart(java.time.Instant now) {
+        if (executionStartTime == null || executionStartTime.isBlank()) {
+            return 0;
+        }
+        return java.time.Duration.between(java.time.Instant.parse(executionStartTime), now).toMillis() / 1000.0;
     }
 
     public JsonNode path(String... names) {

@@ -6,6 +6,7 @@ import java.util.Map;
 import org.kotta.deployer.core.AdminUser;
 import org.kotta.deployer.core.DeploymentRecords;
 import org.kotta.deployer.core.DeploymentRequest;
+import org.kotta.deployer.core.Metrics;
 import org.kotta.deployer.core.StepInput;
 import org.kotta.deployer.core.Steps;
 
@@ -21,10 +22,12 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
 public final class PublishOutputs {
     private final DynamoDbClient dynamo;
     private final DeploymentRecords records;
+    private final Metrics metrics;
 
-    public PublishOutputs(DynamoDbClient dynamo, DeploymentRecords records) {
+    public PublishOutputs(DynamoDbClient dynamo, DeploymentRecords records, Metrics metrics) {
         this.dynamo = dynamo;
         this.records = records;
+        this.metrics = metrics;
     }
 
     public Summary run(StepInput input) {
@@ -44,6 +47,7 @@ public final class PublishOutputs {
         records.succeeded(deploymentId, Map.of("outputs", outputs, "codeVersion", sha256,
                 "releaseKey", releaseKey));
         records.releaseStackLock(request.stackName(), deploymentId);
+        metrics.deploymentSucceeded(input.secondsSinceStart(java.time.Instant.now()));
         return new Summary(deploymentId, kotta.get("WebUrl"), sha256, added, outputs);
     }
 

@@ -2,6 +2,7 @@ package org.kotta.deployer.outputs;
 
 import org.kotta.deployer.core.DeploymentRecords;
 import org.kotta.deployer.core.Json;
+import org.kotta.deployer.core.Metrics;
 import org.kotta.deployer.core.StepInput;
 import org.kotta.deployer.core.Steps;
 
@@ -19,10 +20,12 @@ public final class RecordFailure {
     private static final String THIS_STATE = "Record the failure";
     private final DeploymentRecords records;
     private final SfnClient sfn;
+    private final Metrics metrics;
 
-    public RecordFailure(DeploymentRecords records, SfnClient sfn) {
+    public RecordFailure(DeploymentRecords records, SfnClient sfn, Metrics metrics) {
         this.records = records;
         this.sfn = sfn;
+        this.metrics = metrics;
     }
 
     public Recorded run(StepInput input) {
@@ -51,6 +54,7 @@ public final class RecordFailure {
                 ? Steps.OF_TASK_STATE.get(failedState)
                 : record == null ? null : record.path("currentStep").asText(null);
         records.failed(deploymentId, step, error, cause, stackReason);
+        metrics.deploymentFailed(step);
         String stackName = record == null ? null : record.path("stackName").asText(null);
         if (stackName != null) {
             records.releaseStackLock(stackName, deploymentId);

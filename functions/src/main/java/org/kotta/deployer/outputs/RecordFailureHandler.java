@@ -3,6 +3,7 @@ package org.kotta.deployer.outputs;
 import org.kotta.deployer.core.AwsClients;
 import org.kotta.deployer.core.DeploymentRecords;
 import org.kotta.deployer.core.Log;
+import org.kotta.deployer.core.Metrics;
 import org.kotta.deployer.core.Settings;
 import org.kotta.deployer.core.StepHandler;
 import org.kotta.deployer.core.StepInput;
@@ -18,7 +19,7 @@ public final class RecordFailureHandler extends StepHandler {
     public RecordFailureHandler(Settings settings) {
         AwsClients aws = new AwsClients(settings);
         this.step = new RecordFailure(new DeploymentRecords(aws.dynamoDb(), settings.required(Settings.DEPLOYMENTS_TABLE)),
-                aws.stepFunctions());
+                aws.stepFunctions(), new Metrics());
     }
 
     @Override

@@ -9,6 +9,7 @@ import org.kotta.deployer.core.DeploymentRecords;
 import org.kotta.deployer.core.DeploymentRequest;
 import org.kotta.deployer.core.Failure;
 import org.kotta.deployer.core.FieldError;
+import org.kotta.deployer.core.Metrics;
 import org.kotta.deployer.core.Regions;
 import org.kotta.deployer.core.StepInput;
 import org.kotta.deployer.core.Steps;
@@ -23,13 +24,15 @@ public final class ValidateInputs {
     private final AccountChecker accountChecker;
     private final DeploymentRecords records;
     private final String orchestratorRegion;
+    private final Metrics metrics;
 
     public ValidateInputs(RequestValidator validator, AccountChecker accountChecker,
-            DeploymentRecords records, String orchestratorRegion) {
+            DeploymentRecords records, String orchestratorRegion, Metrics metrics) {
         this.validator = validator;
         this.accountChecker = accountChecker;
         this.records = records;
         this.orchestratorRegion = orchestratorRegion;
+        this.metrics = metrics;
     }
 
     public Outcome run(StepInput input) {
@@ -38,6 +41,7 @@ public final class ValidateInputs {
         records.markRunning(deploymentId, null, trigger, input.execution(),
                 Regions.executionConsoleUrl(orchestratorRegion, input.execution()));
         records.stepStarted(deploymentId, Steps.VALIDATE_INPUTS);
+        metrics.deploymentStarted(trigger);
 
         ValidationResult result = validator.validate(input.path("request"));
         List<FieldError> errors = new ArrayList<>(result.errors());

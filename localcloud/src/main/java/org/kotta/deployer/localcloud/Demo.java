@@ -34,30 +34,38 @@ import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
  */
 public final class Demo {
     private static final Duration LIMIT = Duration.ofMinutes(10);
-    private final PrintStream out = System.out;
+    private final PrintStream out;
     private final Path root;
     private final String endpoint;
 
-    private Demo(Path root, String endpoint) {
+    private Demo(Path root, String endpoint, PrintStream out) {
         this.root = root;
         this.endpoint = endpoint;
+        this.out = out;
     }
 
     public static void main(String[] args) throws Exception {
         boolean keep = java.util.Arrays.asList(args).contains("--keep");
         String endpoint = System.getenv().getOrDefault("KOTTA_ENDPOINT", "http://127.0.0.1:4566");
         Instant began = Instant.now();
-        try (LocalOrchestrator orchestrator = new LocalOrchestrator(LocalOrchestrator.findRoot(), endpoint)) {
-            new Demo(LocalOrchestrator.findRoot(), endpoint).run(orchestrator);
-            System.out.printf("%ndemo finished in %.1f s%n", Duration.between(began, Instant.now()).toMillis() / 1000.0);
+        Path root = LocalOrchestrator.findRoot();
+        // the handlers' JSON log lines (what CloudWatch Logs would hold) go to a file of their own
+        Path functionLog = root.resolve(".kotta/functions.log");
+        Files.createDirectories(functionLog.getParent());
+        PrintStream console = System.out;
+        System.setOut(new PrintStream(Files.newOutputStream(functionLog), true, StandardCharsets.UTF_8));
+        try (LocalOrchestrator orchestrator = new LocalOrchestrator(root, endpoint)) {
+            new Demo(root, endpoint, console).run(orchestrator);
+            console.printf("%nfunction logs: .kotta/functions.log%ndemo finished in %.1f s%n",
+                    Duration.between(began, Instant.now()).toMillis() / 1000.0);
             if (keep) {
-                System.out.println("--keep: the function host keeps serving the local cloud; Ctrl-C to stop it"
+                console.println("--keep: the function host keeps serving the local cloud; Ctrl-C to stop it"
                         + " (the local cloud stays up: ./kotta local down)");
                 Thread.currentThread().join();
             }
         } catch (DemoFailure e) {
-            System.out.println();
-            System.out.println("demo FAILED: " + e.getMessage());
+            console.println();
+            console.println("demo FAILED: " + e.getMessage() + " (function logs: .kotta/functions.log)");
             System.exit(1);
         }
     }
@@ -94,7 +102,7 @@ public final class Demo {
         JsonNode started = Json.MAPPER.readTree(posted.body());
         out.println("  202 " + started.path("deploymentId").asText() + "  " + started.path("url").asText());
 
-        step("following the deployment (one line per state as it finishes)");
+        step("following deployment 1 of 2, a fresh one (seconds since it started, one line per state as it finishes)");
         follow(orchestrator, started.path("executionArn").asText());
         JsonNode record = Json.MAPPER.readTree(api.get("/deployments/" + started.path("deploymentId").asText()).body());
         step("Cloud Kotta outputs");
@@ -109,7 +117,7 @@ public final class Demo {
         Instant uploaded = Instant.now();
         aws.s3().putObject(b -> b.bucket(bucket).key(key), RequestBody.fromBytes(demoSite()));
 
-        step("following the automatic redeploy");
+        step("following deployment 2 of 2, the automatic redeploy");
         String redeployArn = awaitRedeploy(orchestrator, uploaded);
         follow(orchestrator, redeployArn);
         String redeployId = redeployArn.substring(redeployArn.lastIndexOf(':') + 1);

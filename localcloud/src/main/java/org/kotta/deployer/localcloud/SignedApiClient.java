@@ -7,7 +7,15 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+
+import org.kotta.deployer.core.Json;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
 
 import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -22,6 +30,7 @@ import software.amazon.awssdk.http.auth.spi.signer.SignedRequest;
  * {@code execute-api} (the API's methods use AWS_IAM authorization).
  */
 public final class SignedApiClient {
+    private static final Set<String> RESTRICTED = Set.of("host", "content-length", "connection", "expect", "upgrade");
     private final String baseUrl;
     private final String region;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -51,30 +60,58 @@ public final class SignedApiClient {
 
     public Response send(String method, String path, Map<String, String> headers, byte[] body)
             throws IOException, InterruptedException {
+        return send(method, path, headers, body, true);
+    }
+
+    /** @param sign false only to show what an unsigned caller gets */
+    public Response send(String method, String path, Map<String, String> headers, byte[] body, boolean sign)
+            throws IOException, InterruptedException {
         URI uri = URI.create(baseUrl + path);
         SdkHttpRequest.Builder unsigned = SdkHttpRequest.builder().method(SdkHttpMethod.fromValue(method)).uri(uri);
         headers.forEach(unsigned::putHeader);
-        AwsCredentialsIdentity identity = DefaultCredentialsProvider.builder().build().resolveIdentity().join();
-        SignedRequest signed = signer.sign(r -> r.identity(identity).request(unsigned.build())
-                .payload(body == null ? null : ContentStreamProvider.fromByteArray(body))
-                .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "execute-api")
-                .putProperty(AwsV4HttpSigner.REGION_NAME, region));
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60))
+        SdkHttpRequest request = unsigned.build();
+        if (sign) {
+            AwsCredentialsIdentity identity = DefaultCredentialsProvider.builder().build().resolveIdentity().join();
+            SignedRequest signed = signer.sign(r -> r.identity(identity).request(unsigned.build())
+                    .payload(body == null ? null : ContentStreamProvider.fromByteArray(body))
+                    .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "execute-api")
+                    .putProperty(AwsV4HttpSigner.REGION_NAME, region));
+            request = signed.request();
+        }
+        HttpRequest.Builder builder = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(90))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofByteArray(body));
-        signed.request().headers().forEach((name, values) -> {
-            if (!name.equalsIgnoreCase("Host") && !name.equalsIgnoreCase("Content-Length")) {
-                values.forEach(value -> request.header(name, value));
+        request.headers().forEach((name, values) -> {
+            // headers java.net.http sets itself
+            if (!RESTRICTED.contains(name.toLowerCase(Locale.ROOT))) {
+                values.forEach(value -> builder.header(name, value));
             }
         });
-        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = http.send(builder.build(), HttpResponse.BodyHandlers.ofString());
         return new Response(response.statusCode(), response.headers().map(), response.body());
     }
 
-    public record Response(int status, Map<String, java.util.List<String>> headers, String body) {
+    public String baseUrl() {
+        return baseUrl;
+    }
+
+    public record Response(int status, Map<String, List<String>> headers, String body) {
         public String header(String name) {
             return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
                     .map(e -> e.getValue().get(0)).findFirst().orElse(null);
+        }
+
+        public JsonNode json() {
+            try {
+                return body == null || body.isEmpty() ? MissingNode.getInstance() : Json.MAPPER.readTree(body);
+            } catch (IOException e) {
+                throw new IllegalStateException("not JSON (" + status + "): " + body, e);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return status + " " + body;
         }
     }
 }

@@ -32,8 +32,12 @@ final class LocalCloud {
         return System.getProperty("kotta.endpoint", "http://127.0.0.1:4566");
     }
 
+    /** Everything the handlers log in this JVM (they run here, in the function host). */
+    static final java.nio.file.Path FUNCTION_LOG = LocalOrchestrator.findRoot().resolve("localcloud/target/function-logs.txt");
+
     static synchronized LocalOrchestrator orchestrator() {
         if (orchestrator == null) {
+            teeStandardOutput();
             try {
                 orchestrator = new LocalOrchestrator(LocalOrchestrator.findRoot(), endpoint()).start();
             } catch (Exception e) {
@@ -42,6 +46,36 @@ final class LocalCloud {
             Runtime.getRuntime().addShutdownHook(new Thread(orchestrator::close));
         }
         return orchestrator;
+    }
+
+    /** Keeps a copy of standard output (the handlers' log lines) in {@link #FUNCTION_LOG}. */
+    private static void teeStandardOutput() {
+        try {
+            java.nio.file.Files.createDirectories(FUNCTION_LOG.getParent());
+            java.io.OutputStream file = java.nio.file.Files.newOutputStream(FUNCTION_LOG);
+            java.io.PrintStream original = System.out;
+            System.setOut(new java.io.PrintStream(new java.io.OutputStream() {
+                @Override
+                public void write(int b) throws java.io.IOException {
+                    original.write(b);
+                    file.write(b);
+                }
+
+                @Override
+                public void write(byte[] bytes, int offset, int length) throws java.io.IOException {
+                    original.write(bytes, offset, length);
+                    file.write(bytes, offset, length);
+                }
+
+                @Override
+                public void flush() throws java.io.IOException {
+                    original.flush();
+                    file.flush();
+                }
+            }, true, java.nio.charset.StandardCharsets.UTF_8));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     static String newDeploymentId() {

@@ -1,0 +1,129 @@
+package org.kotta.deployer.api;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+import org.kotta.deployer.api.DeploymentStarter.Started;
+import org.kotta.deployer.core.DeploymentRecords;
+import org.kotta.deployer.core.Json;
+import org.kotta.deployer.core.Log;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * {@code POST /deployments}: reads the body, honours an Idempotency-Key, and starts the
+ * deployment through the shared {@link DeploymentStarter} (validation, stack lock, PENDING
+ * record, execution).
+ */
+public final class StartDeployment {
+    public static final String TRIGGER = "api";
+    static final Duration KEY_LIFETIME = Duration.ofHours(24);
+    /** How long a request waits for a first request with the same key to finish. */
+    private static final Duration WAIT_FOR_FIRST = Duration.ofSeconds(5);
+
+    private final DeploymentStarter starter;
+    private final DeploymentRecords records;
+
+    public StartDeployment(DeploymentStarter starter, DeploymentRecords records) {
+        this.starter = starter;
+        this.records = records;
+    }
+
+    public ApiResponse start(ApiRequest request) {
+        JsonNode body = JsonBodies.read(request);
+        Optional<String> key = IdempotencyKey.from(request);
+        String deploymentId = DeploymentIds.newId();
+        if (key.isEmpty()) {
+            return answer(request, body, starter.start(deploymentId, body, TRIGGER));
+        }
+        String requestHash = JsonBodies.canonicalSha256(body);
+        Instant deadline = Instant.now().plus(WAIT_FOR_FIRST);
+        while (true) {
+            Optional<ObjectNode> claim = records.claimIdempotencyKey(key.get(), requestHash, deploymentId, KEY_LIFETIME);
+            if (claim.isEmpty()) {
+                return startUnderKey(request, body, key.get(), deploymentId);
+            }
+            ObjectNode first = claim.get();
+            if (!requestHash.equals(first.path("requestHash").asText())) {
+                return Problem.of(ProblemType.IDEMPOTENCY_KEY_REUSED, "this Idempotency-Key was first used with"
+                        + " another body; use a new key for a different request");
+            }
+            if (first.hasNonNull("responseStatus")) {
+                return replay(first);
+            }
+            if (Instant.now().isAfter(deadline)) {
+                return Problem.of(ProblemType.IDEMPOTENCY_KEY_IN_USE, "the first request with this key has not"
+                        + " finished yet; retry in a moment").withHeader("Retry-After", "1");
+            }
+            pause();
+        }
+    }
+
+    private ApiResponse startUnderKey(ApiRequest request, JsonNode body, String key, String deploymentId) {
+        Started started;
+        try {
+            started = starter.start(deploymentId, body, TRIGGER);
+        } catch (RuntimeException e) {
+            records.releaseIdempotencyKey(key, deploymentId);
+            throw e;
+        }
+        ApiResponse response = answer(request, body, started);
+        if (response.status() == 202) {
+            try {
+                records.completeIdempotencyKey(key, deploymentId, response.status(), response.body().toString());
+            } catch (RuntimeException e) {
+                // the deployment runs; only a replay of this answer is lost, which is no reason to fail it
+                Log.forDeployment(deploymentId, "api").error("could not store the idempotent answer: " + e);
+            }
+        } else {
+            // nothing started: a retry with this key is judged afresh
+            records.releaseIdempotencyKey(key, deploymentId);
+        }
+        return response;
+    }
+
+    private static ApiResponse answer(ApiRequest request, JsonNode body, Started started) {
+        return switch (started.outcome()) {
+            case STARTED, ALREADY_STARTED -> {
+                String url = request.absoluteUrl(Routes.DEPLOYMENTS + "/" + started.deploymentId());
+                ObjectNode accepted = Json.MAPPER.createObjectNode();
+                accepted.put("deploymentId", started.deploymentId());
+                accepted.put("executionArn", started.executionArn());
+                accepted.put("status", DeploymentRecords.PENDING);
+                accepted.put("url", url);
+                yield ApiResponse.json(202, accepted).withHeader("Location", url);
+            }
+            case INVALID -> Problem.of(ProblemType.INVALID_REQUEST, started.errors().size() == 1
+                    ? "1 field is invalid; nothing was started"
+                    : started.errors().size() + " fields are invalid; nothing was started", started.errors());
+            case STACK_BUSY -> Problem.with(Problem.of(ProblemType.STACK_BUSY, "stack "
+                    + body.path("stackName").asText() + " is being deployed by " + started.runningDeployment()
+                    + "; retry when that deployment has finished"), "runningDeployment", started.runningDeployment());
+        };
+    }
+
+    private static ApiResponse replay(ObjectNode first) {
+        JsonNode body;
+        try {
+            body = Json.MAPPER.readTree(first.path("responseBody").asText());
+        } catch (IOException e) {
+            throw new IllegalStateException("a stored idempotent answer is unreadable", e);
+        }
+        ApiResponse response = ApiResponse.json(first.path("responseStatus").asInt(), body)
+                .withHeader("Idempotent-Replayed", "true");
+        return body.hasNonNull("url") ? response.withHeader("Location", body.get("url").asText()) : response;
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(200);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the first request", e);
+        }
+    }
+
+}
