@@ -48,18 +48,16 @@ final class Notes {
             completing a `.waitForTaskToken` task (about 2 transitions per stack). In money it is small:
             $0.0039 per deployment in Step Functions for 10-minute stacks, $0.0069 for 20-minute ones.
 
-            **End to end vs the manual path.** Holds comfortably: each manual step is an `aws`
-            process, and the Python CLI's start (≈ 0.5–0.7 s) dominates every step against a local
-            cloud that answers at once; the orchestrator's time is mostly its two Wait states (5 s ×
-            `SFN_WAIT_SCALE` 0.2 each) — at real-time waits it would take ≈ 10.7 s here and lose to the
-            CLI, which polls a stack right after starting it. In a real account both wait for
-            CloudFormation; the orchestrator adds at most the schedule's overshoot (≤ 30 s per stack
-            once past the first minute) and a few Lambda calls.
+            **End to end vs the manual path.** Holds. Each manual step is an `aws` process whose Python
+            start (≈ 0.4–0.7 s, more on a loaded machine) dominates against a local cloud that answers at
+            once; the orchestrator's time is mostly its two Wait states (5 s × `SFN_WAIT_SCALE` 0.2
+            each). At real-time waits it would take ≈ 10.5 s here and lose to the CLI, which looks at a
+            stack right after starting it. In a real account both wait for CloudFormation; the
+            orchestrator adds at most the schedule's overshoot (≤ 30 s per stack once past the first
+            minute) and a few Lambda calls.
 
-            **The API.** Not measured in this run: the template on main has the API's handlers in
-            `functions/` but not its REST API or functions, so there is no `ApiId` to call.
-            `bench.ApiLatency` is ready (GET on one id; POSTs for one stack whose lock a PENDING
-            deployment holds, all answered 409, so none starts a real deployment).
+            **The API.** Holds (p99 under 200 ms for both). GET is the slower one: besides the record it
+            asks Step Functions for the live execution status and history (three requests).
 
             **Measurement notes.** The SDK request counter is one interceptor class on the probe's class
             path (negligible at cold start). The bench's own SDK calls (polling, history) are not
