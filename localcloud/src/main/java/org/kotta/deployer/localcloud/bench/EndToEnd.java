@@ -1,0 +1,152 @@
+package org.kotta.deployer.localcloud.bench;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.kotta.deployer.core.Json;
+import org.kotta.deployer.localcloud.LocalOrchestrator;
+import org.kotta.deployer.localcloud.SignedApiClient;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import software.amazon.awssdk.services.sfn.SfnClient;
+import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
+import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
+import software.amazon.awssdk.services.sfn.model.HistoryEvent;
+
+/**
+ * One deployment through the orchestrator, as an admin starts it: {@code POST /deployments}
+ * (signed) when the API is installed, else StartExecution named after a new deployment id
+ * (as the integration tests do); then polls until the execution ends and splits its history
+ * into per-state times.
+ */
+final class EndToEnd {
+    private static final Duration LIMIT = Duration.ofMinutes(10);
+    private final LocalOrchestrator orchestrator;
+    private final SignedApiClient api;
+    private final SfnClient sfn;
+    private final List<String> functionNames;
+
+    EndToEnd(LocalOrchestrator orchestrator, SignedApiClient api, List<String> functionNames) {
+        this.orchestrator = orchestrator;
+        this.api = api;
+        this.functionNames = List.copyOf(functionNames);
+        this.sfn = orchestrator.aws().stepFunctions();
+    }
+
+    boolean viaApi() {
+        return api != null;
+    }
+
+    /** What one deployment took and did. */
+    record Run(String deploymentId, String executionArn, String status, double wallSeconds,
+               double executionSeconds, Map<String, Double> stateSeconds, Map<String, Integer> stateEntries,
+               int transitions, int lambdaInvocations, Map<String, Long> awsCalls, double apiSeconds) {
+    }
+
+    Run deploy(ObjectNode request) throws Exception {
+        Map<String, Integer> invocationsBefore = invocations();
+        Map<String, Long> callsBefore = CallCounter.snapshot();
+        Instant began = Instant.now();
+        long t0 = System.nanoTime();
+        String deploymentId;
+        String executionArn;
+        double apiSeconds = 0;
+        if (api != null) {
+            SignedApiClient.Response posted = api.postJson("/deployments", request.toString(),
+                    Map.of("Idempotency-Key", "bench-" + UUID.randomUUID()));
+            apiSeconds = (System.nanoTime() - t0) / 1e9;
+            if (posted.status() != 202) {
+                throw new IllegalStateException("POST /deployments answered " + posted.status() + ": " + posted.body());
+            }
+            JsonNode started = Json.MAPPER.readTree(posted.body());
+            deploymentId = started.path("deploymentId").asText();
+            executionArn = started.path("executionArn").asText();
+        } else {
+            deploymentId = "dep-" + UUID.randomUUID();
+            ObjectNode input = Json.MAPPER.createObjectNode();
+            input.put("deploymentId", deploymentId);
+            input.put("trigger", "execution");
+            input.set("request", request);
+            String id = deploymentId;
+            executionArn = sfn.startExecution(b -> b.stateMachineArn(orchestrator.output("StateMachineArn"))
+                    .name(id).input(input.toString())).executionArn();
+        }
+        DescribeExecutionResponse end = awaitEnd(executionArn);
+        double wall = (System.nanoTime() - t0) / 1e9;
+        // the function host answers before Step Functions records the state's exit: let it settle
+        Thread.sleep(300);
+        List<HistoryEvent> events = history(executionArn);
+        Map<String, Double> seconds = new LinkedHashMap<>();
+        Map<String, Integer> entries = new LinkedHashMap<>();
+        Map<String, Instant> entered = new HashMap<>();
+        int transitions = 0;
+        for (HistoryEvent event : events) {
+            if (event.stateEnteredEventDetails() != null) {
+                transitions++;
+                String name = event.stateEnteredEventDetails().name();
+                entered.put(name, event.timestamp());
+                entries.merge(name, 1, Integer::sum);
+                seconds.putIfAbsent(name, 0.0);
+            }
+            if (event.stateExitedEventDetails() != null) {
+                String name = event.stateExitedEventDetails().name();
+                Instant in = entered.remove(name);
+                if (in != null) {
+                    seconds.merge(name, Duration.between(in, event.timestamp()).toNanos() / 1e9, Double::sum);
+                }
+            }
+        }
+        Map<String, Integer> invocationsAfter = invocations();
+        int invoked = 0;
+        for (var e : invocationsAfter.entrySet()) {
+            invoked += e.getValue() - invocationsBefore.getOrDefault(e.getKey(), 0);
+        }
+        double executionSeconds = end.stopDate() == null ? Double.NaN
+                : Duration.between(end.startDate(), end.stopDate()).toNanos() / 1e9;
+        if (began.isAfter(end.startDate().plusSeconds(5))) {
+            throw new IllegalStateException("clock skew between the bench and the local cloud");
+        }
+        Map<String, Long> calls = CallCounter.since(callsBefore);
+        // the local function host's own look-ups of each function's configuration, not the functions' calls
+        calls.remove("Lambda.GetFunctionConfiguration");
+        return new Run(deploymentId, executionArn, end.statusAsString(), wall, executionSeconds, seconds, entries,
+                transitions, invoked, calls, apiSeconds);
+    }
+
+    DescribeExecutionResponse awaitEnd(String executionArn) throws InterruptedException {
+        Instant deadline = Instant.now().plus(LIMIT);
+        while (true) {
+            DescribeExecutionResponse execution = sfn.describeExecution(b -> b.executionArn(executionArn));
+            if (execution.status() != ExecutionStatus.RUNNING) {
+                return execution;
+            }
+            if (Instant.now().isAfter(deadline)) {
+                throw new IllegalStateException("execution still RUNNING after " + LIMIT + ": " + executionArn);
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    List<HistoryEvent> history(String executionArn) {
+        List<HistoryEvent> events = new ArrayList<>();
+        sfn.getExecutionHistoryPaginator(b -> b.executionArn(executionArn)).events().forEach(events::add);
+        return events;
+    }
+
+    /** Invocations the function host has served, by function name. */
+    Map<String, Integer> invocations() {
+        Map<String, Integer> counts = new HashMap<>();
+        for (String name : functionNames) {
+            counts.put(name, orchestrator.host().invocationCount(name));
+        }
+        return counts;
+    }
+}
