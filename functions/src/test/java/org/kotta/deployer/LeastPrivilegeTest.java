@@ -80,7 +80,9 @@ class LeastPrivilegeTest {
                     "dynamodb:UpdateItem", "dynamodb:DeleteItem", "states:StartExecution")),
             Map.entry("GetDeploymentFunctionRole", Set.of("dynamodb:GetItem", "states:DescribeExecution",
                     "states:GetExecutionHistory")),
-            Map.entry("ListDeploymentsFunctionRole", Set.of("dynamodb:Query", "dynamodb:Scan")));
+            Map.entry("ListDeploymentsFunctionRole", Set.of("dynamodb:Query", "dynamodb:Scan")),
+            Map.entry("SweepStaleDeploymentsFunctionRole", Set.of("dynamodb:Scan", "dynamodb:GetItem",
+                    "dynamodb:UpdateItem", "dynamodb:DeleteItem", "states:DescribeExecution")));
 
     private static JsonNode resources;
 

@@ -1,14 +1,29 @@
 package org.kotta.deployer.core;
 
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
-import software.amazon.awssdk.core.retry.RetryMode;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttribute;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -22,13 +37,25 @@ import software.amazon.awssdk.services.sfn.SfnClient;
 
 /**
  * The one AWS client factory. Every client gets the lightweight URLConnection HTTP client,
- * an explicit region, call timeouts, the SDK's standard retry mode (throttling is retried
- * here, with back-off, not by the state machine) and, when {@code AWS_ENDPOINT_URL} is set,
- * that endpoint — which is how the same code reaches real AWS, MiniStack or LocalStack.
+ * an explicit region, call timeouts, the SDK's standard retry strategy (throttling is retried
+ * here, with back-off, not by the state machine; every retried attempt is logged by
+ * {@link RetryLog}) and, when {@code AWS_ENDPOINT_URL} is set, that endpoint — which is how
+ * the same code reaches real AWS, MiniStack or LocalStack.
  */
 public final class AwsClients {
     private static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration ATTEMPT_TIMEOUT = Duration.ofSeconds(10);
+    /**
+     * The standard strategy's 3 attempts wait at most 1 + 2 s for a throttled call (full
+     * jitter: half that on average). CloudFormation's Describe and List calls share one
+     * account-wide rate with the console, other tools and every deployment's wait loop, and
+     * a burst throttles for seconds; a step that gives up then fails the whole deployment
+     * (the state machine retries only Lambda's own errors). 5 attempts wait up to 1 + 2 + 4
+     * + 8 s, about 7 s on average, inside the 30 s call timeout and far inside the functions'
+     * 120 s. Other retryable errors back off from 100 ms, so an unreachable endpoint still
+     * fails within about 2 s.
+     */
+    static final int MAX_ATTEMPTS = 5;
 
     private final Settings settings;
     private final Region region;
@@ -105,9 +132,98 @@ public final class AwsClients {
                 .overrideConfiguration(ClientOverrideConfiguration.builder()
                         .apiCallTimeout(CALL_TIMEOUT)
                         .apiCallAttemptTimeout(ATTEMPT_TIMEOUT)
-                        .retryStrategy(RetryMode.STANDARD)
+                        .retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder()
+                                .maxAttempts(MAX_ATTEMPTS).build())
+                        .addExecutionInterceptor(new RetryLog(MAX_ATTEMPTS))
                         .build());
         endpoint().ifPresent(builder::endpointOverride);
         return builder.build();
+    }
+
+    /**
+     * Makes the SDK's own retries visible: the state machine never sees them (they happen
+     * inside one call), so every retried attempt writes one structured log line — service,
+     * operation, attempt, the error code the previous attempt got (read from the error
+     * response, or "no response" for a connection failure or timeout) and how long the SDK
+     * backed off. Only error responses are buffered, to read their code.
+     */
+    static final class RetryLog implements ExecutionInterceptor {
+        private static final ExecutionAttribute<Integer> ATTEMPT = new ExecutionAttribute<>("KottaAttempt");
+        private static final ExecutionAttribute<String> LAST_ERROR = new ExecutionAttribute<>("KottaLastError");
+        private static final ExecutionAttribute<Integer> LAST_STATUS = new ExecutionAttribute<>("KottaLastStatus");
+        private static final ExecutionAttribute<Long> LAST_END = new ExecutionAttribute<>("KottaLastAttemptEnd");
+        private static final Pattern XML_CODE = Pattern.compile("<Code>([^<]+)</Code>");
+        private static final Pattern JSON_TYPE = Pattern.compile("\"(?:__type|code)\"\\s*:\\s*\"([^\"]+)\"");
+        private final int maxAttempts;
+
+        RetryLog(int maxAttempts) {
+            this.maxAttempts = maxAttempts;
+        }
+
+        @Override
+        public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
+            Integer previous = attributes.getAttribute(ATTEMPT);
+            int attempt = previous == null ? 1 : previous + 1;
+            attributes.putAttribute(ATTEMPT, attempt);
+            if (attempt > 1) {
+                Map<String, Object> fields = new LinkedHashMap<>();
+                fields.put("service", attributes.getAttribute(SdkExecutionAttribute.SERVICE_NAME));
+                fields.put("operation", attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME));
+                fields.put("attempt", attempt);
+                fields.put("maxAttempts", maxAttempts);
+                String error = attributes.getAttribute(LAST_ERROR);
+                fields.put("errorCode", error == null ? "no response" : error);
+                Integer status = attributes.getAttribute(LAST_STATUS);
+                if (status != null) {
+                    fields.put("httpStatus", status);
+                }
+                Long lastEnd = attributes.getAttribute(LAST_END);
+                if (lastEnd != null) {
+                    fields.put("backedOffMillis", (System.nanoTime() - lastEnd) / 1_000_000);
+                }
+                Log.forDeployment(null, null).info("AWS call retried", fields);
+            }
+            attributes.putAttribute(LAST_ERROR, null);
+            attributes.putAttribute(LAST_STATUS, null);
+            attributes.putAttribute(LAST_END, System.nanoTime());
+        }
+
+        @Override
+        public Optional<InputStream> modifyHttpResponseContent(Context.ModifyHttpResponse context,
+                ExecutionAttributes attributes) {
+            attributes.putAttribute(LAST_END, System.nanoTime());
+            int status = context.httpResponse().statusCode();
+            if (status < 400) {
+                return context.responseBody();
+            }
+            byte[] body;
+            try (InputStream in = context.responseBody().orElseGet(InputStream::nullInputStream)) {
+                body = in.readAllBytes();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            attributes.putAttribute(LAST_STATUS, status);
+            attributes.putAttribute(LAST_ERROR, errorCode(context.httpResponse()
+                    .firstMatchingHeader("x-amzn-ErrorType").orElse(null), body, status));
+            return Optional.of(new ByteArrayInputStream(body));
+        }
+
+        /** The error code as the protocols carry it: a header, XML {@code Code}, or JSON {@code __type}. */
+        static String errorCode(String errorTypeHeader, byte[] body, int status) {
+            if (errorTypeHeader != null && !errorTypeHeader.isBlank()) {
+                return errorTypeHeader.split(":", 2)[0];
+            }
+            String text = new String(body, 0, Math.min(body.length, 4096), StandardCharsets.UTF_8);
+            Matcher xml = XML_CODE.matcher(text);
+            if (xml.find()) {
+                return xml.group(1).trim();
+            }
+            Matcher json = JSON_TYPE.matcher(text);
+            if (json.find()) {
+                String type = json.group(1);
+                return type.substring(type.lastIndexOf('#') + 1);
+            }
+            return "HTTP " + status;
+        }
     }
 }

@@ -437,4 +437,52 @@ public final class DeploymentRecords {
     private static String idempotencyItemKey(String key) {
         return "idem#" + key;
     }
+
+    // ---- the sweep: records whose execution ended without a final state ---------------------
+
+    /**
+     * Every record still PENDING or RUNNING, in no order (a filtered Scan: the table holds one
+     * item per deployment plus a few lock and idempotency items, see docs/reliability-notes.md).
+     */
+    public java.util.List<ObjectNode> unfinishedDeployments() {
+        java.util.List<ObjectNode> unfinished = new java.util.ArrayList<>();
+        dynamo.scanPaginator(b -> b.tableName(table)
+                        .filterExpression("#status IN (:pending, :running)")
+                        .expressionAttributeNames(Map.of("#status", "status"))
+                        .expressionAttributeValues(Map.of(":pending", s(PENDING), ":running", s(RUNNING))))
+                .items().forEach(item -> unfinished.add(DynamoJson.toJson(item)));
+        return unfinished;
+    }
+
+    /**
+     * FAILED, as {@link #failed}, but only while the record is still PENDING or RUNNING: a
+     * final state written meanwhile (the execution's own last step) is never overwritten.
+     * False when the record had already ended, or does not exist.
+     */
+    public boolean failedIfUnfinished(String deploymentId, String step, String error, String cause) {
+        Update update = new Update().set("status", s(FAILED)).set("finishedAt", s(now()))
+                .set("failedStep", s(step == null ? "unknown" : step))
+                .set("error", s(error))
+                .set("cause", s(cause == null ? "" : cause))
+                .set("updatedAt", s(now()));
+        String status = update.name("status");
+        String key = update.name(KEY);
+        Map<String, AttributeValue> values = new HashMap<>(update.values);
+        values.put(":unfinishedPending", s(PENDING));
+        values.put(":unfinishedRunning", s(RUNNING));
+        try {
+            dynamo.updateItem(UpdateItemRequest.builder().tableName(table)
+                    .key(Map.of(KEY, s(deploymentId)))
+                    .updateExpression(update.expression())
+                    .conditionExpression("attribute_exists(" + key + ") AND " + status
+                            + " IN (:unfinishedPending, :unfinishedRunning)")
+                    .expressionAttributeNames(update.names)
+                    .expressionAttributeValues(values)
+                    .returnValues(ReturnValue.NONE)
+                    .build());
+            return true;
+        } catch (ConditionalCheckFailedException alreadyEnded) {
+            return false;
+        }
+    }
 }

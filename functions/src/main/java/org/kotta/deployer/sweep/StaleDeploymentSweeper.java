@@ -1,0 +1,100 @@
+package org.kotta.deployer.sweep;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.kotta.deployer.core.DeploymentRecords;
+import org.kotta.deployer.core.Log;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import software.amazon.awssdk.services.sfn.SfnClient;
+import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
+import software.amazon.awssdk.services.sfn.model.ExecutionDoesNotExistException;
+
+/**
+ * Finds deployments that can never finish on their own — the record still PENDING or
+ * RUNNING, the execution ended (timed out, stopped, lost in a service restart) or never
+ * existed — marks them FAILED through the one record writer and frees their stack locks.
+ */
+public final class StaleDeploymentSweeper {
+    private final DeploymentRecords records;
+    private final SfnClient sfn;
+    private final String stateMachineArn;
+    private final Clock clock;
+
+    public StaleDeploymentSweeper(DeploymentRecords records, SfnClient sfn, String stateMachineArn, Clock clock) {
+        this.records = records;
+        this.sfn = sfn;
+        this.stateMachineArn = stateMachineArn;
+        this.clock = clock;
+    }
+
+    /** Every unfinished record (the schedule). */
+    public Summary sweepAll() {
+        List<JsonNode> unfinished = new ArrayList<>(records.unfinishedDeployments());
+        return sweep(unfinished);
+    }
+
+    /** One deployment (an execution's status-change event: the execution is named after it). */
+    public Summary sweepOne(String deploymentId) {
+        return sweep(records.get(deploymentId).<List<JsonNode>>map(List::of).orElse(List.of()));
+    }
+
+    private Summary sweep(List<JsonNode> candidates) {
+        List<String> marked = new ArrayList<>();
+        Log log = Log.forDeployment(null, "sweep");
+        for (JsonNode record : candidates) {
+            String id = record.path(DeploymentRecords.KEY).asText();
+            SweepRules.Record fields = fields(record);
+            SweepRules.Verdict verdict = SweepRules.judge(fields, describe(fields.executionArn()), Instant.now(clock));
+            if (!verdict.markFailed()) {
+                continue;
+            }
+            if (records.failedIfUnfinished(id, verdict.step(), verdict.error(), verdict.cause())) {
+                String stackName = record.path("stackName").asText(null);
+                if (stackName != null) {
+                    records.releaseStackLock(stackName, id);
+                }
+                marked.add(id);
+                Log.forDeployment(id, "sweep").info("stale deployment marked FAILED",
+                        Map.of("error", verdict.error(), "failedStep", verdict.step(), "cause", verdict.cause()));
+            }
+        }
+        log.info("sweep finished", Map.of("examined", candidates.size(), "markedFailed", marked.size()));
+        return new Summary(candidates.size(), marked);
+    }
+
+    private SweepRules.Record fields(JsonNode record) {
+        String id = record.path(DeploymentRecords.KEY).asText();
+        String arn = record.path("executionArn").asText(null);
+        return new SweepRules.Record(id, record.path("status").asText(), record.path("currentStep").asText(null),
+                arn != null ? arn : executionArnFor(id), instant(record, "createdAt"), instant(record, "updatedAt"));
+    }
+
+    /** Executions are named after the deployment id, so a record without an ARN still has one to ask for. */
+    private String executionArnFor(String deploymentId) {
+        return stateMachineArn.replace(":stateMachine:", ":execution:") + ":" + deploymentId;
+    }
+
+    private SweepRules.Execution describe(String executionArn) {
+        try {
+            DescribeExecutionResponse execution = sfn.describeExecution(b -> b.executionArn(executionArn));
+            return SweepRules.Execution.of(execution.statusAsString(), execution.error(), execution.cause());
+        } catch (ExecutionDoesNotExistException gone) {
+            return SweepRules.Execution.missing();
+        }
+    }
+
+    private static Instant instant(JsonNode record, String field) {
+        String text = record.path(field).asText("");
+        return text.isEmpty() ? null : Instant.parse(text);
+    }
+
+    /** The function's result. */
+    public record Summary(int examined, List<String> markedFailed) {
+    }
+}
