@@ -34,8 +34,8 @@ public final class RecordFailure {
         String error = failure.path("Error").asText("Unknown");
         String cause = failure.path("Cause").asText("");
         // a Lambda error's Cause is JSON: {"errorMessage", "errorType", "stackTrace"}
-        JsonNode lambdaError = parseObject(cause);
-        if (lambdaError != null && lambdaError.hasNonNull("errorMessage")) {
+        JsonNode lambdaError = innermostLambdaError(parseObject(cause));
+        if (lambdaError != null) {
             String type = lambdaError.path("errorType").asText(error);
             cause = type + ": " + lambdaError.path("errorMessage").asText();
             error = type;
@@ -75,6 +75,26 @@ public final class RecordFailure {
             }
         }
         return null;
+    }
+
+    /**
+     * The handler's own error: a runtime or proxy that reports a handler failure under a
+     * generic type (e.g. Runtime.HandlerError) may carry the handler's {errorType,
+     * errorMessage} inside its message; the innermost one names what really went wrong.
+     */
+    static JsonNode innermostLambdaError(JsonNode error) {
+        if (error == null || !error.hasNonNull("errorMessage")) {
+            return null;
+        }
+        String message = error.path("errorMessage").asText();
+        int start = message.indexOf('{');
+        if (start >= 0) {
+            JsonNode inner = innermostLambdaError(parseObject(message.substring(start)));
+            if (inner != null && inner.hasNonNull("errorType")) {
+                return inner;
+            }
+        }
+        return error;
     }
 
     private static JsonNode parseObject(String text) {
