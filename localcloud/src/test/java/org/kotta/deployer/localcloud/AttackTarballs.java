@@ -56,11 +56,31 @@ final class AttackTarballs {
     static Attack symlinkLeavingTheTree() throws IOException {
         return new Attack("symlink leaving the tree", tarGz(tar -> {
             addFile(tar, "index.html", "<h1>hi</h1>".getBytes(StandardCharsets.UTF_8));
-            TarArchiveEntry link = new TarArchiveEntry("static/passwd", TarConstants.LF_SYMLINK, true);
-            link.setLinkName("../../../../etc/passwd");
-            tar.putArchiveEntry(link);
-            tar.closeArchiveEntry();
+            symlink(tar, "static/passwd", "../../../../etc/passwd");
         }), null, "entry \"static/passwd\" is a symbolic link to \"../../../../etc/passwd\" outside the code tree");
+    }
+
+    /** A harmless ustar name overridden by a PAX extended header, as GNU tar would extract it. */
+    static Attack paxPathOverride() throws IOException {
+        return new Attack("PAX path override", tarGz(tar -> {
+            addFile(tar, "index.html", "<h1>hi</h1>".getBytes(StandardCharsets.UTF_8));
+            TarArchiveEntry entry = new TarArchiveEntry("static/ok.txt", true);
+            entry.addPaxHeader("path", "../../../etc/cron.d/kotta-pax");
+            byte[] data = "* * * * * root id\n".getBytes(StandardCharsets.UTF_8);
+            entry.setSize(data.length);
+            tar.putArchiveEntry(entry);
+            tar.write(data);
+            tar.closeArchiveEntry();
+        }), null, "entry \"../../../etc/cron.d/kotta-pax\" escapes the code tree");
+    }
+
+    /** Each link stays inside on its own; followed through each other they leave the tree. */
+    static Attack symlinkChainLeavingTheTree() throws IOException {
+        return new Attack("symlink chain leaving the tree", tarGz(tar -> {
+            addFile(tar, "index.html", "<h1>hi</h1>".getBytes(StandardCharsets.UTF_8));
+            symlink(tar, "root", "static/..");
+            symlink(tar, "above", "root/..");
+        }), null, "entry \"above\" is a symbolic link to \"root/..\" outside the code tree");
     }
 
     static Attack hardLinkLeavingTheTree() throws IOException {
@@ -178,6 +198,13 @@ final class AttackTarballs {
         entry.setSize(data.length);
         tar.putArchiveEntry(entry);
         tar.write(data);
+        tar.closeArchiveEntry();
+    }
+
+    static void symlink(TarArchiveOutputStream tar, String name, String target) throws IOException {
+        TarArchiveEntry link = new TarArchiveEntry(name, TarConstants.LF_SYMLINK, true);
+        link.setLinkName(target);
+        tar.putArchiveEntry(link);
         tar.closeArchiveEntry();
     }
 

@@ -5,10 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -38,7 +41,7 @@ import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
 class CodeTarballAttacksIT {
     private static final Duration DELIVERY = Duration.ofSeconds(60);
     private static final String SUFFIX = Fixtures.shortId();
-    private static final java.util.Set<String> STABLE = java.util.Set.of("CREATE_COMPLETE", "UPDATE_COMPLETE");
+    private static final Set<String> STABLE = Set.of("CREATE_COMPLETE", "UPDATE_COMPLETE");
 
     private static AwsClients aws;
     private static SignedApi api;
@@ -74,7 +77,9 @@ class CodeTarballAttacksIT {
         List<Attack> attacks = new ArrayList<>(List.of(
                 AttackTarballs.traversal(),
                 AttackTarballs.absolutePath(),
+                AttackTarballs.paxPathOverride(),
                 AttackTarballs.symlinkLeavingTheTree(),
+                AttackTarballs.symlinkChainLeavingTheTree(),
                 AttackTarballs.hardLinkLeavingTheTree(),
                 AttackTarballs.deviceFile(),
                 AttackTarballs.gzipBomb(3),
@@ -99,7 +104,7 @@ class CodeTarballAttacksIT {
         int stackChanges = 0;
         int releaseChanges = 0;
         int baseReapplied = 0;
-        java.time.Instant baseLastUpdated = baseBefore.lastUpdated();
+        Instant baseLastUpdated = baseBefore.lastUpdated();
         long started = System.nanoTime();
         try {
             for (Attack attack : attacks) {
@@ -189,7 +194,8 @@ class CodeTarballAttacksIT {
         Optional<String> lockLeft = records.lockHolder(stackName);
 
         ReliabilityReport.record("6-code-tarball-attacks",
-                "Hostile code tarballs (traversal, absolute path, escaping symlink and hard link, device,"
+                "Hostile code tarballs (traversal, absolute path, PAX path override, escaping symlink, symlink"
+                        + " chain and hard link, device,"
                         + " gzip bomb, truncated gzip, not gzip, empty, zero bytes, over 100 MiB), by upload and by API",
                 "each refused before anything is uploaded, with a reason naming the entry or the cap; the last"
                         + " good release and the running stacks untouched",
@@ -241,6 +247,6 @@ class CodeTarballAttacksIT {
     }
 
     private static String slug(String name) {
-        return name.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("^-|-$", "");
+        return name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("^-|-$", "");
     }
 }

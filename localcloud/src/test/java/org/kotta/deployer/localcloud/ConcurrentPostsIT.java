@@ -145,8 +145,15 @@ class ConcurrentPostsIT {
             JsonNode record = records.get(id).orElse(null);
             if (record == null) {
                 lost++;
-            } else if (!FaultChecks.isFinal(record)) {
+                continue;
+            }
+            if (!FaultChecks.isFinal(record)) {
                 stuck++;
+            }
+            if (!FaultChecks.executionArn(id).equals(record.path("executionArn").asText())
+                    || !"api".equals(record.path("trigger").asText())) {
+                unexpected.add("record " + id + " names execution " + record.path("executionArn").asText()
+                        + " and trigger " + record.path("trigger").asText());
             }
         }
         // a later retry under a key that won is still a replay of the first answer

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -23,6 +24,7 @@ import org.kotta.deployer.localcloud.SignedApiClient.Response;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import software.amazon.awssdk.services.cloudformation.model.CloudFormationException;
 import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
 import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
 
@@ -126,7 +128,7 @@ class StackFailureAndWaitIT {
                 && "SUCCEEDED".equals(fixedView.json().path("status").asText())
                 && LocalCloud.stackStatus(stackName).equals("CREATE_COMPLETE");
         long lost = (failedRecord == null ? 1 : 0) + (fixedRecord == null ? 1 : 0);
-        long stuck = java.util.stream.Stream.of(failedRecord, fixedRecord)
+        long stuck = Stream.of(failedRecord, fixedRecord)
                 .filter(r -> r != null && !FaultChecks.isFinal(r)).count();
         Optional<String> lockLeft = records.lockHolder(stackName);
 
@@ -192,7 +194,7 @@ class StackFailureAndWaitIT {
     private static String statusOrAbsent(String stackName) {
         try {
             return LocalCloud.stackStatus(stackName);
-        } catch (software.amazon.awssdk.services.cloudformation.model.CloudFormationException e) {
+        } catch (CloudFormationException e) {
             if (e.getMessage().contains("does not exist")) {
                 return "ABSENT";
             }
