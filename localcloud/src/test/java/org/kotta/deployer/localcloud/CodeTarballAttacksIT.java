@@ -202,7 +202,8 @@ class CodeTarballAttacksIT {
                         + " chain and hard link, device,"
                         + " gzip bomb, truncated gzip, not gzip, empty, zero bytes, over 100 MiB), by upload and by API",
                 "each refused before anything is uploaded, with a reason naming the entry or the cap; the last"
-                        + " good release and the running stacks untouched",
+                        + " good release and the running Kotta stack untouched (the base stack is re-applied, as by"
+                        + " every deployment: its kotta:deployment-id tag changes, its outputs do not)",
                 FaultChecks.counts(
                         "attacks", attacks.size(),
                         "deployments", attacks.size() * 2,
