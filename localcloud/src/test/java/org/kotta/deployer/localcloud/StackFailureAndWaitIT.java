@@ -6,17 +6,25 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.kotta.deployer.core.AwsClients;
+import org.kotta.deployer.core.DeploymentRecords;
 import org.kotta.deployer.core.Settings;
+import org.kotta.deployer.localcloud.FaultChecks.StackState;
+import org.kotta.deployer.localcloud.SignedApiClient.Response;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import software.amazon.awssdk.services.cloudformation.model.CloudFormationException;
 import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
 import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
 
@@ -72,6 +80,95 @@ class StackFailureAndWaitIT {
         assertThat(LocalCloud.record(fixedId).path("status").asText()).isEqualTo("SUCCEEDED");
     }
 
+    /** Issue 6, case 1, through the signed API: the figures go to docs/reliability.md. */
+    @Test
+    void failingKottaStack_throughTheApi_isFailedWithTheStacksReason_keepsTheBase_andTheSameBodyThenSucceeds()
+            throws Exception {
+        SignedApi api = SignedApi.forLocalCloud(orchestrator);
+        DeploymentRecords records = FaultChecks.records();
+        ObjectNode request = Fixtures.validRequest(aws, "fail-" + Fixtures.shortId());
+        String stackName = request.path("stackName").asText();
+        List<Response> answers = new ArrayList<>();
+        int executionsBefore = FaultChecks.executionCount();
+
+        templatesFrom(LocalOrchestrator.findRoot().resolve("functions/src/test/resources/failing-templates"));
+        Response failedPost = api.postJson("/deployments", request.toString(), Map.of());
+        answers.add(failedPost);
+        assertThat(failedPost.status()).as(failedPost.body()).isEqualTo(202);
+        String failedId = failedPost.json().path("deploymentId").asText();
+        DescribeExecutionResponse failed = LocalCloud.awaitEnd(failedPost.json().path("executionArn").asText(), LIMIT);
+        Response failedView = api.get("/deployments/" + failedId);
+        answers.add(failedView);
+        StackState baseAfterFailure = FaultChecks.stack(stackName + "-base");
+        String kottaAfterFailure = statusOrAbsent(stackName);
+        Optional<String> lockAfterFailure = records.lockHolder(stackName);
+
+        templatesFrom(null);
+        Response fixedPost = api.postJson("/deployments", request.toString(), Map.of());
+        answers.add(fixedPost);
+        assertThat(fixedPost.status()).as(fixedPost.body()).isEqualTo(202);
+        String fixedId = fixedPost.json().path("deploymentId").asText();
+        DescribeExecutionResponse fixed = LocalCloud.awaitEnd(fixedPost.json().path("executionArn").asText(), LIMIT);
+        Response fixedView = api.get("/deployments/" + fixedId);
+        answers.add(fixedView);
+        StackState baseAfterFix = FaultChecks.stack(stackName + "-base");
+
+        JsonNode failedRecord = records.get(failedId).orElse(null);
+        JsonNode fixedRecord = records.get(fixedId).orElse(null);
+        boolean failedWithReason = failedRecord != null
+                && "FAILED".equals(failedRecord.path("status").asText())
+                && "createKottaStack".equals(failedRecord.path("failedStep").asText())
+                && failedRecord.path("stackReason").asText().contains("Invalid value for the parameter VisibilityTimeout")
+                && failedView.json().path("stackReason").asText().equals(failedRecord.path("stackReason").asText());
+        boolean baseIntact = baseAfterFailure.status().equals("CREATE_COMPLETE")
+                && baseAfterFix.status().endsWith("_COMPLETE") && !baseAfterFix.status().contains("ROLLBACK")
+                && baseAfterFix.outputs().equals(baseAfterFailure.outputs());
+        boolean fixedSucceeded = fixed.status() == ExecutionStatus.SUCCEEDED && fixedRecord != null
+                && "SUCCEEDED".equals(fixedRecord.path("status").asText())
+                && "SUCCEEDED".equals(fixedView.json().path("status").asText())
+                && LocalCloud.stackStatus(stackName).equals("CREATE_COMPLETE");
+        long lost = (failedRecord == null ? 1 : 0) + (fixedRecord == null ? 1 : 0);
+        long stuck = Stream.of(failedRecord, fixedRecord)
+                .filter(r -> r != null && !FaultChecks.isFinal(r)).count();
+        Optional<String> lockLeft = records.lockHolder(stackName);
+
+        ReliabilityReport.record("1-kotta-stack-fails",
+                "The Kotta stack fails (a bad template parameter), deployed through the API",
+                "the record is FAILED with the stack's own reason, the base stack is intact, and the same"
+                        + " request with the fault fixed then succeeds",
+                FaultChecks.counts(
+                        "deployments", 2,
+                        "executionsStarted", FaultChecks.executionCount() - executionsBefore,
+                        "failedWithStackReason", failedWithReason ? 1 : 0,
+                        "baseStackIntact", baseIntact ? 1 : 0,
+                        "fixedRequestSucceeded", fixedSucceeded ? 1 : 0,
+                        "lockLeftHeld", lockAfterFailure.isPresent() || lockLeft.isPresent() ? 1 : 0,
+                        "lostRecords", lost,
+                        "stuckDeployments", stuck,
+                        "serverErrors", FaultChecks.serverErrors(answers)));
+
+        assertThat(failed.status()).isEqualTo(ExecutionStatus.FAILED);
+        assertThat(failed.cause()).contains(stackName, "VisibilityTimeout");
+        assertThat(failedRecord).isNotNull();
+        assertThat(failedRecord.path("status").asText()).isEqualTo("FAILED");
+        assertThat(failedRecord.path("failedStep").asText()).isEqualTo("createKottaStack");
+        assertThat(failedView.status()).isEqualTo(200);
+        assertThat(failedView.json().path("stackReason").asText())
+                .contains("Invalid value for the parameter VisibilityTimeout");
+        assertThat(failedView.body()).doesNotContain(Fixtures.CLIENT_SECRET_VALUE);
+        assertThat(kottaAfterFailure).isIn("ROLLBACK_COMPLETE", "ABSENT");
+        assertThat(lockAfterFailure).isEmpty();
+        assertThat(baseAfterFailure.status()).isEqualTo("CREATE_COMPLETE");
+        assertThat(baseAfterFix.outputs()).isEqualTo(baseAfterFailure.outputs());
+        assertThat(fixed.status()).as("%s %s", fixed.error(), fixed.cause()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        assertThat(fixedId).isNotEqualTo(failedId);
+        assertThat(fixedSucceeded).isTrue();
+        assertThat(FaultChecks.executionCount() - executionsBefore).isEqualTo(2);
+        assertThat(records.deploymentsOfStack(stackName, 10, null, null)).hasSize(2);
+        assertThat(lockLeft).isEmpty();
+        assertThat(FaultChecks.serverErrors(answers)).isZero();
+    }
+
     @Test
     void slowBaseStack_makesTheWaitLoopGoRoundAtLeastThreeTimes() throws Exception {
         Path slow = slowTemplates();
@@ -91,6 +188,18 @@ class StackFailureAndWaitIT {
         assertThat(checks).isEqualTo(waits);
         JsonNode record = LocalCloud.record(id);
         assertThat(record.path("baseStack").path("checks").asInt()).isEqualTo((int) checks);
+    }
+
+    /** The stack's status, or ABSENT when a failed create left none (the local cloud removes it). */
+    private static String statusOrAbsent(String stackName) {
+        try {
+            return LocalCloud.stackStatus(stackName);
+        } catch (CloudFormationException e) {
+            if (e.getMessage().contains("does not exist")) {
+                return "ABSENT";
+            }
+            throw e;
+        }
     }
 
     /** The real templates, with a base stack that waits ~8 s on a Lambda-backed custom resource. */
