@@ -48,7 +48,7 @@ public final class StackSteps {
         parameters.put("KottaStackName", request.stackName());
         parameters.put("OAuthClientSecretArn", request.oauthClientSecretArn());
         StackSpec spec = new StackSpec(request.baseStackName(), new String(templates.read(BASE_TEMPLATE), java.nio.charset.StandardCharsets.UTF_8), null,
-                parameters, tags(request, deploymentId), deploymentId + "-base", serviceRoleArn);
+                parameters, tags(request), deploymentId + "-base", serviceRoleArn);
         return launched(deploymentId, BASE, Steps.CREATE_BASE_STACK, deployer.deploy(spec));
     }
 
@@ -79,7 +79,7 @@ public final class StackSteps {
         parameters.put("CodeKey", input.path("release", "releaseKey").asText());
         String templateUrl = input.path("release", "templateUrl").asText();
         StackSpec spec = new StackSpec(request.stackName(), null, templateUrl, parameters,
-                tags(request, deploymentId), deploymentId + "-kotta", serviceRoleArn);
+                tags(request), deploymentId + "-kotta", serviceRoleArn);
         return launched(deploymentId, KOTTA, Steps.CREATE_KOTTA_STACK, deployer.deploy(spec));
     }
 
@@ -139,10 +139,10 @@ public final class StackSteps {
     }
 
 
-    private static Map<String, String> tags(DeploymentRequest request, String deploymentId) {
+    /** The same tags on every deployment of a stack, so an unchanged stack stays unchanged. */
+    private static Map<String, String> tags(DeploymentRequest request) {
         Map<String, String> tags = new LinkedHashMap<>();
         tags.put("kotta:stack", request.stackName());
-        tags.put("kotta:deployment-id", deploymentId);
         tags.put("kotta:managed-by", "kotta-deployer");
         return tags;
     }
