@@ -1,7 +1,5 @@
 package org.kotta.deployer.localcloud;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,9 +11,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
-import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
 import org.kotta.deployer.core.AwsClients;
 import org.kotta.deployer.core.Json;
 
@@ -155,23 +150,11 @@ public final class Demo {
     }
 
     /** A small site, as a real upload would be: index.html and the kotta-start entry point. */
-    private static byte[] demoSite() throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (TarArchiveOutputStream tar = new TarArchiveOutputStream(new GzipCompressorOutputStream(bytes))) {
-            add(tar, "index.html", "<h1>Cloud Kotta</h1><p>demo site v2, uploaded under code/</p>\n", 0644);
-            add(tar, "kotta-start", "#!/bin/sh\ncd \"$(dirname \"$0\")\"\nexec python3 -m http.server 8888\n", 0755);
-        }
-        return bytes.toByteArray();
-    }
-
-    private static void add(TarArchiveOutputStream tar, String name, String content, int mode) throws IOException {
-        byte[] data = content.getBytes(StandardCharsets.UTF_8);
-        TarArchiveEntry entry = new TarArchiveEntry(name);
-        entry.setSize(data.length);
-        entry.setMode(mode);
-        tar.putArchiveEntry(entry);
-        tar.write(data);
-        tar.closeArchiveEntry();
+    private static byte[] demoSite() {
+        Map<String, String> files = new java.util.LinkedHashMap<>();
+        files.put("index.html", "<h1>Cloud Kotta</h1><p>demo site v2, uploaded under code/</p>\n");
+        files.put("kotta-start", "#!/bin/sh\ncd \"$(dirname \"$0\")\"\nexec python3 -m http.server 8888\n");
+        return SiteTarball.of(files);
     }
 
     private void step(String text) {

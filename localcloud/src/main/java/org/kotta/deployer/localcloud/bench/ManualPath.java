@@ -1,6 +1,5 @@
 package org.kotta.deployer.localcloud.bench;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -10,10 +9,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
-import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
 import org.kotta.deployer.core.Json;
+import org.kotta.deployer.localcloud.SiteTarball;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -129,22 +126,10 @@ final class ManualPath {
     }
 
     /** The web code an admin would tar: the same small site for every run. */
-    static byte[] site() throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (TarArchiveOutputStream tar = new TarArchiveOutputStream(new GzipCompressorOutputStream(bytes))) {
-            add(tar, "index.html", "<h1>Cloud Kotta</h1><p>uploaded by hand</p>\n", 0644);
-            add(tar, "production.conf", "[server]\nurl = https://kotta.example.org\nport = 8888\n", 0644);
-        }
-        return bytes.toByteArray();
-    }
-
-    private static void add(TarArchiveOutputStream tar, String name, String content, int mode) throws IOException {
-        byte[] data = content.getBytes(StandardCharsets.UTF_8);
-        TarArchiveEntry entry = new TarArchiveEntry(name);
-        entry.setSize(data.length);
-        entry.setMode(mode);
-        tar.putArchiveEntry(entry);
-        tar.write(data);
-        tar.closeArchiveEntry();
+    static byte[] site() {
+        Map<String, String> files = new LinkedHashMap<>();
+        files.put("index.html", "<h1>Cloud Kotta</h1><p>uploaded by hand</p>\n");
+        files.put("production.conf", "[server]\nurl = https://kotta.example.org\nport = 8888\n");
+        return SiteTarball.of(files);
     }
 }
