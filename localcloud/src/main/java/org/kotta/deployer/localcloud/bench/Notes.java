@@ -11,21 +11,20 @@ final class Notes {
     static final String TEXT = """
             ## Findings: where targets are missed, what was profiled, what is left
 
-            **Cold start.** The two halves are about equal: building the handler (its SDK clients,
-            through `AwsClients`) and the first invocation (each client's first request: marshallers,
-            the SigV4 signer, XML for S3/CloudFormation/Route 53, JSON for the rest). Run alone on this
-            machine (`HandlerProbe` by hand, 5 runs) ValidateInputs, the slowest (six clients), answers
-            in 1.19–1.37 s (construct 0.57–0.62 s, first invoke 0.55–0.66 s), inside the 1.5 s target;
-            the figures above were taken while the 2-core machine was shared (load average ≈ 4 during
-            the run), which is why their spread is wide — medians from a quiet machine will be lower.
+            **Cold start.** Holds on a quiet machine: the slowest handler, ValidateInputs (six SDK
+            clients), answers in about 1.1 s (median above). Taken while the 2-core machine was shared
+            with other work (load average ≈ 4), the same medians reached 1.2–1.9 s, so the margin is
+            thin. The two halves are about equal: building the handler (its SDK clients, through
+            `AwsClients`) and the first invocation (each client's first request: marshallers, the
+            SigV4 signer, XML for S3/CloudFormation/Route 53, JSON for the rest).
             `-Xlog:class+load` for ValidateInputs: 5,901 classes, only 1,143 from the JDK's default CDS
             archive; the rest are read and verified from jars (Jackson databind 435, sdk-core 252, the
             S3, Route 53, CloudFormation, DynamoDB, ACM and Secrets Manager models ≈ 1,040, java.base
             outside the archive 796, java.xml 111). Clients are built at cold start by design (SnapStart
-            snapshots them in AWS), so nothing there was made lazy. Left: an application CDS archive
-            (`-XX:SharedArchiveFile`, made at build time and shipped in the artifact) would take most of
-            the class loading off the cold path without SnapStart; that changes the build and the
-            functions' JVM flags, so it is a proposal, not part of this change.
+            snapshots them in AWS), so nothing there was made lazy. Next step if the margin matters: an
+            application CDS archive (`-XX:SharedArchiveFile`, made at build time and shipped in the
+            artifact) would take most of the class loading off the cold path without SnapStart; that
+            changes the build and the functions' JVM flags, so it is a proposal, not part of this change.
 
             **Artifact.** 23.0 MB, over 20 MB. Fixed here: commons-codec excluded (commons-compress
             needs it only for LZ4/Snappy framing; tar + gzip use commons-io and commons-lang3, checked
