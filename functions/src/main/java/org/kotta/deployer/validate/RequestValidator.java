@@ -202,12 +202,11 @@ public final class RequestValidator {
         if (value == null) {
             return null;
         }
-        if (COMMERCIAL_REGIONS.contains(value) && deployRegion != null && !deployRegion.equals(value)) {
-            errors.add(field, "this orchestrator runs in " + deployRegion + " and deploys there; install it in "
-                    + value + " to deploy to that region");
-            return value;
-        }
         if (COMMERCIAL_REGIONS.contains(value)) {
+            if (deployRegion != null && !deployRegion.equals(value)) {
+                errors.add(field, "this orchestrator runs in " + deployRegion + " and deploys there; install it in "
+                        + value + " to deploy to that region");
+            }
             return value;
         }
         if (value.startsWith("us-gov-") || value.startsWith("cn-")) {

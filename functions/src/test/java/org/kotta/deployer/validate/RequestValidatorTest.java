@@ -363,6 +363,26 @@ class RequestValidatorTest {
         assertValid(validator.validate(body));
     }
 
+    @Test
+    void anOrchestratorAcceptsItsOwnRegion() {
+        ObjectNode body = validRequest();
+
+        assertValid(new RequestValidator(body.path("region").asText()).validate(body));
+    }
+
+    @Test
+    void anOrchestratorRefusesAnotherRegionNamingWhereToInstall() {
+        ObjectNode body = validRequest();
+        String region = body.path("region").asText();
+        String elsewhere = region.equals("eu-west-1") ? "us-east-1" : "eu-west-1";
+
+        ValidationResult result = new RequestValidator(elsewhere).validate(body);
+
+        assertThat(result.errors()).filteredOn(e -> e.field().equals("region"))
+                .singleElement().extracting(FieldError::message).asString()
+                .contains("runs in " + elsewhere).contains("install it in " + region);
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"us-gov-west-1", "us-gov-east-1", "cn-north-1", "cn-northwest-1"})
     void rejectsGovCloudAndChinaRegionsSayingWhy(String region) {
