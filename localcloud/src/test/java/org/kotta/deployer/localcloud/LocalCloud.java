@@ -1,5 +1,12 @@
 package org.kotta.deployer.localcloud;
 
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -10,7 +17,6 @@ import org.kotta.deployer.core.DeploymentRecords;
 import org.kotta.deployer.core.Json;
 
 import com.fasterxml.jackson.databind.JsonNode;
-
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import software.amazon.awssdk.services.sfn.SfnClient;
@@ -33,7 +39,7 @@ final class LocalCloud {
     }
 
     /** Everything the handlers log in this JVM (they run here, in the function host). */
-    static final java.nio.file.Path FUNCTION_LOG = LocalOrchestrator.findRoot().resolve("localcloud/target/function-logs.txt");
+    static final Path FUNCTION_LOG = LocalOrchestrator.findRoot().resolve("localcloud/target/function-logs.txt");
 
     static synchronized LocalOrchestrator orchestrator() {
         if (orchestrator == null) {
@@ -51,30 +57,59 @@ final class LocalCloud {
     /** Keeps a copy of standard output (the handlers' log lines) in {@link #FUNCTION_LOG}. */
     private static void teeStandardOutput() {
         try {
-            java.nio.file.Files.createDirectories(FUNCTION_LOG.getParent());
-            java.io.OutputStream file = java.nio.file.Files.newOutputStream(FUNCTION_LOG);
-            java.io.PrintStream original = System.out;
-            System.setOut(new java.io.PrintStream(new java.io.OutputStream() {
+            Files.createDirectories(FUNCTION_LOG.getParent());
+            OutputStream file = Files.newOutputStream(FUNCTION_LOG);
+            PrintStream original = System.out;
+            System.setOut(new PrintStream(new OutputStream() {
                 @Override
-                public void write(int b) throws java.io.IOException {
+                public void write(int b) throws IOException {
                     original.write(b);
                     file.write(b);
                 }
 
                 @Override
-                public void write(byte[] bytes, int offset, int length) throws java.io.IOException {
+                public void write(byte[] bytes, int offset, int length) throws IOException {
                     original.write(bytes, offset, length);
                     file.write(bytes, offset, length);
                 }
 
                 @Override
-                public void flush() throws java.io.IOException {
+                public void flush() throws IOException {
                     original.flush();
                     file.flush();
                 }
-            }, true, java.nio.charset.StandardCharsets.UTF_8));
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            }, true, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Where the function log ends now: pass it to {@link #functionLogLinesSince} later. */
+    static long functionLogSize() {
+        orchestrator();
+        System.out.flush();
+        try {
+            return Files.size(FUNCTION_LOG);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The handlers' JSON log lines written after {@code offset}. */
+    static List<JsonNode> functionLogLinesSince(long offset) {
+        System.out.flush();
+        try {
+            byte[] all = Files.readAllBytes(FUNCTION_LOG);
+            String text = new String(all, (int) offset, all.length - (int) offset, StandardCharsets.UTF_8);
+            List<JsonNode> lines = new ArrayList<>();
+            for (String line : text.split("\n")) {
+                if (line.startsWith("{")) {
+                    lines.add(Json.MAPPER.readTree(line));
+                }
+            }
+            return lines;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -37,8 +37,8 @@ class ThrottlingIT {
         ObjectNode request = Fixtures.validRequest(orchestrator.aws(), Fixtures.shortId());
         Instant started = Instant.now();
         try (ThrottlingProxy proxy = new ThrottlingProxy(LocalCloud.endpoint(),
-                Map.of("DescribeStacks", DESCRIBE_STACKS_THROTTLED, "UpdateItem", UPDATE_ITEM_THROTTLED));
-                CapturedOutput output = new CapturedOutput()) {
+                Map.of("DescribeStacks", DESCRIBE_STACKS_THROTTLED, "UpdateItem", UPDATE_ITEM_THROTTLED))) {
+            long logStart = LocalCloud.functionLogSize();
             STEP_FUNCTIONS.forEach(f -> orchestrator.setFunctionEnvironment(f, Settings.ENDPOINT_URL, proxy.url()));
             try {
                 String id = LocalCloud.newDeploymentId();
@@ -53,7 +53,7 @@ class ThrottlingIT {
                 assertThat(proxy.throttled("UpdateItem")).isEqualTo(UPDATE_ITEM_THROTTLED);
                 assertThat(proxy.retried("UpdateItem")).isEqualTo(UPDATE_ITEM_THROTTLED);
 
-                List<JsonNode> retries = output.jsonLines().stream()
+                List<JsonNode> retries = LocalCloud.functionLogLinesSince(logStart).stream()
                         .filter(line -> line.path("message").asText().equals("AWS call retried")).toList();
                 List<JsonNode> describeRetries = retries.stream()
                         .filter(l -> l.path("operation").asText().equals("DescribeStacks")
