@@ -19,6 +19,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Stream;
 
@@ -102,6 +103,17 @@ class ReleasePackagerIT {
         assertThat(second.sha256()).isEqualTo(first.sha256());
         assertThat(second).isEqualTo(first);
         assertThat(keysUnder("releases/")).containsExactly(first.releaseKey());
+
+        // equal bytes within one second cannot catch a clock (tar mtimes are whole seconds): the conf the
+        // packager adds is at the epoch and root's, copied entries keep their upload's mtime, gzip has no time
+        byte[] release = download(first.releaseKey());
+        TarClock.assertGzipHeaderHasNoTime(release);
+        TarClock.assertAddedEntriesAtTheEpoch(release, Set.of("kotta-deployment.conf"));
+        assertThat(TarClock.entries(release)).allSatisfy((name, entry) -> {
+            if (!name.equals("kotta-deployment.conf")) {
+                assertThat(entry.getModTime()).as("mtime of %s", name).isEqualTo(Tarballs.SITE_TIME);
+            }
+        });
     }
 
     @Test
@@ -155,6 +167,9 @@ class ReleasePackagerIT {
         assertThat(entries.get("kotta-start")).contains("python3 -m http.server 8888");
         assertThat(packager.packageRelease(request(null), SampleRequests.baseOutputs(bucket), "dep-1").sha256())
                 .isEqualTo(result.sha256());
+        byte[] release = download(result.releaseKey());
+        TarClock.assertGzipHeaderHasNoTime(release);
+        TarClock.assertAddedEntriesAtTheEpoch(release, Set.of("index.html", "kotta-start", "kotta-deployment.conf"));
     }
 
     static Stream<Arguments> badTarballs() {

@@ -6,6 +6,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.util.Optional;
+import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
@@ -32,7 +33,13 @@ class ReleasePackagerTest {
 
     @Test
     void placeholderSiteIsTheSameBytesEveryTime() {
-        assertThat(PlaceholderSite.tarball("kotta-jobs")).isEqualTo(PlaceholderSite.tarball("kotta-jobs"));
+        byte[] tarball = PlaceholderSite.tarball("kotta-jobs");
+
+        assertThat(tarball).isEqualTo(PlaceholderSite.tarball("kotta-jobs"));
+        // every entry is one the deployer writes itself: no clock in any header
+        TarClock.assertGzipHeaderHasNoTime(tarball);
+        assertThat(TarClock.entries(tarball).keySet()).containsExactly("index.html", "kotta-start");
+        TarClock.assertAddedEntriesAtTheEpoch(tarball, Set.of("index.html", "kotta-start"));
     }
 
     @Test

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Date;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
@@ -17,6 +18,10 @@ import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
 final class Tarballs {
     private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     private final TarArchiveOutputStream tar;
+    private Date modTime;
+
+    /** The mtime of {@link #goodSite()}'s entries: far from both the epoch and the clock. */
+    static final Date SITE_TIME = new Date(1_000_000_000_000L);
 
     private Tarballs() {
         try {
@@ -35,11 +40,18 @@ final class Tarballs {
     /** A small site: a directory, two files and a link that stays inside. */
     static byte[] goodSite() {
         return gzipTar()
+                .modTime(SITE_TIME)
                 .dir("app/")
                 .file("app/index.html", "<h1>Cloud Kotta</h1>")
                 .file("app/server.py", "print('hi')")
                 .symlink("app/home.html", "index.html")
                 .build();
+    }
+
+    /** Stamps the entries added after this with {@code time} (else commons-compress uses the clock). */
+    Tarballs modTime(Date time) {
+        this.modTime = time;
+        return this;
     }
 
     Tarballs dir(String name) {
@@ -100,6 +112,9 @@ final class Tarballs {
     }
 
     private Tarballs entry(TarArchiveEntry entry, byte[] content) {
+        if (modTime != null) {
+            entry.setModTime(modTime);
+        }
         try {
             tar.putArchiveEntry(entry);
             if (content != null) {
