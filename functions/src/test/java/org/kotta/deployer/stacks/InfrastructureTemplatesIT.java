@@ -8,13 +8,13 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -29,11 +29,7 @@ import org.kotta.deployer.core.Settings;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.cloudformation.model.Capability;
 import software.amazon.awssdk.services.cloudformation.model.CloudFormationException;
-import software.amazon.awssdk.services.cloudformation.model.OperationEvent;
-import software.amazon.awssdk.services.cloudformation.model.Output;
 import software.amazon.awssdk.services.cloudformation.model.Parameter;
-import software.amazon.awssdk.services.cloudformation.model.Stack;
-import software.amazon.awssdk.services.cloudformation.model.StackEvent;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -50,7 +46,7 @@ class InfrastructureTemplatesIT {
     private static final List<String> KOTTA_OUTPUTS = List.of("WebUrl", "LoadBalancerDNSName",
             "ProdPendingQueueUrl", "ProdActiveQueueUrl", "TestPendingQueueUrl", "TestActiveQueueUrl",
             "WebServerGroupName", "ProdWorkerGroupName", "TestWorkerGroupName");
-    private static final int MAX_POLLS = 120;
+    private static final Duration LIMIT = Duration.ofMinutes(2);
 
     private final String suffix = HexFormat.of().formatHex(SecureRandom.getSeed(4));
     private final String baseStack = "kotta-base-it-" + suffix;
@@ -60,6 +56,7 @@ class InfrastructureTemplatesIT {
 
     private AwsClients clients;
     private CloudFormationClient cloudFormation;
+    private final LocalStacks stacks = new LocalStacks();
     private String secretArn;
     private String certificateArn;
     private Map<String, String> baseOutputs = Map.of();
@@ -83,10 +80,11 @@ class InfrastructureTemplatesIT {
     void baseStack_createsWithAllOutputs() {
         createStack(baseStack, template("infrastructure/kotta-base.yaml"), baseParameters(bucket));
 
-        Stack stack = waitForStack(baseStack);
+        StackReport stack = stacks.waitUntilDone(baseStack, LIMIT);
 
-        assertThat(stack.stackStatusAsString()).as(describe(stack)).isEqualTo("CREATE_COMPLETE");
-        baseOutputs = outputs(stack);
+        assertThat(stack.status()).as(stack.reason()).isEqualTo("CREATE_COMPLETE");
+        assertThat(stack.phase()).isEqualTo(StackReport.SUCCEEDED);
+        baseOutputs = stack.outputs();
         assertThat(baseOutputs).containsOnlyKeys(BASE_OUTPUTS);
         assertThat(baseOutputs.values()).allSatisfy(value -> assertThat(value).isNotBlank());
         assertThat(baseOutputs).containsEntry("JobsBucketName", bucket);
@@ -97,10 +95,11 @@ class InfrastructureTemplatesIT {
     void kottaStack_createsFromBaseOutputsWithAllOutputs() {
         createStack(kottaStack, template("infrastructure/kotta.yaml"), kottaParameters("4"));
 
-        Stack stack = waitForStack(kottaStack);
+        StackReport stack = stacks.waitUntilDone(kottaStack, LIMIT);
 
-        assertThat(stack.stackStatusAsString()).as(describe(stack)).isEqualTo("CREATE_COMPLETE");
-        Map<String, String> outputs = outputs(stack);
+        assertThat(stack.status()).as(stack.reason()).isEqualTo("CREATE_COMPLETE");
+        assertThat(stack.phase()).isEqualTo(StackReport.SUCCEEDED);
+        Map<String, String> outputs = stack.outputs();
         assertThat(outputs).containsOnlyKeys(KOTTA_OUTPUTS);
         assertThat(outputs.values()).allSatisfy(value -> assertThat(value).isNotBlank());
         assertThat(outputs).containsEntry("WebUrl", "https://kotta-" + suffix + ".example.org");
@@ -115,14 +114,15 @@ class InfrastructureTemplatesIT {
                 .templateBody(template("infrastructure/kotta.yaml"))
                 .parameters(kottaParameters("6")));
 
-        Stack stack = waitForStack(kottaStack);
+        StackReport stack = stacks.waitUntilDone(kottaStack, LIMIT);
 
-        assertThat(stack.stackStatusAsString()).as(describe(stack)).isEqualTo("UPDATE_COMPLETE");
-        assertThat(stack.parameters())
+        assertThat(stack.status()).as(stack.reason()).isEqualTo("UPDATE_COMPLETE");
+        assertThat(stack.phase()).isEqualTo(StackReport.SUCCEEDED);
+        assertThat(cloudFormation.describeStacks(r -> r.stackName(kottaStack)).stacks().get(0).parameters())
                 .filteredOn(p -> p.parameterKey().equals("ProdMaxWorkers"))
                 .extracting(Parameter::parameterValue)
                 .containsExactly("6");
-        assertThat(outputs(stack)).containsOnlyKeys(KOTTA_OUTPUTS);
+        assertThat(stack.outputs()).containsOnlyKeys(KOTTA_OUTPUTS);
     }
 
     @Test
@@ -145,11 +145,13 @@ class InfrastructureTemplatesIT {
         String stackName = "kotta-base-taken-it-" + suffix;
         createStack(stackName, template("infrastructure/kotta-base.yaml"), baseParameters(bucket));
 
-        Stack stack = waitForStack(stackName);
+        StackReport stack = stacks.waitUntilDone(stackName, LIMIT);
 
-        assertThat(stack.stackStatusAsString()).isIn("CREATE_FAILED", "ROLLBACK_COMPLETE");
-        String reason = failureReason(stackName);
-        assertThat(reason).isNotBlank().contains(bucket);
+        // CloudFormation's pre-deployment validation refuses the bucket: the reason is only in DescribeEvents
+        assertThat(stack.status()).isIn("CREATE_FAILED", "ROLLBACK_COMPLETE");
+        assertThat(stack.phase()).isEqualTo(StackReport.FAILED);
+        assertThat(stack.reason()).contains(bucket).contains("already exists");
+        assertThat(stack.outputs()).isEmpty();
     }
 
     @Test
@@ -158,10 +160,11 @@ class InfrastructureTemplatesIT {
         String stackName = "kotta-failing-it-" + suffix;
         createStack(stackName, template("failing-templates/kotta.yaml"), kottaParameters("4"));
 
-        Stack stack = waitForStack(stackName);
+        StackReport stack = stacks.waitUntilDone(stackName, LIMIT);
 
-        assertThat(stack.stackStatusAsString()).isIn("CREATE_FAILED", "ROLLBACK_COMPLETE");
-        assertThat(failureReason(stackName)).contains("VisibilityTimeout");
+        assertThat(stack.status()).isIn("CREATE_FAILED", "ROLLBACK_COMPLETE");
+        assertThat(stack.phase()).isEqualTo(StackReport.FAILED);
+        assertThat(stack.reason()).contains("VisibilityTimeout");
     }
 
     @AfterAll
@@ -172,8 +175,9 @@ class InfrastructureTemplatesIT {
         while (!createdStacks.isEmpty()) {
             String name = createdStacks.pop();
             cloudFormation.deleteStack(r -> r.stackName(name));
-            waitForDeletion(name);
+            stacks.waitUntilDone(name, LIMIT);
         }
+        stacks.close();
         // the JobsBucket and the tables are Retain: remove what this run left behind
         try (S3Client s3 = clients.s3(); DynamoDbClient dynamoDb = clients.dynamoDb()) {
             s3.deleteBucket(r -> r.bucket(bucket));
@@ -237,71 +241,6 @@ class InfrastructureTemplatesIT {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    private Stack waitForStack(String name) {
-        for (int i = 0; i < MAX_POLLS; i++) {
-            Stack stack = cloudFormation.describeStacks(r -> r.stackName(name)).stacks().get(0);
-            if (!stack.stackStatusAsString().endsWith("_IN_PROGRESS")) {
-                return stack;
-            }
-            sleepOneSecond();
-        }
-        throw new AssertionError("stack " + name + " still in progress after " + MAX_POLLS + " s");
-    }
-
-    private void waitForDeletion(String name) {
-        for (int i = 0; i < MAX_POLLS; i++) {
-            try {
-                Stack stack = cloudFormation.describeStacks(r -> r.stackName(name)).stacks().get(0);
-                if (!stack.stackStatusAsString().endsWith("_IN_PROGRESS")) {
-                    return;
-                }
-            } catch (CloudFormationException gone) {
-                return;
-            }
-            sleepOneSecond();
-        }
-    }
-
-    /**
-     * The first failure's reason, oldest first. A stack refused by pre-deployment validation only
-     * says "Call DescribeEvents" in its stack events; the validation reasons are read from there.
-     */
-    private String failureReason(String name) {
-        List<StackEvent> events = cloudFormation.describeStackEvents(r -> r.stackName(name)).stackEvents();
-        String reason = "";
-        for (int i = events.size() - 1; i >= 0 && reason.isEmpty(); i--) {
-            StackEvent event = events.get(i);
-            if (event.resourceStatusAsString().endsWith("FAILED") && event.resourceStatusReason() != null) {
-                reason = event.resourceStatusReason().strip();
-            }
-        }
-        if (reason.contains("DescribeEvents")) {
-            String validation = cloudFormation.describeEvents(r -> r.stackName(name)).operationEvents().stream()
-                    .map(OperationEvent::validationStatusReason)
-                    .filter(r -> r != null && !r.isBlank())
-                    .collect(Collectors.joining("; "));
-            return validation.isEmpty() ? reason : validation;
-        }
-        return reason;
-    }
-
-    private static Map<String, String> outputs(Stack stack) {
-        return stack.outputs().stream().collect(Collectors.toMap(Output::outputKey, Output::outputValue));
-    }
-
-    private static String describe(Stack stack) {
-        return stack.stackName() + " " + stack.stackStatusAsString() + ": " + stack.stackStatusReason();
-    }
-
-    private static void sleepOneSecond() {
-        try {
-            Thread.sleep(1000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted while waiting", e);
         }
     }
 }

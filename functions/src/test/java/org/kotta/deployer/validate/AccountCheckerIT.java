@@ -15,11 +15,12 @@ import org.kotta.deployer.core.AwsClients;
 import org.kotta.deployer.core.DeploymentRequest;
 import org.kotta.deployer.core.FieldError;
 import org.kotta.deployer.core.Settings;
+import org.kotta.deployer.stacks.StackReport;
+import org.kotta.deployer.stacks.StackWatcher;
 
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.acm.AcmClient;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
-import software.amazon.awssdk.services.cloudformation.model.StackStatus;
 import software.amazon.awssdk.services.route53.Route53Client;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
@@ -102,15 +103,14 @@ class AccountCheckerIT {
                 {"Resources": {"JobsBucket": {"Type": "AWS::S3::Bucket", "Properties": {"BucketName": "%s"}}}}
                 """.formatted(bucket);
         cloudFormation.createStack(r -> r.stackName(stackName).templateBody(template));
-        for (int i = 0; i < 60; i++) {
-            StackStatus status = cloudFormation.describeStacks(r -> r.stackName(stackName)).stacks().get(0).stackStatus();
-            if (status == StackStatus.CREATE_COMPLETE) {
-                return;
-            }
-            assertThat(status).isEqualTo(StackStatus.CREATE_IN_PROGRESS);
+        // the product's own look at a stack, as the state machine's wait loop takes it
+        StackWatcher watcher = new StackWatcher(cloudFormation);
+        StackReport report = watcher.check(stackName);
+        for (int i = 0; i < 60 && StackReport.IN_PROGRESS.equals(report.phase()); i++) {
             Thread.sleep(500);
+            report = watcher.check(stackName);
         }
-        throw new AssertionError("base stack " + stackName + " did not complete");
+        assertThat(report.status()).as("base stack %s: %s", stackName, report.reason()).isEqualTo("CREATE_COMPLETE");
     }
 
     @AfterAll
