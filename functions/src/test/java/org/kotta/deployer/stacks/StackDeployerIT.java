@@ -85,18 +85,6 @@ class StackDeployerIT {
     }
 
     @Test
-    void brokenTemplate_failsWithTheResourcesReason() {
-        String name = local.stackName("broken");
-
-        StackLaunch launch = deployer.deploy(local.spec(name, "broken-stack.yaml", Map.of(), local.token("broken")));
-        assertThat(launch.action()).isEqualTo(StackLaunch.CREATE);
-        StackReport report = local.waitUntilDone(launch.stackId(), LIMIT);
-
-        assertThat(report.phase()).isEqualTo(StackReport.FAILED);
-        assertThat(report.reason()).startsWith("BadQueue (AWS::SQS::Queue): ").contains("VisibilityTimeout");
-    }
-
-    @Test
     void failedCreate_thenFixedDeploy_succeeds() {
         String name = local.stackName("refix");
         StackLaunch broken = deployer.deploy(local.spec(name, "broken-stack.yaml", Map.of(), local.token("broken")));

@@ -82,6 +82,7 @@ class StackWatcherIT {
     void failedStack_namesTheFirstFailedResource_notTheOnesCancelledAfterIt() {
         String name = local.stackName("failed");
         StackLaunch launch = deployer.deploy(local.spec(name, "broken-stack.yaml", Map.of(), local.token("failed")));
+        assertThat(launch.action()).isEqualTo(StackLaunch.CREATE);
 
         StackReport report = local.waitUntilDone(launch.stackId(), Duration.ofSeconds(60));
 
