@@ -27,14 +27,17 @@ import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
 import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
 
 /**
- * Issue 6, case 5: 20 signed POSTs released at once by a barrier, for 5 stacks, some sharing
+ * Issue 6, case 5: 26 signed POSTs released at once by a barrier, for 5 stacks, some sharing
  * an Idempotency-Key. Per stack: four requests under one key; four under another key; two
- * under a key and two without; four without; two under each of two keys. Exactly one
- * deployment per stack may start; every other answer is a 409 or an idempotent replay of the
- * first answer under its key.
+ * under a key and two without; ten without (the plain contention for one stack); two under
+ * each of two keys. Exactly one deployment per stack may start; every other answer is a 409 or
+ * an idempotent replay of the first answer under its key.
  */
 class ConcurrentPostsIT {
     private static final int STACKS = 5;
+    /** The stack whose requests all come without a key. */
+    private static final int UNKEYED = 3;
+    private static final int UNKEYED_POSTS = 10;
     private static final String PROBLEM = "urn:kotta-deployer:problem:";
 
     /** One of the 20 requests: which stack, and its Idempotency-Key (null: none). */
@@ -42,7 +45,7 @@ class ConcurrentPostsIT {
     }
 
     @Test
-    void twentyConcurrentPostsForFiveStacks_startExactlyFive_andEveryOtherAnswerIsA409OrAReplay() throws Exception {
+    void concurrentPostsForFiveStacks_startExactlyFive_andEveryOtherAnswerIsA409OrAReplay() throws Exception {
         LocalOrchestrator orchestrator = LocalCloud.orchestrator();
         AwsClients aws = orchestrator.aws();
         SignedApi api = SignedApi.forLocalCloud(orchestrator);
@@ -61,10 +64,12 @@ class ConcurrentPostsIT {
             posts.add(new Post(0, keys[0]));
             posts.add(new Post(1, keys[1]));
             posts.add(new Post(2, i < 2 ? keys[2] : null));
-            posts.add(new Post(3, null));
             posts.add(new Post(4, i < 2 ? keys[3] : keys[4]));
         }
-        int executionsBefore = FaultChecks.executionCount();
+        for (int i = 0; i < UNKEYED_POSTS; i++) {
+            posts.add(new Post(UNKEYED, null));
+        }
+        Set<String> executionsBefore = FaultChecks.executionNames();
 
         long began = System.nanoTime();
         List<Response> answers = fireAtOnce(api, bodies, posts);
@@ -73,6 +78,7 @@ class ConcurrentPostsIT {
         // the winners: one non-replayed 202 per stack
         Map<Integer, List<String>> startedPerStack = new HashMap<>();
         Map<String, String> firstAnswerOfKey = new HashMap<>();
+        Map<String, String> executionArnOf = new HashMap<>();
         int accepted = 0;
         int replays = 0;
         int busy = 0;
@@ -85,6 +91,7 @@ class ConcurrentPostsIT {
                 accepted++;
                 String id = answer.json().path("deploymentId").asText();
                 startedPerStack.computeIfAbsent(post.stack(), s -> new ArrayList<>()).add(id);
+                executionArnOf.put(id, answer.json().path("executionArn").asText());
                 if (post.key() != null && firstAnswerOfKey.putIfAbsent(post.key(), id) != null) {
                     unexpected.add("two first answers under key " + post.key());
                 }
@@ -122,9 +129,11 @@ class ConcurrentPostsIT {
         List<String> winners = startedPerStack.values().stream().flatMap(List::stream).toList();
         List<DescribeExecutionResponse> ends = new ArrayList<>();
         for (String id : winners) {
-            ends.add(LocalCloud.awaitEnd(FaultChecks.executionArn(id), FaultChecks.DEPLOYMENT_LIMIT));
+            ends.add(LocalCloud.awaitEnd(executionArnOf.get(id), FaultChecks.DEPLOYMENT_LIMIT));
         }
-        int executionsStarted = FaultChecks.executionCount() - executionsBefore;
+        Set<String> newExecutions = new HashSet<>(FaultChecks.executionNames());
+        newExecutions.removeAll(executionsBefore);
+        int executionsStarted = newExecutions.size();
         int lost = 0;
         int stuck = 0;
         int locksLeft = 0;
@@ -150,7 +159,7 @@ class ConcurrentPostsIT {
             if (!FaultChecks.isFinal(record)) {
                 stuck++;
             }
-            if (!FaultChecks.executionArn(id).equals(record.path("executionArn").asText())
+            if (!executionArnOf.get(id).equals(record.path("executionArn").asText())
                     || !"api".equals(record.path("trigger").asText())) {
                 unexpected.add("record " + id + " names execution " + record.path("executionArn").asText()
                         + " and trigger " + record.path("trigger").asText());
@@ -175,14 +184,29 @@ class ConcurrentPostsIT {
         }
         long succeeded = ends.stream().filter(e -> e.status() == ExecutionStatus.SUCCEEDED).count();
 
+        // the unkeyed stack: ten plain POSTs, one 202, nine 409s naming it, one execution
+        List<Response> unkeyedAnswers = new ArrayList<>();
+        for (int i = 0; i < posts.size(); i++) {
+            if (posts.get(i).stack() == UNKEYED) {
+                unkeyedAnswers.add(answers.get(i));
+            }
+        }
+        List<String> unkeyedStarted = startedPerStack.getOrDefault(UNKEYED, List.of());
+        List<String> unkeyedRecords = records.deploymentsOfStack(bodies.get(UNKEYED).path("stackName").asText(), 100,
+                null, null).stream().map(r -> r.path("deploymentId").asText()).toList();
+        long unkeyedExecutions = newExecutions.stream().filter(unkeyedRecords::contains).count();
+
         ReliabilityReport.record("5-concurrent-posts",
-                "20 concurrent POSTs for 5 stacks, some sharing an Idempotency-Key",
+                posts.size() + " concurrent POSTs for 5 stacks (" + UNKEYED_POSTS + " without a key for one),"
+                        + " some sharing an Idempotency-Key",
                 "exactly one deployment per stack starts; every other answer is a 409 or a replay of the first"
                         + " answer under its key; every record final, no lock left",
                 FaultChecks.counts(
                         "requests", posts.size(),
                         "started", accepted,
                         "executionsStarted", executionsStarted,
+                        "unkeyedStackPosts", unkeyedAnswers.size(),
+                        "unkeyedStackExecutions", unkeyedExecutions,
                         "replays", replays,
                         "busy409", busy,
                         "keyInUse409", keyInUse,
@@ -202,6 +226,18 @@ class ConcurrentPostsIT {
         assertThat(new HashSet<>(winners)).hasSize(STACKS);
         assertThat(accepted + replays + busy + keyInUse).isEqualTo(posts.size());
         assertThat(executionsStarted).isEqualTo(STACKS);
+        assertThat(newExecutions).as("the new executions are the winners'").isEqualTo(new HashSet<>(winners));
+        assertThat(unkeyedAnswers).hasSize(UNKEYED_POSTS);
+        assertThat(unkeyedAnswers).filteredOn(r -> r.status() == 202).as(unkeyedAnswers.toString()).hasSize(1);
+        assertThat(unkeyedStarted).hasSize(1);
+        assertThat(unkeyedAnswers).filteredOn(r -> r.status() == 409).as(unkeyedAnswers.toString())
+                .hasSize(UNKEYED_POSTS - 1)
+                .allSatisfy(r -> {
+                    assertThat(r.json().path("type").asText()).isEqualTo(PROBLEM + "stack-busy");
+                    assertThat(r.json().path("runningDeployment").asText()).isEqualTo(unkeyedStarted.get(0));
+                });
+        assertThat(unkeyedRecords).containsExactlyElementsOf(unkeyedStarted);
+        assertThat(unkeyedExecutions).isEqualTo(1);
         assertThat(stacksWithOneRecord).isEqualTo(STACKS);
         assertThat(succeeded).isEqualTo(STACKS);
         assertThat(locksLeft).isZero();
