@@ -7,10 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -80,8 +76,8 @@ class ApiIT {
         request.put("prodMinWorkers", 5);
         request.put("prodMaxWorkers", 2);
         request.put("oauthClientSecretArn", "hunter2-plain-secret");
-        int itemsBefore = tableItemCount();
-        int executionsBefore = executionCount();
+        int itemsBefore = FaultChecks.deploymentTableItemCount();
+        int executionsBefore = FaultChecks.executionCount();
 
         Response refused = api.postJson("/deployments", request.toString(), Map.of());
 
@@ -91,18 +87,18 @@ class ApiIT {
         assertThat(fields).contains("jobsBucketName", "prodMinWorkers", "oauthClientSecretArn");
         refused.json().path("errors").forEach(error -> assertThat(error.path("message").asText()).isNotBlank());
         assertThat(refused.body()).doesNotContain("hunter2-plain-secret");
-        assertThat(tableItemCount()).isEqualTo(itemsBefore);
-        assertThat(executionCount()).isEqualTo(executionsBefore);
+        assertThat(FaultChecks.deploymentTableItemCount()).isEqualTo(itemsBefore);
+        assertThat(FaultChecks.executionCount()).isEqualTo(executionsBefore);
     }
 
     @Test
     void post_malformedJson_answers400_withoutEchoingTheBody() {
-        int executionsBefore = executionCount();
+        int executionsBefore = FaultChecks.executionCount();
         Response refused = api.postJson("/deployments", "{\"stackName\": \"kotta-x\", oops", Map.of());
         assertProblem(refused, 400, "malformed-body");
         assertThat(refused.body()).doesNotContain("oops");
         assertThat(api.postJson("/deployments", "", Map.of()).status()).isEqualTo(400);
-        assertThat(executionCount()).isEqualTo(executionsBefore);
+        assertThat(FaultChecks.executionCount()).isEqualTo(executionsBefore);
     }
 
     @Test
@@ -148,11 +144,11 @@ class ApiIT {
         assertThat(refused.status()).isEqualTo(403);
         assertThat(api.send("GET", "/deployments/dep-" + UUID.randomUUID(), null, Map.of(), false).status())
                 .isEqualTo(403);
-        int executionsBefore = executionCount();
+        int executionsBefore = FaultChecks.executionCount();
         byte[] body = Fixtures.validRequest(aws, Fixtures.shortId()).toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
         assertThat(api.send("POST", "/deployments", body, Map.of("Content-Type", "application/json"), false).status())
                 .isEqualTo(403);
-        assertThat(executionCount()).isEqualTo(executionsBefore);
+        assertThat(FaultChecks.executionCount()).isEqualTo(executionsBefore);
     }
 
     @Test
@@ -165,13 +161,13 @@ class ApiIT {
         assertThat(records.acquireStackLock(stackName, running)).isEmpty();
         records.createPending(running, validated, "test");
         records.markRunning(running, validated, "test", "arn:aws:states:us-east-1:000000000000:execution:x:" + running, "");
-        int executionsBefore = executionCount();
+        int executionsBefore = FaultChecks.executionCount();
         try {
             Response busy = api.postJson("/deployments", request.toString(), Map.of());
             assertProblem(busy, 409, "stack-busy");
             assertThat(busy.json().path("runningDeployment").asText()).isEqualTo(running);
             assertThat(busy.json().path("detail").asText()).contains(stackName, running);
-            assertThat(executionCount()).isEqualTo(executionsBefore);
+            assertThat(FaultChecks.executionCount()).isEqualTo(executionsBefore);
         } finally {
             records.failed(running, "test", "Test", "ended by the test", null);
             records.releaseStackLock(stackName, running);
@@ -255,41 +251,6 @@ class ApiIT {
     }
 
     @Test
-    void tenConcurrentPostsForOneStack_startExactlyOneDeployment() throws Exception {
-        ObjectNode request = Fixtures.validRequest(aws, Fixtures.shortId());
-        String stackName = request.path("stackName").asText();
-        int executionsBefore = executionCount();
-        CountDownLatch go = new CountDownLatch(1);
-        ExecutorService pool = Executors.newFixedThreadPool(10);
-        List<Future<Response>> answers = new ArrayList<>();
-        try {
-            for (int i = 0; i < 10; i++) {
-                answers.add(pool.submit(() -> {
-                    go.await();
-                    return api.postJson("/deployments", request.toString(), Map.of());
-                }));
-            }
-            go.countDown();
-            List<Response> responses = new ArrayList<>();
-            for (Future<Response> answer : answers) {
-                responses.add(answer.get());
-            }
-            List<Response> accepted = responses.stream().filter(r -> r.status() == 202).toList();
-            assertThat(accepted).as(responses.toString()).hasSize(1);
-            String winner = accepted.get(0).json().path("deploymentId").asText();
-            List<Response> busy = responses.stream().filter(r -> r.status() == 409).toList();
-            assertThat(busy).as(responses.toString()).hasSize(9)
-                    .allSatisfy(r -> assertThat(r.json().path("runningDeployment").asText()).isEqualTo(winner));
-
-            LocalCloud.awaitEnd(accepted.get(0).json().path("executionArn").asText(), LIMIT);
-            assertThat(executionCount()).isEqualTo(executionsBefore + 1);
-            assertThat(executionsOfStack(stackName)).isEqualTo(1);
-        } finally {
-            pool.shutdownNow();
-        }
-    }
-
-    @Test
     void unexpectedFailure_answers500Problem_withRequestId_andNoTrace() {
         String table = orchestrator.output("DeploymentsTableName");
         List<String> functions = List.of("StartDeploymentFunction", "GetDeploymentFunction", "ListDeploymentsFunction");
@@ -323,17 +284,6 @@ class ApiIT {
         List<String> ids = new ArrayList<>();
         page.json().path("items").forEach(item -> ids.add(item.path("deploymentId").asText()));
         return ids;
-    }
-
-    private static int tableItemCount() {
-        return aws.dynamoDb().scan(b -> b.tableName(records.table())).count();
-    }
-
-    private static int executionCount() {
-        int[] count = {0};
-        aws.stepFunctions().listExecutionsPaginator(b -> b.stateMachineArn(orchestrator.output("StateMachineArn")))
-                .executions().forEach(e -> count[0]++);
-        return count[0];
     }
 
     /** Executions whose deployment (named after the execution) is of the stack. */
