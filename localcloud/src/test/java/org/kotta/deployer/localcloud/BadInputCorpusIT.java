@@ -395,6 +395,7 @@ class BadInputCorpusIT {
         assertThat(cases).hasSizeGreaterThanOrEqualTo(200);
         int executionsBefore = FaultChecks.executionCount();
         int itemsBefore = FaultChecks.deploymentTableItemCount();
+        int exchanges = FaultChecks.exchangeMark();
 
         long started = System.nanoTime();
         List<Response> answers = send(api, cases);
@@ -429,6 +430,12 @@ class BadInputCorpusIT {
         int executionsStarted = FaultChecks.executionCount() - executionsBefore;
         int itemsWritten = FaultChecks.deploymentTableItemCount() - itemsBefore;
         long accepted = cases.stream().filter(c -> c.expect() == Expect.ACCEPTED).count();
+        // a body that got through would be a deployment of this case: its record must exist and have ended
+        List<String> startedIds = answers.stream().filter(a -> a.status() == 202)
+                .map(a -> a.json().path("deploymentId").asText()).toList();
+        List<String> lost = FaultChecks.lostRecords(startedIds);
+        List<String> stuck = FaultChecks.stuckDeployments(startedIds);
+        long serverErrors = FaultChecks.serverErrors(FaultChecks.answersSince(exchanges));
 
         ReliabilityReport.record("7-corpus",
                 "A corpus of " + cases.size() + " bad request bodies generated from the request rules (wrong types,"
@@ -444,14 +451,18 @@ class BadInputCorpusIT {
                         "executionsStarted", executionsStarted,
                         "recordsWritten", itemsWritten,
                         "secretEchoes", secretEchoes,
-                        "lostRecords", 0,
-                        "stuckDeployments", 0,
-                        "serverErrors", FaultChecks.serverErrors(answers),
+                        "lostRecords", lost.size(),
+                        "stuckDeployments", stuck.size(),
+                        "serverErrors", serverErrors,
                         "seconds", seconds));
 
         assertThat(wrong).isEmpty();
         assertThat(fourXx).isEqualTo(cases.size());
         assertThat(FaultChecks.serverErrors(answers)).isZero();
+        assertThat(serverErrors).isZero();
+        assertThat(startedIds).isEmpty();
+        assertThat(lost).isEmpty();
+        assertThat(stuck).isEmpty();
         assertThat(executionsStarted).isZero();
         assertThat(itemsWritten).isZero();
         assertThat(secretEchoes).isZero();

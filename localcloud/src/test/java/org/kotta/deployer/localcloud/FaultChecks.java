@@ -24,6 +24,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import software.amazon.awssdk.services.cloudformation.model.Stack;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.Select;
+import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
+import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
 
 /**
  * What the fault cases measure in the local cloud: executions of the state machine, items of
@@ -56,10 +58,6 @@ final class FaultChecks {
         return executionNames().size();
     }
 
-    static String executionArn(String deploymentId) {
-        return orchestrator().output("StateMachineArn").replace(":stateMachine:", ":execution:") + ":" + deploymentId;
-    }
-
     /** Every item of the DeploymentsTable: records, stack locks and idempotency keys alike. */
     static int deploymentTableItemCount() {
         int[] count = {0};
@@ -71,6 +69,51 @@ final class FaultChecks {
 
     static long serverErrors(Collection<Response> responses) {
         return responses.stream().filter(r -> r.status() >= 500).count();
+    }
+
+    /** Where {@link SignedApi#EXCHANGES} ends now: pass it to {@link #answersSince} at the end of a case. */
+    static int exchangeMark() {
+        return SignedApi.EXCHANGES.size();
+    }
+
+    /** The API's answers to every exchange made since {@code mark}, by any test code in this JVM. */
+    static List<Response> answersSince(int mark) {
+        return SignedApi.EXCHANGES.stream().skip(mark).map(SignedApi.Exchange::response).toList();
+    }
+
+    /** The deployments among {@code ids} that have no record in the DeploymentsTable. */
+    static List<String> lostRecords(DeploymentRecords records, Collection<String> ids) {
+        return ids.stream().filter(id -> records.get(id).isEmpty()).toList();
+    }
+
+    static List<String> lostRecords(Collection<String> ids) {
+        return lostRecords(records(), ids);
+    }
+
+    /** The deployments among {@code ids} whose record is still PENDING or RUNNING. */
+    static List<String> stuckDeployments(DeploymentRecords records, Collection<String> ids) {
+        return ids.stream().filter(id -> records.get(id).map(r -> r.path("status").asText())
+                .filter(s -> s.equals("PENDING") || s.equals("RUNNING")).isPresent()).toList();
+    }
+
+    static List<String> stuckDeployments(Collection<String> ids) {
+        return stuckDeployments(records(), ids);
+    }
+
+    /**
+     * The execution once it has ended, or as it is when {@code limit} has passed: a case gathers
+     * its figures (a RUNNING execution is a stuck deployment), records them, then asserts.
+     */
+    static DescribeExecutionResponse endOrLatest(String executionArn, Duration limit) throws InterruptedException {
+        Instant deadline = Instant.now().plus(limit);
+        while (true) {
+            DescribeExecutionResponse execution = orchestrator().aws().stepFunctions()
+                    .describeExecution(b -> b.executionArn(executionArn));
+            if (execution.status() != ExecutionStatus.RUNNING || Instant.now().isAfter(deadline)) {
+                return execution;
+            }
+            Thread.sleep(250);
+        }
     }
 
     /** Key → ETag of every object under {@code releases/} of the bucket. */

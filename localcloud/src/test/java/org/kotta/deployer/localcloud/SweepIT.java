@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 
@@ -41,83 +43,111 @@ class SweepIT {
         ObjectNode request = Fixtures.validRequest(orchestrator.aws(), Fixtures.shortId());
         String stackName = request.path("stackName").asText();
 
+        int exchanges = FaultChecks.exchangeMark();
+        String sweeper = orchestrator.functionName("SweepStaleDeploymentsFunction");
         SlowTemplates.use(orchestrator, SlowTemplates.withBaseStackDelay(8));
         String id;
         String executionArn;
+        Instant stopped;
+        int sweepsBefore;
         try {
             Response accepted = api.postJson("/deployments", request.toString(), Map.of());
             assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
             id = accepted.json().path("deploymentId").asText();
             executionArn = accepted.json().path("executionArn").asText();
-            awaitRecord(id, r -> "IN_PROGRESS".equals(r.path("baseStack").path("phase").asText()));
+            assertThat(awaitRecord(id, r -> "IN_PROGRESS".equals(r.path("baseStack").path("phase").asText()))
+                    .path("baseStack").path("phase").asText()).as("the base stack is in progress").isEqualTo("IN_PROGRESS");
+            sweepsBefore = orchestrator.host().invocationCount(sweeper);
             orchestrator.aws().stepFunctions().stopExecution(b -> b.executionArn(executionArn)
                     .error("Operator.Stopped").cause("stopped by SweepIT"));
+            stopped = Instant.now();
         } finally {
             SlowTemplates.use(orchestrator, null);
         }
-        Instant stopped = Instant.now();
-        assertThat(LocalCloud.awaitEnd(executionArn, LIMIT).status()).isEqualTo(ExecutionStatus.ABORTED);
+        DescribeExecutionResponse aborted = FaultChecks.endOrLatest(executionArn, LIMIT);
         // no state of the workflow runs after a stop: only the sweep, on the execution's status-change event
         // (EventBridge → SweepStaleDeploymentsFunction, delivered by the local cloud as by AWS), ends the record
-        awaitRecord(id, r -> !"RUNNING".equals(r.path("status").asText()));
+        JsonNode swept = awaitRecord(id, r -> !"RUNNING".equals(r.path("status").asText()));
         long sweepMillis = Duration.between(stopped, Instant.now()).toMillis();
-
-        JsonNode record = LocalCloud.record(id);
-        assertThat(record.path("status").asText()).isEqualTo("FAILED");
-        assertThat(record.path("error").asText()).isEqualTo("ExecutionEnded");
-        assertThat(record.path("failedStep").asText()).isEqualTo("createBaseStack");
-        assertThat(record.path("cause").asText()).contains("ABORTED");
-        assertThat(records.lockHolder(stackName)).isEmpty();
+        int sweepsOnTheEvent = orchestrator.host().invocationCount(sweeper) - sweepsBefore;
+        boolean lockFreedBySweep = records.lockHolder(stackName).isEmpty();
 
         // the scheduled sweep finds nothing left to end, and leaves a finished record alone
         JsonNode scheduled = invokeSweep(orchestrator, Json.MAPPER.readTree(
                 "{\"source\":\"aws.events\",\"detail-type\":\"Scheduled Event\",\"detail\":{}}"));
-        assertThat(scheduled.path("markedFailed")).extracting(JsonNode::asText).doesNotContain(id);
-        assertThat(LocalCloud.record(id).path("error").asText()).isEqualTo("ExecutionEnded");
+        JsonNode afterScheduled = LocalCloud.record(id);
 
         // the lock is free: the next deployment of the stack starts and succeeds, once the stopped stack settles
         awaitStackSettled(stackName + "-base");
         Response next = api.postJson("/deployments", request.toString(), Map.of());
-        assertThat(next.status()).as(next.body()).isEqualTo(202);
-        DescribeExecutionResponse nextEnd = LocalCloud.awaitEnd(next.json().path("executionArn").asText(), LIMIT);
-        assertThat(nextEnd.status()).as("%s %s", nextEnd.error(), nextEnd.cause()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        List<String> ids = new ArrayList<>(List.of(id));
+        DescribeExecutionResponse nextEnd = null;
+        if (next.status() == 202) {
+            ids.add(next.json().path("deploymentId").asText());
+            nextEnd = FaultChecks.endOrLatest(next.json().path("executionArn").asText(), LIMIT);
+        }
+        List<String> lost = FaultChecks.lostRecords(records, ids);
+        List<String> stuck = FaultChecks.stuckDeployments(records, ids);
+        long serverErrors = FaultChecks.serverErrors(FaultChecks.answersSince(exchanges));
+        boolean markedOnTheEvent = "FAILED".equals(swept.path("status").asText())
+                && "ExecutionEnded".equals(swept.path("error").asText());
 
         Map<String, Object> counts = new LinkedHashMap<>();
-        counts.put("executionsAborted", 1);
-        counts.put("markedFailedBySweepOnTheEvent", 1);
+        counts.put("executionsAborted", aborted.status() == ExecutionStatus.ABORTED ? 1 : 0);
+        counts.put("sweepInvocationsOnTheEvent", sweepsOnTheEvent);
+        counts.put("markedFailedBySweepOnTheEvent", markedOnTheEvent ? 1 : 0);
         counts.put("stopToFailedRecordMillis", sweepMillis);
         counts.put("scheduledSweepExamined", scheduled.path("examined").asInt());
         counts.put("scheduledSweepMarked", scheduled.path("markedFailed").size());
-        counts.put("locksFreed", 1);
-        counts.put("lostRecords", 0);
-        counts.put("stuckDeployments", 0);
-        counts.put("serverErrors", 0);
+        counts.put("locksFreed", lockFreedBySweep ? 1 : 0);
+        counts.put("nextDeploymentSucceeded", nextEnd != null && nextEnd.status() == ExecutionStatus.SUCCEEDED ? 1 : 0);
+        counts.put("lostRecords", lost.size());
+        counts.put("stuckDeployments", stuck.size());
+        counts.put("serverErrors", serverErrors);
         ReliabilityReport.record("4a-execution-ended-unrecorded", "A deployment's execution is stopped (ABORTED) "
                 + "mid-deployment, so no state records its end",
                 "the sweep (on the execution's status-change event, and every 5 minutes) marks the record FAILED "
                 + "(ExecutionEnded, at its step) and frees the stack lock; the next deployment of the stack succeeds",
                 counts);
+
+        assertThat(aborted.status()).isEqualTo(ExecutionStatus.ABORTED);
+        assertThat(sweepsOnTheEvent).as("sweeper invocations between the stop and the record's end").isPositive();
+        assertThat(swept.path("status").asText()).isEqualTo("FAILED");
+        assertThat(swept.path("error").asText()).isEqualTo("ExecutionEnded");
+        assertThat(swept.path("failedStep").asText()).isEqualTo("createBaseStack");
+        assertThat(swept.path("cause").asText()).contains("ABORTED");
+        assertThat(lockFreedBySweep).isTrue();
+        assertThat(scheduled.path("markedFailed")).extracting(JsonNode::asText).doesNotContain(id);
+        assertThat(afterScheduled.path("error").asText()).isEqualTo("ExecutionEnded");
+        assertThat(next.status()).as(next.body()).isEqualTo(202);
+        assertThat(nextEnd.status()).as("%s %s", nextEnd.error(), nextEnd.cause()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        assertThat(lost).isEmpty();
+        assertThat(stuck).isEmpty();
+        assertThat(serverErrors).isZero();
     }
 
     static JsonNode invokeSweep(LocalOrchestrator orchestrator, JsonNode event) throws Exception {
-        LambdaClient lambda = orchestrator.aws().build(LambdaClient.builder());
-        InvokeResponse response = lambda.invoke(b -> b.functionName(
-                orchestrator.functionName("SweepStaleDeploymentsFunction")).qualifier("live")
-                .payload(SdkBytes.fromString(event.toString(), StandardCharsets.UTF_8)));
+        InvokeResponse response = invokeSweepFunction(orchestrator, event);
         String payload = response.payload().asUtf8String();
         assertThat(response.functionError()).as(payload).isNull();
         return Json.MAPPER.readTree(payload);
     }
 
-    private static void awaitRecord(String id, Predicate<JsonNode> condition) throws InterruptedException {
+    /** The sweeper invoked through the Lambda API, its answer unchecked. */
+    static InvokeResponse invokeSweepFunction(LocalOrchestrator orchestrator, JsonNode event) {
+        LambdaClient lambda = orchestrator.aws().build(LambdaClient.builder());
+        return lambda.invoke(b -> b.functionName(
+                orchestrator.functionName("SweepStaleDeploymentsFunction")).qualifier("live")
+                .payload(SdkBytes.fromString(event.toString(), StandardCharsets.UTF_8)));
+    }
+
+    /** The record once it meets {@code condition}, or as it is after two minutes. */
+    private static JsonNode awaitRecord(String id, Predicate<JsonNode> condition) throws InterruptedException {
         Instant deadline = Instant.now().plus(Duration.ofMinutes(2));
         while (true) {
             JsonNode record = LocalCloud.record(id);
-            if (condition.test(record)) {
-                return;
-            }
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("record never got there: " + record);
+            if (condition.test(record) || Instant.now().isAfter(deadline)) {
+                return record;
             }
             Thread.sleep(200);
         }

@@ -41,17 +41,11 @@ class ThrottlingIT {
             long logStart = LocalCloud.functionLogSize();
             STEP_FUNCTIONS.forEach(f -> orchestrator.setFunctionEnvironment(f, Settings.ENDPOINT_URL, proxy.url()));
             try {
+                int exchanges = FaultChecks.exchangeMark();
                 String id = LocalCloud.newDeploymentId();
                 String executionArn = LocalCloud.startExecution(id, request);
-                DescribeExecutionResponse execution = LocalCloud.awaitEnd(executionArn, LIMIT);
-                assertThat(execution.status()).as("%s %s", execution.error(), execution.cause())
-                        .isEqualTo(ExecutionStatus.SUCCEEDED);
-                assertThat(LocalCloud.record(id).path("status").asText()).isEqualTo("SUCCEEDED");
-
-                assertThat(proxy.throttled("DescribeStacks")).isEqualTo(DESCRIBE_STACKS_THROTTLED);
-                assertThat(proxy.retried("DescribeStacks")).isEqualTo(DESCRIBE_STACKS_THROTTLED);
-                assertThat(proxy.throttled("UpdateItem")).isEqualTo(UPDATE_ITEM_THROTTLED);
-                assertThat(proxy.retried("UpdateItem")).isEqualTo(UPDATE_ITEM_THROTTLED);
+                DescribeExecutionResponse execution = FaultChecks.endOrLatest(executionArn, LIMIT);
+                String recordStatus = FaultChecks.records().get(id).map(r -> r.path("status").asText()).orElse("none");
 
                 List<JsonNode> retries = LocalCloud.functionLogLinesSince(logStart).stream()
                         .filter(line -> line.path("message").asText().equals("AWS call retried")).toList();
@@ -61,16 +55,10 @@ class ThrottlingIT {
                 List<JsonNode> updateRetries = retries.stream()
                         .filter(l -> l.path("operation").asText().equals("UpdateItem")
                                 && l.path("errorCode").asText().equals("ThrottlingException")).toList();
-                assertThat(describeRetries).as("retry log lines %s", retries).hasSize(DESCRIBE_STACKS_THROTTLED);
-                assertThat(describeRetries).extracting(l -> l.path("attempt").asInt()).containsExactly(2, 3, 4);
-                assertThat(describeRetries).allSatisfy(l -> {
-                    assertThat(l.path("service").asText()).isEqualTo("CloudFormation");
-                    assertThat(l.path("httpStatus").asInt()).isEqualTo(400);
-                    assertThat(l.path("maxAttempts").asInt()).isEqualTo(5);
-                });
-                assertThat(updateRetries).as("retry log lines %s", retries).hasSize(UPDATE_ITEM_THROTTLED);
-                assertThat(updateRetries).allSatisfy(l -> assertThat(l.path("service").asText()).isEqualTo("DynamoDb"));
                 long backedOffMillis = retries.stream().mapToLong(l -> l.path("backedOffMillis").asLong()).sum();
+                List<String> lost = FaultChecks.lostRecords(List.of(id));
+                List<String> stuck = FaultChecks.stuckDeployments(List.of(id));
+                long serverErrors = FaultChecks.serverErrors(FaultChecks.answersSince(exchanges));
 
                 Map<String, Object> counts = new LinkedHashMap<>();
                 counts.put("throttledDescribeStacks", proxy.throttled("DescribeStacks"));
@@ -80,14 +68,36 @@ class ThrottlingIT {
                 counts.put("retryLogLines", describeRetries.size() + updateRetries.size());
                 counts.put("backedOffSeconds", Math.round(backedOffMillis / 100.0) / 10.0);
                 counts.put("deploymentSeconds", Duration.between(started, Instant.now()).toSeconds());
-                counts.put("succeeded", 1);
-                counts.put("lostRecords", 0);
-                counts.put("stuckDeployments", 0);
-                counts.put("serverErrors", 0);
+                counts.put("succeeded", execution.status() == ExecutionStatus.SUCCEEDED ? 1 : 0);
+                counts.put("lostRecords", lost.size());
+                counts.put("stuckDeployments", stuck.size());
+                counts.put("serverErrors", serverErrors);
                 ReliabilityReport.record("3-throttling", "AWS APIs throttle (CloudFormation DescribeStacks 3×, "
                         + "DynamoDB UpdateItem 2×, through a throttling proxy)",
                         "retried inside the SDK with back-off (5 attempts), the deployment succeeds, and every "
                         + "retried attempt is one log line (service, operation, attempt, error code)", counts);
+
+                assertThat(execution.status()).as("%s %s", execution.error(), execution.cause())
+                        .isEqualTo(ExecutionStatus.SUCCEEDED);
+                assertThat(recordStatus).isEqualTo("SUCCEEDED");
+                assertThat(lost).isEmpty();
+                assertThat(stuck).isEmpty();
+                assertThat(serverErrors).isZero();
+
+                assertThat(proxy.throttled("DescribeStacks")).isEqualTo(DESCRIBE_STACKS_THROTTLED);
+                assertThat(proxy.retried("DescribeStacks")).isEqualTo(DESCRIBE_STACKS_THROTTLED);
+                assertThat(proxy.throttled("UpdateItem")).isEqualTo(UPDATE_ITEM_THROTTLED);
+                assertThat(proxy.retried("UpdateItem")).isEqualTo(UPDATE_ITEM_THROTTLED);
+
+                assertThat(describeRetries).as("retry log lines %s", retries).hasSize(DESCRIBE_STACKS_THROTTLED);
+                assertThat(describeRetries).extracting(l -> l.path("attempt").asInt()).containsExactly(2, 3, 4);
+                assertThat(describeRetries).allSatisfy(l -> {
+                    assertThat(l.path("service").asText()).isEqualTo("CloudFormation");
+                    assertThat(l.path("httpStatus").asInt()).isEqualTo(400);
+                    assertThat(l.path("maxAttempts").asInt()).isEqualTo(5);
+                });
+                assertThat(updateRetries).as("retry log lines %s", retries).hasSize(UPDATE_ITEM_THROTTLED);
+                assertThat(updateRetries).allSatisfy(l -> assertThat(l.path("service").asText()).isEqualTo("DynamoDb"));
             } finally {
                 STEP_FUNCTIONS.forEach(f -> orchestrator.setFunctionEnvironment(f, Settings.ENDPOINT_URL, null));
             }
