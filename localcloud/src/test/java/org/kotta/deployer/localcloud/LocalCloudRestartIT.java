@@ -3,6 +3,9 @@ package org.kotta.deployer.localcloud;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -11,8 +14,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -28,19 +33,21 @@ import org.kotta.deployer.localcloud.SignedApiClient.Response;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import software.amazon.awssdk.services.lambda.model.InvokeResponse;
 import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
 import software.amazon.awssdk.services.sfn.model.ExecutionDoesNotExistException;
 import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
 
 /**
  * The local cloud stops in the middle of a deployment and comes back. A MiniStack of this
- * test's own (port 4590, persistence on: PERSIST_STATE saves every service's state on a clean
+ * test's own (on a free port, persistence on: PERSIST_STATE saves every service's state on a clean
  * shutdown, S3_PERSIST keeps object bodies) gets its own orchestrator; a deployment is caught
  * in its base-stack wait loop, MiniStack is sent SIGTERM and started again on the same state.
  * The deployment must end, its record must not stay RUNNING, and the lock must be free.
  */
 class LocalCloudRestartIT {
-    private static final int PORT = 4590;
+    /** A port nobody listens on now, so that parallel runs (or another checkout's) never share this MiniStack. */
+    private static final int PORT = freePort();
     private static final String ENDPOINT = "http://127.0.0.1:" + PORT;
     private static final Duration LIMIT = Duration.ofMinutes(2);
 
@@ -65,6 +72,7 @@ class LocalCloudRestartIT {
             String apiUrl = orchestrator.output("ApiUrl");
             SignedApi api = new SignedApi(SignedApiClient.localStageUrl(ENDPOINT, orchestrator.output("ApiId"),
                     apiUrl.substring(apiUrl.lastIndexOf('/') + 1)));
+            int exchanges = FaultChecks.exchangeMark();
             Response accepted = api.postJson("/deployments", request.toString(), Map.of());
             assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
             String id = accepted.json().path("deploymentId").asText();
@@ -89,27 +97,21 @@ class LocalCloudRestartIT {
                     .keyCount());
             System.out.println("after the restart: " + survived);
 
-            // the deployment has ended: its execution is no longer RUNNING (or is gone)
-            assertThat(execution.map(DescribeExecutionResponse::status).orElse(ExecutionStatus.FAILED))
-                    .isNotEqualTo(ExecutionStatus.RUNNING);
-            int markedBySweep = 0;
-            if (record.isPresent()) {
-                assertThat(record.get().path("status").asText()).as("nothing recorded the end yet").isEqualTo("RUNNING");
-                // the schedule's sweep, invoked through the Lambda API of the restarted cloud
-                JsonNode summary = SweepIT.invokeSweep(orchestrator, Json.MAPPER.readTree(
-                        "{\"source\":\"aws.events\",\"detail-type\":\"Scheduled Event\",\"detail\":{}}"));
-                assertThat(summary.path("markedFailed")).extracting(JsonNode::asText).contains(id);
-                markedBySweep = summary.path("markedFailed").size();
-                JsonNode ended = records.get(id).orElseThrow();
-                assertThat(ended.path("status").asText()).isEqualTo("FAILED");
-                assertThat(ended.path("error").asText()).isIn("ExecutionEnded", "ExecutionLost");
-                assertThat(ended.path("failedStep").asText()).isEqualTo("createBaseStack");
-                System.out.println("record after the sweep: " + ended.path("error").asText() + ": "
-                        + ended.path("cause").asText());
-            }
-            assertThat(records.lockHolder(stackName)).isEmpty();
-            int stuck = records.get(id).map(r -> r.path("status").asText()).filter(s -> s.equals("PENDING")
-                    || s.equals("RUNNING")).isPresent() ? 1 : 0;
+            // the schedule's sweep, invoked through the Lambda API of the restarted cloud
+            InvokeResponse sweep = SweepIT.invokeSweepFunction(orchestrator, Json.MAPPER.readTree(
+                    "{\"source\":\"aws.events\",\"detail-type\":\"Scheduled Event\",\"detail\":{}}"));
+            String sweepPayload = sweep.payload().asUtf8String();
+            JsonNode summary = sweep.functionError() == null ? Json.MAPPER.readTree(sweepPayload)
+                    : Json.MAPPER.createObjectNode();
+            List<String> markedBySweep = new ArrayList<>();
+            summary.path("markedFailed").forEach(m -> markedBySweep.add(m.asText()));
+            Optional<ObjectNode> ended = records.get(id);
+            ended.ifPresent(r -> System.out.println("record after the sweep: " + r.path("error").asText() + ": "
+                    + r.path("cause").asText()));
+            boolean lockFree = records.lockHolder(stackName).isEmpty();
+            List<String> lost = FaultChecks.lostRecords(records, List.of(id));
+            List<String> stuck = FaultChecks.stuckDeployments(records, List.of(id));
+            long serverErrors = FaultChecks.serverErrors(FaultChecks.answersSince(exchanges));
 
             Map<String, Object> counts = new LinkedHashMap<>();
             counts.put("restarts", 1);
@@ -118,14 +120,32 @@ class LocalCloudRestartIT {
             counts.put("executionAfterRestart", survived.get("execution"));
             counts.put("recordAfterRestart", survived.get("record"));
             counts.put("baseStackAfterRestart", survived.get("baseStack"));
-            counts.put("markedFailedBySweep", markedBySweep);
-            counts.put("lostRecords", record.isPresent() ? 0 : 1);
-            counts.put("stuckDeployments", stuck);
-            counts.put("serverErrors", 0);
+            counts.put("markedFailedBySweep", markedBySweep.size());
+            counts.put("lockFreed", lockFree ? 1 : 0);
+            counts.put("lostRecords", lost.size());
+            counts.put("stuckDeployments", stuck.size());
+            counts.put("serverErrors", serverErrors);
             ReliabilityReport.record("4b-local-cloud-restart", "The local cloud (MiniStack, persistence on) is stopped "
                     + "(SIGTERM) and started again while a deployment waits on its base stack",
                     "the execution ends at the restart (FAILED States.ServiceRestart); the record survives RUNNING and "
                     + "the sweep marks it FAILED (ExecutionEnded) and frees the lock; nothing stays RUNNING", counts);
+
+            // the execution survived the restart and has ended
+            assertThat(execution).as("the execution after the restart").isPresent();
+            assertThat(execution.get().status()).isNotEqualTo(ExecutionStatus.RUNNING);
+            // the record survived, RUNNING: nothing recorded the end, until the sweep did
+            assertThat(record).as("the record after the restart").isPresent();
+            assertThat(record.get().path("status").asText()).as("nothing recorded the end yet").isEqualTo("RUNNING");
+            assertThat(sweep.functionError()).as(sweepPayload).isNull();
+            assertThat(markedBySweep).contains(id);
+            assertThat(ended).isPresent();
+            assertThat(ended.get().path("status").asText()).isEqualTo("FAILED");
+            assertThat(ended.get().path("error").asText()).isIn("ExecutionEnded", "ExecutionLost");
+            assertThat(ended.get().path("failedStep").asText()).isEqualTo("createBaseStack");
+            assertThat(lockFree).isTrue();
+            assertThat(lost).isEmpty();
+            assertThat(stuck).isEmpty();
+            assertThat(serverErrors).isZero();
         } finally {
             if (orchestrator != null) {
                 orchestrator.close();
@@ -162,6 +182,9 @@ class LocalCloudRestartIT {
                 HttpResponse<Void> health = http.send(HttpRequest.newBuilder(URI.create(ENDPOINT + "/_localstack/health"))
                         .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
                 if (health.statusCode() == 200) {
+                    if (!process.isAlive()) {
+                        throw new IllegalStateException("port " + PORT + " answers, but not our MiniStack; see " + logFile);
+                    }
                     return process;
                 }
             } catch (IOException notYet) {
@@ -193,6 +216,14 @@ class LocalCloudRestartIT {
         }
         workers.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
         return exited;
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static Optional<DescribeExecutionResponse> describe(AwsClients aws, String executionArn) {
