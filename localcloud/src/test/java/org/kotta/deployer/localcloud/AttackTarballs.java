@@ -34,11 +34,6 @@ final class AttackTarballs {
         }
     }
 
-    /** A real gzip tar of a one-page site. */
-    static byte[] site(String indexHtml) throws IOException {
-        return tarGz(tar -> addFile(tar, "index.html", indexHtml.getBytes(StandardCharsets.UTF_8)));
-    }
-
     static Attack traversal() throws IOException {
         return new Attack("dot-dot traversal", tarGz(tar -> {
             addFile(tar, "index.html", "<h1>hi</h1>".getBytes(StandardCharsets.UTF_8));

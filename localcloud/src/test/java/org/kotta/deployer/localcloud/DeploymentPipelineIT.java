@@ -3,20 +3,13 @@ package org.kotta.deployer.localcloud;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
-import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 import org.kotta.deployer.core.AwsClients;
+import org.kotta.deployer.localcloud.AttackTarballs.Attack;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -97,34 +90,40 @@ class DeploymentPipelineIT {
     void requestWithFiveBadFields_failsInValidation_namingAllFive_andCreatesNothing() throws Exception {
         ObjectNode request = Fixtures.validRequest(aws, Fixtures.shortId());
         String stackName = request.path("stackName").asText();
-        String bucket = request.path("jobsBucketName").asText();
         request.put("jobsBucketName", "Bad_Bucket");
         request.put("domainName", "not a domain");
         request.put("oauthClientSecretArn", "hunter2-plain-secret");
         request.put("prodMinWorkers", 5);
         request.put("prodMaxWorkers", 2);
         request.put("webServerInstanceType", "huge");
+        String sentBucket = request.path("jobsBucketName").asText();
 
         String id = LocalCloud.newDeploymentId();
-        DescribeExecutionResponse execution = LocalCloud.awaitEnd(LocalCloud.startExecution(id, request), LIMIT);
+        String executionArn = LocalCloud.startExecution(id, request);
+        DescribeExecutionResponse execution = LocalCloud.awaitEnd(executionArn, LIMIT);
         assertThat(execution.status()).isEqualTo(ExecutionStatus.FAILED);
         assertThat(execution.error()).isEqualTo("ValidationFailed");
         assertThat(execution.cause()).contains("jobsBucketName", "domainName", "oauthClientSecretArn",
                 "prodMinWorkers", "webServerInstanceType").doesNotContain("hunter2-plain-secret");
+        // straight from validation to the end: no stack or code step ran
+        assertThat(LocalCloud.statesEntered(executionArn)).containsExactly("Validate the request",
+                "Is the request valid?", "Note the refused request", "Record the failure", "Deployment failed");
 
         JsonNode record = LocalCloud.record(id);
         assertThat(record.path("status").asText()).isEqualTo("FAILED");
         assertThat(record.path("failedStep").asText()).isEqualTo("validateInputs");
         assertThat(record.toString()).doesNotContain("hunter2-plain-secret");
         assertThatThrownBy(() -> LocalCloud.stackStatus(stackName + "-base")).isInstanceOf(CloudFormationException.class);
-        assertThat(aws.s3().listBuckets().buckets()).noneMatch(b -> b.name().equals(bucket));
+        assertThatThrownBy(() -> LocalCloud.stackStatus(stackName)).isInstanceOf(CloudFormationException.class);
+        assertThat(aws.s3().listBuckets().buckets()).noneMatch(b -> b.name().equals(sentBucket));
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"traversal", "absolute", "symlink", "notgzip"})
-    void badTarball_failsPackaging_withTheReason_andWritesNoRelease(String attack) throws Exception {
-        String key = "code/" + attack + "-" + Fixtures.shortId() + ".tar.gz";
-        aws.s3().putObject(b -> b.bucket(UPLOADS_BUCKET).key(key), RequestBody.fromBytes(attackTarball(attack)));
+    /** One attack through the whole pipeline; CodeTarballAttacksIT runs every attack at each door. */
+    @Test
+    void traversalTarball_failsPackaging_withTheReason_andWritesNoRelease() throws Exception {
+        Attack attack = AttackTarballs.traversal();
+        String key = "code/traversal-" + Fixtures.shortId() + ".tar.gz";
+        aws.s3().putObject(b -> b.bucket(UPLOADS_BUCKET).key(key), RequestBody.fromBytes(attack.bytes()));
         ObjectNode request = Fixtures.validRequest(aws, Fixtures.shortId());
         request.put("codeSource", "s3://" + UPLOADS_BUCKET + "/" + key);
         String bucket = request.path("jobsBucketName").asText();
@@ -135,45 +134,8 @@ class DeploymentPipelineIT {
         assertThat(execution.error()).isEqualTo("CodeRejected");
         JsonNode record = LocalCloud.record(id);
         assertThat(record.path("failedStep").asText()).isEqualTo("packageAndUploadCode");
-        assertThat(record.path("cause").asText()).contains(switch (attack) {
-            case "traversal" -> "../escape.txt";
-            case "absolute" -> "/etc/kotta.txt";
-            case "symlink" -> "link";
-            default -> "gzip";
-        });
+        assertThat(record.path("cause").asText()).contains(attack.expectedReason());
         assertThat(aws.s3().listObjectsV2(b -> b.bucket(bucket).prefix("releases/")).contents()).isEmpty();
-    }
-
-    private static byte[] attackTarball(String attack) throws IOException {
-        if (attack.equals("notgzip")) {
-            return "this is a plain text file named .tar.gz".getBytes(StandardCharsets.UTF_8);
-        }
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (TarArchiveOutputStream tar = new TarArchiveOutputStream(new GzipCompressorOutputStream(bytes))) {
-            tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
-            addFile(tar, "index.html", "<h1>Kotta</h1>");
-            switch (attack) {
-                case "traversal" -> addFile(tar, "../escape.txt", "out");
-                case "absolute" -> addFile(tar, "/etc/kotta.txt", "out");
-                case "symlink" -> {
-                    TarArchiveEntry link = new TarArchiveEntry("link", TarArchiveEntry.LF_SYMLINK);
-                    link.setLinkName("../../etc/passwd");
-                    tar.putArchiveEntry(link);
-                    tar.closeArchiveEntry();
-                }
-                default -> throw new IllegalArgumentException(attack);
-            }
-        }
-        return bytes.toByteArray();
-    }
-
-    private static void addFile(TarArchiveOutputStream tar, String name, String content) throws IOException {
-        byte[] data = content.getBytes(StandardCharsets.UTF_8);
-        TarArchiveEntry entry = new TarArchiveEntry(name, true);
-        entry.setSize(data.length);
-        tar.putArchiveEntry(entry);
-        tar.write(data);
-        tar.closeArchiveEntry();
     }
 
     static List<String> userEmails(String usersTable) {
