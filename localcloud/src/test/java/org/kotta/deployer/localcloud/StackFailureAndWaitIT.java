@@ -2,9 +2,6 @@ package org.kotta.deployer.localcloud;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,7 +14,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.kotta.deployer.core.AwsClients;
 import org.kotta.deployer.core.DeploymentRecords;
-import org.kotta.deployer.core.Settings;
 import org.kotta.deployer.localcloud.FaultChecks.StackState;
 import org.kotta.deployer.localcloud.SignedApiClient.Response;
 
@@ -35,8 +31,6 @@ import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
  */
 class StackFailureAndWaitIT {
     private static final Duration LIMIT = Duration.ofMinutes(4);
-    private static final List<String> TEMPLATE_READERS =
-            List.of("CreateBaseStackFunction", "PackageAndUploadCodeFunction", "CreateKottaStackFunction");
     private static LocalOrchestrator orchestrator;
     private static AwsClients aws;
 
@@ -48,36 +42,7 @@ class StackFailureAndWaitIT {
 
     @AfterEach
     void useTheRealTemplatesAgain() {
-        templatesFrom(null);
-    }
-
-    @Test
-    void failingKottaStack_endsFailedWithTheStacksReason_keepsTheBase_andTheFixedRequestThenSucceeds()
-            throws Exception {
-        ObjectNode request = Fixtures.validRequest(aws, Fixtures.shortId());
-        String stackName = request.path("stackName").asText();
-        templatesFrom(LocalOrchestrator.findRoot().resolve("functions/src/test/resources/failing-templates"));
-
-        String failedId = LocalCloud.newDeploymentId();
-        DescribeExecutionResponse failed = LocalCloud.awaitEnd(LocalCloud.startExecution(failedId, request), LIMIT);
-        assertThat(failed.status()).isEqualTo(ExecutionStatus.FAILED);
-        assertThat(failed.error()).isEqualTo("StackFailed");
-        assertThat(failed.cause()).contains(stackName, "VisibilityTimeout");
-
-        JsonNode record = LocalCloud.record(failedId);
-        assertThat(record.path("status").asText()).isEqualTo("FAILED");
-        assertThat(record.path("failedStep").asText()).isEqualTo("createKottaStack");
-        assertThat(record.path("stackReason").asText()).contains("Invalid value for the parameter VisibilityTimeout");
-        assertThat(record.path("baseStack").path("phase").asText()).isEqualTo("SUCCEEDED");
-        assertThat(record.path("release").path("releaseKey").asText()).startsWith("releases/");
-        assertThat(LocalCloud.stackStatus(stackName + "-base")).isEqualTo("CREATE_COMPLETE");
-
-        templatesFrom(null);
-        String fixedId = LocalCloud.newDeploymentId();
-        DescribeExecutionResponse fixed = LocalCloud.awaitEnd(LocalCloud.startExecution(fixedId, request), LIMIT);
-        assertThat(fixed.status()).as("%s %s", fixed.error(), fixed.cause()).isEqualTo(ExecutionStatus.SUCCEEDED);
-        assertThat(LocalCloud.stackStatus(stackName)).isEqualTo("CREATE_COMPLETE");
-        assertThat(LocalCloud.record(fixedId).path("status").asText()).isEqualTo("SUCCEEDED");
+        SlowTemplates.use(orchestrator, null);
     }
 
     /** Issue 6, case 1, through the signed API: the figures go to docs/reliability.md. */
@@ -91,7 +56,7 @@ class StackFailureAndWaitIT {
         List<Response> answers = new ArrayList<>();
         int executionsBefore = FaultChecks.executionCount();
 
-        templatesFrom(LocalOrchestrator.findRoot().resolve("functions/src/test/resources/failing-templates"));
+        SlowTemplates.use(orchestrator, LocalOrchestrator.findRoot().resolve("functions/src/test/resources/failing-templates"));
         Response failedPost = api.postJson("/deployments", request.toString(), Map.of());
         answers.add(failedPost);
         assertThat(failedPost.status()).as(failedPost.body()).isEqualTo(202);
@@ -103,7 +68,7 @@ class StackFailureAndWaitIT {
         String kottaAfterFailure = statusOrAbsent(stackName);
         Optional<String> lockAfterFailure = records.lockHolder(stackName);
 
-        templatesFrom(null);
+        SlowTemplates.use(orchestrator, null);
         Response fixedPost = api.postJson("/deployments", request.toString(), Map.of());
         answers.add(fixedPost);
         assertThat(fixedPost.status()).as(fixedPost.body()).isEqualTo(202);
@@ -148,10 +113,14 @@ class StackFailureAndWaitIT {
                         "serverErrors", FaultChecks.serverErrors(answers)));
 
         assertThat(failed.status()).isEqualTo(ExecutionStatus.FAILED);
+        assertThat(failed.error()).isEqualTo("StackFailed");
         assertThat(failed.cause()).contains(stackName, "VisibilityTimeout");
         assertThat(failedRecord).isNotNull();
         assertThat(failedRecord.path("status").asText()).isEqualTo("FAILED");
         assertThat(failedRecord.path("failedStep").asText()).isEqualTo("createKottaStack");
+        assertThat(failedRecord.path("stackReason").asText()).contains("Invalid value for the parameter VisibilityTimeout");
+        assertThat(failedRecord.path("baseStack").path("phase").asText()).isEqualTo("SUCCEEDED");
+        assertThat(failedRecord.path("release").path("releaseKey").asText()).startsWith("releases/");
         assertThat(failedView.status()).isEqualTo(200);
         assertThat(failedView.json().path("stackReason").asText())
                 .contains("Invalid value for the parameter VisibilityTimeout");
@@ -171,8 +140,7 @@ class StackFailureAndWaitIT {
 
     @Test
     void slowBaseStack_makesTheWaitLoopGoRoundAtLeastThreeTimes() throws Exception {
-        Path slow = slowTemplates();
-        templatesFrom(slow);
+        SlowTemplates.use(orchestrator, SlowTemplates.withBaseStackDelay(8));
         ObjectNode request = Fixtures.validRequest(aws, Fixtures.shortId());
 
         String id = LocalCloud.newDeploymentId();
@@ -199,26 +167,6 @@ class StackFailureAndWaitIT {
                 return "ABSENT";
             }
             throw e;
-        }
-    }
-
-    /** The real templates, with a base stack that waits ~8 s on a Lambda-backed custom resource. */
-    private static Path slowTemplates() throws IOException {
-        Path root = LocalOrchestrator.findRoot();
-        Path dir = Files.createTempDirectory("kotta-slow-templates");
-        String slowStack = Files.readString(root.resolve("functions/src/test/resources/stack-templates/slow-stack.yaml"));
-        String delayResources = slowStack.substring(slowStack.indexOf("Resources:\n") + "Resources:\n".length(),
-                slowStack.indexOf("Outputs:")).replace("!Ref DelaySeconds", "'8'");
-        String base = Files.readString(root.resolve("infrastructure/kotta-base.yaml"));
-        base = base.replaceFirst("\nResources:\n", java.util.regex.Matcher.quoteReplacement("\nResources:\n" + delayResources));
-        Files.writeString(dir.resolve("kotta-base.yaml"), base);
-        Files.copy(root.resolve("infrastructure/kotta.yaml"), dir.resolve("kotta.yaml"));
-        return dir;
-    }
-
-    private static void templatesFrom(Path dir) {
-        for (String function : TEMPLATE_READERS) {
-            orchestrator.setFunctionEnvironment(function, Settings.TEMPLATES_DIR, dir == null ? null : dir.toString());
         }
     }
 }
