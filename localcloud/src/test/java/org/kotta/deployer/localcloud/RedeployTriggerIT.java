@@ -2,29 +2,21 @@ package org.kotta.deployer.localcloud;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.function.Supplier;
 
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
-import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.kotta.deployer.core.AwsClients;
 import org.kotta.deployer.core.DeploymentRecords;
 import org.kotta.deployer.core.DeploymentRequest;
-import org.kotta.deployer.core.DynamoJson;
 import org.kotta.deployer.core.Json;
 import org.kotta.deployer.trigger.CodeUploadedEvent;
 import org.kotta.deployer.trigger.RedeployRules;
@@ -35,7 +27,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.cloudformation.model.Capability;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.s3.model.EventBridgeConfiguration;
 import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
@@ -98,14 +89,14 @@ class RedeployTriggerIT {
 
     @Test
     void tarballUploadedUnderCode_redeploysWithTheNewCode_once() throws Exception {
-        Set<String> before = executionNames();
+        Set<String> before = FaultChecks.executionNames();
         String key = "code/v2.tar.gz";
-        byte[] tarball = siteTarball("<h1>Kotta v2 " + UUID.randomUUID() + "</h1>");
+        byte[] tarball = SiteTarball.of(Map.of("index.html", "<h1>Kotta v2 " + UUID.randomUUID() + "</h1>"));
         aws.s3().putObject(b -> b.bucket(bucket).key(key), RequestBody.fromBytes(tarball));
 
         // the rule fires for real: exactly one new execution, the redeploy
-        Set<String> started = await("a redeploy execution", () -> {
-            Set<String> names = executionNames();
+        Set<String> started = FaultChecks.await("a redeploy execution", DELIVERY, () -> {
+            Set<String> names = FaultChecks.executionNames();
             names.removeAll(before);
             return names.isEmpty() ? Optional.empty() : Optional.of(names);
         });
@@ -115,9 +106,22 @@ class RedeployTriggerIT {
         JsonNode event = tappedEvent(bucket, key);
         assertThat(redeployId).isEqualTo(RedeployRules.deploymentId(CodeUploadedEvent.fromEventBridge(event)));
 
-        DescribeExecutionResponse redeploy = LocalCloud.awaitEnd(executionArn(redeployId), LIMIT);
+        // the execution the trigger started, as its record names it
+        String redeployArn = FaultChecks.await("the redeploy's execution in its record", DELIVERY,
+                () -> records.get(redeployId).map(r -> r.path("executionArn").asText()).filter(a -> !a.isEmpty()));
+        DescribeExecutionResponse redeploy = LocalCloud.awaitEnd(redeployArn, LIMIT);
         assertThat(redeploy.status()).as("%s %s", redeploy.error(), redeploy.cause())
                 .isEqualTo(ExecutionStatus.SUCCEEDED);
+        assertThat(redeploy.name()).isEqualTo(redeployId);
+        // once: after the redeploy ended, the only new execution is it, and one code-upload record names the key
+        Set<String> newExecutions = FaultChecks.executionNames();
+        newExecutions.removeAll(before);
+        assertThat(newExecutions).containsExactly(redeployId);
+        assertThat(FaultChecks.recordsForBucket(bucket))
+                .filteredOn(r -> r.path("trigger").asText().equals("code-upload")
+                        && r.path("request").path("codeSource").asText().equals("s3://" + bucket + "/" + key))
+                .extracting(r -> r.path("deploymentId").asText())
+                .containsExactly(redeployId);
         JsonNode record = records.get(redeployId).orElseThrow();
         assertThat(record.path("status").asText()).isEqualTo("SUCCEEDED");
         assertThat(record.path("trigger").asText()).isEqualTo("code-upload");
@@ -131,11 +135,11 @@ class RedeployTriggerIT {
         assertThat(LocalOrchestrator.sha256(release)).isEqualTo(sha256);
 
         // the same event again, straight to the deployed function: nothing new starts
-        int executions = executionNames().size();
+        int executions = FaultChecks.executionNames().size();
         JsonNode reply = invokeTrigger(event);
         assertThat(reply.path("outcome").asText()).isEqualTo("ALREADY_STARTED");
         assertThat(reply.path("deploymentId").asText()).isEqualTo(redeployId);
-        assertThat(executionNames()).hasSize(executions);
+        assertThat(FaultChecks.executionNames()).hasSize(executions);
         assertThat(records.get(redeployId).orElseThrow().path("status").asText()).isEqualTo("SUCCEEDED");
         assertThat(records.lockHolder(stackName)).isEmpty();
     }
@@ -147,13 +151,13 @@ class RedeployTriggerIT {
                 "test");
         assertThat(records.acquireStackLock(stackName, running)).isEmpty();
         try {
-            Set<String> before = executionNames();
+            Set<String> before = FaultChecks.executionNames();
             String key = "code/busy-" + SUFFIX + ".tar.gz";
             aws.s3().putObject(b -> b.bucket(bucket).key(key),
-                    RequestBody.fromBytes(siteTarball("<h1>while busy</h1>")));
+                    RequestBody.fromBytes(SiteTarball.of(Map.of("index.html", "<h1>while busy</h1>"))));
             String redeployId = RedeployRules.deploymentId(CodeUploadedEvent.fromEventBridge(tappedEvent(bucket, key)));
 
-            JsonNode refused = await("the refusal record", () -> records.get(redeployId));
+            JsonNode refused = FaultChecks.await("the refusal record", DELIVERY, () -> records.get(redeployId));
             assertThat(refused.path("status").asText()).isEqualTo("FAILED");
             assertThat(refused.path("trigger").asText()).isEqualTo("code-upload");
             assertThat(refused.path("error").asText()).isEqualTo("StackBusy");
@@ -161,7 +165,7 @@ class RedeployTriggerIT {
             assertThat(refused.path("cause").asText()).contains(running, stackName, key, "Upload it again");
             assertThat(refused.path("request").path("codeSource").asText()).isEqualTo("s3://" + bucket + "/" + key);
             Thread.sleep(GRACE.toMillis());
-            assertThat(executionNames()).isEqualTo(before);
+            assertThat(FaultChecks.executionNames()).isEqualTo(before);
             assertThat(records.lockHolder(stackName)).contains(running);
         } finally {
             records.failed(running, "test", "TestOver", "the test's stand-in deployment", null);
@@ -172,32 +176,32 @@ class RedeployTriggerIT {
     @Test
     void nonTarballUnderCode_startsNothing() throws Exception {
         int invocations = triggerInvocations();
-        Set<String> executions = executionNames();
-        int bucketRecords = recordsFor(bucket).size();
+        Set<String> executions = FaultChecks.executionNames();
+        int bucketRecords = FaultChecks.recordsForBucket(bucket).size();
         aws.s3().putObject(b -> b.bucket(bucket).key("code/readme.txt"),
                 RequestBody.fromString("upload the web code as code/<name>.tar.gz"));
 
         tappedEvent(bucket, "code/readme.txt"); // S3 did emit it; the rule's pattern keeps it out
         Thread.sleep(GRACE.toMillis());
         assertThat(triggerInvocations()).isEqualTo(invocations);
-        assertThat(executionNames()).isEqualTo(executions);
-        assertThat(recordsFor(bucket)).hasSize(bucketRecords);
+        assertThat(FaultChecks.executionNames()).isEqualTo(executions);
+        assertThat(FaultChecks.recordsForBucket(bucket)).hasSize(bucketRecords);
     }
 
     @Test
     void tarballInABucketWithNoDeployment_startsNothing() throws Exception {
         int invocations = triggerInvocations();
-        Set<String> executions = executionNames();
+        Set<String> executions = FaultChecks.executionNames();
         aws.s3().putObject(b -> b.bucket(UNDEPLOYED_BUCKET).key("code/site.tar.gz"),
-                RequestBody.fromBytes(siteTarball("<h1>nobody deployed me</h1>")));
+                RequestBody.fromBytes(SiteTarball.of(Map.of("index.html", "<h1>nobody deployed me</h1>"))));
 
         tappedEvent(UNDEPLOYED_BUCKET, "code/site.tar.gz");
         // the rule matches, the function runs, and ignores the unknown bucket
-        await("the trigger's invocation", () -> triggerInvocations() > invocations
+        FaultChecks.await("the trigger's invocation", DELIVERY, () -> triggerInvocations() > invocations
                 ? Optional.of(true) : Optional.empty());
         Thread.sleep(GRACE.toMillis());
-        assertThat(executionNames()).isEqualTo(executions);
-        assertThat(recordsFor(UNDEPLOYED_BUCKET)).isEmpty();
+        assertThat(FaultChecks.executionNames()).isEqualTo(executions);
+        assertThat(FaultChecks.recordsForBucket(UNDEPLOYED_BUCKET)).isEmpty();
     }
 
     /** A rule on the buckets' S3 events targeting a Pass-only state machine: its executions' inputs are the events. */
@@ -251,12 +255,12 @@ class RedeployTriggerIT {
 
     /** The S3 EventBridge event for the object, as the tap received it. */
     private static JsonNode tappedEvent(String bucketName, String key) throws InterruptedException {
-        return await("S3's event for s3://" + bucketName + "/" + key, () -> {
+        return FaultChecks.await("S3's event for s3://" + bucketName + "/" + key, DELIVERY, () -> {
             for (ExecutionListItem execution : aws.stepFunctions()
                     .listExecutionsPaginator(b -> b.stateMachineArn(tapArn)).executions()) {
                 String input = aws.stepFunctions().describeExecution(b -> b.executionArn(execution.executionArn()))
                         .input();
-                JsonNode event = readTree(input);
+                JsonNode event = FaultChecks.readTree(input);
                 if (bucketName.equals(event.path("detail").path("bucket").path("name").asText())
                         && key.equals(event.path("detail").path("object").path("key").asText())) {
                     return Optional.of(event);
@@ -275,60 +279,5 @@ class RedeployTriggerIT {
 
     private static int triggerInvocations() {
         return orchestrator.host().invocationCount(orchestrator.functionName("CodeUploadedFunction"));
-    }
-
-    private static Set<String> executionNames() {
-        Set<String> names = new HashSet<>();
-        aws.stepFunctions().listExecutionsPaginator(b -> b.stateMachineArn(orchestrator.output("StateMachineArn")))
-                .executions().forEach(e -> names.add(e.name()));
-        return names;
-    }
-
-    private static String executionArn(String name) {
-        return orchestrator.output("StateMachineArn").replace(":stateMachine:", ":execution:") + ":" + name;
-    }
-
-    private static List<JsonNode> recordsFor(String bucketName) {
-        return aws.dynamoDb().queryPaginator(b -> b.tableName(records.table())
-                        .indexName(DeploymentRecords.BY_BUCKET_INDEX)
-                        .keyConditionExpression("jobsBucketName = :b")
-                        .expressionAttributeValues(Map.of(":b", AttributeValue.fromS(bucketName))))
-                .items().stream().map(item -> (JsonNode) DynamoJson.toJson(item)).toList();
-    }
-
-    private static <T> T await(String what, Supplier<Optional<T>> probe) throws InterruptedException {
-        Instant deadline = Instant.now().plus(DELIVERY);
-        while (true) {
-            Optional<T> value = probe.get();
-            if (value.isPresent()) {
-                return value.get();
-            }
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("no " + what + " within " + DELIVERY);
-            }
-            Thread.sleep(250);
-        }
-    }
-
-    private static JsonNode readTree(String json) {
-        try {
-            return Json.MAPPER.readTree(json);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /** A real gzip tar of a one-page site. */
-    private static byte[] siteTarball(String indexHtml) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (TarArchiveOutputStream tar = new TarArchiveOutputStream(new GzipCompressorOutputStream(bytes))) {
-            byte[] data = indexHtml.getBytes(StandardCharsets.UTF_8);
-            TarArchiveEntry entry = new TarArchiveEntry("index.html");
-            entry.setSize(data.length);
-            tar.putArchiveEntry(entry);
-            tar.write(data);
-            tar.closeArchiveEntry();
-        }
-        return bytes.toByteArray();
     }
 }
