@@ -91,6 +91,8 @@ public final class StackSteps {
         int checks = previous.checks() + 1;
         if (StackLaunch.DELETING.equals(previous.action())) {
             report = afterDeletion(report);
+        } else if (StackLaunch.NONE.equals(previous.action())) {
+            report = afterNoChange(report);
         }
         Failure failure = StackProgress.FAILED.equals(report.phase())
                 ? new Failure(Failure.STACK_FAILED, "stack " + previous.stackName() + " ended "
@@ -117,6 +119,19 @@ public final class StackSteps {
         if ("DELETE_IN_PROGRESS".equals(report.status())) {
             return new StackReport(report.stackName(), report.stackId(), StackProgress.IN_PROGRESS,
                     report.status(), null, Map.of());
+        }
+        return report;
+    }
+
+    /**
+     * Nothing was changed, so no operation of ours can have failed: a stack whose last update
+     * was rolled back (UPDATE_ROLLBACK_COMPLETE) is back in its last good state and usable —
+     * the case of redeploying the release that was running before a failed update.
+     */
+    static StackReport afterNoChange(StackReport report) {
+        if ("UPDATE_ROLLBACK_COMPLETE".equals(report.status()) || "IMPORT_ROLLBACK_COMPLETE".equals(report.status())) {
+            return new StackReport(report.stackName(), report.stackId(), StackProgress.SUCCEEDED, report.status(),
+                    null, report.outputs());
         }
         return report;
     }
