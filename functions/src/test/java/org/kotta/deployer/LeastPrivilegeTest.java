@@ -53,7 +53,8 @@ class LeastPrivilegeTest {
 
     /** What each function calls (read from functions/src/main/java), so what its role may do. */
     private static final Map<String, Set<String>> ACTIONS_BY_ROLE = Map.ofEntries(
-            Map.entry("ValidateInputsFunctionRole", Set.of("dynamodb:UpdateItem", "s3:ListBucket", "s3:GetObject",
+            Map.entry("ValidateInputsFunctionRole", Set.of("dynamodb:UpdateItem", "dynamodb:PutItem", "dynamodb:GetItem",
+                    "s3:ListBucket", "s3:GetObject",
                     "acm:DescribeCertificate", "secretsmanager:DescribeSecret", "route53:GetHostedZone",
                     "cloudformation:DescribeStackResource")),
             Map.entry("CreateBaseStackFunctionRole", Set.of("dynamodb:UpdateItem", "cloudformation:CreateChangeSet",
@@ -66,7 +67,7 @@ class LeastPrivilegeTest {
                     "cloudformation:DescribeStacks", "cloudformation:UpdateTerminationProtection", "iam:PassRole",
                     "s3:GetObject")),
             Map.entry("WaitForStackFunctionRole", Set.of("dynamodb:UpdateItem", "cloudformation:DescribeStacks",
-                    "cloudformation:DescribeStackEvents")),
+                    "cloudformation:DescribeStackEvents", "cloudformation:DescribeEvents")),
             Map.entry("PackageAndUploadCodeFunctionRole", Set.of("dynamodb:UpdateItem", "s3:GetObject", "s3:ListBucket",
                     "s3:PutObject")),
             Map.entry("PublishOutputsFunctionRole", Set.of("dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:PutItem")),

@@ -5,9 +5,9 @@ import java.util.Optional;
 
 import org.kotta.deployer.core.DeploymentRecords;
 import org.kotta.deployer.core.DeploymentRequest;
+import org.kotta.deployer.core.Executions;
 import org.kotta.deployer.core.FieldError;
 import org.kotta.deployer.core.Json;
-import org.kotta.deployer.core.Regions;
 import org.kotta.deployer.validate.RequestValidator;
 import org.kotta.deployer.validate.ValidationResult;
 
@@ -38,11 +38,6 @@ public final class DeploymentStarter {
         this.sfn = sfn;
         this.stateMachineArn = stateMachineArn;
         this.region = region;
-    }
-
-    /** The request rules alone (what a 400 is made of). */
-    public ValidationResult validate(JsonNode body) {
-        return validator.validate(body);
     }
 
     public Started start(String deploymentId, JsonNode body, String trigger) {
@@ -78,21 +73,17 @@ public final class DeploymentStarter {
             executionArn = sfn.startExecution(b -> b.stateMachineArn(stateMachineArn).name(deploymentId)
                     .input(input.toString())).executionArn();
         } catch (ExecutionAlreadyExistsException repeated) {
-            executionArn = executionArnFor(deploymentId);
+            executionArn = Executions.arn(stateMachineArn, deploymentId);
         } catch (RuntimeException e) {
             records.failed(deploymentId, "start", e.getClass().getSimpleName(),
                     "the execution could not be started: " + e.getMessage(), null);
             records.releaseStackLock(request.stackName(), deploymentId);
             throw e;
         }
-        records.markStarted(deploymentId, executionArn, Regions.executionConsoleUrl(region, executionArn));
+        records.markStarted(deploymentId, executionArn, Executions.consoleUrl(region, executionArn));
         return new Started(Outcome.STARTED, deploymentId, executionArn, List.of(), null);
     }
 
-    /** Execution ARNs are the state machine's ARN with the execution's name. */
-    public String executionArnFor(String deploymentId) {
-        return stateMachineArn.replace(":stateMachine:", ":execution:") + ":" + deploymentId;
-    }
 
     public enum Outcome { STARTED, INVALID, STACK_BUSY, ALREADY_STARTED }
 

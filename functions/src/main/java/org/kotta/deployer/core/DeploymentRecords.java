@@ -94,9 +94,11 @@ public final class DeploymentRecords {
 
     /**
      * Marks the deployment RUNNING under its execution, creating the record when the
-     * execution was started without one (a direct StartExecution).
+     * execution was started without one (a direct StartExecution). False, changing nothing,
+     * when the record has already ended (e.g. its starter gave up on a StartExecution whose
+     * answer was lost): a final status is never turned back.
      */
-    public void markRunning(String deploymentId, DeploymentRequest request, String trigger,
+    public boolean markRunning(String deploymentId, DeploymentRequest request, String trigger,
             String executionArn, String consoleUrl) {
         Update update = new Update()
                 .set("status", s(RUNNING))
@@ -110,7 +112,7 @@ public final class DeploymentRecords {
                     .setIfAbsent("jobsBucketName", s(request.jobsBucketName()))
                     .set("request", DynamoJson.toAttribute(request));
         }
-        apply(deploymentId, update);
+        return applyWhileUnfinished(deploymentId, update);
     }
 
     /** Notes the execution a PENDING deployment was started as. */
@@ -132,15 +134,21 @@ public final class DeploymentRecords {
         apply(deploymentId, update);
     }
 
-    public void succeeded(String deploymentId, Map<String, Object> attributes) {
+    /** Final SUCCEEDED state, in the same write as the last step's finish and what it produced. */
+    public void succeeded(String deploymentId, String lastStep, Map<String, Object> attributes) {
         Update update = new Update().set("status", s(SUCCEEDED)).set("finishedAt", s(now()))
+                .setNested("steps", lastStep, "finishedAt", s(now()))
                 .remove("currentStep");
         attributes.forEach((name, value) -> update.set(name, DynamoJson.toAttribute(value)));
         apply(deploymentId, update);
     }
 
-    /** Final FAILED state; earlier data stays. */
-    public void failed(String deploymentId, String step, String error, String cause, String stackReason) {
+    /**
+     * Final FAILED state; earlier data stays. Only while the record is unfinished (or does not
+     * exist yet): a final state written meanwhile — by the execution's last step, a sweep, or
+     * a starter — is never overwritten. False when it had already ended.
+     */
+    public boolean failed(String deploymentId, String step, String error, String cause, String stackReason) {
         Update update = new Update().set("status", s(FAILED)).set("finishedAt", s(now()))
                 .set("failedStep", s(step == null ? "unknown" : step))
                 .set("error", s(error))
@@ -148,7 +156,7 @@ public final class DeploymentRecords {
         if (stackReason != null) {
             update.set("stackReason", s(stackReason));
         }
-        apply(deploymentId, update);
+        return applyWhileUnfinished(deploymentId, update);
     }
 
     public Optional<ObjectNode> get(String deploymentId) {
@@ -167,20 +175,27 @@ public final class DeploymentRecords {
                 KEY, s(LOCK_PREFIX + stackName),
                 "lockedBy", s(deploymentId),
                 "lockedAt", s(now()));
-        try {
-            dynamo.putItem(PutItemRequest.builder().tableName(table).item(item)
-                    .conditionExpression("attribute_not_exists(#k) OR lockedBy = :me")
-                    .expressionAttributeNames(Map.of("#k", KEY))
-                    .expressionAttributeValues(Map.of(":me", s(deploymentId))).build());
-            return Optional.empty();
-        } catch (ConditionalCheckFailedException held) {
-            Optional<String> holder = lockHolder(stackName);
-            if (holder.isPresent() && holderHasEnded(stackName, holder.get())
-                    && takeOverLock(stackName, holder.get(), deploymentId)) {
+        for (int attempt = 0; attempt < 3; attempt++) {
+            try {
+                dynamo.putItem(PutItemRequest.builder().tableName(table).item(item)
+                        .conditionExpression("attribute_not_exists(#k) OR lockedBy = :me")
+                        .expressionAttributeNames(Map.of("#k", KEY))
+                        .expressionAttributeValues(Map.of(":me", s(deploymentId))).build());
                 return Optional.empty();
+            } catch (ConditionalCheckFailedException held) {
+                Optional<ObjectNode> lock = get(LOCK_PREFIX + stackName);
+                if (lock.isEmpty()) {
+                    continue; // released between our write and our read: try again
+                }
+                String holder = lock.get().path("lockedBy").asText();
+                if (holderHasEnded(holder, lock.get().path("lockedAt").asText(""))
+                        && takeOverLock(stackName, holder, deploymentId)) {
+                    return Optional.empty();
+                }
+                return Optional.of(holder);
             }
-            return holder.or(() -> Optional.of("another deployment"));
         }
+        return Optional.of("another deployment");
     }
 
     /**
@@ -188,15 +203,12 @@ public final class DeploymentRecords {
      * stale. A holder without a record is usually a starter between taking the lock and
      * writing its record, so it counts as ended only once its lock is old.
      */
-    private boolean holderHasEnded(String stackName, String holderId) {
+    private boolean holderHasEnded(String holderId, String lockedAt) {
         return get(holderId).map(record -> {
             String status = record.path("status").asText();
             return SUCCEEDED.equals(status) || FAILED.equals(status);
-        }).orElseGet(() -> get(LOCK_PREFIX + stackName)
-                .map(lock -> lock.path("lockedAt").asText(""))
-                .map(lockedAt -> !lockedAt.isEmpty()
-                        && Instant.parse(lockedAt).isBefore(Instant.now(clock).minus(UNRECORDED_HOLDER_GRACE)))
-                .orElse(true));
+        }).orElseGet(() -> !lockedAt.isEmpty()
+                && Instant.parse(lockedAt).isBefore(Instant.now(clock).minus(UNRECORDED_HOLDER_GRACE)));
     }
 
     private boolean takeOverLock(String stackName, String staleHolder, String deploymentId) {
@@ -223,6 +235,28 @@ public final class DeploymentRecords {
                     .expressionAttributeValues(Map.of(":me", s(deploymentId))));
         } catch (ConditionalCheckFailedException notOurs) {
             // someone else's lock, or none: nothing to release
+        }
+    }
+
+    /** Applies an update only while the record is PENDING or RUNNING, or not there yet. */
+    private boolean applyWhileUnfinished(String deploymentId, Update update) {
+        update.set("updatedAt", s(now()));
+        String status = update.name("status");
+        Map<String, AttributeValue> values = new HashMap<>(update.values);
+        values.put(":unfinishedPending", s(PENDING));
+        values.put(":unfinishedRunning", s(RUNNING));
+        try {
+            dynamo.updateItem(UpdateItemRequest.builder().tableName(table)
+                    .key(Map.of(KEY, s(deploymentId)))
+                    .updateExpression(update.expression())
+                    .conditionExpression("attribute_not_exists(" + status + ") OR " + status
+                            + " IN (:unfinishedPending, :unfinishedRunning)")
+                    .expressionAttributeNames(update.names)
+                    .expressionAttributeValues(values)
+                    .build());
+            return true;
+        } catch (ConditionalCheckFailedException alreadyEnded) {
+            return false;
         }
     }
 
@@ -369,11 +403,6 @@ public final class DeploymentRecords {
         throw new IllegalStateException("the idempotency key keeps changing hands");
     }
 
-    /** The claim of an Idempotency-Key, if any. */
-    public Optional<ObjectNode> idempotencyKey(String key) {
-        return get(idempotencyItemKey(key));
-    }
-
     /** Stores the answer given under a claimed key, for replays. */
     public void completeIdempotencyKey(String key, String deploymentId, int status, String responseBody) {
         dynamo.updateItem(UpdateItemRequest.builder().tableName(table)
@@ -423,6 +452,20 @@ public final class DeploymentRecords {
         return page;
     }
 
+    /** A JobsBucket's latest SUCCEEDED deployment: newest first through {@code byJobsBucket}, page by page. */
+    public Optional<ObjectNode> latestSucceededOfBucket(String jobsBucketName) {
+        return dynamo.queryPaginator(b -> b.tableName(table)
+                        .indexName(BY_BUCKET_INDEX)
+                        .keyConditionExpression("jobsBucketName = :bucket")
+                        .expressionAttributeValues(Map.of(":bucket", s(jobsBucketName)))
+                        .scanIndexForward(false)
+                        .limit(25))
+                .items().stream()
+                .filter(item -> item.containsKey("status") && SUCCEEDED.equals(item.get("status").s()))
+                .findFirst()
+                .map(DynamoJson::toJson);
+    }
+
     /** Every deployment record, in no order; lock and idempotency items are left out. */
     public java.util.List<ObjectNode> allDeployments() {
         java.util.List<ObjectNode> all = new java.util.ArrayList<>();
@@ -454,35 +497,4 @@ public final class DeploymentRecords {
         return unfinished;
     }
 
-    /**
-     * FAILED, as {@link #failed}, but only while the record is still PENDING or RUNNING: a
-     * final state written meanwhile (the execution's own last step) is never overwritten.
-     * False when the record had already ended, or does not exist.
-     */
-    public boolean failedIfUnfinished(String deploymentId, String step, String error, String cause) {
-        Update update = new Update().set("status", s(FAILED)).set("finishedAt", s(now()))
-                .set("failedStep", s(step == null ? "unknown" : step))
-                .set("error", s(error))
-                .set("cause", s(cause == null ? "" : cause))
-                .set("updatedAt", s(now()));
-        String status = update.name("status");
-        String key = update.name(KEY);
-        Map<String, AttributeValue> values = new HashMap<>(update.values);
-        values.put(":unfinishedPending", s(PENDING));
-        values.put(":unfinishedRunning", s(RUNNING));
-        try {
-            dynamo.updateItem(UpdateItemRequest.builder().tableName(table)
-                    .key(Map.of(KEY, s(deploymentId)))
-                    .updateExpression(update.expression())
-                    .conditionExpression("attribute_exists(" + key + ") AND " + status
-                            + " IN (:unfinishedPending, :unfinishedRunning)")
-                    .expressionAttributeNames(update.names)
-                    .expressionAttributeValues(values)
-                    .returnValues(ReturnValue.NONE)
-                    .build());
-            return true;
-        } catch (ConditionalCheckFailedException alreadyEnded) {
-            return false;
-        }
-    }
 }

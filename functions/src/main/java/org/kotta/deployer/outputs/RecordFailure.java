@@ -53,8 +53,9 @@ public final class RecordFailure {
         String step = failedState != null && Steps.OF_TASK_STATE.containsKey(failedState)
                 ? Steps.OF_TASK_STATE.get(failedState)
                 : record == null ? null : record.path("currentStep").asText(null);
-        records.failed(deploymentId, step, error, cause, stackReason);
-        metrics.deploymentFailed(step);
+        if (records.failed(deploymentId, step, error, cause, stackReason)) {
+            metrics.deploymentFailed(step);
+        }
         String stackName = record == null ? null : record.path("stackName").asText(null);
         if (stackName != null) {
             records.releaseStackLock(stackName, deploymentId);

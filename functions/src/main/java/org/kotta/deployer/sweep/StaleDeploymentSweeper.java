@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.kotta.deployer.core.DeploymentRecords;
+import org.kotta.deployer.core.Executions;
 import org.kotta.deployer.core.Log;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -50,11 +51,14 @@ public final class StaleDeploymentSweeper {
         for (JsonNode record : candidates) {
             String id = record.path(DeploymentRecords.KEY).asText();
             SweepRules.Record fields = fields(record);
+            if (!fields.unfinished()) {
+                continue; // already final (e.g. RecordFailure closed it before its FAILED event came)
+            }
             SweepRules.Verdict verdict = SweepRules.judge(fields, describe(fields.executionArn()), Instant.now(clock));
             if (!verdict.markFailed()) {
                 continue;
             }
-            if (records.failedIfUnfinished(id, verdict.step(), verdict.error(), verdict.cause())) {
+            if (records.failed(id, verdict.step(), verdict.error(), verdict.cause(), null)) {
                 String stackName = record.path("stackName").asText(null);
                 if (stackName != null) {
                     records.releaseStackLock(stackName, id);
@@ -72,13 +76,9 @@ public final class StaleDeploymentSweeper {
         String id = record.path(DeploymentRecords.KEY).asText();
         String arn = record.path("executionArn").asText(null);
         return new SweepRules.Record(id, record.path("status").asText(), record.path("currentStep").asText(null),
-                arn != null ? arn : executionArnFor(id), instant(record, "createdAt"), instant(record, "updatedAt"));
+                arn != null ? arn : Executions.arn(stateMachineArn, id), instant(record, "createdAt"), instant(record, "updatedAt"));
     }
 
-    /** Executions are named after the deployment id, so a record without an ARN still has one to ask for. */
-    private String executionArnFor(String deploymentId) {
-        return stateMachineArn.replace(":stateMachine:", ":execution:") + ":" + deploymentId;
-    }
 
     private SweepRules.Execution describe(String executionArn) {
         try {

@@ -30,7 +30,7 @@ public final class SweepRules {
      *                  ExecutionDoesNotExist
      */
     public static Verdict judge(Record record, Execution execution, Instant now) {
-        if (!DeploymentRecords.PENDING.equals(record.status()) && !DeploymentRecords.RUNNING.equals(record.status())) {
+        if (!record.unfinished()) {
             return Verdict.leave("already " + record.status());
         }
         String step = record.currentStep() != null ? record.currentStep()
@@ -63,6 +63,10 @@ public final class SweepRules {
     /** The fields of a deployment record the rules read. */
     public record Record(String deploymentId, String status, String currentStep, String executionArn,
             Instant createdAt, Instant updatedAt) {
+        /** Still PENDING or RUNNING: only such a record can be stale. */
+        public boolean unfinished() {
+            return DeploymentRecords.PENDING.equals(status) || DeploymentRecords.RUNNING.equals(status);
+        }
     }
 
     /** What Step Functions said about the record's execution. */

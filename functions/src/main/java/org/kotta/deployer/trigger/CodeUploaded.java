@@ -8,6 +8,7 @@ import java.util.stream.Collectors;
 import org.kotta.deployer.api.DeploymentStarter;
 import org.kotta.deployer.api.DeploymentStarter.Started;
 import org.kotta.deployer.core.DeploymentRecords;
+import org.kotta.deployer.core.Failure;
 import org.kotta.deployer.core.DeploymentRequest;
 import org.kotta.deployer.core.Json;
 import org.kotta.deployer.core.Log;
@@ -24,16 +25,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  */
 public final class CodeUploaded {
     public static final String TRIGGER = "code-upload";
-    public static final String STACK_BUSY = "StackBusy";
-    public static final String VALIDATION_FAILED = "ValidationFailed";
     static final String STATE = "codeUploaded";
 
-    private final SucceededDeployments deployments;
     private final DeploymentStarter starter;
     private final DeploymentRecords records;
 
-    public CodeUploaded(SucceededDeployments deployments, DeploymentStarter starter, DeploymentRecords records) {
-        this.deployments = deployments;
+    public CodeUploaded(DeploymentStarter starter, DeploymentRecords records) {
         this.starter = starter;
         this.records = records;
     }
@@ -43,7 +40,7 @@ public final class CodeUploaded {
         if (notCode.isPresent()) {
             return ignore(event, notCode.get());
         }
-        Optional<ObjectNode> latest = deployments.latestFor(event.bucket());
+        Optional<ObjectNode> latest = records.latestSucceededOfBucket(event.bucket());
         if (latest.isEmpty()) {
             return ignore(event, "unknown bucket: no successful deployment uses " + event.bucket());
         }
@@ -59,9 +56,9 @@ public final class CodeUploaded {
                 yield new RedeployResult(RedeployResult.Outcome.STARTED, null, id, started.executionArn(), basedOn);
             }
             case ALREADY_STARTED -> repeated(event, log, id, started.executionArn(), basedOn);
-            case STACK_BUSY -> refuse(event, log, request, id, basedOn, STACK_BUSY,
+            case STACK_BUSY -> refuse(event, log, request, id, basedOn, Failure.STACK_BUSY,
                     busyCause(request.stackName(), started.runningDeployment(), event.s3Uri()));
-            case INVALID -> refuse(event, log, request, id, basedOn, VALIDATION_FAILED,
+            case INVALID -> refuse(event, log, request, id, basedOn, Failure.VALIDATION_FAILED,
                     "the request of deployment " + basedOn + " with code " + event.s3Uri()
                             + " no longer passes the request rules: " + started.errors().stream()
                             .map(e -> e.field() + ": " + e.message()).collect(Collectors.joining("; "))

@@ -4,20 +4,21 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import org.kotta.deployer.core.DeploymentRecords;
 import org.kotta.deployer.core.DeploymentRequest;
 import org.kotta.deployer.core.Failure;
 import org.kotta.deployer.core.FieldError;
 import org.kotta.deployer.core.Metrics;
-import org.kotta.deployer.core.Regions;
+import org.kotta.deployer.core.Executions;
 import org.kotta.deployer.core.StepInput;
 import org.kotta.deployer.core.Steps;
 
 /**
  * The first state: marks the deployment RUNNING, applies every request rule (the same
- * {@link RequestValidator} the API uses) and then the checks against the account. An
- * invalid request is an expected outcome, returned as data for the Choice state.
+ * {@link RequestValidator} the API uses), the checks against the account, and takes the
+ * stack's lock. An invalid request is an expected outcome, returned as data for the Choice state.
  */
 public final class ValidateInputs {
     private final RequestValidator validator;
@@ -38,8 +39,11 @@ public final class ValidateInputs {
     public Outcome run(StepInput input) {
         String deploymentId = input.deploymentId();
         String trigger = input.path("trigger").asText(null);
-        records.markRunning(deploymentId, null, trigger, input.execution(),
-                Regions.executionConsoleUrl(orchestratorRegion, input.execution()));
+        if (!records.markRunning(deploymentId, null, trigger, input.execution(),
+                Executions.consoleUrl(orchestratorRegion, input.execution()))) {
+            return new Outcome(false, List.of(), null, new Failure(Failure.ALREADY_ENDED, "deployment " + deploymentId
+                    + " had already ended when this execution began; it does nothing"));
+        }
         records.stepStarted(deploymentId, Steps.VALIDATE_INPUTS);
         metrics.deploymentStarted(trigger);
 
@@ -52,6 +56,16 @@ public final class ValidateInputs {
 
         Map<String, Object> recorded = new LinkedHashMap<>();
         if (errors.isEmpty()) {
+            // every execution takes the stack's lock here (re-entrant for the API and the
+            // trigger, which took it before starting), so one started directly cannot run
+            // beside another deployment of the same stack
+            Optional<String> holder = records.acquireStackLock(request.stackName(), deploymentId);
+            if (holder.isPresent()) {
+                records.stepFinished(deploymentId, Steps.VALIDATE_INPUTS, Map.of("stackName", request.stackName()));
+                return new Outcome(false, List.of(), null, new Failure(Failure.STACK_BUSY, "deployment "
+                        + holder.get() + " of stack " + request.stackName() + " is running; start this one again"
+                        + " when it has finished"));
+            }
             recorded.put("request", request);
             recorded.put("stackName", request.stackName());
             recorded.put("jobsBucketName", request.jobsBucketName());
