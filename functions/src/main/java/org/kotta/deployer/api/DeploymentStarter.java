@@ -5,9 +5,9 @@ import java.util.Optional;
 
 import org.kotta.deployer.core.DeploymentRecords;
 import org.kotta.deployer.core.DeploymentRequest;
+import org.kotta.deployer.core.Executions;
 import org.kotta.deployer.core.FieldError;
 import org.kotta.deployer.core.Json;
-import org.kotta.deployer.core.Executions;
 import org.kotta.deployer.validate.RequestValidator;
 import org.kotta.deployer.validate.ValidationResult;
 
@@ -38,11 +38,6 @@ public final class DeploymentStarter {
         this.sfn = sfn;
         this.stateMachineArn = stateMachineArn;
         this.region = region;
-    }
-
-    /** The request rules alone (what a 400 is made of). */
-    public ValidationResult validate(JsonNode body) {
-        return validator.validate(body);
     }
 
     public Started start(String deploymentId, JsonNode body, String trigger) {

@@ -25,6 +25,7 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 import org.kotta.deployer.core.AwsClients;
 import org.kotta.deployer.core.DeploymentRequest;
+import org.kotta.deployer.core.S3Location;
 import org.kotta.deployer.core.Templates;
 
 import software.amazon.awssdk.core.ResponseInputStream;
@@ -122,17 +123,16 @@ public final class ReleasePackager {
             String base = endpoint.get().toString();
             return (base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + path;
         }
-        String domain = region.startsWith("cn-") ? "amazonaws.com.cn" : "amazonaws.com";
-        return "https://s3." + region + "." + domain + path;
+        // commercial regions only (the request rules refuse the other partitions)
+        return "https://s3." + region + ".amazonaws.com" + path;
     }
 
     /** Copies the code object to {@code target}; a reason when it is missing or over the cap. */
     private String download(String s3Url, Path target) throws IOException {
-        if (!s3Url.startsWith("s3://") || s3Url.indexOf('/', 5) < 0) {
-            throw new IllegalArgumentException("code source is not an s3://bucket/key URL: " + s3Url);
-        }
-        String codeBucket = s3Url.substring(5, s3Url.indexOf('/', 5));
-        String codeKey = s3Url.substring(s3Url.indexOf('/', 5) + 1);
+        S3Location code = S3Location.parse(s3Url).orElseThrow(
+                () -> new IllegalArgumentException("code source is not an s3://bucket/key URL: " + s3Url));
+        String codeBucket = code.bucket();
+        String codeKey = code.key();
         long cap = inspector.limits().maxCompressedBytes();
         String overCap = "the tarball passes the " + TarballLimits.describe(cap) + " compressed size cap";
         ResponseInputStream<GetObjectResponse> in;

@@ -10,6 +10,8 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -61,6 +63,8 @@ public final class AwsClients {
     private final Region region;
     private final AwsCredentialsProvider credentials;
     private final SdkHttpClient httpClient;
+    /** One client per service: built at the first ask (a handler's cold start), then shared. */
+    private final Map<Class<?>, Object> clients = new ConcurrentHashMap<>();
 
     public AwsClients(Settings settings) {
         this.settings = settings;
@@ -73,43 +77,41 @@ public final class AwsClients {
                 .build();
     }
 
+    private <C> C cached(Class<C> type, Supplier<C> build) {
+        return type.cast(clients.computeIfAbsent(type, unused -> build.get()));
+    }
+
     public Region region() {
         return region;
     }
 
     public CloudFormationClient cloudFormation() {
-        return configure(CloudFormationClient.builder());
+        return cached(CloudFormationClient.class, () -> configure(CloudFormationClient.builder()));
     }
 
     public S3Client s3() {
         // path-style keeps bucket names with dots valid over TLS and is what emulators expect
-        var builder = S3Client.builder().forcePathStyle(true);
-        return configure(builder);
+        return cached(S3Client.class, () -> configure(S3Client.builder().forcePathStyle(true)));
     }
 
     public DynamoDbClient dynamoDb() {
-        var builder = DynamoDbClient.builder();
-        return configure(builder);
+        return cached(DynamoDbClient.class, () -> configure(DynamoDbClient.builder()));
     }
 
     public SfnClient stepFunctions() {
-        var builder = SfnClient.builder();
-        return configure(builder);
+        return cached(SfnClient.class, () -> configure(SfnClient.builder()));
     }
 
     public AcmClient acm() {
-        var builder = AcmClient.builder();
-        return configure(builder);
+        return cached(AcmClient.class, () -> configure(AcmClient.builder()));
     }
 
     public SecretsManagerClient secretsManager() {
-        var builder = SecretsManagerClient.builder();
-        return configure(builder);
+        return cached(SecretsManagerClient.class, () -> configure(SecretsManagerClient.builder()));
     }
 
     public Route53Client route53() {
-        var builder = Route53Client.builder();
-        return configure(builder);
+        return cached(Route53Client.class, () -> configure(Route53Client.builder()));
     }
 
     /** The endpoint override, if any: the emulator's URL in local runs, nothing in AWS. */

@@ -134,8 +134,10 @@ public final class DeploymentRecords {
         apply(deploymentId, update);
     }
 
-    public void succeeded(String deploymentId, Map<String, Object> attributes) {
+    /** Final SUCCEEDED state, in the same write as the last step's finish and what it produced. */
+    public void succeeded(String deploymentId, String lastStep, Map<String, Object> attributes) {
         Update update = new Update().set("status", s(SUCCEEDED)).set("finishedAt", s(now()))
+                .setNested("steps", lastStep, "finishedAt", s(now()))
                 .remove("currentStep");
         attributes.forEach((name, value) -> update.set(name, DynamoJson.toAttribute(value)));
         apply(deploymentId, update);
@@ -401,11 +403,6 @@ public final class DeploymentRecords {
         throw new IllegalStateException("the idempotency key keeps changing hands");
     }
 
-    /** The claim of an Idempotency-Key, if any. */
-    public Optional<ObjectNode> idempotencyKey(String key) {
-        return get(idempotencyItemKey(key));
-    }
-
     /** Stores the answer given under a claimed key, for replays. */
     public void completeIdempotencyKey(String key, String deploymentId, int status, String responseBody) {
         dynamo.updateItem(UpdateItemRequest.builder().tableName(table)
@@ -453,6 +450,20 @@ public final class DeploymentRecords {
                     ? response.lastEvaluatedKey() : null;
         } while (start != null && page.size() < limit);
         return page;
+    }
+
+    /** A JobsBucket's latest SUCCEEDED deployment: newest first through {@code byJobsBucket}, page by page. */
+    public Optional<ObjectNode> latestSucceededOfBucket(String jobsBucketName) {
+        return dynamo.queryPaginator(b -> b.tableName(table)
+                        .indexName(BY_BUCKET_INDEX)
+                        .keyConditionExpression("jobsBucketName = :bucket")
+                        .expressionAttributeValues(Map.of(":bucket", s(jobsBucketName)))
+                        .scanIndexForward(false)
+                        .limit(25))
+                .items().stream()
+                .filter(item -> item.containsKey("status") && SUCCEEDED.equals(item.get("status").s()))
+                .findFirst()
+                .map(DynamoJson::toJson);
     }
 
     /** Every deployment record, in no order; lock and idempotency items are left out. */

@@ -27,10 +27,6 @@ public final class Metrics {
         this(System.out, Clock.systemUTC());
     }
 
-    public Metrics(PrintStream out) {
-        this(out, Clock.systemUTC());
-    }
-
     public Metrics(PrintStream out, Clock clock) {
         this.out = out;
         this.clock = clock;

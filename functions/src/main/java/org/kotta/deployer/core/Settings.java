@@ -13,7 +13,6 @@ public final class Settings {
     public static final String REGION = "AWS_REGION";
     public static final String DEPLOYMENTS_TABLE = "DEPLOYMENTS_TABLE";
     public static final String STATE_MACHINE_ARN = "STATE_MACHINE_ARN";
-    public static final String TEMPLATES_BUCKET = "TEMPLATES_BUCKET";
     public static final String TEMPLATES_DIR = "KOTTA_TEMPLATES_DIR";
 
     private final Map<String, String> values;
@@ -39,9 +38,5 @@ public final class Settings {
 
     public String orDefault(String name, String fallback) {
         return optional(name).orElse(fallback);
-    }
-
-    public Map<String, String> asMap() {
-        return values;
     }
 }

@@ -23,11 +23,6 @@ public final class Templates {
         this.folder = settings.optional(Settings.TEMPLATES_DIR).map(Path::of);
     }
 
-    /** Templates from the classpath only. */
-    public static Templates fromClasspath() {
-        return new Templates(new Settings(java.util.Map.of()));
-    }
-
     /**
      * @throws IllegalStateException when the template is not where it should be (a packaging bug)
      */

@@ -43,9 +43,8 @@ public final class PublishOutputs {
         outputs.put("kotta", kotta);
         String sha256 = input.path("release", "sha256").asText();
         String releaseKey = input.path("release", "releaseKey").asText();
-        records.stepFinished(deploymentId, Steps.PUBLISH_OUTPUTS, Map.of("adminsAdded", added));
-        records.succeeded(deploymentId, Map.of("outputs", outputs, "codeVersion", sha256,
-                "releaseKey", releaseKey));
+        records.succeeded(deploymentId, Steps.PUBLISH_OUTPUTS, Map.of("outputs", outputs, "codeVersion", sha256,
+                "releaseKey", releaseKey, "adminsAdded", added));
         records.releaseStackLock(request.stackName(), deploymentId);
         metrics.deploymentSucceeded(input.secondsSinceStart(java.time.Instant.now()));
         return new Summary(deploymentId, kotta.get("WebUrl"), sha256, added, outputs);

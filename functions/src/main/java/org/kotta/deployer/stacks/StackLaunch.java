@@ -16,9 +16,4 @@ public record StackLaunch(String stackName, String stackId, String action, Strin
     public static final String NONE = "NONE";
     public static final String DELETING = "DELETING";
     public static final String FAILED = "FAILED";
-
-    /** True when a stack operation runs and its end is to be watched. */
-    public boolean started() {
-        return CREATE.equals(action) || UPDATE.equals(action);
-    }
 }

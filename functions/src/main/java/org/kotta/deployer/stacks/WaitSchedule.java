@@ -5,8 +5,9 @@ import java.time.Duration;
 /**
  * How long the state machine waits before each look at a stack: short first (most updates
  * finish in a minute), then backing off to a cap, so a ten-minute stack costs about twenty
- * checks. {@code scale} shrinks every wait (local runs read {@code WAIT_SCALE}, e.g. 0.2);
- * no wait is ever shorter than {@code minSeconds}.
+ * checks. {@code scale} shrinks every wait (a test drives a local stack with 0.2; the product
+ * uses {@link #standard()}, and the local cloud scales Wait states itself); no wait is ever
+ * shorter than {@code minSeconds}.
  */
 public final class WaitSchedule {
     private static final int[] BASE_SECONDS = {5, 5, 10, 10, 15, 20};

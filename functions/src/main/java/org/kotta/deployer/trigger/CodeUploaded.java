@@ -27,12 +27,10 @@ public final class CodeUploaded {
     public static final String TRIGGER = "code-upload";
     static final String STATE = "codeUploaded";
 
-    private final SucceededDeployments deployments;
     private final DeploymentStarter starter;
     private final DeploymentRecords records;
 
-    public CodeUploaded(SucceededDeployments deployments, DeploymentStarter starter, DeploymentRecords records) {
-        this.deployments = deployments;
+    public CodeUploaded(DeploymentStarter starter, DeploymentRecords records) {
         this.starter = starter;
         this.records = records;
     }
@@ -42,7 +40,7 @@ public final class CodeUploaded {
         if (notCode.isPresent()) {
             return ignore(event, notCode.get());
         }
-        Optional<ObjectNode> latest = deployments.latestFor(event.bucket());
+        Optional<ObjectNode> latest = records.latestSucceededOfBucket(event.bucket());
         if (latest.isEmpty()) {
             return ignore(event, "unknown bucket: no successful deployment uses " + event.bucket());
         }

@@ -1,5 +1,7 @@
 package org.kotta.deployer.trigger;
 
+import org.kotta.deployer.core.S3Location;
+
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
@@ -26,6 +28,6 @@ public record CodeUploadedEvent(String bucket, String key, String etag, long siz
     }
 
     public String s3Uri() {
-        return "s3://" + bucket + "/" + key;
+        return new S3Location(bucket, key).toString();
     }
 }

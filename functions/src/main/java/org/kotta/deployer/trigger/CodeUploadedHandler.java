@@ -14,7 +14,6 @@ import org.kotta.deployer.validate.RequestValidator;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /** Lambda entry point of the code-upload trigger: S3 "Object Created" under code/, through EventBridge. */
 public final class CodeUploadedHandler implements RequestStreamHandler {
@@ -28,10 +27,8 @@ public final class CodeUploadedHandler implements RequestStreamHandler {
         AwsClients aws = new AwsClients(settings);
         String table = settings.required(Settings.DEPLOYMENTS_TABLE);
         String region = aws.region().id();
-        DynamoDbClient dynamo = aws.dynamoDb();
-        DeploymentRecords records = new DeploymentRecords(dynamo, table);
-        this.logic = new CodeUploaded(new SucceededDeployments(dynamo, table),
-                new DeploymentStarter(new RequestValidator(region), records, aws.stepFunctions(),
+        DeploymentRecords records = new DeploymentRecords(aws.dynamoDb(), table);
+        this.logic = new CodeUploaded(new DeploymentStarter(new RequestValidator(region), records, aws.stepFunctions(),
                         settings.required(Settings.STATE_MACHINE_ARN), region),
                 records);
     }

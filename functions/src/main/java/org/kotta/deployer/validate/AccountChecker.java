@@ -7,6 +7,7 @@ import java.util.Set;
 
 import org.kotta.deployer.core.AwsClients;
 import org.kotta.deployer.core.DeploymentRequest;
+import org.kotta.deployer.core.S3Location;
 import org.kotta.deployer.core.FieldError;
 
 import software.amazon.awssdk.services.acm.AcmClient;

@@ -19,6 +19,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import org.kotta.deployer.core.AdminUser;
 import org.kotta.deployer.core.DeploymentRequest;
+import org.kotta.deployer.core.S3Location;
 import org.kotta.deployer.core.FieldError;
 
 /**

@@ -1,4 +1,4 @@
-package org.kotta.deployer.validate;
+package org.kotta.deployer.core;
 
 import java.util.Optional;
 
