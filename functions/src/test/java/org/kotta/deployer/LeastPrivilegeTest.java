@@ -66,7 +66,7 @@ class LeastPrivilegeTest {
                     "cloudformation:DescribeStacks", "cloudformation:UpdateTerminationProtection", "iam:PassRole",
                     "s3:GetObject")),
             Map.entry("WaitForStackFunctionRole", Set.of("dynamodb:UpdateItem", "cloudformation:DescribeStacks",
-                    "cloudformation:DescribeStackEvents")),
+                    "cloudformation:DescribeStackEvents", "cloudformation:DescribeEvents")),
             Map.entry("PackageAndUploadCodeFunctionRole", Set.of("dynamodb:UpdateItem", "s3:GetObject", "s3:ListBucket",
                     "s3:PutObject")),
             Map.entry("PublishOutputsFunctionRole", Set.of("dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:PutItem")),

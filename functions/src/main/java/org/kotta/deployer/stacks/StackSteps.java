@@ -1,5 +1,6 @@
 package org.kotta.deployer.stacks;
 
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -43,12 +44,9 @@ public final class StackSteps {
         String deploymentId = input.deploymentId();
         DeploymentRequest request = input.validatedRequest();
         records.stepStarted(deploymentId, Steps.CREATE_BASE_STACK);
-        Map<String, String> parameters = new LinkedHashMap<>();
-        parameters.put("JobsBucketName", request.jobsBucketName());
-        parameters.put("KottaStackName", request.stackName());
-        parameters.put("OAuthClientSecretArn", request.oauthClientSecretArn());
-        StackSpec spec = new StackSpec(request.baseStackName(), new String(templates.read(BASE_TEMPLATE), java.nio.charset.StandardCharsets.UTF_8), null,
-                parameters, tags(request), deploymentId + "-base", serviceRoleArn);
+        StackSpec spec = new StackSpec(request.baseStackName(),
+                new String(templates.read(BASE_TEMPLATE), StandardCharsets.UTF_8), null,
+                baseParameters(request), tags(request), deploymentId + "-base", serviceRoleArn);
         return launched(deploymentId, BASE, Steps.CREATE_BASE_STACK, deployer.deploy(spec));
     }
 
@@ -56,13 +54,32 @@ public final class StackSteps {
         String deploymentId = input.deploymentId();
         DeploymentRequest request = input.validatedRequest();
         records.stepStarted(deploymentId, Steps.CREATE_KOTTA_STACK);
-        Map<String, String> base = input.stackOutputs("baseStack");
+        Map<String, String> parameters = kottaParameters(request, input.stackOutputs("baseStack"),
+                input.path("release", "releaseKey").asText());
+        String templateUrl = input.path("release", "templateUrl").asText();
+        StackSpec spec = new StackSpec(request.stackName(), null, templateUrl, parameters,
+                tags(request), deploymentId + "-kotta", serviceRoleArn);
+        return launched(deploymentId, KOTTA, Steps.CREATE_KOTTA_STACK, deployer.deploy(spec));
+    }
+
+    /** kotta-base.yaml's parameters for a request (also what an admin would pass by hand). */
+    public static Map<String, String> baseParameters(DeploymentRequest request) {
         Map<String, String> parameters = new LinkedHashMap<>();
-        parameters.put("JobsBucketName", base.get("JobsBucketName"));
-        parameters.put("JobsTableName", base.get("JobsTableName"));
-        parameters.put("UsersTableName", base.get("UsersTableName"));
-        parameters.put("WebServerInstanceProfileName", base.get("WebServerInstanceProfileName"));
-        parameters.put("TaskExecutorInstanceProfileName", base.get("TaskExecutorInstanceProfileName"));
+        parameters.put("JobsBucketName", request.jobsBucketName());
+        parameters.put("KottaStackName", request.stackName());
+        parameters.put("OAuthClientSecretArn", request.oauthClientSecretArn());
+        return parameters;
+    }
+
+    /** kotta.yaml's parameters: the base stack's outputs, the request and the release to run. */
+    public static Map<String, String> kottaParameters(DeploymentRequest request, Map<String, String> baseOutputs,
+            String codeKey) {
+        Map<String, String> parameters = new LinkedHashMap<>();
+        parameters.put("JobsBucketName", baseOutputs.get("JobsBucketName"));
+        parameters.put("JobsTableName", baseOutputs.get("JobsTableName"));
+        parameters.put("UsersTableName", baseOutputs.get("UsersTableName"));
+        parameters.put("WebServerInstanceProfileName", baseOutputs.get("WebServerInstanceProfileName"));
+        parameters.put("TaskExecutorInstanceProfileName", baseOutputs.get("TaskExecutorInstanceProfileName"));
         parameters.put("DomainName", request.domainName());
         parameters.put("CertificateArn", nullToEmpty(request.certificateArn()));
         parameters.put("HostedZoneId", nullToEmpty(request.hostedZoneId()));
@@ -76,11 +93,8 @@ public final class StackSteps {
         parameters.put("TestMinWorkers", Integer.toString(request.testMinWorkers()));
         parameters.put("TestMaxWorkers", Integer.toString(request.testMaxWorkers()));
         parameters.put("SpotPrice", request.spotPrice());
-        parameters.put("CodeKey", input.path("release", "releaseKey").asText());
-        String templateUrl = input.path("release", "templateUrl").asText();
-        StackSpec spec = new StackSpec(request.stackName(), null, templateUrl, parameters,
-                tags(request), deploymentId + "-kotta", serviceRoleArn);
-        return launched(deploymentId, KOTTA, Steps.CREATE_KOTTA_STACK, deployer.deploy(spec));
+        parameters.put("CodeKey", codeKey);
+        return parameters;
     }
 
     /** One look at the stack named in {@code input.stack()}; never sleeps. */

@@ -3,10 +3,12 @@ package org.kotta.deployer.stacks;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.cloudformation.model.CloudFormationException;
 import software.amazon.awssdk.services.cloudformation.model.Output;
+import software.amazon.awssdk.services.cloudformation.model.OperationEvent;
 import software.amazon.awssdk.services.cloudformation.model.Stack;
 import software.amazon.awssdk.services.cloudformation.model.StackEvent;
 
@@ -66,15 +68,36 @@ public final class StackWatcher {
 
     private String failureReason(Stack stack) {
         String first = firstFailedResource(stack);
-        if (first != null) {
-            return first;
-        }
         String own = stack.stackStatusReason();
-        return own == null || own.isBlank() ? "stack " + stack.stackName() + " is " + stack.stackStatusAsString() : own;
+        String reason = first != null ? first
+                : own == null || own.isBlank() ? "stack " + stack.stackName() + " is " + stack.stackStatusAsString() : own;
+        return reason.contains("DescribeEvents") ? withValidationReasons(stack, reason) : reason;
     }
 
     /**
-     * The earliest failed resource event of the latest operation. Events come newest first: walk
+     * A stack refused by CloudFormation's pre-deployment validation only says "Validation
+     * failed … Call DescribeEvents": the reasons themselves (e.g. a bucket name already taken)
+     * are in the operation's events, so they are read from there.
+     */
+    private String withValidationReasons(Stack stack, String reason) {
+        String validation;
+        try {
+            validation = cfn.describeEvents(r -> r.stackName(stack.stackId()).filters(f -> f.failedEvents(true)))
+                    .operationEvents().stream()
+                    .map(OperationEvent::validationStatusReason)
+                    .filter(text -> text != null && !text.isBlank())
+                    .distinct()
+                    .collect(Collectors.joining("; "));
+        } catch (CloudFormationException unavailable) {
+            return reason;
+        }
+        return validation.isEmpty() ? reason : reason.replaceFirst("(?s)Call DescribeEvents.*", "").strip()
+                + " " + validation;
+    }
+
+    /**
+     * The earliest failed resource event of the latest operation (or, when no resource failed,
+     * the stack's own failure). Events come newest first: walk
      * back to the stack's own event that opened the operation ("User Initiated" on AWS), keeping
      * the failed resource events met on the way; the last one kept is the first that failed. A
      * DELETE that found nothing failing is the clean-up of a failed create (OnStackFailure=DELETE):
@@ -82,6 +105,7 @@ public final class StackWatcher {
      */
     private String firstFailedResource(Stack stack) {
         StackEvent earliest = null;
+        String stackOwnFailure = null;
         int seen = 0;
         for (StackEvent event : cfn.describeStackEventsPaginator(r -> r.stackName(stack.stackId())).stackEvents()) {
             if (++seen > MAX_EVENTS) {
@@ -93,12 +117,16 @@ public final class StackWatcher {
                         && !("DELETE_IN_PROGRESS".equals(status) && earliest == null)) {
                     break;
                 }
+                // a stack refused before any resource ran (pre-deployment validation) fails on its own
+                if (status != null && status.endsWith("_FAILED") && event.resourceStatusReason() != null) {
+                    stackOwnFailure = event.resourceStatusReason();
+                }
             } else if (status != null && status.endsWith("_FAILED")) {
                 earliest = event;
             }
         }
         if (earliest == null) {
-            return null;
+            return stackOwnFailure;
         }
         return earliest.logicalResourceId() + " (" + earliest.resourceType() + "): "
                 + (earliest.resourceStatusReason() == null ? earliest.resourceStatusAsString()
