@@ -94,8 +94,6 @@ final class EndToEnd {
             throw new IllegalStateException("clock skew between the bench and the local cloud");
         }
         Map<String, Long> calls = CallCounter.since(callsBefore);
-        // the local function host's own look-ups of each function's configuration, not the functions' calls
-        calls.remove("Lambda.GetFunctionConfiguration");
         return new Run(deploymentId, executionArn, end.statusAsString(), wall, executionSeconds, seconds, entries,
                 transitions, invoked, calls, apiSeconds);
     }
