@@ -233,18 +233,21 @@ public final class TarballInspector {
             return new CapExceeded(reason);
         }
 
-        /** Counts what is read from the caller's stream; its own failures are kept apart. */
-        private final class CompressedSide extends InputStream {
-            private final InputStream in;
-
-            CompressedSide(InputStream in) {
-                this.in = in;
-            }
-
+        /** A stream that reads in chunks only: its one-byte read goes through the chunk read. */
+        private abstract static class ChunkedStream extends InputStream {
             @Override
             public int read() throws IOException {
                 byte[] one = new byte[1];
                 return read(one, 0, 1) == -1 ? -1 : one[0] & 0xff;
+            }
+        }
+
+        /** Counts what is read from the caller's stream; its own failures are kept apart. */
+        private final class CompressedSide extends ChunkedStream {
+            private final InputStream in;
+
+            CompressedSide(InputStream in) {
+                this.in = in;
             }
 
             @Override
@@ -264,17 +267,11 @@ public final class TarballInspector {
         }
 
         /** Counts inflated bytes against the caps; gzip failures come out as {@link GzipFailure}. */
-        private final class UncompressedSide extends InputStream {
+        private final class UncompressedSide extends ChunkedStream {
             private final InputStream gzip;
 
             UncompressedSide(InputStream gzip) {
                 this.gzip = gzip;
-            }
-
-            @Override
-            public int read() throws IOException {
-                byte[] one = new byte[1];
-                return read(one, 0, 1) == -1 ? -1 : one[0] & 0xff;
             }
 
             @Override

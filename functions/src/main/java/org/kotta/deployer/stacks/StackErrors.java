@@ -3,7 +3,7 @@ package org.kotta.deployer.stacks;
 import software.amazon.awssdk.services.cloudformation.model.CloudFormationException;
 
 /** How CloudFormation says the expected things, told apart from real errors. */
-final class StackErrors {
+public final class StackErrors {
     private StackErrors() {
     }
 
@@ -17,7 +17,8 @@ final class StackErrors {
         return e.statusCode() >= 400 && e.statusCode() < 500 && !e.isThrottlingException();
     }
 
-    static boolean isValidationError(CloudFormationException e) {
+    /** CloudFormation's answer to a request about something that is not there (or not allowed). */
+    public static boolean isValidationError(CloudFormationException e) {
         return e.awsErrorDetails() != null && "ValidationError".equals(e.awsErrorDetails().errorCode());
     }
 

@@ -9,6 +9,8 @@ import org.kotta.deployer.core.AwsClients;
 import org.kotta.deployer.core.DeploymentRequest;
 import org.kotta.deployer.core.S3Location;
 import org.kotta.deployer.core.FieldError;
+import org.kotta.deployer.core.S3Location;
+import org.kotta.deployer.stacks.StackErrors;
 
 import software.amazon.awssdk.services.acm.AcmClient;
 import software.amazon.awssdk.services.acm.model.CertificateDetail;
@@ -115,16 +117,11 @@ public final class AccountChecker {
             return bucket.equals(physicalId);
         } catch (CloudFormationException e) {
             // CloudFormation answers a missing stack or resource with a 400 ValidationError
-            if (isValidationError(e)) {
+            if (StackErrors.isValidationError(e)) {
                 return false;
             }
             throw e;
         }
-    }
-
-    private static boolean isValidationError(CloudFormationException e) {
-        return e.statusCode() == 400 && e.awsErrorDetails() != null
-                && "ValidationError".equals(e.awsErrorDetails().errorCode());
     }
 
     private void checkCertificate(String arn, List<FieldError> errors) {

@@ -20,12 +20,6 @@ class ReleasePackagerTest {
     }
 
     @Test
-    void templateUrlUsesTheChinaDomainInChinaRegions() {
-        assertThat(ReleasePackager.objectUrl(Optional.empty(), "cn-north-1", "b", "k.yaml"))
-                .isEqualTo("https://s3.cn-north-1.amazonaws.com.cn/b/k.yaml");
-    }
-
-    @Test
     void templateUrlUsesTheEndpointOverrideWhenSet() {
         assertThat(ReleasePackager.objectUrl(Optional.of(URI.create("http://127.0.0.1:4566/")), "us-east-1", "b", "a b.yaml"))
                 .isEqualTo("http://127.0.0.1:4566/b/a%20b.yaml");

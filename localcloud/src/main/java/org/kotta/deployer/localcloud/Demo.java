@@ -13,6 +13,7 @@ import java.util.UUID;
 
 import org.kotta.deployer.core.AwsClients;
 import org.kotta.deployer.core.Json;
+import org.kotta.deployer.trigger.RedeployRules;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -69,26 +70,20 @@ public final class Demo {
         step("installing the orchestrator (template.yaml) into the local cloud at " + endpoint);
         orchestrator.start();
         AwsClients aws = orchestrator.aws();
-        String stageUrl = SignedApiClient.localStageUrl(endpoint, orchestrator.output("ApiId"),
-                orchestrator.outputs().getOrDefault("StageName", "v1"));
-        SignedApiClient api = new SignedApiClient(stageUrl, "us-east-1");
-        out.println("  API: " + stageUrl);
+        SignedApiClient api = SignedApiClient.forLocalCloud(endpoint, orchestrator.output("ApiUrl"),
+                orchestrator.output("ApiId"));
+        out.println("  API: " + api.baseUrl());
 
         step("preparing what an admin prepares first: a certificate and the Login-with-Amazon secret");
-        ObjectNode request = (ObjectNode) Json.MAPPER.readTree(root.resolve("examples/deploy-request.json").toFile());
-        String certificateArn = aws.acm().requestCertificate(b -> b.domainName(request.path("domainName").asText())
-                .validationMethod("DNS")).certificateArn();
-        String secretArn = aws.secretsManager().createSecret(b -> b.name("kotta/demo-lwa-client-secret-" + shortId())
-                .secretString("demo-secret-" + UUID.randomUUID())).arn();
-        request.put("certificateArn", certificateArn);
-        request.put("oauthClientSecretArn", secretArn);
         String suffix = shortId();
-        request.put("stackName", request.path("stackName").asText() + "-" + suffix);
-        request.put("jobsBucketName", request.path("jobsBucketName").asText() + "-" + suffix);
-        out.println("  certificate " + certificateArn);
-        out.println("  secret      " + secretArn + " (the value never leaves Secrets Manager)");
+        AdminPrerequisites prerequisites = AdminPrerequisites.create(aws,
+                ExampleRequest.read(root).path("domainName").asText(), "demo");
+        ObjectNode request = ExampleRequest.load(root, prerequisites.certificateArn(), prerequisites.secretArn(),
+                "kotta-demo-" + suffix, "kotta-demo-jobs-" + suffix);
+        out.println("  certificate " + prerequisites.certificateArn());
+        out.println("  secret      " + prerequisites.secretArn() + " (the value never leaves Secrets Manager)");
 
-        step("POST /deployments (examples/deploy-request.json, stack " + request.path("stackName").asText() + ")");
+        step("POST /deployments (" + ExampleRequest.PATH + ", stack " + request.path("stackName").asText() + ")");
         SignedApiClient.Response posted = api.postJson("/deployments", request.toString(),
                 Map.of("Idempotency-Key", "demo-" + suffix));
         if (posted.status() != 202) {
@@ -132,14 +127,14 @@ public final class Demo {
         out.println("  SUCCEEDED");
     }
 
-    /** The redeploy the upload started: the newest execution named redeploy-… after the upload. */
+    /** The redeploy the upload started: the newest execution named {@value RedeployRules#ID_PREFIX}… after the upload. */
     private String awaitRedeploy(LocalOrchestrator orchestrator, Instant after) throws InterruptedException {
         Instant deadline = Instant.now().plusSeconds(60);
         while (Instant.now().isBefore(deadline)) {
             Optional<ExecutionListItem> redeploy = orchestrator.aws().stepFunctions()
                     .listExecutionsPaginator(b -> b.stateMachineArn(orchestrator.output("StateMachineArn")))
                     .executions().stream()
-                    .filter(e -> e.name().startsWith("redeploy-") && !e.startDate().isBefore(after.minusSeconds(1)))
+                    .filter(e -> e.name().startsWith(RedeployRules.ID_PREFIX) && !e.startDate().isBefore(after.minusSeconds(1)))
                     .max(Comparator.comparing(ExecutionListItem::startDate));
             if (redeploy.isPresent()) {
                 return redeploy.get().executionArn();

@@ -14,6 +14,7 @@ import software.amazon.awssdk.services.sfn.model.HistoryEvent;
 /**
  * Follows an execution as the console would show it: one line per state as it finishes
  * (name, seconds since the execution started), and a live line for the state in progress.
+ * Also the plain helpers the bench uses: an execution's whole history, and waiting for its end.
  */
 public final class ExecutionFollower {
     private final SfnClient sfn;
@@ -32,7 +33,7 @@ public final class ExecutionFollower {
         String current = null;
         while (true) {
             DescribeExecutionResponse execution = sfn.describeExecution(b -> b.executionArn(executionArn));
-            List<HistoryEvent> events = history(executionArn);
+            List<HistoryEvent> events = history(sfn, executionArn);
             Instant started = execution.startDate();
             for (HistoryEvent event : events.subList(Math.min(printed, events.size()), events.size())) {
                 if (event.stateEnteredEventDetails() != null) {
@@ -68,10 +69,28 @@ public final class ExecutionFollower {
         }
     }
 
-    private List<HistoryEvent> history(String executionArn) {
+    /** Every event of the execution's history, oldest first. */
+    public static List<HistoryEvent> history(SfnClient sfn, String executionArn) {
         List<HistoryEvent> events = new ArrayList<>();
         sfn.getExecutionHistoryPaginator(b -> b.executionArn(executionArn)).events().forEach(events::add);
         return events;
+    }
+
+    /** Polls DescribeExecution every 50 ms until the execution is no longer RUNNING. */
+    public static DescribeExecutionResponse awaitEnd(SfnClient sfn, String executionArn, Duration limit)
+            throws InterruptedException {
+        Instant deadline = Instant.now().plus(limit);
+        while (true) {
+            DescribeExecutionResponse execution = sfn.describeExecution(b -> b.executionArn(executionArn));
+            if (execution.status() != ExecutionStatus.RUNNING) {
+                return execution;
+            }
+            if (Instant.now().isAfter(deadline)) {
+                throw new IllegalStateException("execution still RUNNING after " + limit.toSeconds() + " s: "
+                        + executionArn);
+            }
+            Thread.sleep(50);
+        }
     }
 
     private static double seconds(Instant from, Instant to) {

@@ -94,8 +94,15 @@ public final class FunctionHost implements AutoCloseable {
         }
     }
 
-    /** The handler for the function's current configuration; rebuilt when that changes. */
+    /**
+     * The handler for the function, built once from its configuration as deployed; the local
+     * tooling calls {@link #forget} when it changes that configuration.
+     */
     private LoadedHandler handlerFor(String functionName) throws ReflectiveOperationException {
+        LoadedHandler current = handlers.get(functionName);
+        if (current != null) {
+            return current;
+        }
         var config = lambda.getFunctionConfiguration(b -> b.functionName(functionName));
         Map<String, String> env = new HashMap<>(baseEnvironment);
         if (config.environment() != null && config.environment().variables() != null) {
@@ -103,17 +110,16 @@ public final class FunctionHost implements AutoCloseable {
         }
         env.remove(PROXY_ENV);
         env.put("AWS_LAMBDA_FUNCTION_NAME", functionName);
-        LoadedHandler current = handlers.get(functionName);
-        if (current != null && current.config().equals(config.handler() + env)) {
-            return current;
-        }
         String className = config.handler().split("::")[0];
-        Class<?> type = Class.forName(className);
-        Constructor<?> constructor = type.getConstructor(Settings.class);
-        RequestStreamHandler handler = (RequestStreamHandler) constructor.newInstance(new Settings(env));
-        LoadedHandler loaded = new LoadedHandler(config.handler() + env, handler);
-        handlers.put(functionName, loaded);
-        return loaded;
+        Constructor<?> constructor = Class.forName(className).getConstructor(Settings.class);
+        LoadedHandler loaded = new LoadedHandler((RequestStreamHandler) constructor.newInstance(new Settings(env)));
+        LoadedHandler raced = handlers.putIfAbsent(functionName, loaded);
+        return raced != null ? raced : loaded;
+    }
+
+    /** Drops the function's handler, so its next invocation reads its configuration again. */
+    public void forget(String functionName) {
+        handlers.remove(functionName);
     }
 
     @Override
@@ -122,7 +128,7 @@ public final class FunctionHost implements AutoCloseable {
         threads.shutdownNow();
     }
 
-    private record LoadedHandler(String config, RequestStreamHandler handler) {
+    private record LoadedHandler(RequestStreamHandler handler) {
     }
 
     /** The little of the Lambda context our handlers use. */

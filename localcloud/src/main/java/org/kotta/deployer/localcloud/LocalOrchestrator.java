@@ -1,7 +1,6 @@
 package org.kotta.deployer.localcloud;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -13,6 +12,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 import org.kotta.deployer.core.AwsClients;
 import org.kotta.deployer.core.Settings;
@@ -112,27 +112,30 @@ public final class LocalOrchestrator implements AutoCloseable {
 
     /** Sets (or, with a null value, removes) an environment variable of a deployed function. */
     public void setFunctionEnvironment(String logicalId, String name, String value) {
-        String function = functionName(logicalId);
-        var config = lambda.getFunctionConfiguration(b -> b.functionName(function));
-        Map<String, String> env = new HashMap<>(config.environment().variables());
-        if (value == null) {
-            env.remove(name);
-        } else {
-            env.put(name, value);
-        }
-        lambda.updateFunctionConfiguration(b -> b.functionName(function).environment(e -> e.variables(env)));
-        republishAliases(function);
+        updateEnvironment(functionName(logicalId), env -> {
+            if (value == null) {
+                env.remove(name);
+            } else {
+                env.put(name, value);
+            }
+        });
     }
 
     private void bindToHost(String functionName) {
+        updateEnvironment(functionName, env -> env.put(FunctionHost.PROXY_ENV, host.urlFor(functionName)));
+    }
+
+    /** Changes a deployed function's environment, its live alias with it, and what the host runs. */
+    private void updateEnvironment(String functionName, Consumer<Map<String, String>> change) {
         var config = lambda.getFunctionConfiguration(b -> b.functionName(functionName));
         Map<String, String> env = new HashMap<>();
         if (config.environment() != null && config.environment().variables() != null) {
             env.putAll(config.environment().variables());
         }
-        env.put(FunctionHost.PROXY_ENV, host.urlFor(functionName));
+        change.accept(env);
         lambda.updateFunctionConfiguration(b -> b.functionName(functionName).environment(e -> e.variables(env)));
         republishAliases(functionName);
+        host.forget(functionName);
     }
 
     /**
@@ -253,9 +256,5 @@ public final class LocalOrchestrator implements AutoCloseable {
         if (host != null) {
             host.close();
         }
-    }
-
-    static String utf8(byte[] bytes) {
-        return new String(bytes, StandardCharsets.UTF_8);
     }
 }

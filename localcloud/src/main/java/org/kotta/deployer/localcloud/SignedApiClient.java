@@ -6,19 +6,20 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 import org.kotta.deployer.core.Json;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
 
-import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
 import software.amazon.awssdk.http.ContentStreamProvider;
 import software.amazon.awssdk.http.SdkHttpMethod;
 import software.amazon.awssdk.http.SdkHttpRequest;
@@ -35,11 +36,28 @@ public final class SignedApiClient {
     private final String region;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final AwsV4HttpSigner signer = AwsV4HttpSigner.create();
+    private final AwsCredentialsProvider credentials = DefaultCredentialsProvider.builder().build();
 
     /** @param baseUrl the stage's URL, e.g. {@code https://abc123.execute-api.eu-west-1.amazonaws.com/v1} */
     public SignedApiClient(String baseUrl, String region) {
         this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
         this.region = region;
+    }
+
+    /**
+     * The client for the deployer's API installed in the local cloud, from the stack's
+     * {@code ApiUrl} and {@code ApiId} outputs: the stage is the last path segment of
+     * {@code ApiUrl}, the region its host's ({@code <id>.execute-api.<region>.amazonaws.com}).
+     */
+    public static SignedApiClient forLocalCloud(String endpoint, String apiUrl, String apiId) {
+        URI uri = URI.create(apiUrl);
+        String path = uri.getPath().replaceAll("/+$", "");
+        String stage = path.substring(path.lastIndexOf('/') + 1);
+        String[] host = uri.getHost().split("\\.");
+        if (stage.isEmpty() || host.length < 3 || !host[1].equals("execute-api")) {
+            throw new IllegalArgumentException("not an API Gateway stage URL: " + apiUrl);
+        }
+        return new SignedApiClient(localStageUrl(endpoint, apiId, stage), host[2]);
     }
 
     /** The stage URL of a REST API in the local cloud (MiniStack's path form). */
@@ -53,7 +71,8 @@ public final class SignedApiClient {
 
     public Response postJson(String path, String json, Map<String, String> headers)
             throws IOException, InterruptedException {
-        Map<String, String> all = new LinkedHashMap<>(headers);
+        Map<String, String> all = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        all.putAll(headers);
         all.putIfAbsent("Content-Type", "application/json");
         return send("POST", path, all, json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
@@ -71,7 +90,7 @@ public final class SignedApiClient {
         headers.forEach(unsigned::putHeader);
         SdkHttpRequest request = unsigned.build();
         if (sign) {
-            AwsCredentialsIdentity identity = DefaultCredentialsProvider.builder().build().resolveIdentity().join();
+            AwsCredentialsIdentity identity = credentials.resolveIdentity().join();
             SignedRequest signed = signer.sign(r -> r.identity(identity).request(unsigned.build())
                     .payload(body == null ? null : ContentStreamProvider.fromByteArray(body))
                     .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "execute-api")

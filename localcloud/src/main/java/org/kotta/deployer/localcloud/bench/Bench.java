@@ -16,6 +16,9 @@ import java.util.UUID;
 import org.kotta.deployer.core.AwsClients;
 import org.kotta.deployer.core.Json;
 import org.kotta.deployer.core.Settings;
+import org.kotta.deployer.localcloud.AdminPrerequisites;
+import org.kotta.deployer.localcloud.ExampleRequest;
+import org.kotta.deployer.localcloud.ExecutionFollower;
 import org.kotta.deployer.localcloud.FunctionHost;
 import org.kotta.deployer.localcloud.LocalOrchestrator;
 import org.kotta.deployer.localcloud.SignedApiClient;
@@ -25,6 +28,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import software.amazon.awssdk.services.lambda.LambdaClient;
+import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
 import software.amazon.awssdk.services.sfn.model.HistoryEvent;
 
@@ -52,8 +56,7 @@ public final class Bench {
     private AwsClients aws;
     private TemplateFunctions template;
     private SignedApiClient api;
-    private String certificateArn;
-    private String secretArn;
+    private AdminPrerequisites prerequisites;
 
     private Bench(Path root, String endpoint, int runs) {
         this.root = root;
@@ -72,9 +75,6 @@ public final class Bench {
         Path root = LocalOrchestrator.findRoot();
         String endpoint = System.getenv().getOrDefault("KOTTA_ENDPOINT", "http://127.0.0.1:4566");
         int runs = Integer.parseInt(System.getenv().getOrDefault("KOTTA_BENCH_RUNS", "5"));
-        if (runs < 5) {
-            System.out.println("bench: KOTTA_BENCH_RUNS=" + runs + " (fewer than 5: a trial, not a result)");
-        }
         if (List.of(args).contains("--report-only")) {
             // docs/benchmarks.md again from the last run's results.json (after editing Notes)
             JsonNode results = Json.MAPPER.readTree(root.resolve("target/bench/results.json").toFile());
@@ -82,10 +82,13 @@ public final class Bench {
             say("wrote docs/benchmarks.md from target/bench/results.json");
             return;
         }
-        new Bench(root, endpoint, runs).run(args);
+        if (runs < 5) {
+            say("KOTTA_BENCH_RUNS=" + runs + " (fewer than 5: a trial, not a result)");
+        }
+        new Bench(root, endpoint, runs).run();
     }
 
-    private void run(String[] args) throws Exception {
+    private void run() throws Exception {
         Instant began = Instant.now();
         Files.createDirectories(work);
         template = TemplateFunctions.read(root.resolve("template.yaml"));
@@ -102,28 +105,21 @@ public final class Bench {
             orchestrator.start();
             phase("install the orchestrator", t);
             aws = orchestrator.aws();
-            if (orchestrator.outputs().containsKey("ApiId")) {
-                api = new SignedApiClient(SignedApiClient.localStageUrl(endpoint, orchestrator.output("ApiId"),
-                        orchestrator.outputs().getOrDefault("StageName", "v1")), "us-east-1");
-            }
-            certificateArn = aws.acm().requestCertificate(b -> b.domainName("kotta.example.org")
-                    .validationMethod("DNS")).certificateArn();
-            secretArn = aws.secretsManager().createSecret(b -> b.name("kotta/bench-lwa-client-secret-" + shortId())
-                    .secretString("bench-" + UUID.randomUUID())).arn();
+            api = SignedApiClient.forLocalCloud(endpoint, orchestrator.output("ApiUrl"), orchestrator.output("ApiId"));
+            prerequisites = AdminPrerequisites.create(aws, ExampleRequest.read(root).path("domainName").asText(),
+                    "bench");
 
             t = System.nanoTime();
-            EndToEndResults e2e = endToEnd();
+            EndToEnd.Run probe = endToEnd();
             phase("end to end and manual path", t);
 
             t = System.nanoTime();
-            coldStarts(e2e.probeDeployment());
+            coldStarts(probe);
             phase("cold starts", t);
 
-            if (api != null) {
-                t = System.nanoTime();
-                apiLatency(e2e.probeDeployment());
-                phase("API latency", t);
-            }
+            t = System.nanoTime();
+            apiLatency(probe);
+            phase("API latency", t);
             results.set("costs", Costs.model(results, template, root));
         }
         phaseSeconds.put("whole bench (JVM)", Duration.between(began, Instant.now()).toNanos() / 1e9);
@@ -139,10 +135,8 @@ public final class Bench {
 
     // ---------------------------------------------------------------- end to end
 
-    record EndToEndResults(EndToEnd.Run probeDeployment) {
-    }
-
-    private EndToEndResults endToEnd() throws Exception {
+    /** @return the warm-up deployment, whose states' inputs the cold starts replay */
+    private EndToEnd.Run endToEnd() throws Exception {
         List<String> functionNames = new ArrayList<>();
         for (TemplateFunctions.Function f : template.functions()) {
             String name = orchestrator.functionName(f.logicalId());
@@ -152,7 +146,6 @@ public final class Bench {
         }
         EndToEnd orchestrated = new EndToEnd(orchestrator, api, functionNames);
         ManualPath manual = new ManualPath(root, root.resolve(".venv/bin/aws"), endpoint, work.resolve("manual"));
-        results.put("startedVia", orchestrated.viaApi() ? "POST /deployments (SigV4)" : "StartExecution (API not installed)");
 
         // one warm-up of each path, not counted: the function host's handlers and the CLI's imports
         say("warm-up: one deployment each way (not counted)");
@@ -198,7 +191,7 @@ public final class Bench {
         }
         e2e.set("ratioFreshOverManual", Json.MAPPER.valueToTree(Stats.of(ratios).toMap()));
         e2e.set("recordBytes", Json.MAPPER.valueToTree(recordBytes(fresh.get(0).deploymentId())));
-        return new EndToEndResults(probe);
+        return probe;
     }
 
     private int recordBytes(String deploymentId) {
@@ -238,25 +231,10 @@ public final class Bench {
         return array;
     }
 
+    /** {@code examples/deploy-request.json} with this run's certificate and secret, for a stack of its own. */
     private ObjectNode request(String stackName) {
-        ObjectNode request = Json.MAPPER.createObjectNode();
-        request.put("stackName", stackName);
-        request.put("region", "us-east-1");
-        request.put("jobsBucketName", stackName + "-jobs");
-        request.put("domainName", "kotta.example.org");
-        request.put("certificateArn", certificateArn);
-        request.put("oauthClientId", "amzn1.application-oa2-client.0123456789abcdef0123456789abcdef");
-        request.put("oauthClientSecretArn", secretArn);
-        request.put("webServerInstanceType", "t3.small");
-        request.put("taskExecutorInstanceType", "c5.large");
-        request.put("prodMinWorkers", 0);
-        request.put("prodMaxWorkers", 4);
-        request.put("testMinWorkers", 0);
-        request.put("testMaxWorkers", 1);
-        request.put("spotPrice", "0.10");
-        ArrayNode admins = request.putArray("adminUsers");
-        admins.addObject().put("email", "pi@example.org").put("name", "Principal Investigator");
-        return request;
+        return ExampleRequest.load(root, prerequisites.certificateArn(), prerequisites.secretArn(), stackName,
+                stackName + "-jobs");
     }
 
     // ---------------------------------------------------------------- cold starts
@@ -339,15 +317,17 @@ public final class Bench {
         Path dir = work.resolve("events");
         Files.createDirectories(dir);
         JsonNode asl = Json.MAPPER.readTree(root.resolve("statemachine/kotta-deploy.asl.json").toFile());
-        EndToEnd sfn = new EndToEnd(orchestrator, null, List.of());
+        SfnClient sfn = aws.stepFunctions();
         Map<String, ObjectNode> events = new LinkedHashMap<>();
-        stateEvents(asl, sfn.history(probe.executionArn()), probe.executionArn(), events);
+        stateEvents(asl, ExecutionFollower.history(sfn, probe.executionArn()), probe.executionArn(), events);
 
-        // a refused request reaches "Record the failure"
+        // a refused request reaches "Record the failure"; the API would refuse it before any execution
+        // starts, so it goes to StartExecution directly, as the API would pass it on
         ObjectNode bad = request("bench-bad-" + shortId());
         bad.put("jobsBucketName", "Bad_Bucket");
-        EndToEnd.Run failed = new EndToEnd(orchestrator, null, List.of()).deploy(bad);
-        stateEvents(asl, sfn.history(failed.executionArn()), failed.executionArn(), events);
+        String failed = startExecution(bad);
+        ExecutionFollower.awaitEnd(sfn, failed, Duration.ofMinutes(10));
+        stateEvents(asl, ExecutionFollower.history(sfn, failed), failed, events);
 
         JsonNode record = Json.MAPPER.readTree(Json.MAPPER.writeValueAsString(
                 new org.kotta.deployer.core.DeploymentRecords(aws.dynamoDb(), orchestrator.output("DeploymentsTableName"))
@@ -377,6 +357,17 @@ public final class Bench {
                     : "differs from events/");
         }
         return files;
+    }
+
+    /** Starts an execution with the input StartDeployment gives one: a new deployment id, the request. */
+    private String startExecution(ObjectNode request) {
+        String deploymentId = "dep-" + UUID.randomUUID();
+        ObjectNode input = Json.MAPPER.createObjectNode();
+        input.put("deploymentId", deploymentId);
+        input.put("trigger", "execution");
+        input.set("request", request);
+        return aws.stepFunctions().startExecution(b -> b.stateMachineArn(orchestrator.output("StateMachineArn"))
+                .name(deploymentId).input(input.toString())).executionArn();
     }
 
     /** For each function the state machine invokes: its first Task state's payload, as Step Functions built it. */

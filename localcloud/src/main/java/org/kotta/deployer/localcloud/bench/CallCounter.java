@@ -23,11 +23,6 @@ public final class CallCounter implements ExecutionInterceptor {
     public static final String RESOURCE = "software/amazon/awssdk/global/handlers/execution.interceptors";
     private static final Map<String, LongAdder> COUNTS = new ConcurrentHashMap<>();
     private static final Set<Thread> IGNORED = ConcurrentHashMap.newKeySet();
-    private static volatile boolean installed;
-
-    public CallCounter() {
-        installed = true;
-    }
 
     @Override
     public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
@@ -37,11 +32,6 @@ public final class CallCounter implements ExecutionInterceptor {
         String key = attributes.getAttribute(SdkExecutionAttribute.SERVICE_NAME) + "."
                 + attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
         COUNTS.computeIfAbsent(key, k -> new LongAdder()).increment();
-    }
-
-    /** True once any SDK client in this JVM was built with the interceptor. */
-    public static boolean installed() {
-        return installed;
     }
 
     public static void ignoreCurrentThread() {

@@ -55,7 +55,6 @@ final class Costs {
         int recordBytes = results.path("endToEnd").path("recordBytes").asInt(1024);
         int wruPerWrite = Math.max(1, (int) Math.ceil(recordBytes / 1024.0));
         int rruPerRead = Math.max(1, (int) Math.ceil(recordBytes / 4096.0));
-        boolean viaApi = results.path("startedVia").asText().startsWith("POST");
 
         ObjectNode out = Json.MAPPER.createObjectNode();
         ObjectNode prices = out.putObject("prices");
@@ -116,9 +115,7 @@ final class Costs {
                     reads += extra * checkReads;
                 }
             }
-            if (viaApi) {
-                gbSeconds += fresh.path("apiSeconds").asDouble() * memory.getOrDefault("StartDeploymentFunction", 1024) / 1024.0;
-            }
+            gbSeconds += fresh.path("apiSeconds").asDouble() * memory.getOrDefault("StartDeploymentFunction", 1024) / 1024.0;
             ObjectNode c = cases.putObject(label);
             c.put("checksPerStack", checks >= 0 ? checks : checksLocal / 2.0);
             c.put("transitions", transitions);
@@ -126,10 +123,10 @@ final class Costs {
             c.put("lambdaGbSeconds", Stats.round(gbSeconds));
             c.put("dynamoDbWrites", writes);
             c.put("dynamoDbReads", reads);
-            c.put("apiRequests", viaApi ? 1 : 0);
+            c.put("apiRequests", 1);
             double sfn = transitions * SFN_PER_TRANSITION;
             double lambda = gbSeconds * LAMBDA_PER_GB_SECOND + invocations * LAMBDA_PER_REQUEST;
-            double apigw = (viaApi ? 1 : 0) * APIGW_PER_REQUEST;
+            double apigw = APIGW_PER_REQUEST;
             double ddb = writes * wruPerWrite * DDB_PER_WRU + reads * rruPerRead * DDB_PER_RRU;
             c.put("stepFunctionsUsd", sfn);
             c.put("lambdaUsd", lambda);
@@ -151,7 +148,7 @@ final class Costs {
         return n;
     }
 
-    /** The run whose wall time is the median of the list (an odd count gives the middle run). */
+    /** The run whose wall time is the median of the list ({@link Stats}' nearest-rank median). */
     static JsonNode median(JsonNode runs) {
         List<JsonNode> list = new ArrayList<>();
         runs.forEach(list::add);
@@ -159,7 +156,7 @@ final class Costs {
             return Json.MAPPER.createObjectNode();
         }
         list.sort((a, b) -> Double.compare(a.path("wallSeconds").asDouble(), b.path("wallSeconds").asDouble()));
-        return list.get((list.size() - 1) / 2);
+        return list.get(Stats.nearestRank(list.size(), 50));
     }
 
 }

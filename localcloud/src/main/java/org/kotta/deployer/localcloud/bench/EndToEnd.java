@@ -2,7 +2,6 @@ package org.kotta.deployer.localcloud.bench;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,6 +9,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import org.kotta.deployer.core.Json;
+import org.kotta.deployer.localcloud.ExecutionFollower;
 import org.kotta.deployer.localcloud.LocalOrchestrator;
 import org.kotta.deployer.localcloud.SignedApiClient;
 
@@ -18,14 +18,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
-import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
 import software.amazon.awssdk.services.sfn.model.HistoryEvent;
 
 /**
  * One deployment through the orchestrator, as an admin starts it: {@code POST /deployments}
- * (signed) when the API is installed, else StartExecution named after a new deployment id
- * (as the integration tests do); then polls until the execution ends and splits its history
- * into per-state times.
+ * (signed); then polls until the execution ends and splits its history into per-state times.
  */
 final class EndToEnd {
     private static final Duration LIMIT = Duration.ofMinutes(10);
@@ -41,10 +38,6 @@ final class EndToEnd {
         this.sfn = orchestrator.aws().stepFunctions();
     }
 
-    boolean viaApi() {
-        return api != null;
-    }
-
     /** What one deployment took and did. */
     record Run(String deploymentId, String executionArn, String status, double wallSeconds,
                double executionSeconds, Map<String, Double> stateSeconds, Map<String, Integer> stateEntries,
@@ -56,34 +49,20 @@ final class EndToEnd {
         Map<String, Long> callsBefore = CallCounter.snapshot();
         Instant began = Instant.now();
         long t0 = System.nanoTime();
-        String deploymentId;
-        String executionArn;
-        double apiSeconds = 0;
-        if (api != null) {
-            SignedApiClient.Response posted = api.postJson("/deployments", request.toString(),
-                    Map.of("Idempotency-Key", "bench-" + UUID.randomUUID()));
-            apiSeconds = (System.nanoTime() - t0) / 1e9;
-            if (posted.status() != 202) {
-                throw new IllegalStateException("POST /deployments answered " + posted.status() + ": " + posted.body());
-            }
-            JsonNode started = Json.MAPPER.readTree(posted.body());
-            deploymentId = started.path("deploymentId").asText();
-            executionArn = started.path("executionArn").asText();
-        } else {
-            deploymentId = "dep-" + UUID.randomUUID();
-            ObjectNode input = Json.MAPPER.createObjectNode();
-            input.put("deploymentId", deploymentId);
-            input.put("trigger", "execution");
-            input.set("request", request);
-            String id = deploymentId;
-            executionArn = sfn.startExecution(b -> b.stateMachineArn(orchestrator.output("StateMachineArn"))
-                    .name(id).input(input.toString())).executionArn();
+        SignedApiClient.Response posted = api.postJson("/deployments", request.toString(),
+                Map.of("Idempotency-Key", "bench-" + UUID.randomUUID()));
+        double apiSeconds = (System.nanoTime() - t0) / 1e9;
+        if (posted.status() != 202) {
+            throw new IllegalStateException("POST /deployments answered " + posted.status() + ": " + posted.body());
         }
-        DescribeExecutionResponse end = awaitEnd(executionArn);
+        JsonNode started = Json.MAPPER.readTree(posted.body());
+        String deploymentId = started.path("deploymentId").asText();
+        String executionArn = started.path("executionArn").asText();
+        DescribeExecutionResponse end = ExecutionFollower.awaitEnd(sfn, executionArn, LIMIT);
         double wall = (System.nanoTime() - t0) / 1e9;
         // the function host answers before Step Functions records the state's exit: let it settle
         Thread.sleep(300);
-        List<HistoryEvent> events = history(executionArn);
+        List<HistoryEvent> events = ExecutionFollower.history(sfn, executionArn);
         Map<String, Double> seconds = new LinkedHashMap<>();
         Map<String, Integer> entries = new LinkedHashMap<>();
         Map<String, Instant> entered = new HashMap<>();
@@ -115,30 +94,8 @@ final class EndToEnd {
             throw new IllegalStateException("clock skew between the bench and the local cloud");
         }
         Map<String, Long> calls = CallCounter.since(callsBefore);
-        // the local function host's own look-ups of each function's configuration, not the functions' calls
-        calls.remove("Lambda.GetFunctionConfiguration");
         return new Run(deploymentId, executionArn, end.statusAsString(), wall, executionSeconds, seconds, entries,
                 transitions, invoked, calls, apiSeconds);
-    }
-
-    DescribeExecutionResponse awaitEnd(String executionArn) throws InterruptedException {
-        Instant deadline = Instant.now().plus(LIMIT);
-        while (true) {
-            DescribeExecutionResponse execution = sfn.describeExecution(b -> b.executionArn(executionArn));
-            if (execution.status() != ExecutionStatus.RUNNING) {
-                return execution;
-            }
-            if (Instant.now().isAfter(deadline)) {
-                throw new IllegalStateException("execution still RUNNING after " + LIMIT + ": " + executionArn);
-            }
-            Thread.sleep(50);
-        }
-    }
-
-    List<HistoryEvent> history(String executionArn) {
-        List<HistoryEvent> events = new ArrayList<>();
-        sfn.getExecutionHistoryPaginator(b -> b.executionArn(executionArn)).events().forEach(events::add);
-        return events;
     }
 
     /** Invocations the function host has served, by function name. */

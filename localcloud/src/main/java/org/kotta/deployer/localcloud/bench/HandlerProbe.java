@@ -47,8 +47,7 @@ public final class HandlerProbe {
         String first = invoke(handler, event);
         long answered = System.nanoTime();
         report.println(MARK + "first constructMs=" + ms(constructed - entered) + " invokeMs="
-                + ms(answered - constructed) + " calls=" + CallCounter.since(before).toString().replace(' ', '_')
-                + " reply=" + first.length());
+                + ms(answered - constructed) + " calls=" + CallCounter.since(before).toString().replace(' ', '_'));
         report.flush();
 
         List<Double> warmMs = new ArrayList<>();
@@ -60,8 +59,8 @@ public final class HandlerProbe {
         }
         Map<String, Long> warmCalls = CallCounter.since(beforeWarm);
         report.println(MARK + "warm ms=" + warmMs.toString().replace(" ", "") + " calls="
-                + warmCalls.toString().replace(' ', '_') + " counter=" + CallCounter.installed());
-        report.println(MARK + "rss vmHwmKb=" + status("VmHWM") + " vmRssKb=" + status("VmRSS"));
+                + warmCalls.toString().replace(' ', '_'));
+        report.println(MARK + "rss vmHwmKb=" + status("VmHWM"));
         report.println(MARK + "reply " + first.replace('\n', ' '));
         report.flush();
         System.exit(0);

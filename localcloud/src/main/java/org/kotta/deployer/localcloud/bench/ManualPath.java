@@ -9,8 +9,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.kotta.deployer.core.DeploymentRequest;
 import org.kotta.deployer.core.Json;
 import org.kotta.deployer.localcloud.SiteTarball;
+import org.kotta.deployer.stacks.StackSteps;
+import org.kotta.deployer.validate.RequestValidator;
+import org.kotta.deployer.validate.ValidationResult;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -41,48 +45,35 @@ final class ManualPath {
     record Run(String stackName, double wallSeconds, List<Step> steps) {
     }
 
-    Run deploy(ObjectNode request) throws IOException, InterruptedException {
-        String stack = request.path("stackName").asText();
-        String bucket = request.path("jobsBucketName").asText();
+    Run deploy(ObjectNode json) throws IOException, InterruptedException {
+        // the parameters come from the orchestrator's own mapping (StackSteps), so the two paths
+        // deploy the same stacks; it takes the request as the validator normalises it
+        ValidationResult validation = new RequestValidator().validate(json);
+        if (!validation.errors().isEmpty()) {
+            throw new IllegalArgumentException("the bench's request is not valid: " + validation.errors());
+        }
+        DeploymentRequest request = validation.request();
+        String stack = request.stackName();
         Path tarball = work.resolve("cloud-kotta.tar.gz");
         Files.createDirectories(work);
         Files.write(tarball, site());
         List<Step> steps = new ArrayList<>();
         long t0 = System.nanoTime();
 
-        steps.add(run("deploy the base stack", List.of("cloudformation", "deploy",
+        steps.add(run("deploy the base stack", withParameters(List.of("cloudformation", "deploy",
                 "--template-file", root.resolve("infrastructure/kotta-base.yaml").toString(),
-                "--stack-name", stack + "-base", "--capabilities", "CAPABILITY_IAM", "CAPABILITY_NAMED_IAM",
-                "--parameter-overrides", "JobsBucketName=" + bucket, "KottaStackName=" + stack,
-                "OAuthClientSecretArn=" + request.path("oauthClientSecretArn").asText()), null));
+                "--stack-name", request.baseStackName(), "--capabilities", "CAPABILITY_IAM", "CAPABILITY_NAMED_IAM",
+                "--parameter-overrides"), StackSteps.baseParameters(request)), null));
         StringBuilder baseJson = new StringBuilder();
         steps.add(run("read the base outputs", List.of("cloudformation", "describe-stacks",
-                "--stack-name", stack + "-base", "--output", "json"), baseJson));
+                "--stack-name", request.baseStackName(), "--output", "json"), baseJson));
         Map<String, String> base = outputs(baseJson.toString());
         steps.add(run("upload the code under code/", List.of("s3", "cp", tarball.toString(),
                 "s3://" + base.get("JobsBucketName") + "/" + CODE_KEY, "--only-show-errors"), null));
-        List<String> kotta = new ArrayList<>(List.of("cloudformation", "deploy",
+        List<String> kotta = withParameters(List.of("cloudformation", "deploy",
                 "--template-file", root.resolve("infrastructure/kotta.yaml").toString(),
                 "--stack-name", stack, "--capabilities", "CAPABILITY_IAM", "CAPABILITY_NAMED_IAM",
-                "--parameter-overrides"));
-        Map<String, String> parameters = new LinkedHashMap<>();
-        for (String key : List.of("JobsBucketName", "JobsTableName", "UsersTableName",
-                "WebServerInstanceProfileName", "TaskExecutorInstanceProfileName")) {
-            parameters.put(key, base.get(key));
-        }
-        parameters.put("DomainName", request.path("domainName").asText());
-        parameters.put("CertificateArn", request.path("certificateArn").asText());
-        parameters.put("OAuthClientId", request.path("oauthClientId").asText());
-        parameters.put("OAuthClientSecretArn", request.path("oauthClientSecretArn").asText());
-        parameters.put("WebServerInstanceType", request.path("webServerInstanceType").asText());
-        parameters.put("TaskExecutorInstanceType", request.path("taskExecutorInstanceType").asText());
-        parameters.put("ProdMinWorkers", request.path("prodMinWorkers").asText());
-        parameters.put("ProdMaxWorkers", request.path("prodMaxWorkers").asText());
-        parameters.put("TestMinWorkers", request.path("testMinWorkers").asText());
-        parameters.put("TestMaxWorkers", request.path("testMaxWorkers").asText());
-        parameters.put("SpotPrice", request.path("spotPrice").asText());
-        parameters.put("CodeKey", CODE_KEY);
-        parameters.forEach((k, v) -> kotta.add(k + "=" + v));
+                "--parameter-overrides"), StackSteps.kottaParameters(request, base, CODE_KEY));
         steps.add(run("deploy the Kotta stack", kotta, null));
         StringBuilder kottaJson = new StringBuilder();
         steps.add(run("read the Kotta outputs", List.of("cloudformation", "describe-stacks",
@@ -91,6 +82,12 @@ final class ManualPath {
             throw new IllegalStateException("the manual Kotta stack has no WebUrl output: " + kottaJson);
         }
         return new Run(stack, (System.nanoTime() - t0) / 1e9, steps);
+    }
+
+    private static List<String> withParameters(List<String> command, Map<String, String> parameters) {
+        List<String> all = new ArrayList<>(command);
+        parameters.forEach((key, value) -> all.add(key + "=" + value));
+        return all;
     }
 
     private Step run(String name, List<String> args, StringBuilder stdout) throws IOException, InterruptedException {

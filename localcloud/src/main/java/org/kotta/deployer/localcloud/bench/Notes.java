@@ -60,8 +60,8 @@ final class Notes {
 
             **Measurement notes.** The SDK request counter is one interceptor class on the probe's class
             path (negligible at cold start). The bench's own SDK calls (polling, history) are not
-            counted; the function host's GetFunctionConfiguration look-ups are removed from the
-            per-deployment counts. The local function host runs warm handlers in one JVM, so the end to
+            counted; the function host reads a function's configuration once, before the warm-up
+            run, so none of its look-ups fall in the counted runs. The local function host runs warm handlers in one JVM, so the end to
             end figures contain no cold starts; in AWS the first invocation of each function in a while
             adds the cold start measured in part 1 (or SnapStart's restore).
 

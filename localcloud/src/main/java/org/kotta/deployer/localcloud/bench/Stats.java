@@ -6,7 +6,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Median, min and max (and p50/p99 for latency samples) of a list of measurements. */
+/**
+ * Median, min and max (and p50/p99 for latency samples) of a list of measurements. Every
+ * percentile, the median included, is nearest-rank: the smallest value with at least p % of
+ * the sample at or below it, always a measured value (for an even count the median is the
+ * lower of the two middle values, not their mean). The same rule picks a whole run as "the
+ * median run" ({@link #nearestRank}).
+ */
 public record Stats(int n, double median, double min, double max) {
 
     public static Stats of(Collection<? extends Number> values) {
@@ -20,11 +26,16 @@ public record Stats(int n, double median, double min, double max) {
     /** Nearest-rank percentile of a sample. */
     public static double percentile(Collection<? extends Number> values, double p) {
         List<Double> sorted = sorted(values);
-        if (p == 50 && sorted.size() % 2 == 0) {
-            return (sorted.get(sorted.size() / 2 - 1) + sorted.get(sorted.size() / 2)) / 2;
+        return sorted.get(nearestRank(sorted.size(), p));
+    }
+
+    /** The index, in a sample of {@code n} sorted ascending, of its nearest-rank {@code p}th percentile. */
+    public static int nearestRank(int n, double p) {
+        if (n == 0) {
+            throw new IllegalArgumentException("no values");
         }
-        int rank = (int) Math.ceil(p / 100.0 * sorted.size());
-        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, rank - 1)));
+        int rank = (int) Math.ceil(p / 100.0 * n);
+        return Math.max(0, Math.min(n - 1, rank - 1));
     }
 
     private static List<Double> sorted(Collection<? extends Number> values) {

@@ -11,7 +11,7 @@ import java.util.List;
  * options its Globals set, read line by line (the template's own layout: two-space
  * resources, {@code Handler:} and {@code MemorySize:} under their properties).
  */
-public record TemplateFunctions(List<Function> functions, int defaultMemoryMb, String javaToolOptions) {
+public record TemplateFunctions(List<Function> functions, String javaToolOptions) {
 
     public record Function(String logicalId, String handlerClass, int memoryMb) {
     }
@@ -64,7 +64,7 @@ public record TemplateFunctions(List<Function> functions, int defaultMemoryMb, S
         if (handler != null) {
             functions.add(new Function(resource, handler, memory));
         }
-        return new TemplateFunctions(List.copyOf(functions), defaultMemory, toolOptions);
+        return new TemplateFunctions(List.copyOf(functions), toolOptions);
     }
 
     private static String value(String line) {

@@ -1,0 +1,39 @@
+package org.kotta.deployer.localcloud;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+
+import org.kotta.deployer.core.Json;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * {@code examples/deploy-request.json}, the request an admin starts from, made deployable in
+ * the local cloud: this run's certificate and secret, and stack and bucket names of its own.
+ */
+public final class ExampleRequest {
+    public static final String PATH = "examples/deploy-request.json";
+
+    private ExampleRequest() {
+    }
+
+    /** The example as it is in the repository. */
+    public static ObjectNode read(Path root) {
+        try {
+            return (ObjectNode) Json.MAPPER.readTree(root.resolve(PATH).toFile());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + PATH, e);
+        }
+    }
+
+    public static ObjectNode load(Path root, String certificateArn, String secretArn, String stackName,
+                                  String bucketName) {
+        ObjectNode request = read(root);
+        request.put("certificateArn", certificateArn);
+        request.put("oauthClientSecretArn", secretArn);
+        request.put("stackName", stackName);
+        request.put("jobsBucketName", bucketName);
+        return request;
+    }
+}
