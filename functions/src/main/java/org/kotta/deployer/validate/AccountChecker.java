@@ -7,7 +7,6 @@ import java.util.Set;
 
 import org.kotta.deployer.core.AwsClients;
 import org.kotta.deployer.core.DeploymentRequest;
-import org.kotta.deployer.core.S3Location;
 import org.kotta.deployer.core.FieldError;
 import org.kotta.deployer.core.S3Location;
 import org.kotta.deployer.stacks.StackErrors;
