@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -21,7 +20,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
-import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
 import software.amazon.awssdk.services.sfn.model.HistoryEvent;
 
 /**
@@ -129,25 +127,11 @@ final class LocalCloud {
     }
 
     static DescribeExecutionResponse awaitEnd(String executionArn, Duration limit) throws InterruptedException {
-        SfnClient sfn = orchestrator().aws().stepFunctions();
-        Instant deadline = Instant.now().plus(limit);
-        while (true) {
-            DescribeExecutionResponse execution = sfn.describeExecution(b -> b.executionArn(executionArn));
-            if (execution.status() != ExecutionStatus.RUNNING) {
-                return execution;
-            }
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("execution still RUNNING after " + limit + ": " + executionArn);
-            }
-            Thread.sleep(250);
-        }
+        return ExecutionFollower.awaitEnd(orchestrator().aws().stepFunctions(), executionArn, limit);
     }
 
     static List<HistoryEvent> history(String executionArn) {
-        SfnClient sfn = orchestrator().aws().stepFunctions();
-        List<HistoryEvent> events = new ArrayList<>();
-        sfn.getExecutionHistoryPaginator(b -> b.executionArn(executionArn)).events().forEach(events::add);
-        return events;
+        return ExecutionFollower.history(orchestrator().aws().stepFunctions(), executionArn);
     }
 
     /** Names of the states entered, in order. */
