@@ -1,0 +1,209 @@
+package org.kotta.platform.core;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
+
+/**
+ * The one writer of JobsTable items. Every status change is a conditional write on the status
+ * it leaves, so two executors (a message delivered twice) or an executor and a cancel never
+ * both win.
+ */
+public final class JobStore {
+    private final DynamoDbClient dynamo;
+    private final String table;
+
+    public JobStore(DynamoDbClient dynamo, String table) {
+        this.dynamo = dynamo;
+        this.table = table;
+    }
+
+    public String table() {
+        return table;
+    }
+
+    /** Writes a new job; fails if the id exists. */
+    public void create(JobRecord job) {
+        dynamo.putItem(b -> b.tableName(table).item(JobItems.toItem(job))
+                .conditionExpression("attribute_not_exists(#id)")
+                .expressionAttributeNames(Map.of("#id", JobItems.JOB_ID)));
+    }
+
+    public Optional<JobRecord> find(String jobId) {
+        if (jobId == null || jobId.isBlank()) {
+            return Optional.empty();
+        }
+        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table).consistentRead(true)
+                .key(key(jobId))).item();
+        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(JobItems.fromItem(item));
+    }
+
+    /** A job only its owner may see: empty for another user's job, as for a missing one. */
+    public Optional<JobRecord> findOwned(String jobId, String userId) {
+        return find(jobId).filter(job -> job.ownedBy(userId));
+    }
+
+    /** One user's jobs, newest first, at most {@code limit}. */
+    public List<JobRecord> listForUser(String userId, int limit) {
+        List<JobRecord> jobs = new ArrayList<>();
+        Map<String, AttributeValue> start = null;
+        do {
+            Map<String, AttributeValue> from = start;
+            QueryResponse page = dynamo.query(b -> b.tableName(table).indexName(JobItems.BY_USER_INDEX)
+                    .keyConditionExpression("#u = :u")
+                    .expressionAttributeNames(Map.of("#u", JobItems.USER_ID))
+                    .expressionAttributeValues(Map.of(":u", AttributeValue.fromS(userId)))
+                    .scanIndexForward(false)
+                    .limit(Math.min(limit - jobs.size(), 500))
+                    .exclusiveStartKey(from));
+            page.items().forEach(item -> jobs.add(JobItems.fromItem(item)));
+            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+        } while (start != null && jobs.size() < limit);
+        return jobs;
+    }
+
+    /**
+     * An executor takes a pending job: {@code pending → staging_inputs}, recording where it
+     * runs. Empty when the job is gone, no longer pending (a duplicate delivery) or cancelled.
+     */
+    public Optional<JobRecord> claim(String jobId, String instanceId, String instanceType, long now) {
+        Map<String, AttributeValue> set = new LinkedHashMap<>();
+        set.put(JobItems.INSTANCE_ID, AttributeValue.fromS(instanceId));
+        set.put(JobItems.INSTANCE_TYPE, AttributeValue.fromS(instanceType == null ? "unknown" : instanceType));
+        set.put(JobItems.START_TIME, AttributeValue.fromN(Long.toString(now)));
+        return update(jobId, Set.of(JobStatus.PENDING), JobStatus.STAGING_INPUTS, set, List.of(), true);
+    }
+
+    /**
+     * Moves a job from one of {@code from} to {@code to}, setting {@code attributes}; empty when
+     * the job's status was not one of {@code from} (someone else moved it first).
+     */
+    public Optional<JobRecord> transition(String jobId, Set<JobStatus> from, JobStatus to,
+                                          Map<String, AttributeValue> attributes) {
+        return update(jobId, from, to, attributes, List.of(), false);
+    }
+
+    /**
+     * Puts a job this instance was running back in the queue ({@code pending}), as if never
+     * claimed: another executor finishes it. Only while this instance still holds it.
+     */
+    public boolean requeue(String jobId, String instanceId) {
+        try {
+            dynamo.updateItem(b -> b.tableName(table).key(key(jobId))
+                    .updateExpression("SET #s = :pending REMOVE #inst, #type, #start")
+                    .conditionExpression("#inst = :me AND #s IN (:a, :b, :c)")
+                    .expressionAttributeNames(Map.of("#s", JobItems.STATUS, "#inst", JobItems.INSTANCE_ID,
+                            "#type", JobItems.INSTANCE_TYPE, "#start", JobItems.START_TIME))
+                    .expressionAttributeValues(Map.of(":pending", AttributeValue.fromS(JobStatus.PENDING.wireName()),
+                            ":me", AttributeValue.fromS(instanceId),
+                            ":a", AttributeValue.fromS(JobStatus.STAGING_INPUTS.wireName()),
+                            ":b", AttributeValue.fromS(JobStatus.PROCESSING.wireName()),
+                            ":c", AttributeValue.fromS(JobStatus.STAGING_OUTPUTS.wireName()))));
+            return true;
+        } catch (ConditionalCheckFailedException moved) {
+            return false;
+        }
+    }
+
+    /**
+     * The owner cancels: a pending job becomes {@code cancelled} at once (an executor that
+     * receives its message skips it); a running one is flagged, and its executor kills it.
+     * Returns the job as it now is; empty when it is not the user's or has already ended.
+     */
+    public Optional<JobRecord> requestCancel(String jobId, String userId, long now) {
+        Optional<JobRecord> job = findOwned(jobId, userId);
+        if (job.isEmpty() || job.get().status().isFinal()) {
+            return Optional.empty();
+        }
+        Optional<JobRecord> cancelled = update(jobId, Set.of(JobStatus.PENDING), JobStatus.CANCELLED,
+                Map.of(JobItems.COMPLETE_TIME, AttributeValue.fromN(Long.toString(now)),
+                        JobItems.ERROR, AttributeValue.fromS("cancelled by " + job.get().username())),
+                List.of(), false);
+        if (cancelled.isPresent()) {
+            return cancelled;
+        }
+        try {
+            UpdateItemResponse flagged = dynamo.updateItem(b -> b.tableName(table).key(key(jobId))
+                    .updateExpression("SET #c = :t")
+                    .conditionExpression("#s IN (:a, :b, :c2)")
+                    .expressionAttributeNames(Map.of("#c", JobItems.CANCEL_REQUESTED, "#s", JobItems.STATUS))
+                    .expressionAttributeValues(Map.of(":t", AttributeValue.fromBool(true),
+                            ":a", AttributeValue.fromS(JobStatus.STAGING_INPUTS.wireName()),
+                            ":b", AttributeValue.fromS(JobStatus.PROCESSING.wireName()),
+                            ":c2", AttributeValue.fromS(JobStatus.STAGING_OUTPUTS.wireName())))
+                    .returnValues(ReturnValue.ALL_NEW));
+            return Optional.of(JobItems.fromItem(flagged.attributes()));
+        } catch (ConditionalCheckFailedException ended) {
+            return Optional.empty();
+        }
+    }
+
+    private Optional<JobRecord> update(String jobId, Set<JobStatus> from, JobStatus to,
+                                       Map<String, AttributeValue> set, List<String> remove, boolean countAttempt) {
+        Map<String, String> names = new HashMap<>();
+        Map<String, AttributeValue> values = new HashMap<>();
+        names.put("#s", JobItems.STATUS);
+        values.put(":to", AttributeValue.fromS(to.wireName()));
+        StringBuilder expression = new StringBuilder("SET #s = :to");
+        int i = 0;
+        for (Map.Entry<String, AttributeValue> entry : set.entrySet()) {
+            names.put("#a" + i, entry.getKey());
+            values.put(":a" + i, entry.getValue());
+            expression.append(", #a").append(i).append(" = :a").append(i);
+            i++;
+        }
+        if (countAttempt) {
+            names.put("#attempt", JobItems.ATTEMPT);
+            values.put(":zero", AttributeValue.fromN("0"));
+            values.put(":one", AttributeValue.fromN("1"));
+            expression.append(", #attempt = if_not_exists(#attempt, :zero) + :one");
+        }
+        if (!remove.isEmpty()) {
+            expression.append(" REMOVE ");
+            for (int r = 0; r < remove.size(); r++) {
+                names.put("#r" + r, remove.get(r));
+                expression.append(r == 0 ? "" : ", ").append("#r").append(r);
+            }
+        }
+        List<String> fromNames = new ArrayList<>();
+        int f = 0;
+        for (JobStatus status : from) {
+            values.put(":f" + f, AttributeValue.fromS(status.wireName()));
+            fromNames.add(":f" + f);
+            f++;
+        }
+        String condition = "#s IN (" + fromNames.stream().collect(Collectors.joining(", ")) + ")";
+        if (from.contains(JobStatus.PENDING) && to == JobStatus.STAGING_INPUTS) {
+            names.put("#cancel", JobItems.CANCEL_REQUESTED);
+            condition += " AND attribute_not_exists(#cancel)";
+        }
+        String finalCondition = condition;
+        try {
+            UpdateItemResponse response = dynamo.updateItem(b -> b.tableName(table).key(key(jobId))
+                    .updateExpression(expression.toString())
+                    .conditionExpression(finalCondition)
+                    .expressionAttributeNames(names)
+                    .expressionAttributeValues(values)
+                    .returnValues(ReturnValue.ALL_NEW));
+            return Optional.of(JobItems.fromItem(response.attributes()));
+        } catch (ConditionalCheckFailedException moved) {
+            return Optional.empty();
+        }
+    }
+
+    private static Map<String, AttributeValue> key(String jobId) {
+        return Map.of(JobItems.JOB_ID, AttributeValue.fromS(jobId));
+    }
+}
