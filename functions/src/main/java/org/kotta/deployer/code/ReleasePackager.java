@@ -38,7 +38,7 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
  * PackageAndUploadCode: takes the web code (the request's {@code s3://} tarball, or the
- * placeholder site), refuses it if {@link TarballInspector} does, adds the generated
+ * Cloud Kotta platform release built from {@code platform/}), refuses it if {@link TarballInspector} does, adds the generated
  * {@link DeploymentConf} and uploads the result to {@code releases/<sha256>.tar.gz} in the
  * JobsBucket — never under {@code code/}, whose uploads trigger a redeploy. It also uploads
  * {@code kotta.yaml} for the Kotta stack's TemplateURL. Work files live in a temporary folder
@@ -48,7 +48,6 @@ public final class ReleasePackager {
     public static final String RELEASES_PREFIX = "releases/";
     public static final String TEMPLATES_PREFIX = "deployer/templates/";
     public static final String KOTTA_TEMPLATE = "kotta.yaml";
-    public static final String PLACEHOLDER_SOURCE = "placeholder";
     public static final String META_SHA256 = "sha256";
     public static final String META_DEPLOYMENT_ID = "deployment-id";
     public static final String META_SOURCE = "source";
@@ -73,7 +72,8 @@ public final class ReleasePackager {
 
     /**
      * @param baseOutputs  the base stack's outputs (JobsBucketName, JobsTableName, UsersTableName)
-     * @param deploymentId the deployment the release is for, written into the conf and metadata; may be null
+     * @param deploymentId the deployment the release is for, written into the object's metadata only
+     *                     (never into the tarball, so the same code and wiring give the same sha256); may be null
      */
     public PackageResult packageRelease(DeploymentRequest request, Map<String, String> baseOutputs,
                                         String deploymentId) {
@@ -81,14 +81,14 @@ public final class ReleasePackager {
         if (bucket == null || bucket.isBlank()) {
             throw new IllegalArgumentException("the base stack output JobsBucketName is missing");
         }
-        String conf = DeploymentConf.render(request, deploymentId, baseOutputs);
-        String source = request.codeSource() == null ? PLACEHOLDER_SOURCE : request.codeSource();
+        String conf = DeploymentConf.render(request, baseOutputs);
+        String source = request.codeSource() == null ? PlatformRelease.SOURCE : request.codeSource();
         Path work = null;
         try {
             work = Files.createTempDirectory("kotta-release-");
             Path original = work.resolve("source.tar.gz");
             if (request.codeSource() == null) {
-                Files.write(original, PlaceholderSite.tarball(bucket));
+                PlatformRelease.copyTo(original);
             } else {
                 String refused = download(request.codeSource(), original);
                 if (refused != null) {

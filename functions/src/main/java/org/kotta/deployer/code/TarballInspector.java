@@ -24,6 +24,10 @@ import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
  * nothing else.
  */
 public final class TarballInspector {
+    /** The entry every release has: what the instances run (see docs/customizing.md). */
+    public static final String START_SCRIPT = "bin/kotta-start";
+    static final String NOT_A_RELEASE = "the tarball has no " + START_SCRIPT + ": it is not a Cloud Kotta release"
+            + " (Cloud Kotta's original Python 2 repository cannot run on current AMIs); see docs/customizing.md";
     private static final int BUFFER = 64 * 1024;
 
     private final TarballLimits limits;
@@ -69,6 +73,9 @@ public final class TarballInspector {
         private IOException sourceFailure;
         private int entryCount;
         private int fileCount;
+        /** The mode of {@code bin/kotta-start} as a regular file; null while none was seen. */
+        private Integer startScriptMode;
+        private String startScriptKind;
 
         Run(TarballLimits limits) {
             this.limits = limits;
@@ -117,6 +124,7 @@ public final class TarballInspector {
                         return reject("entry " + quoted + " is a symbolic link with no target");
                     }
                     symlinks.put(path, target);
+                    noteStartScript(path, "a symbolic link", null);
                     symlinkEntries.add(entry);
                 } else if (entry.isLink()) {
                     String target = entry.getLinkName() == null ? "" : entry.getLinkName();
@@ -128,13 +136,16 @@ public final class TarballInspector {
                         return reject("entry " + quoted + " is a hard link to " + TarPaths.quote(target)
                                 + ", which is not an earlier file in the tarball");
                     }
+                    noteStartScript(path, "a hard link", null);
                 } else if (entry.isDirectory()) {
+                    noteStartScript(path, "a directory", null);
                     continue;
                 } else if (isRegularFile(entry)) {
                     if (path.isEmpty()) {
                         return reject("entry " + quoted + " is a file with no name");
                     }
                     fileCount++;
+                    noteStartScript(path, null, entry.getMode());
                     while (tar.read(buffer) != -1) {
                         // sizes and ratio are checked by the stream layers while this inflates
                     }
@@ -168,7 +179,25 @@ public final class TarballInspector {
             if (fileCount == 0) {
                 return reject("the tarball holds no files");
             }
+            if (startScriptKind == null && startScriptMode == null) {
+                return reject(NOT_A_RELEASE);
+            }
+            if (startScriptKind != null) {
+                return reject(START_SCRIPT + " is " + startScriptKind + ", not a regular file; see docs/customizing.md");
+            }
+            if ((startScriptMode & 0111) == 0) {
+                return reject(START_SCRIPT + " is not executable (mode " + String.format("%04o", startScriptMode & 07777)
+                        + "): chmod 0755 it before taring; see docs/customizing.md");
+            }
             return TarballInspection.accept(entryCount, fileCount, uncompressedBytes);
+        }
+
+        /** Records what {@code bin/kotta-start} is: {@code kind} for anything but a regular file. */
+        private void noteStartScript(String path, String kind, Integer mode) {
+            if (path.equals(START_SCRIPT) || path.equals(START_SCRIPT + "/")) {
+                startScriptKind = kind;
+                startScriptMode = mode;
+            }
         }
 
         TarballInspection reject(String reason) {

@@ -12,7 +12,8 @@ import java.util.List;
  * @param certificateArn ACM certificate for the domain, or null when {@code hostedZoneId} is set
  * @param hostedZoneId   Route 53 zone holding the domain (the stack makes the certificate), or null
  * @param keyPairName    optional EC2 key pair (SSM Session Manager works without one), or null
- * @param codeSource     {@code s3://bucket/key.tar.gz} of the web code, or null for the placeholder site
+ * @param oidcIssuer     the OpenID Connect issuer users sign in with, or null for Login with Amazon
+ * @param codeSource     {@code s3://bucket/key.tar.gz} of the web code, or null for the platform release
  */
 public record DeploymentRequest(
         String stackName,
@@ -23,6 +24,7 @@ public record DeploymentRequest(
         String hostedZoneId,
         String oauthClientId,
         String oauthClientSecretArn,
+        String oidcIssuer,
         String webServerInstanceType,
         String taskExecutorInstanceType,
         int prodMinWorkers,
@@ -42,7 +44,7 @@ public record DeploymentRequest(
 
     public DeploymentRequest withCodeSource(String newCodeSource) {
         return new DeploymentRequest(stackName, region, jobsBucketName, domainName, certificateArn,
-                hostedZoneId, oauthClientId, oauthClientSecretArn, webServerInstanceType,
+                hostedZoneId, oauthClientId, oauthClientSecretArn, oidcIssuer, webServerInstanceType,
                 taskExecutorInstanceType, prodMinWorkers, prodMaxWorkers, testMinWorkers,
                 testMaxWorkers, spotPrice, keyPairName, adminUsers, newCodeSource);
     }

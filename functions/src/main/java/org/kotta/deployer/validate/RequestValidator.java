@@ -116,6 +116,8 @@ public final class RequestValidator {
     private static final String HOSTED_ZONE_PREFIX = "/hostedzone/";
     private static final Pattern HOSTED_ZONE_ID = Pattern.compile("^Z[A-Z0-9]{1,31}$");
     private static final Pattern OAUTH_CLIENT_ID = Pattern.compile("^amzn1\\.application-oa2-client\\.[0-9a-f]{32}$");
+    static final int MAX_OIDC_CLIENT_ID = 255;
+    private static final Pattern OIDC_CLIENT_ID = Pattern.compile("^[\\x21\\x23\\x24\\x26\\x28-\\x5B\\x5D-\\x7E]+$");
     private static final Pattern SECRET_ARN = Pattern.compile(
             "^arn:aws:secretsmanager:([a-z0-9-]+):[0-9]{12}:secret:[A-Za-z0-9/_+=.@-]{1," + MAX_SECRET_NAME + "}$");
     private static final Pattern INSTANCE_TYPE = Pattern.compile("^[a-z][a-z0-9-]*[0-9][a-z0-9-]*\\.[0-9a-z]+$");
@@ -153,7 +155,8 @@ public final class RequestValidator {
         String jobsBucketName = jobsBucketName(body, errors);
         String domainName = domainName(body, errors);
         Tls tls = certificateOrHostedZone(body, region, errors);
-        String oauthClientId = oauthClientId(body, errors);
+        String oidcIssuer = oidcIssuer(body, errors);
+        String oauthClientId = oauthClientId(body, oidcIssuer != null, errors);
         String oauthClientSecretArn = oauthClientSecretArn(body, region, errors);
         String webServerType = instanceType(body, "webServerInstanceType", DEFAULT_WEB_SERVER_INSTANCE_TYPE, errors);
         String taskExecutorType =
@@ -172,7 +175,7 @@ public final class RequestValidator {
             return ValidationResult.invalid(errors.list);
         }
         return ValidationResult.valid(new DeploymentRequest(stackName, region, jobsBucketName, domainName,
-                tls.certificateArn(), tls.hostedZoneId(), oauthClientId, oauthClientSecretArn,
+                tls.certificateArn(), tls.hostedZoneId(), oauthClientId, oauthClientSecretArn, oidcIssuer,
                 webServerType, taskExecutorType, prod.min(), prod.max(), test.min(), test.max(), spotPrice,
                 keyPairName, adminUsers, codeSource));
     }
@@ -309,9 +312,35 @@ public final class RequestValidator {
         return id;
     }
 
-    private String oauthClientId(JsonNode body, Errors errors) {
+    /** The OpenID Connect issuer, or null (absent or empty) for Login with Amazon; see {@link OidcIssuers}. */
+    private String oidcIssuer(JsonNode body, Errors errors) {
+        String field = "oidcIssuer";
+        JsonNode node = body.get(field);
+        if (!present(node) || (node.isTextual() && node.textValue().isEmpty())) {
+            return null;
+        }
+        String value = requiredText(node, field, errors);
+        if (value == null) {
+            return null;
+        }
+        String problem = OidcIssuers.problem(value);
+        if (problem != null) {
+            errors.add(field, problem + got(field, value));
+        }
+        return value;
+    }
+
+    /** Login with Amazon's client id form, or (with an OIDC issuer) any plain client id. */
+    private String oauthClientId(JsonNode body, boolean oidc, Errors errors) {
         String field = "oauthClientId";
         String value = requiredText(body.get(field), field, errors);
+        if (value != null && oidc) {
+            if (value.length() > MAX_OIDC_CLIENT_ID || !OIDC_CLIENT_ID.matcher(value).matches()) {
+                errors.add(field, "must be the OpenID Connect provider's client id: at most " + MAX_OIDC_CLIENT_ID
+                        + " printable ASCII characters, without blanks, quotes, '%' or backslashes");
+            }
+            return value;
+        }
         if (value != null && !OAUTH_CLIENT_ID.matcher(value).matches()) {
             // never repeated: a client secret pasted into the wrong field must not land in a log
             errors.add(field, "must be a Login-with-Amazon client id: amzn1.application-oa2-client. followed"

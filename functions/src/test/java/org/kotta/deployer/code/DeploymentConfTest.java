@@ -19,7 +19,7 @@ class DeploymentConfTest {
 
     @Test
     void carriesTheValuesAdminsUsedToEditByHand() {
-        String conf = DeploymentConf.render(request, "dep-123", outputs);
+        String conf = DeploymentConf.render(request, outputs);
 
         assertThat(conf).contains(
                 "[dynamodb]\ntable_name = kotta-demo-base-JobsTable-1A2B3C\n"
@@ -33,12 +33,12 @@ class DeploymentConfTest {
                 "job_queue_test_pending = kotta-demo-test-pending\n",
                 "job_queue_test_active = kotta-demo-test-active\n",
                 "[ses]\nemail_sender = noreply@kotta.example.org\n",
-                "[deployment]\ndeployment_id = dep-123\nstack_name = kotta-demo\n");
+                "[deployment]\nstack_name = kotta-demo\n");
     }
 
     @Test
     void neverHoldsTheClientSecretOnlyItsArn() {
-        String conf = DeploymentConf.render(request, "dep-123", outputs);
+        String conf = DeploymentConf.render(request, outputs);
 
         assertThat(conf).doesNotContainPattern("(?m)^aws_client_secret\\s*=");
         assertThat(conf).contains("Secrets Manager");
@@ -46,8 +46,8 @@ class DeploymentConfTest {
 
     @Test
     void isTheSameForTheSameInputs() {
-        assertThat(DeploymentConf.render(request, "dep-123", outputs))
-                .isEqualTo(DeploymentConf.render(request, "dep-123", outputs))
+        assertThat(DeploymentConf.render(request, outputs))
+                .isEqualTo(DeploymentConf.render(request, outputs))
                 .doesNotContain("generated_at")
                 // two renders in one second are equal even with a clock inside: look for any time itself
                 .doesNotContain(Integer.toString(Year.now(ZoneOffset.UTC).getValue()))
@@ -57,15 +57,28 @@ class DeploymentConfTest {
     }
 
     @Test
-    void leavesOutTheDeploymentIdWhenThereIsNone() {
-        assertThat(DeploymentConf.render(request, null, outputs)).doesNotContain("deployment_id");
+    void holdsWiringOnlyNoDeploymentId() {
+        assertThat(DeploymentConf.render(request, outputs)).doesNotContain("deployment_id").doesNotContain("dep-");
+    }
+
+    @Test
+    void namesTheOidcIssuerWhenOneIsChosen() {
+        DeploymentRequest r = request;
+        DeploymentRequest oidc = new DeploymentRequest(r.stackName(), r.region(), r.jobsBucketName(), r.domainName(),
+                r.certificateArn(), r.hostedZoneId(), "cilogon:/client_id/abc", r.oauthClientSecretArn(),
+                "https://cilogon.org", r.webServerInstanceType(), r.taskExecutorInstanceType(), r.prodMinWorkers(),
+                r.prodMaxWorkers(), r.testMinWorkers(), r.testMaxWorkers(), r.spotPrice(),
+                r.keyPairName(), r.adminUsers(), r.codeSource());
+
+        assertThat(DeploymentConf.render(oidc, outputs)).contains("oidc_issuer = https://cilogon.org\n");
+        assertThat(DeploymentConf.render(request, outputs)).doesNotContain("oidc_issuer");
     }
 
     @Test
     void refusesANewlineThatWouldInjectALine() {
         DeploymentRequest hostile = withOauthClientId("abc\naws_client_secret = stolen");
 
-        assertThatThrownBy(() -> DeploymentConf.render(hostile, "dep-123", outputs))
+        assertThatThrownBy(() -> DeploymentConf.render(hostile, outputs))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("[server] aws_client_id: the value holds a control or line-break character");
     }
@@ -75,23 +88,23 @@ class DeploymentConfTest {
         Map<String, String> hostile = new HashMap<>(outputs);
         hostile.put("JobsTableName", "jobs\r[server]");
 
-        assertThatThrownBy(() -> DeploymentConf.render(request, "dep-123", hostile))
+        assertThatThrownBy(() -> DeploymentConf.render(request, hostile))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("[dynamodb] table_name");
     }
 
     @Test
     void refusesUnicodeLineSeparators() {
-        assertThatThrownBy(() -> DeploymentConf.render(request, "dep\u2028[x]", outputs))
+        assertThatThrownBy(() -> DeploymentConf.render(withOauthClientId("abc\u2028[x]"), outputs))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("[deployment] deployment_id");
+                .hasMessageContaining("[server] aws_client_id");
     }
 
     @Test
     void refusesPercentSignsThatConfigParserWouldInterpolate() {
         DeploymentRequest hostile = withOauthClientId("%(aws_client_secret)s");
 
-        assertThatThrownBy(() -> DeploymentConf.render(hostile, "dep-123", outputs))
+        assertThatThrownBy(() -> DeploymentConf.render(hostile, outputs))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("[server] aws_client_id: the value holds '%'");
     }
@@ -101,14 +114,14 @@ class DeploymentConfTest {
         Map<String, String> partial = new HashMap<>(outputs);
         partial.remove("UsersTableName");
 
-        assertThatThrownBy(() -> DeploymentConf.render(request, "dep-123", partial))
+        assertThatThrownBy(() -> DeploymentConf.render(request, partial))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("the base stack output UsersTableName is missing");
     }
 
     @Test
     void everyLineIsACommentASectionOrAKeyValuePair() {
-        String conf = DeploymentConf.render(request, "dep-123", outputs);
+        String conf = DeploymentConf.render(request, outputs);
 
         assertThat(conf.split("\n", -1)).allSatisfy(line -> assertThat(line)
                 .matches("|# .*|\\[[a-z0-9]+\\]|[a-z_]+ = \\S.*"));
@@ -117,7 +130,7 @@ class DeploymentConfTest {
     private DeploymentRequest withOauthClientId(String clientId) {
         DeploymentRequest r = request;
         return new DeploymentRequest(r.stackName(), r.region(), r.jobsBucketName(), r.domainName(),
-                r.certificateArn(), r.hostedZoneId(), clientId, r.oauthClientSecretArn(),
+                r.certificateArn(), r.hostedZoneId(), clientId, r.oauthClientSecretArn(), r.oidcIssuer(),
                 r.webServerInstanceType(), r.taskExecutorInstanceType(), r.prodMinWorkers(),
                 r.prodMaxWorkers(), r.testMinWorkers(), r.testMaxWorkers(), r.spotPrice(),
                 r.keyPairName(), r.adminUsers(), r.codeSource());

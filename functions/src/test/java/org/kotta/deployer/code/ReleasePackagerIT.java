@@ -83,14 +83,14 @@ class ReleasePackagerIT {
                 .containsEntry("deployment-id", "dep-1").containsEntry("source", source);
 
         Map<String, String> entries = readTar(release.asByteArray());
-        assertThat(entries.keySet()).containsExactly(
+        assertThat(entries.keySet()).containsExactly("bin/kotta-start",
                 "app/", "app/index.html", "app/server.py", "app/home.html", "kotta-deployment.conf");
         assertThat(entries.get("app/index.html")).isEqualTo("<h1>Cloud Kotta</h1>");
         assertThat(entries.get("kotta-deployment.conf"))
                 .contains("table_name = kotta-demo-base-JobsTable-1A2B3C")
                 .contains("turing_users = kotta-demo-base-UsersTable-4D5E6F")
                 .contains("name = " + bucket)
-                .contains("deployment_id = dep-1");
+                .doesNotContain("deployment_id");
     }
 
     @Test
@@ -145,31 +145,47 @@ class ReleasePackagerIT {
         byte[] tarball = Tarballs.gzipTar()
                 .file("./kotta-deployment.conf", "[server]\naws_client_secret = leaked\n")
                 .file("index.html", "x")
+                .startScript()
                 .build();
         String source = upload("code/app.tar.gz", tarball);
 
         PackageResult result = packager.packageRelease(request(source), SampleRequests.baseOutputs(bucket), "dep-1");
 
         Map<String, String> entries = readTar(download(result.releaseKey()));
-        assertThat(entries.keySet()).containsExactly("kotta-deployment.conf", "index.html");
+        assertThat(entries.keySet()).containsExactly("kotta-deployment.conf", "index.html", "bin/kotta-start");
         assertThat(entries.get("kotta-deployment.conf")).doesNotContain("leaked").contains("[dynamodb]");
     }
 
     @Test
-    void deploysThePlaceholderSiteWhenThereIsNoCode() throws IOException {
+    void deploysThePlatformReleaseWhenThereIsNoCode() throws IOException {
         PackageResult result = packager.packageRelease(request(null), SampleRequests.baseOutputs(bucket), "dep-1");
 
         assertThat(result.accepted()).as(result.reason()).isTrue();
-        assertThat(result.source()).isEqualTo("placeholder");
+        assertThat(result.source()).isEqualTo("platform");
         Map<String, String> entries = readTar(download(result.releaseKey()));
-        assertThat(entries.keySet()).containsExactly("index.html", "kotta-start", "kotta-deployment.conf");
-        assertThat(entries.get("index.html")).contains("s3://" + bucket + "/code/");
-        assertThat(entries.get("kotta-start")).contains("python3 -m http.server 8888");
-        assertThat(packager.packageRelease(request(null), SampleRequests.baseOutputs(bucket), "dep-1").sha256())
+        assertThat(entries.keySet()).contains("bin/kotta-start", "bin/kotta-bootstrap", "kotta-deployment.conf")
+                .anyMatch(name -> name.matches("lib/kotta-platform-[^/]+\\.jar"))
+                .anyMatch(name -> name.startsWith("views/"))
+                .anyMatch(name -> name.startsWith("static/"))
+                .noneMatch(name -> name.contains("placeholder") || name.equals("index.html"));
+        assertThat(entries.get("bin/kotta-start")).contains("org.kotta.platform.Main");
+        assertThat(entries.get("kotta-deployment.conf")).doesNotContain("dep-1");
+        // the same code and wiring give the same release, whatever the deployment
+        assertThat(packager.packageRelease(request(null), SampleRequests.baseOutputs(bucket), "dep-2").sha256())
                 .isEqualTo(result.sha256());
-        byte[] release = download(result.releaseKey());
-        TarClock.assertGzipHeaderHasNoTime(release);
-        TarClock.assertAddedEntriesAtTheEpoch(release, Set.of("index.html", "kotta-start", "kotta-deployment.conf"));
+        TarClock.assertGzipHeaderHasNoTime(download(result.releaseKey()));
+    }
+
+    @Test
+    void refusesCodeWithoutTheStartScriptNamingIt() {
+        String source = upload("code/kotta.tar.gz", Tarballs.gzipTar()
+                .file("cloudkotta/web_server.py", "print 'python 2'").build());
+
+        PackageResult result = packager.packageRelease(request(source), SampleRequests.baseOutputs(bucket), "dep-1");
+
+        assertThat(result.accepted()).isFalse();
+        assertThat(result.reason()).contains("bin/kotta-start", "not a Cloud Kotta release", "docs/customizing.md");
+        assertThat(keysUnder("releases/")).isEmpty();
     }
 
     static Stream<Arguments> badTarballs() {
@@ -211,7 +227,7 @@ class ReleasePackagerIT {
     void refusesCodeOverTheCompressedCapBeforeReadingIt() {
         ReleasePackager small = new ReleasePackager(S3, CLIENTS.endpoint(), templates,
                 new TarballLimits(1024, TarballLimits.MIB, 100, 100));
-        String source = upload("code/app.tar.gz", Tarballs.gzipTar().file("big.txt", randomHex(8192)).build());
+        String source = upload("code/app.tar.gz", Tarballs.gzipTar().startScript().file("big.txt", randomHex(8192)).build());
 
         PackageResult result = small.packageRelease(request(source), SampleRequests.baseOutputs(bucket), "dep-1");
 

@@ -17,7 +17,7 @@ final class SampleRequests {
     static DeploymentRequest request(String jobsBucket, String codeSource) {
         return new DeploymentRequest("kotta-demo", "us-east-1", jobsBucket, "kotta.example.org",
                 "arn:aws:acm:us-east-1:123456789012:certificate/abc", null,
-                "amzn1.application-oa2-client.0123456789abcdef", SECRET_ARN,
+                "amzn1.application-oa2-client.0123456789abcdef", SECRET_ARN, null,
                 "t3.small", "t3.medium", 0, 4, 0, 2, null, null,
                 List.of(new AdminUser("admin@example.org", "Admin")), codeSource);
     }

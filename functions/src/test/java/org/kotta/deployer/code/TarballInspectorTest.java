@@ -33,14 +33,15 @@ class TarballInspectorTest {
 
         assertThat(inspection.accepted()).isTrue();
         assertThat(inspection.reason()).isNull();
-        assertThat(inspection.entryCount()).isEqualTo(4);
-        assertThat(inspection.fileCount()).isEqualTo(2);
+        assertThat(inspection.entryCount()).isEqualTo(5);
+        assertThat(inspection.fileCount()).isEqualTo(3);
         assertThat(inspection.uncompressedBytes()).isPositive();
     }
 
     @Test
     void acceptsNamesWithADotSlashPrefix() throws IOException {
-        byte[] tarball = Tarballs.gzipTar().dir("./").file("./index.html", "hi").build();
+        byte[] tarball = Tarballs.gzipTar().dir("./").file("./index.html", "hi")
+                .file("./bin/kotta-start", "#!/bin/sh\n".getBytes(java.nio.charset.StandardCharsets.UTF_8), 0755).build();
 
         assertThat(inspect(tarball).accepted()).isTrue();
     }
@@ -110,6 +111,7 @@ class TarballInspectorTest {
                 .file("app/index.html", "x")
                 .symlink("app/style.css", "../shared/style.css")
                 .symlink("app/self", ".")
+                .startScript()
                 .build();
 
         TarballInspection inspection = inspect(tarball);
@@ -184,7 +186,8 @@ class TarballInspectorTest {
 
     @Test
     void acceptsHardLinkToAnEarlierFile() throws IOException {
-        byte[] tarball = Tarballs.gzipTar().file("index.html", "x").hardLink("copy.html", "./index.html").build();
+        byte[] tarball = Tarballs.gzipTar().file("index.html", "x").hardLink("copy.html", "./index.html")
+                .startScript().build();
 
         assertThat(inspect(tarball).accepted()).isTrue();
     }
@@ -233,7 +236,7 @@ class TarballInspectorTest {
 
     @Test
     void acceptsWellCompressedSmallTarballUnderTheRatioFloor() throws IOException {
-        byte[] tarball = Tarballs.gzipTar().zeros("blank.txt", 512 * 1024).build();
+        byte[] tarball = Tarballs.gzipTar().startScript().zeros("blank.txt", 512 * 1024).build();
 
         assertThat(inspect(tarball).accepted()).isTrue();
     }
@@ -358,5 +361,31 @@ class TarballInspectorTest {
             out.append((char) ('a' + random.nextInt(26)));
         }
         return out.toString();
+    }
+
+    @Test
+    void refusesATarballWithoutTheStartScriptByName() throws IOException {
+        // what Cloud Kotta's original repository looks like when tarred
+        byte[] original = Tarballs.gzipTar().dir("cloudkotta/").file("cloudkotta/web_server.py", "print 'hi'")
+                .file("production.conf", "[server]\n").build();
+
+        assertRejected(inspect(original), "the tarball has no bin/kotta-start: it is not a Cloud Kotta release"
+                + " (Cloud Kotta's original Python 2 repository cannot run on current AMIs); see docs/customizing.md");
+    }
+
+    @Test
+    void refusesAStartScriptThatIsNotExecutable() throws IOException {
+        byte[] tarball = Tarballs.gzipTar().file("bin/kotta-start", "#!/bin/sh\n".getBytes(
+                java.nio.charset.StandardCharsets.UTF_8), 0644).build();
+
+        assertRejected(inspect(tarball),
+                "bin/kotta-start is not executable (mode 0644): chmod 0755 it before taring; see docs/customizing.md");
+    }
+
+    @Test
+    void refusesAStartScriptThatIsASymbolicLink() throws IOException {
+        byte[] tarball = Tarballs.gzipTar().file("run.sh", "x").symlink("bin/kotta-start", "../run.sh").build();
+
+        assertRejected(inspect(tarball), "bin/kotta-start is a symbolic link, not a regular file; see docs/customizing.md");
     }
 }

@@ -37,10 +37,14 @@ final class Tarballs {
         return new Tarballs();
     }
 
-    /** A small site: a directory, two files and a link that stays inside. */
+    /** The start script every release has (an executable {@code bin/kotta-start}). */
+    static final String START_SCRIPT = "bin/kotta-start";
+
+    /** A small release: its start script, a directory, two files and a link that stays inside. */
     static byte[] goodSite() {
         return gzipTar()
                 .modTime(SITE_TIME)
+                .startScript()
                 .dir("app/")
                 .file("app/index.html", "<h1>Cloud Kotta</h1>")
                 .file("app/server.py", "print('hi')")
@@ -63,9 +67,19 @@ final class Tarballs {
     }
 
     Tarballs file(String name, byte[] content) {
+        return file(name, content, 0644);
+    }
+
+    Tarballs file(String name, byte[] content, int mode) {
         TarArchiveEntry entry = new TarArchiveEntry(name, TarConstants.LF_NORMAL, true);
         entry.setSize(content.length);
+        entry.setMode(TarArchiveEntry.DEFAULT_FILE_MODE & ~07777 | mode);
         return entry(entry, content);
+    }
+
+    /** Adds an executable {@code bin/kotta-start}, what makes a tarball a Cloud Kotta release. */
+    Tarballs startScript() {
+        return file(START_SCRIPT, "#!/bin/sh\nexec true\n".getBytes(StandardCharsets.UTF_8), 0755);
     }
 
     /** A file of {@code size} zero bytes, streamed so no test holds it in memory. */

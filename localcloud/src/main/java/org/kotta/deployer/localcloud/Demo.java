@@ -144,11 +144,11 @@ public final class Demo {
         throw new DemoFailure("no redeploy started within 60 s of the upload");
     }
 
-    /** A small site, as a real upload would be: index.html and the kotta-start entry point. */
+    /** A small site, as a real upload would be: index.html and the bin/kotta-start entry point. */
     private static byte[] demoSite() {
         Map<String, String> files = new java.util.LinkedHashMap<>();
         files.put("index.html", "<h1>Cloud Kotta</h1><p>demo site v2, uploaded under code/</p>\n");
-        files.put("kotta-start", "#!/bin/sh\ncd \"$(dirname \"$0\")\"\nexec python3 -m http.server 8888\n");
+        files.put("bin/kotta-start", "#!/bin/sh\ncd \"$(dirname \"$0\")/..\"\nexec python3 -m http.server 8888\n");
         return SiteTarball.of(files);
     }
 
