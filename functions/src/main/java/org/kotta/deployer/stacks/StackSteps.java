@@ -85,6 +85,7 @@ public final class StackSteps {
         parameters.put("HostedZoneId", nullToEmpty(request.hostedZoneId()));
         parameters.put("OAuthClientId", request.oauthClientId());
         parameters.put("OAuthClientSecretArn", request.oauthClientSecretArn());
+        parameters.put("OidcIssuer", nullToEmpty(request.oidcIssuer()));
         parameters.put("KeyPairName", nullToEmpty(request.keyPairName()));
         parameters.put("WebServerInstanceType", request.webServerInstanceType());
         parameters.put("TaskExecutorInstanceType", request.taskExecutorInstanceType());
