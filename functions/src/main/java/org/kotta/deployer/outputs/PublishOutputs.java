@@ -9,10 +9,9 @@ import org.kotta.deployer.core.DeploymentRequest;
 import org.kotta.deployer.core.Metrics;
 import org.kotta.deployer.core.StepInput;
 import org.kotta.deployer.core.Steps;
+import org.kotta.platform.core.UserStore;
 
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 
 /**
  * The last state: seeds the UsersTable with the request's admins (idempotently: an
@@ -50,27 +49,23 @@ public final class PublishOutputs {
         return new Summary(deploymentId, kotta.get("WebUrl"), sha256, added, outputs);
     }
 
-    /** Puts each admin unless a row for that e-mail exists; returns how many were new. */
+    /**
+     * Seeds each admin through the platform's own {@link UserStore#seedAdmin} (so the row has
+     * exactly the shape sign-in reads: e-mail lower-cased, role admin, status active), unless a
+     * row for that e-mail exists; returns how many were new.
+     */
     int seedAdmins(String usersTable, DeploymentRequest request) {
+        UserStore users = new UserStore(dynamo, usersTable);
+        long now = java.time.Instant.now().getEpochSecond();
         int added = 0;
         for (AdminUser admin : request.adminUsers()) {
-            Map<String, AttributeValue> item = new LinkedHashMap<>();
-            item.put("email", AttributeValue.fromS(admin.email()));
-            item.put("role", AttributeValue.fromS("admin"));
-            if (admin.name() != null) {
-                item.put("name", AttributeValue.fromS(admin.name()));
-            }
-            try {
-                dynamo.putItem(b -> b.tableName(usersTable).item(item)
-                        .conditionExpression("attribute_not_exists(email)"));
+            if (users.seedAdmin(admin.email(), admin.name(), now)) {
                 added++;
-            } catch (ConditionalCheckFailedException exists) {
-                // already a user: keep what the platform has recorded about them
             }
+            // else already a user: keep what the platform has recorded about them
         }
         return added;
     }
-
 
     /** The execution's final output. */
     public record Summary(String deploymentId, String webUrl, String codeVersion, int adminsAdded,

@@ -67,6 +67,11 @@ class DeploymentPipelineIT {
 
         String usersTable = record.path("outputs").path("base").path("UsersTableName").asText();
         assertThat(userEmails(usersTable)).containsExactlyInAnyOrder("pi@example.org", "admin@example.org");
+        // the seeded rows read back through the platform's own reader, as sign-in will
+        org.kotta.platform.core.UserRecord pi =
+                new org.kotta.platform.core.UserStore(aws.dynamoDb(), usersTable).find("PI@example.org").orElseThrow();
+        assertThat(pi.isAdmin()).isTrue();
+        assertThat(pi.mayUseKotta()).isTrue();
 
         assertThat(LocalCloud.statesEntered(firstArn)).containsSubsequence(
                 "Validate the request", "Is the request valid?", "Create or update the base stack",
