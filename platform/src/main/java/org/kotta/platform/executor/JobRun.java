@@ -206,7 +206,28 @@ final class JobRun {
             Thread.currentThread().interrupt();
             exitCode = -1;
         }
+        if (outcome == Outcome.EXITED && exitCode > 128 && stoppingWithin(1000)) {
+            log("processing", "killed by signal " + (exitCode - 128) + " while the executor stops: putting it back");
+            return Outcome.STOPPED;
+        }
         return outcome;
+    }
+
+    /**
+     * A job killed by a signal just as the executor is told to stop (the host's shutdown may
+     * signal every process at once) was interrupted, not failed: wait briefly for the stop to show.
+     */
+    private boolean stoppingWithin(long millis) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        while (!stopping.getAsBoolean() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        return stopping.getAsBoolean();
     }
 
     private Outcome watch(Process process) {

@@ -46,6 +46,7 @@ public final class TaskExecutor {
     private final ExecutorContext context;
     private final Object lock = new Object();
     private final AtomicInteger claimed = new AtomicInteger();
+    private final AtomicInteger received = new AtomicInteger();
     private volatile boolean stopping;
     private boolean busy;
     private JobRun current;
@@ -96,6 +97,7 @@ public final class TaskExecutor {
                 continue;
             }
             for (Message message : messages) {
+                received.incrementAndGet();
                 handle(message);
             }
         }
@@ -130,6 +132,11 @@ public final class TaskExecutor {
                 }
             }
         }
+    }
+
+    /** How many messages this executor has received (claimed or skipped). */
+    public int messagesReceived() {
+        return received.get();
     }
 
     /** How many jobs this executor has claimed. */

@@ -58,6 +58,11 @@ final class ExecutorCloud implements AutoCloseable {
     private final List<TaskExecutor> executors = new ArrayList<>();
 
     ExecutorCloud() throws IOException {
+        this(30);
+    }
+
+    /** @param visibilityTimeout the pending queue's default visibility timeout, seconds */
+    ExecutorCloud(int visibilityTimeout) throws IOException {
         clients = new PlatformClients(new Wiring(Map.of(Wiring.ENDPOINT_URL, endpoint, Wiring.REGION, "us-east-1")));
         dynamo = clients.dynamo();
         s3 = clients.s3();
@@ -74,7 +79,7 @@ final class ExecutorCloud implements AutoCloseable {
                         .projection(p -> p.projectionType(ProjectionType.ALL))));
         s3.createBucket(b -> b.bucket(bucket));
         queueUrl = sqs.createQueue(b -> b.queueName("pending-" + suffix)
-                .attributes(Map.of(QueueAttributeName.VISIBILITY_TIMEOUT, "30"))).queueUrl();
+                .attributes(Map.of(QueueAttributeName.VISIBILITY_TIMEOUT, Integer.toString(visibilityTimeout)))).queueUrl();
         topicArn = clients.sns().createTopic(b -> b.name("notifications-" + suffix)).topicArn();
         notificationsUrl = sqs.createQueue(b -> b.queueName("notified-" + suffix)).queueUrl();
         String notificationsArn = sqs.getQueueAttributes(b -> b.queueUrl(notificationsUrl)
@@ -104,8 +109,13 @@ final class ExecutorCloud implements AutoCloseable {
     }
 
     TaskExecutor startExecutor(String instanceId) {
+        return startExecutor(instanceId, Duration.ofSeconds(5), 30);
+    }
+
+    /** An executor extending a running job's message every {@code visibilityEvery} to {@code visibilityAhead} s. */
+    TaskExecutor startExecutor(String instanceId, Duration visibilityEvery, int visibilityAhead) {
         ExecutorSettings settings = ExecutorSettings.fromWiring(new Wiring(wiring(instanceId)))
-                .withTimings(1, Duration.ofSeconds(5), 30, Duration.ofSeconds(1), Duration.ofSeconds(2),
+                .withTimings(1, visibilityEvery, visibilityAhead, Duration.ofSeconds(1), Duration.ofSeconds(2),
                         Duration.ofSeconds(20));
         TaskExecutor executor = new TaskExecutor(settings, clients);
         executors.add(executor);
