@@ -78,6 +78,14 @@ public record ExecutorSettings(
                 cancelCheckEvery, killGrace, stopGrace);
     }
 
+    /**
+     * A running job whose record shows no heartbeat for this long, and whose message came back,
+     * lost its executor (a crash, not a stop): another executor takes it over.
+     */
+    public long staleAfterSeconds() {
+        return visibilityAhead + visibilityEvery.toSeconds();
+    }
+
     private static String hostName() {
         try {
             return "host-" + InetAddress.getLocalHost().getHostName();

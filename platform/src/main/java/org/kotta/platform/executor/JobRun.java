@@ -256,7 +256,8 @@ final class JobRun {
             if (now >= nextCheck) {
                 nextCheck = now + checkEvery;
                 Optional<JobRecord> current = context.store().find(job.jobId());
-                if (current.isEmpty() || current.get().status() != JobStatus.PROCESSING) {
+                if (current.isEmpty() || current.get().status() != JobStatus.PROCESSING
+                        || !context.settings().instanceId().equals(current.get().instanceId())) {
                     return Outcome.LOST;
                 }
                 if (current.get().cancelRequested()) {

@@ -178,12 +178,15 @@ public final class TaskExecutor {
         long now = System.currentTimeMillis() / 1000;
         Optional<JobRecord> job = context.store().claim(jobId.get(), settings.instanceId(), settings.instanceType(), now);
         if (job.isEmpty()) {
+            job = takeOverIfStale(jobId.get(), now);
+        }
+        if (job.isEmpty()) {
             skipUnclaimed(jobId.get(), receipt, now);
             return;
         }
         claimed.incrementAndGet();
         context.log(jobId.get(), "claimed", "attempt " + job.get().attempt());
-        Heartbeat heartbeat = new Heartbeat(receipt);
+        Heartbeat heartbeat = new Heartbeat(jobId.get(), receipt);
         heartbeat.extendNow();
         JobRun run = new JobRun(context, job.get(), heartbeat::extendIfDue, () -> stopping);
         synchronized (lock) {
@@ -202,6 +205,22 @@ public final class TaskExecutor {
                 }
             }
         }
+    }
+
+    /**
+     * A running job whose message came back and whose executor has shown no sign of life for
+     * {@link ExecutorSettings#staleAfterSeconds()}: its executor died without putting it back.
+     */
+    private Optional<JobRecord> takeOverIfStale(String jobId, long now) {
+        Optional<JobRecord> job = context.store().find(jobId);
+        if (job.isEmpty() || !job.get().status().isRunning()) {
+            return Optional.empty();
+        }
+        Optional<JobRecord> taken = context.store().reclaimStale(jobId, settings.instanceId(), settings.instanceType(),
+                now, now - settings.staleAfterSeconds());
+        taken.ifPresent(t -> context.log(jobId, "taken over", "from " + job.get().instanceId()
+                + ", silent for over " + settings.staleAfterSeconds() + " s"));
+        return taken;
     }
 
     /** A message whose job could not be claimed: unknown, ended, running elsewhere, or cancelled while pending. */
@@ -310,16 +329,28 @@ public final class TaskExecutor {
         }
     }
 
-    /** Keeps a running job's message invisible: extended every {@code visibilityEvery} to {@code visibilityAhead}. */
+    /**
+     * Keeps a running job's message invisible (extended every {@code visibilityEvery} to
+     * {@code visibilityAhead}) and records the executor's heartbeat on the job.
+     */
     private final class Heartbeat {
+        private final String jobId;
         private final String receipt;
         private long next;
 
-        Heartbeat(String receipt) {
+        Heartbeat(String jobId, String receipt) {
+            this.jobId = jobId;
             this.receipt = receipt;
         }
 
         void extendNow() {
+            try {
+                if (!context.store().heartbeat(jobId, settings.instanceId(), System.currentTimeMillis() / 1000)) {
+                    context.log(jobId, "heartbeat", "the job is no longer this executor's");
+                }
+            } catch (SdkException e) {
+                context.log(jobId, "heartbeat", "could not record the heartbeat: " + e.getMessage());
+            }
             try {
                 sqs.changeMessageVisibility(b -> b.queueUrl(settings.queueUrl()).receiptHandle(receipt)
                         .visibilityTimeout(settings.visibilityAhead()));

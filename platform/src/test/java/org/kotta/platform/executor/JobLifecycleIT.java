@@ -153,6 +153,22 @@ class JobLifecycleIT {
         assertThat(cloud.outputKeys(id)).isEmpty();
     }
 
+    @Test
+    void aJobWhoseExecutorDiedSilently_isTakenOverWhenItsMessageComesBack() throws Exception {
+        JobRecord job = cloud.job("user-a", "echo second try\n", List.of(), List.of(), 60);
+        cloud.store.create(job);
+        long longAgo = java.time.Instant.now().getEpochSecond() - 3600;
+        assertThat(cloud.store.claim(job.jobId(), "exec-crashed", "local", longAgo)).isPresent();
+        cloud.send(job.jobId());
+
+        JobRecord ended = cloud.awaitEnd(job.jobId(), END);
+
+        assertThat(ended.status()).isEqualTo(JobStatus.COMPLETED);
+        assertThat(ended.attempt()).isEqualTo(2);
+        assertThat(ended.instanceId()).isEqualTo("exec-lifecycle-" + cloud.suffix);
+        assertThat(cloud.output(job.jobId(), "STDOUT.txt")).isEqualTo("second try\n");
+    }
+
     private void awaitNoMessages() throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (cloud.messagesLeft() > 0 && System.nanoTime() < deadline) {
