@@ -139,13 +139,14 @@ public final class JobStore {
     /**
      * Takes over a job whose executor died without putting it back (no heartbeat, nor start,
      * since {@code staleBefore}): as {@link #claim}, from a running status instead of
-     * {@code pending}. Empty when the job is not running or its executor is alive.
+     * {@code pending}. Empty when the job is not running or its executor is alive. A cancel
+     * requested meanwhile stays: the new executor honours it before running anything.
      */
     public Optional<JobRecord> reclaimStale(String jobId, String instanceId, String instanceType, long now,
                                             long staleBefore) {
         Map<String, String> names = new HashMap<>(Map.of("#s", JobItems.STATUS, "#hb", JobItems.HEARTBEAT,
                 "#start", JobItems.START_TIME, "#inst", JobItems.INSTANCE_ID, "#type", JobItems.INSTANCE_TYPE,
-                "#attempt", JobItems.ATTEMPT, "#cancel", JobItems.CANCEL_REQUESTED));
+                "#attempt", JobItems.ATTEMPT));
         Map<String, AttributeValue> values = runningValues(Map.of(
                 ":in", AttributeValue.fromS(JobStatus.STAGING_INPUTS.wireName()),
                 ":now", AttributeValue.fromN(Long.toString(now)),
@@ -157,7 +158,7 @@ public final class JobStore {
             UpdateItemResponse response = dynamo.updateItem(b -> b.tableName(table).key(key(jobId))
                     .updateExpression("SET #s = :in, #inst = :me, #type = :type, #start = :now, #hb = :now,"
                             + " #attempt = if_not_exists(#attempt, :zero) + :one")
-                    .conditionExpression("#s IN (:a, :b, :c) AND attribute_not_exists(#cancel) AND (#hb < :stale"
+                    .conditionExpression("#s IN (:a, :b, :c) AND (#hb < :stale"
                             + " OR (attribute_not_exists(#hb) AND #start < :stale))")
                     .expressionAttributeNames(names)
                     .expressionAttributeValues(values)
