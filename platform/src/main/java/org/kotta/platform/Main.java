@@ -1,5 +1,7 @@
 package org.kotta.platform;
 
+import org.kotta.platform.executor.TaskExecutor;
+
 /**
  * {@code bin/kotta-start web-server|task-executor}: the process an instance runs, wired by
  * the environment ({@link org.kotta.platform.core.Wiring}).
@@ -12,7 +14,7 @@ public final class Main {
         String role = args.length == 0 ? "" : args[0];
         switch (role) {
             case "web-server" -> throw new UnsupportedOperationException("web server: not built yet");
-            case "task-executor" -> throw new UnsupportedOperationException("task executor: not built yet");
+            case "task-executor" -> TaskExecutor.runFromEnvironment();
             default -> {
                 System.err.println("usage: kotta-start web-server|task-executor");
                 System.exit(2);

@@ -39,6 +39,10 @@ public final class JobItems {
     public static final String STAGE_OUT_DURATION = "z_stageout_dur";
     public static final String ATTEMPT = "i_attempt";
     public static final String CANCEL_REQUESTED = "i_cancel_requested";
+    /** Epoch seconds of the running executor's last sign of life (a dead one's job is taken over). */
+    public static final String HEARTBEAT = "i_heartbeat";
+    /** Declared outputs the job did not create (a list of file names), written when it ends. */
+    public static final String MISSING_OUTPUTS = "missing_outputs";
     /** The JobsTable index listing one user's jobs newest first (kotta-base.yaml). */
     public static final String BY_USER_INDEX = "by-user";
 

@@ -102,10 +102,10 @@ public final class JobStore {
     public boolean requeue(String jobId, String instanceId) {
         try {
             dynamo.updateItem(b -> b.tableName(table).key(key(jobId))
-                    .updateExpression("SET #s = :pending REMOVE #inst, #type, #start")
+                    .updateExpression("SET #s = :pending REMOVE #inst, #type, #start, #hb")
                     .conditionExpression("#inst = :me AND #s IN (:a, :b, :c)")
                     .expressionAttributeNames(Map.of("#s", JobItems.STATUS, "#inst", JobItems.INSTANCE_ID,
-                            "#type", JobItems.INSTANCE_TYPE, "#start", JobItems.START_TIME))
+                            "#type", JobItems.INSTANCE_TYPE, "#start", JobItems.START_TIME, "#hb", JobItems.HEARTBEAT))
                     .expressionAttributeValues(Map.of(":pending", AttributeValue.fromS(JobStatus.PENDING.wireName()),
                             ":me", AttributeValue.fromS(instanceId),
                             ":a", AttributeValue.fromS(JobStatus.STAGING_INPUTS.wireName()),
@@ -115,6 +115,66 @@ public final class JobStore {
         } catch (ConditionalCheckFailedException moved) {
             return false;
         }
+    }
+
+    /**
+     * The executor running a job says it is alive ({@code i_heartbeat}); false when the job is no
+     * longer this instance's (taken over, put back, ended).
+     */
+    public boolean heartbeat(String jobId, String instanceId, long now) {
+        try {
+            dynamo.updateItem(b -> b.tableName(table).key(key(jobId))
+                    .updateExpression("SET #hb = :now")
+                    .conditionExpression("#inst = :me AND #s IN (:a, :b, :c)")
+                    .expressionAttributeNames(Map.of("#hb", JobItems.HEARTBEAT, "#inst", JobItems.INSTANCE_ID,
+                            "#s", JobItems.STATUS))
+                    .expressionAttributeValues(runningValues(Map.of(":now", AttributeValue.fromN(Long.toString(now)),
+                            ":me", AttributeValue.fromS(instanceId)))));
+            return true;
+        } catch (ConditionalCheckFailedException moved) {
+            return false;
+        }
+    }
+
+    /**
+     * Takes over a job whose executor died without putting it back (no heartbeat, nor start,
+     * since {@code staleBefore}): as {@link #claim}, from a running status instead of
+     * {@code pending}. Empty when the job is not running or its executor is alive. A cancel
+     * requested meanwhile stays: the new executor honours it before running anything.
+     */
+    public Optional<JobRecord> reclaimStale(String jobId, String instanceId, String instanceType, long now,
+                                            long staleBefore) {
+        Map<String, String> names = new HashMap<>(Map.of("#s", JobItems.STATUS, "#hb", JobItems.HEARTBEAT,
+                "#start", JobItems.START_TIME, "#inst", JobItems.INSTANCE_ID, "#type", JobItems.INSTANCE_TYPE,
+                "#attempt", JobItems.ATTEMPT));
+        Map<String, AttributeValue> values = runningValues(Map.of(
+                ":in", AttributeValue.fromS(JobStatus.STAGING_INPUTS.wireName()),
+                ":now", AttributeValue.fromN(Long.toString(now)),
+                ":stale", AttributeValue.fromN(Long.toString(staleBefore)),
+                ":me", AttributeValue.fromS(instanceId),
+                ":type", AttributeValue.fromS(instanceType == null ? "unknown" : instanceType),
+                ":zero", AttributeValue.fromN("0"), ":one", AttributeValue.fromN("1")));
+        try {
+            UpdateItemResponse response = dynamo.updateItem(b -> b.tableName(table).key(key(jobId))
+                    .updateExpression("SET #s = :in, #inst = :me, #type = :type, #start = :now, #hb = :now,"
+                            + " #attempt = if_not_exists(#attempt, :zero) + :one")
+                    .conditionExpression("#s IN (:a, :b, :c) AND (#hb < :stale"
+                            + " OR (attribute_not_exists(#hb) AND #start < :stale))")
+                    .expressionAttributeNames(names)
+                    .expressionAttributeValues(values)
+                    .returnValues(ReturnValue.ALL_NEW));
+            return Optional.of(JobItems.fromItem(response.attributes()));
+        } catch (ConditionalCheckFailedException aliveOrEnded) {
+            return Optional.empty();
+        }
+    }
+
+    private static Map<String, AttributeValue> runningValues(Map<String, AttributeValue> more) {
+        Map<String, AttributeValue> values = new HashMap<>(more);
+        values.put(":a", AttributeValue.fromS(JobStatus.STAGING_INPUTS.wireName()));
+        values.put(":b", AttributeValue.fromS(JobStatus.PROCESSING.wireName()));
+        values.put(":c", AttributeValue.fromS(JobStatus.STAGING_OUTPUTS.wireName()));
+        return values;
     }
 
     /**

@@ -47,6 +47,10 @@ public final class Wiring {
     public static final String WORK_DIR = "KOTTA_WORK_DIR";
     /** Task executors: the unprivileged user jobs run as (empty: the executor's own user). */
     public static final String JOB_USER = "KOTTA_JOB_USER";
+    /** Task executors: the largest input file a job may stage (bytes; default 5 GiB). */
+    public static final String INPUT_FILE_MAX_BYTES = "KOTTA_INPUT_FILE_MAX_BYTES";
+    /** Task executors: the most a job may stage over all its inputs (bytes; default 20 GiB). */
+    public static final String INPUT_TOTAL_MAX_BYTES = "KOTTA_INPUT_TOTAL_MAX_BYTES";
     /** The instance's id (EC2 instance id in AWS, a local name in the local cloud). */
     public static final String INSTANCE_ID = "KOTTA_INSTANCE_ID";
     public static final String INSTANCE_TYPE = "KOTTA_INSTANCE_TYPE";

@@ -1,0 +1,60 @@
+package org.kotta.platform.executor;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The process a job runs: {@code executable args} through {@code /bin/sh -c} in its work
+ * directory, in a session of its own ({@code setsid}) so its whole tree can be found and
+ * killed, and as the unprivileged job user when the executor runs as root ({@code setpriv}).
+ * The environment is built from scratch: nothing of the executor's (credentials, wiring) leaks in.
+ */
+public final class JobCommand {
+    private JobCommand() {
+    }
+
+    /** The user jobs run as, with its numeric ids. */
+    public record JobUser(String name, int uid, int gid) {
+    }
+
+    /** The command line; empty when the job names no command at all. */
+    public static Optional<String> commandLine(String executable, String args) {
+        String command = ((executable == null ? "" : executable.strip()) + " "
+                + (args == null ? "" : args.strip())).strip();
+        return command.isEmpty() ? Optional.empty() : Optional.of(command);
+    }
+
+    public static List<String> argv(String commandLine, Optional<JobUser> user) {
+        List<String> argv = new ArrayList<>();
+        argv.add("setsid");
+        user.ifPresent(u -> {
+            argv.add("setpriv");
+            argv.add("--reuid=" + u.uid());
+            argv.add("--regid=" + u.gid());
+            argv.add("--init-groups");
+            argv.add("--");
+        });
+        argv.add("/bin/sh");
+        argv.add("-c");
+        argv.add(commandLine);
+        return argv;
+    }
+
+    public static Map<String, String> environment(Path workDir, String jobId, Optional<JobUser> user) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("PATH", "/usr/local/bin:/usr/bin:/bin:/usr/local/sbin:/usr/sbin:/sbin");
+        env.put("HOME", workDir.toString());
+        env.put("TMPDIR", workDir.toString());
+        env.put("LANG", "C.UTF-8");
+        env.put("KOTTA_JOB_ID", jobId);
+        user.ifPresent(u -> {
+            env.put("USER", u.name());
+            env.put("LOGNAME", u.name());
+        });
+        return env;
+    }
+}

@@ -1,0 +1,367 @@
+package org.kotta.platform.executor;
+
+import java.io.File;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
+
+import org.kotta.platform.core.FileMapping;
+import org.kotta.platform.core.JobItems;
+import org.kotta.platform.core.JobRecord;
+import org.kotta.platform.core.JobStatus;
+import org.kotta.platform.executor.InputRules.RefusedInput;
+import org.kotta.platform.executor.InputRules.Source;
+import org.kotta.platform.executor.JobCommand.JobUser;
+
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * One claimed job, from {@code staging_inputs} to its end: stage the inputs, run the command
+ * under its wall time (watching for a cancel request and for the executor being stopped),
+ * upload the outputs, write the final status. Every status change is a conditional write
+ * through the job store: when someone else moved the job first, this run is {@link Ending#LOST}.
+ */
+final class JobRun {
+    /** How a run left the job, which decides what happens to its message. */
+    enum Ending { ENDED, PUT_BACK, LOST }
+
+    private enum Outcome { EXITED, WALLTIME, CANCELLED, STOPPED, LOST }
+
+    private static final long DEFAULT_WALLTIME = 3600;
+
+    private final ExecutorContext context;
+    private final JobRecord job;
+    private final Runnable heartbeat;
+    private final BooleanSupplier stopping;
+    private final Path workDir;
+    private volatile long sessionId = -1;
+    private int exitCode;
+
+    JobRun(ExecutorContext context, JobRecord job, Runnable heartbeat, BooleanSupplier stopping) {
+        this.context = context;
+        this.job = job;
+        this.heartbeat = heartbeat;
+        this.stopping = stopping;
+        this.workDir = context.settings().workRoot().resolve(job.jobId());
+    }
+
+    String jobId() {
+        return job.jobId();
+    }
+
+    /** Kills the job's process tree, if it runs (a stop that could not wait any longer). */
+    void killNow() {
+        long sid = sessionId;
+        if (sid > 0) {
+            ProcessTree.kill(sid, context.settings().killGrace());
+        }
+    }
+
+    Ending run() throws IOException {
+        try {
+            return stageAndRun();
+        } catch (IOException | RuntimeException unexpected) {
+            killNow();
+            log("failed", "executor error: " + unexpected);
+            Map<String, AttributeValue> set = new HashMap<>();
+            set.put(JobItems.ERROR, AttributeValue.fromS("the executor failed: " + unexpected.getMessage()));
+            set.put(JobItems.COMPLETE_TIME, now());
+            if (context.store().transition(job.jobId(), Set.of(JobStatus.STAGING_INPUTS, JobStatus.PROCESSING,
+                    JobStatus.STAGING_OUTPUTS), JobStatus.FAILED, set).isEmpty()) {
+                return lost("failed");
+            }
+            context.notifyEnded(job, JobStatus.FAILED);
+            return Ending.ENDED;
+        } finally {
+            WorkDirs.remove(workDir);
+        }
+    }
+
+    private Ending stageAndRun() throws IOException {
+        long stageInStart = System.nanoTime();
+        log("staging_inputs", job.inputs().size() + " input(s)");
+        String command;
+        try {
+            command = prepare();
+        } catch (RefusedInput refused) {
+            return fail(JobStatus.STAGING_INPUTS, "staging_inputs: " + refused.getMessage(), null,
+                    Map.of(JobItems.STAGE_IN_DURATION, seconds(stageInStart)));
+        }
+        if (stopping.getAsBoolean()) {
+            return putBack();
+        }
+        if (cancelRequested()) {
+            return cancel(JobStatus.STAGING_INPUTS, Map.of(JobItems.STAGE_IN_DURATION, seconds(stageInStart)));
+        }
+        if (context.store().transition(job.jobId(), Set.of(JobStatus.STAGING_INPUTS), JobStatus.PROCESSING,
+                Map.of(JobItems.STAGE_IN_DURATION, seconds(stageInStart))).isEmpty()) {
+            return lost("processing");
+        }
+        long processingStart = System.nanoTime();
+        log("processing", "walltime " + walltime() + " s");
+        Outcome outcome = runCommand(command);
+        AttributeValue processing = seconds(processingStart);
+        switch (outcome) {
+            case STOPPED:
+                return putBack();
+            case LOST:
+                return lost("processing");
+            case CANCELLED:
+                return cancel(JobStatus.PROCESSING, Map.of(JobItems.PROCESSING_DURATION, processing));
+            default:
+                break;
+        }
+        if (context.store().transition(job.jobId(), Set.of(JobStatus.PROCESSING), JobStatus.STAGING_OUTPUTS,
+                Map.of(JobItems.PROCESSING_DURATION, processing)).isEmpty()) {
+            return lost("staging_outputs");
+        }
+        long stageOutStart = System.nanoTime();
+        log("staging_outputs", outcome == Outcome.WALLTIME ? "after the wall-time kill" : "exit code " + exitCode);
+        FileStager.Uploaded uploaded = context.stager().stageOut(job.jobId(), outputNames(), workDir, heartbeat);
+        Map<String, AttributeValue> ending = new HashMap<>();
+        ending.put(JobItems.STAGE_OUT_DURATION, seconds(stageOutStart));
+        if (!uploaded.missing().isEmpty()) {
+            ending.put(JobItems.MISSING_OUTPUTS, AttributeValue.fromL(
+                    uploaded.missing().stream().map(AttributeValue::fromS).toList()));
+            log("staging_outputs", "missing: " + String.join(", ", uploaded.missing()));
+        }
+        if (outcome == Outcome.WALLTIME) {
+            return fail(JobStatus.STAGING_OUTPUTS, "the wall time of " + walltime()
+                    + " s was exceeded: the job was killed", exitCode, ending);
+        }
+        if (exitCode != 0) {
+            return fail(JobStatus.STAGING_OUTPUTS, "the command exited with code " + exitCode, exitCode, ending);
+        }
+        ending.put(JobItems.COMPLETE_TIME, now());
+        return end(JobStatus.STAGING_OUTPUTS, JobStatus.COMPLETED, ending, "exit code 0");
+    }
+
+    /** Makes the work directory, stages the inputs, writes the script; returns the command line. */
+    private String prepare() throws RefusedInput, IOException {
+        WorkDirs.remove(workDir);
+        Files.createDirectories(workDir);
+        Files.setPosixFilePermissions(workDir, PosixFilePermissions.fromString("rwx------"));
+        String command = JobCommand.commandLine(job.executable(), job.args())
+                .orElseThrow(() -> new RefusedInput("(none)", "the job names no command (executable and args are empty)"));
+        InputRules rules = new InputRules(context.settings().bucket(), job.userId(),
+                otherJob -> context.store().findOwned(otherJob, job.userId()).isPresent());
+        List<Source> sources = new ArrayList<>();
+        for (FileMapping input : job.inputs()) {
+            sources.add(rules.check(input));
+        }
+        long bytes = context.stager().stageIn(sources, workDir, heartbeat);
+        if (job.script() != null && !job.script().isEmpty()) {
+            String name = job.scriptName();
+            if (!InputRules.isSafeFileName(name)) {
+                throw new RefusedInput("(script)", "the script's file name '" + name + "' must be a plain file name");
+            }
+            Path script = workDir.resolve(name);
+            Files.writeString(script, job.script(), StandardCharsets.UTF_8);
+            Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+        Optional<JobUser> user = context.jobUser();
+        if (user.isPresent()) {
+            WorkDirs.chown(workDir, user.get());
+        }
+        log("staging_inputs", "staged " + bytes + " bytes");
+        return command;
+    }
+
+    private Outcome runCommand(String command) throws IOException {
+        Optional<JobUser> user = context.jobUser();
+        String stdout = outputFile(job.stdoutFile(), JobRecord.DEFAULT_STDOUT);
+        String stderr = outputFile(job.stderrFile(), JobRecord.DEFAULT_STDERR);
+        ProcessBuilder builder = new ProcessBuilder(JobCommand.argv(command, user)).directory(workDir.toFile());
+        builder.environment().clear();
+        builder.environment().putAll(JobCommand.environment(workDir, job.jobId(), user));
+        builder.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        builder.redirectOutput(workDir.resolve(stdout).toFile());
+        if (stdout.equals(stderr)) {
+            builder.redirectErrorStream(true);
+        } else {
+            builder.redirectError(workDir.resolve(stderr).toFile());
+        }
+        Process process = builder.start();
+        sessionId = process.pid();
+        Outcome outcome = watch(process);
+        ProcessTree.kill(sessionId, context.settings().killGrace());
+        sessionId = -1;
+        try {
+            exitCode = process.waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            exitCode = -1;
+        }
+        if (outcome == Outcome.EXITED && exitCode > 128 && stoppingWithin(1000)) {
+            log("processing", "killed by signal " + (exitCode - 128) + " while the executor stops: putting it back");
+            return Outcome.STOPPED;
+        }
+        return outcome;
+    }
+
+    /**
+     * A job killed by a signal just as the executor is told to stop (the host's shutdown may
+     * signal every process at once) was interrupted, not failed: wait briefly for the stop to show.
+     */
+    private boolean stoppingWithin(long millis) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        while (!stopping.getAsBoolean() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        return stopping.getAsBoolean();
+    }
+
+    private Outcome watch(Process process) {
+        long started = System.nanoTime();
+        long deadline = started + TimeUnit.SECONDS.toNanos(walltime());
+        long checkEvery = context.settings().cancelCheckEvery().toNanos();
+        long nextCheck = started + checkEvery;
+        while (true) {
+            try {
+                if (process.waitFor(200, TimeUnit.MILLISECONDS)) {
+                    return Outcome.EXITED;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return Outcome.STOPPED;
+            }
+            long now = System.nanoTime();
+            if (stopping.getAsBoolean()) {
+                log("processing", "the executor is stopping: killing the job to put it back");
+                return Outcome.STOPPED;
+            }
+            if (now >= deadline) {
+                log("processing", "wall time of " + walltime() + " s exceeded: killing the process tree");
+                return Outcome.WALLTIME;
+            }
+            if (now >= nextCheck) {
+                nextCheck = now + checkEvery;
+                Optional<JobRecord> current = context.store().find(job.jobId());
+                if (current.isEmpty() || current.get().status() != JobStatus.PROCESSING
+                        || !context.settings().instanceId().equals(current.get().instanceId())) {
+                    return Outcome.LOST;
+                }
+                if (current.get().cancelRequested()) {
+                    log("processing", "cancel requested: killing the process tree");
+                    return Outcome.CANCELLED;
+                }
+            }
+            heartbeat.run();
+        }
+    }
+
+    private boolean cancelRequested() {
+        return context.store().find(job.jobId()).map(JobRecord::cancelRequested).orElse(false);
+    }
+
+    private Ending putBack() {
+        boolean requeued = context.store().requeue(job.jobId(), context.settings().instanceId());
+        log("pending", requeued ? "put back in the queue" : "could not put back: someone else moved it");
+        return requeued ? Ending.PUT_BACK : Ending.LOST;
+    }
+
+    private Ending cancel(JobStatus from, Map<String, AttributeValue> attributes) {
+        Map<String, AttributeValue> set = new HashMap<>(attributes);
+        set.put(JobItems.COMPLETE_TIME, now());
+        set.put(JobItems.ERROR, AttributeValue.fromS("cancelled by its owner while " + from.wireName()));
+        return end(from, JobStatus.CANCELLED, set, "cancelled");
+    }
+
+    private Ending fail(JobStatus from, String error, Integer code, Map<String, AttributeValue> attributes) {
+        Map<String, AttributeValue> set = new HashMap<>(attributes);
+        set.put(JobItems.ERROR, AttributeValue.fromS(error));
+        if (code != null) {
+            set.put(JobItems.ERROR_CODE, AttributeValue.fromN(Integer.toString(code)));
+        }
+        set.put(JobItems.COMPLETE_TIME, now());
+        return end(from, JobStatus.FAILED, set, error);
+    }
+
+    private Ending end(JobStatus from, JobStatus to, Map<String, AttributeValue> attributes, String why) {
+        if (context.store().transition(job.jobId(), Set.of(from), to, attributes).isEmpty()) {
+            return lost(to.wireName());
+        }
+        log(to.wireName(), why);
+        context.notifyEnded(job, to);
+        return Ending.ENDED;
+    }
+
+    private Ending lost(String step) {
+        log(step, "the job was moved by someone else; leaving it");
+        return Ending.LOST;
+    }
+
+    private List<String> outputNames() {
+        Set<String> names = new LinkedHashSet<>();
+        job.outputs().forEach(output -> names.add(output.src()));
+        names.add(outputFile(job.stdoutFile(), JobRecord.DEFAULT_STDOUT));
+        names.add(outputFile(job.stderrFile(), JobRecord.DEFAULT_STDERR));
+        return new ArrayList<>(names);
+    }
+
+    private long walltime() {
+        return job.walltimeSeconds() > 0 ? job.walltimeSeconds() : DEFAULT_WALLTIME;
+    }
+
+    private static String outputFile(String name, String fallback) {
+        return InputRules.isSafeFileName(name) ? name : fallback;
+    }
+
+    private static AttributeValue seconds(long sinceNanos) {
+        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sinceNanos);
+        return AttributeValue.fromN(BigDecimal.valueOf(millis, 3).toPlainString());
+    }
+
+    private static AttributeValue now() {
+        return AttributeValue.fromN(Long.toString(System.currentTimeMillis() / 1000));
+    }
+
+    private void log(String step, String detail) {
+        context.log(job.jobId(), step, detail);
+    }
+
+    /** Work directories: made per job, handed to the job user, removed afterwards (links never followed). */
+    static final class WorkDirs {
+        private WorkDirs() {
+        }
+
+        static void chown(Path dir, JobUser user) throws IOException {
+            try (Stream<Path> files = Files.walk(dir)) {
+                for (Path path : files.toList()) {
+                    Files.setAttribute(path, "unix:uid", user.uid(), LinkOption.NOFOLLOW_LINKS);
+                    Files.setAttribute(path, "unix:gid", user.gid(), LinkOption.NOFOLLOW_LINKS);
+                }
+            }
+        }
+
+        static void remove(Path dir) throws IOException {
+            if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+                return;
+            }
+            try (Stream<Path> files = Files.walk(dir)) {
+                for (Path path : files.sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList()) {
+                    Files.deleteIfExists(path);
+                }
+            }
+        }
+    }
+}

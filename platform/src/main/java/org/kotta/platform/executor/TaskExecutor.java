@@ -1,0 +1,369 @@
+package org.kotta.platform.executor;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.kotta.platform.core.JobItems;
+import org.kotta.platform.core.JobRecord;
+import org.kotta.platform.core.JobStatus;
+import org.kotta.platform.core.JobStore;
+import org.kotta.platform.core.PlatformClients;
+import org.kotta.platform.core.Wiring;
+import org.kotta.platform.executor.JobCommand.JobUser;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
+
+/**
+ * Cloud Kotta's task executor: long-polls its pool's pending queue, claims each job with a
+ * conditional write (a message delivered twice runs once), runs it ({@link JobRun}) and deletes
+ * the message only once the job's final status is written.
+ *
+ * <p>{@link #stop()} is what SIGTERM does (spot interruption, scale-in): the running job is
+ * killed, put back as {@code pending}, and its message made visible at once, so another
+ * executor finishes it. {@code Main task-executor} calls {@link #runFromEnvironment()}.
+ */
+public final class TaskExecutor {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final ExecutorSettings settings;
+    private final SqsClient sqs;
+    private final ExecutorContext context;
+    private final Object lock = new Object();
+    private final AtomicInteger claimed = new AtomicInteger();
+    private final AtomicInteger received = new AtomicInteger();
+    private volatile boolean stopping;
+    private boolean busy;
+    private JobRun current;
+    private String currentReceipt;
+
+    public TaskExecutor(ExecutorSettings settings, PlatformClients clients) {
+        this.settings = settings;
+        this.sqs = clients.sqs();
+        JobStore store = new JobStore(clients.dynamo(), settings.jobsTable());
+        FileStager stager = new FileStager(clients.s3(), settings.bucket(), settings.maxInputFileBytes(),
+                settings.maxInputTotalBytes());
+        this.context = new ExecutorContext(settings, store, stager, jobUser(settings), clients.sns());
+    }
+
+    /** The process of {@code kotta-start task-executor}: runs until SIGTERM, which puts a running job back. */
+    public static void runFromEnvironment() {
+        Wiring wiring = Wiring.fromEnvironment();
+        TaskExecutor executor = new TaskExecutor(ExecutorSettings.fromWiring(wiring), new PlatformClients(wiring));
+        Runtime.getRuntime().addShutdownHook(new Thread(executor::stop, "kotta-executor-stop"));
+        executor.run();
+    }
+
+    /** Polls and runs jobs on a new thread (daemon); returns it. */
+    public Thread start() {
+        Thread thread = new Thread(this::run, "kotta-executor-" + settings.instanceId());
+        thread.setDaemon(true);
+        thread.start();
+        return thread;
+    }
+
+    /** Polls and runs jobs on this thread until {@link #stop()}. */
+    public void run() {
+        try {
+            prepareWorkRoot();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot prepare the work directory " + settings.workRoot(), e);
+        }
+        context.log("-", "started", "pool " + settings.pool().pool() + ", work dir " + settings.workRoot()
+                + context.jobUser().map(u -> ", jobs run as " + u.name()).orElse(", jobs run as this process's user"));
+        while (!stopping) {
+            List<Message> messages;
+            try {
+                messages = sqs.receiveMessage(b -> b.queueUrl(settings.queueUrl()).maxNumberOfMessages(1)
+                        .waitTimeSeconds(settings.pollWaitSeconds())).messages();
+            } catch (SdkException e) {
+                context.log("-", "poll", "receive failed, retrying: " + e.getMessage());
+                pause(2000);
+                continue;
+            }
+            for (Message message : messages) {
+                received.incrementAndGet();
+                handle(message);
+            }
+        }
+        context.log("-", "stopped", "");
+    }
+
+    /**
+     * Stops polling; a running job is killed, put back as {@code pending} and its message made
+     * visible again. Waits for that at most the settings' stop grace.
+     */
+    public void stop() {
+        stopping = true;
+        long deadline = System.nanoTime() + settings.stopGrace().toNanos();
+        synchronized (lock) {
+            while (busy) {
+                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (left <= 0) {
+                    break;
+                }
+                try {
+                    lock.wait(left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+            if (busy && current != null) {
+                context.log(current.jobId(), "pending", "stop grace over: killing and putting it back");
+                current.killNow();
+                if (context.store().requeue(current.jobId(), settings.instanceId())) {
+                    release(currentReceipt);
+                }
+            }
+        }
+    }
+
+    /** How many messages this executor has received (claimed or skipped). */
+    public int messagesReceived() {
+        return received.get();
+    }
+
+    /** How many jobs this executor has claimed. */
+    public int jobsClaimed() {
+        return claimed.get();
+    }
+
+    private void handle(Message message) {
+        synchronized (lock) {
+            if (stopping) {
+                release(message.receiptHandle());
+                return;
+            }
+            busy = true;
+            currentReceipt = message.receiptHandle();
+        }
+        try {
+            process(message);
+        } catch (RuntimeException | IOException e) {
+            context.log("-", "error", "handling a message failed (it comes back after its visibility timeout): " + e);
+        } finally {
+            synchronized (lock) {
+                busy = false;
+                current = null;
+                currentReceipt = null;
+                lock.notifyAll();
+            }
+        }
+    }
+
+    private void process(Message message) throws IOException {
+        String receipt = message.receiptHandle();
+        Optional<String> jobId = jobIdOf(message.body());
+        if (jobId.isEmpty()) {
+            context.log("-", "skipped", "malformed message deleted: " + abbreviate(message.body()));
+            delete(receipt);
+            return;
+        }
+        long now = System.currentTimeMillis() / 1000;
+        Optional<JobRecord> job = context.store().claim(jobId.get(), settings.instanceId(), settings.instanceType(), now);
+        if (job.isEmpty()) {
+            job = takeOverIfStale(jobId.get(), now);
+        }
+        if (job.isEmpty()) {
+            skipUnclaimed(jobId.get(), receipt, now);
+            return;
+        }
+        claimed.incrementAndGet();
+        context.log(jobId.get(), "claimed", "attempt " + job.get().attempt());
+        Heartbeat heartbeat = new Heartbeat(jobId.get(), receipt);
+        heartbeat.extendNow();
+        JobRun run = new JobRun(context, job.get(), heartbeat::extendIfDue, () -> stopping);
+        synchronized (lock) {
+            current = run;
+        }
+        switch (run.run()) {
+            case ENDED -> delete(receipt);
+            case PUT_BACK -> release(receipt);
+            case LOST -> {
+                boolean pending = context.store().find(jobId.get()).map(j -> j.status() == JobStatus.PENDING)
+                        .orElse(false);
+                if (pending) {
+                    release(receipt);
+                } else {
+                    delete(receipt);
+                }
+            }
+        }
+    }
+
+    /**
+     * A running job whose message came back and whose executor has shown no sign of life for
+     * {@link ExecutorSettings#staleAfterSeconds()}: its executor died without putting it back.
+     */
+    private Optional<JobRecord> takeOverIfStale(String jobId, long now) {
+        Optional<JobRecord> job = context.store().find(jobId);
+        if (job.isEmpty() || !job.get().status().isRunning()) {
+            return Optional.empty();
+        }
+        Optional<JobRecord> taken = context.store().reclaimStale(jobId, settings.instanceId(), settings.instanceType(),
+                now, now - settings.staleAfterSeconds());
+        taken.ifPresent(t -> context.log(jobId, "taken over", "from " + job.get().instanceId()
+                + ", silent for over " + settings.staleAfterSeconds() + " s"));
+        return taken;
+    }
+
+    /** A message whose job could not be claimed: unknown, ended, running elsewhere, or cancelled while pending. */
+    private void skipUnclaimed(String jobId, String receipt, long now) {
+        Optional<JobRecord> job = context.store().find(jobId);
+        if (job.isEmpty()) {
+            context.log(jobId, "skipped", "no such job: message deleted");
+            delete(receipt);
+        } else if (job.get().status() == JobStatus.PENDING && job.get().cancelRequested()) {
+            context.store().transition(jobId, Set.of(JobStatus.PENDING), JobStatus.CANCELLED,
+                    Map.of(JobItems.COMPLETE_TIME, AttributeValue.fromN(Long.toString(now)),
+                            JobItems.ERROR, AttributeValue.fromS("cancelled by its owner before it ran")));
+            context.log(jobId, "skipped", "cancelled while pending: message deleted");
+            delete(receipt);
+        } else if (job.get().status() == JobStatus.PENDING) {
+            context.log(jobId, "skipped", "still pending but not claimed: the message comes back later");
+        } else {
+            context.log(jobId, "skipped", "already " + job.get().status().wireName() + ": message deleted");
+            delete(receipt);
+        }
+    }
+
+    static Optional<String> jobIdOf(String body) {
+        try {
+            JsonNode node = JSON.readTree(body);
+            JsonNode id = node == null ? null : node.get("job_id");
+            return id != null && id.isTextual() && !id.asText().isBlank() ? Optional.of(id.asText().strip())
+                    : Optional.empty();
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    private void delete(String receipt) {
+        try {
+            sqs.deleteMessage(b -> b.queueUrl(settings.queueUrl()).receiptHandle(receipt));
+        } catch (SdkException e) {
+            context.log("-", "delete", "could not delete a message: " + e.getMessage());
+        }
+    }
+
+    /** Makes a message visible again at once (another executor takes it). */
+    private void release(String receipt) {
+        if (receipt == null) {
+            return;
+        }
+        try {
+            sqs.changeMessageVisibility(b -> b.queueUrl(settings.queueUrl()).receiptHandle(receipt).visibilityTimeout(0));
+        } catch (SdkException e) {
+            context.log("-", "release", "could not make a message visible again: " + e.getMessage());
+        }
+    }
+
+    private void prepareWorkRoot() throws IOException {
+        Path root = settings.workRoot();
+        Files.createDirectories(root);
+        if (context.jobUser().isPresent()) {
+            Set<PosixFilePermission> permissions = EnumSet.copyOf(Files.getPosixFilePermissions(root));
+            permissions.add(PosixFilePermission.OTHERS_EXECUTE);
+            permissions.add(PosixFilePermission.GROUP_EXECUTE);
+            Files.setPosixFilePermissions(root, permissions);
+        }
+    }
+
+    /** The job user when the executor runs as root and {@code KOTTA_JOB_USER} is set; else jobs run as this process. */
+    private static Optional<JobUser> jobUser(ExecutorSettings settings) {
+        if (settings.jobUser().isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            int me = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+            if (me != 0) {
+                return Optional.empty();
+            }
+            String name = settings.jobUser().get();
+            return Optional.of(new JobUser(name, Integer.parseInt(id("-u", name)), Integer.parseInt(id("-g", name))));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot look up the job user " + settings.jobUser().get(), e);
+        }
+    }
+
+    private static String id(String flag, String user) throws IOException {
+        Process process = new ProcessBuilder("id", flag, user).redirectErrorStream(true).start();
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        try {
+            if (process.waitFor() != 0) {
+                throw new IOException("id " + flag + " " + user + ": " + out);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+        return out;
+    }
+
+    private static String abbreviate(String body) {
+        String text = body == null ? "" : body.replaceAll("\\s+", " ");
+        return text.length() > 120 ? text.substring(0, 120) + "…" : text;
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Keeps a running job's message invisible (extended every {@code visibilityEvery} to
+     * {@code visibilityAhead}) and records the executor's heartbeat on the job.
+     */
+    private final class Heartbeat {
+        private final String jobId;
+        private final String receipt;
+        private long next;
+
+        Heartbeat(String jobId, String receipt) {
+            this.jobId = jobId;
+            this.receipt = receipt;
+        }
+
+        void extendNow() {
+            try {
+                if (!context.store().heartbeat(jobId, settings.instanceId(), System.currentTimeMillis() / 1000)) {
+                    context.log(jobId, "heartbeat", "the job is no longer this executor's");
+                }
+            } catch (SdkException e) {
+                context.log(jobId, "heartbeat", "could not record the heartbeat: " + e.getMessage());
+            }
+            try {
+                sqs.changeMessageVisibility(b -> b.queueUrl(settings.queueUrl()).receiptHandle(receipt)
+                        .visibilityTimeout(settings.visibilityAhead()));
+            } catch (SdkException e) {
+                context.log("-", "heartbeat", "could not extend a message's visibility: " + e.getMessage());
+            }
+            next = System.nanoTime() + settings.visibilityEvery().toNanos();
+        }
+
+        void extendIfDue() {
+            if (System.nanoTime() >= next) {
+                extendNow();
+            }
+        }
+    }
+}
