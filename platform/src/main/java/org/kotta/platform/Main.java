@@ -11,7 +11,7 @@ public final class Main {
     public static void main(String[] args) throws Exception {
         String role = args.length == 0 ? "" : args[0];
         switch (role) {
-            case "web-server" -> throw new UnsupportedOperationException("web server: not built yet");
+            case "web-server" -> org.kotta.platform.web.WebServer.start(org.kotta.platform.core.Wiring.fromEnvironment()).serveForever();
             case "task-executor" -> throw new UnsupportedOperationException("task executor: not built yet");
             default -> {
                 System.err.println("usage: kotta-start web-server|task-executor");
