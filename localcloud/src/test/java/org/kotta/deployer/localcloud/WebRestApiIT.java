@@ -181,4 +181,13 @@ class WebRestApiIT {
         tooLong.put("walltime", Long.toString(7 * 24 * 60 + 1));
         assertThat(WebClient.json(client.post("/rest/v1/submit_task", tooLong)).get("reason").asText()).startsWith("walltime:");
     }
+
+    @Test
+    void aTokenFromTheRunningProviderOverHttpIsAccepted() throws Exception {
+        String token = LocalIdentityProvider.tokenFrom(stack.idp.issuer(), BOB);
+        assertThat(token).doesNotContain("\n").isNotBlank();
+        HttpResponse<String> answer = client.get("/rest/v1/list_tasks?access_token=" + token);
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+        assertThat(WebClient.json(answer).get("status").asText()).isEqualTo("Success");
+    }
 }
