@@ -39,6 +39,11 @@ final class WebClient {
                 .POST(HttpRequest.BodyPublishers.ofString(form(fields))));
     }
 
+    HttpResponse<String> postRaw(String path, String contentType, String body) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
     static JsonNode json(HttpResponse<String> response) throws IOException {
         return JSON.readTree(response.body());
     }

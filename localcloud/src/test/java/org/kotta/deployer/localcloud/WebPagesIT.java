@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpResponse;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.AfterAll;
@@ -114,5 +115,48 @@ class WebPagesIT {
             assertThat(health.statusCode()).isEqualTo(503);
             assertThat(health.body()).contains(stack.id + "-no-such-table");
         }
+    }
+
+    @Test
+    void uploadsLandInTheUsersOwnAreaAndAreOfferedAsInputs() throws Exception {
+        WebClient ada = new WebClient(stack.url());
+        ada.signIn(ADA);
+        String csrf = ada.csrfOf("/files");
+        String boundary = "kotta" + System.nanoTime();
+        String body = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n" + csrf + "\r\n"
+                + "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"small.csv\"\r\n"
+                + "Content-Type: text/csv\r\n\r\na,b\n1,2\n\r\n--" + boundary + "--\r\n";
+        HttpResponse<String> uploaded = ada.postRaw("/files/upload", "multipart/form-data; boundary=" + boundary, body);
+        assertThat(uploaded.statusCode()).as(uploaded.body()).isEqualTo(303);
+        String area = org.kotta.platform.core.JobPaths.userArea(ADA);
+        assertThat(stack.clients.s3().getObjectAsBytes(b -> b.bucket(stack.wiring.get(Wiring.JOBS_BUCKET))
+                .key(area + "small.csv")).asUtf8String()).isEqualTo("a,b\n1,2\n");
+        assertThat(ada.get("/files").body()).contains("small.csv");
+        assertThat(ada.get("/submit").body()).contains("name=\"uploaded\" value=\"small.csv\"");
+
+        HttpResponse<String> link = ada.post("/files/upload_url", Map.of("csrf", csrf, "name", "big.bin", "size", "5"));
+        JsonNode answer = WebClient.json(link);
+        assertThat(answer.get("key").asText()).isEqualTo(area + "big.bin");
+        java.net.http.HttpResponse<String> put = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(answer.get("url").asText()))
+                        .PUT(java.net.http.HttpRequest.BodyPublishers.ofString("12345")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
+        assertThat(ada.get("/files").body()).contains("big.bin");
+        assertThat(ada.post("/files/upload_url", Map.of("csrf", csrf, "name", "huge.bin",
+                "size", Long.toString(6L << 30))).statusCode()).isEqualTo(400);
+        assertThat(ada.postRaw("/files/upload", "multipart/form-data; boundary=" + boundary,
+                body.replace(csrf, "wrong")).statusCode()).isEqualTo(403);
+    }
+
+    @Test
+    void theClientSecretAppearsOnNoPage() throws Exception {
+        WebClient ada = new WebClient(stack.url());
+        StringBuilder seen = new StringBuilder(ada.get("/").body()).append(ada.get("/login").headers().map());
+        ada.signIn(ADA);
+        for (String path : List.of("/jobs", "/submit", "/files", "/admin/users", "/health", "/static/kotta.css")) {
+            seen.append(ada.get(path).body());
+        }
+        assertThat(seen.toString()).doesNotContain(PlatformStack.CLIENT_SECRET);
     }
 }

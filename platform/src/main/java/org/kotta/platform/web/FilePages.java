@@ -14,7 +14,8 @@ import org.kotta.platform.core.JobRecord;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
- * The researcher's files. Uploads are presigned PUTs straight to S3, into the user's own area,
+ * The researcher's files. Small files: the page's upload form, through the server
+ * ({@code POST /files/upload}, capped). Big ones: presigned PUTs straight to S3, into the user's own area,
  * with the size signed into the URL (so S3 refuses a bigger body): {@code POST /files/upload_url}
  * (form fields {@code name}, {@code size}, {@code csrf}) answers {@code {"url", "key", "expires_in"}}
  * for a client or script to PUT to. Files pass through no web server. {@code GET /files} lists
@@ -22,6 +23,7 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  */
 final class FilePages extends Pages {
     static final long MAX_UPLOAD_BYTES = 5L * 1024 * 1024 * 1024;
+    static final int MAX_FORM_UPLOAD_BYTES = 20 * 1024 * 1024;
     private final Outputs outputs;
 
     FilePages(Web web, Outputs outputs) {
@@ -52,7 +54,47 @@ final class FilePages extends Pages {
         model.put("jobs", jobs);
         model.put("area", "s3://" + web.bucket() + "/" + area);
         model.put("maxGiB", MAX_UPLOAD_BYTES / (1024 * 1024 * 1024));
+        model.put("maxFormMiB", MAX_FORM_UPLOAD_BYTES / (1024 * 1024));
         render(r, 200, "files", model);
+    }
+
+    /**
+     * {@code POST /files/upload}: the page's form (multipart, fields {@code csrf} and {@code file}),
+     * for files up to {@link #MAX_FORM_UPLOAD_BYTES}; bigger ones go through {@code /files/upload_url}.
+     */
+    void upload(Request r) throws IOException {
+        Optional<String> boundary = Multipart.boundary(r.header("Content-Type").orElse(null));
+        if (boundary.isEmpty()) {
+            error(r, 400, "file: send the upload form (multipart/form-data)");
+            return;
+        }
+        Map<String, Multipart.Part> parts = Multipart.parse(r.readBody(MAX_FORM_UPLOAD_BYTES + 64 * 1024), boundary.get());
+        Optional<Session> session = r.cookie(Session.COOKIE)
+                .flatMap(cookie -> Session.open(web.codec(), cookie, Instant.now().getEpochSecond()));
+        Multipart.Part csrf = parts.get("csrf");
+        if (session.isEmpty() || csrf == null || !session.get().csrfMatches(csrf.text())) {
+            error(r, 403, "This form is out of date or was not sent by this site. Reload the page and try again.");
+            return;
+        }
+        Optional<Signed> signed = signedIn(r);
+        if (signed.isEmpty()) {
+            return;
+        }
+        Multipart.Part file = parts.get("file");
+        String name = file == null || file.fileName() == null ? null
+                : file.fileName().substring(Math.max(file.fileName().lastIndexOf('/'), file.fileName().lastIndexOf('\\')) + 1);
+        if (!JobSubmission.isFileName(name)) {
+            error(r, 400, "file: pick a file whose name is a plain file name (letters, digits, . _ + -)");
+            return;
+        }
+        if (file.data().length > MAX_FORM_UPLOAD_BYTES) {
+            error(r, 413, "file: larger than " + MAX_FORM_UPLOAD_BYTES / (1024 * 1024) + " MiB; use /files/upload_url");
+            return;
+        }
+        String key = JobPaths.userArea(signed.get().userId()) + name;
+        web.clients().s3().putObject(b -> b.bucket(web.bucket()).key(key),
+                software.amazon.awssdk.core.sync.RequestBody.fromBytes(file.data()));
+        r.redirect("/files");
     }
 
     void uploadUrl(Request r) throws IOException {

@@ -106,6 +106,8 @@ final class Router {
             }
         } else if (get && path.equals("/files")) {
             files.list(r);
+        } else if (post && path.equals("/files/upload")) {
+            files.upload(r);
         } else if (post && path.equals("/files/upload_url")) {
             files.uploadUrl(r);
         } else if (get && path.equals("/admin/users")) {
