@@ -11,6 +11,17 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.time.Instant;
+
+import org.kotta.platform.core.JobPaths;
+import org.kotta.platform.core.JobRecord;
+import org.kotta.platform.web.JobSubmission;
+
+import software.amazon.awssdk.core.sync.RequestBody;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -189,5 +200,51 @@ class WebRestApiIT {
         HttpResponse<String> answer = client.get("/rest/v1/list_tasks?access_token=" + token);
         assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
         assertThat(WebClient.json(answer).get("status").asText()).isEqualTo("Success");
+    }
+
+    /** A job as an executor leaves it (written directly: the executor is tested on its own). */
+    private static JobRecord completedJob(String email) {
+        String bucket = stack.wiring.get(Wiring.JOBS_BUCKET);
+        JobRecord pending = JobSubmission.build(JobSubmission.Fields.from(exampleJob("").entrySet().stream()
+                        .collect(Collectors.toMap(Map.Entry::getKey, e -> List.of(e.getValue())))),
+                new JobSubmission.Submitter(email, email, email), bucket, UUID.randomUUID().toString(), Instant.now());
+        JobRecord done = new JobRecord(pending.jobId(), pending.jobName(), pending.jobType(), JobStatus.COMPLETED,
+                pending.queue(), pending.walltimeSeconds(), pending.submitTime(), pending.submitTime() + 1,
+                pending.submitTime() + 3, pending.submitStamp(), pending.username(), pending.userEmail(),
+                pending.userId(), pending.executable(), pending.args(), pending.script(), pending.scriptName(),
+                pending.inputs(), pending.outputs(), pending.stdoutFile(), pending.stderrFile(), "local-1", "local",
+                null, 0, 0.2, 1.5, 0.3, 1, false);
+        stack.jobs.create(done);
+        for (String file : List.of("foo.txt", "STDOUT.txt")) {
+            stack.clients.s3().putObject(b -> b.bucket(bucket).key(JobPaths.outputKey(done.jobId(), file)),
+                    RequestBody.fromString(file.equals("foo.txt") ? "Hello World\n" : "out of the job\n"));
+        }
+        return done;
+    }
+
+    @Test
+    void statusOfAnEndedJobLinksItsOutputsAndTheLinksDownloadThem() throws Exception {
+        JobRecord job = completedJob(ADA);
+        JsonNode status = WebClient.json(client.get("/rest/v1/status_task/" + job.jobId() + "?access_token="
+                + stack.idp.accessToken(ADA)));
+        assertThat(status.get("status").asText()).isEqualTo("completed");
+        List<String> outputs = new ArrayList<>();
+        status.get("items").forEach(item -> {
+            if (item.has("outputs")) {
+                outputs.add(item.get("outputs").asText());
+            }
+        });
+        assertThat(outputs).hasSize(3).contains("<i>STDERR.txt</i>");
+        Matcher href = Pattern.compile("<a href=\"([^\"]+)\">foo.txt</a>").matcher(String.join("\n", outputs));
+        assertThat(href.find()).isTrue();
+        HttpResponse<String> download = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(href.group(1)))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(download.statusCode()).isEqualTo(200);
+        assertThat(download.body()).isEqualTo("Hello World\n");
+
+        WebClient page = new WebClient(stack.url());
+        page.signIn(ADA);
+        String html = page.get("/jobs/" + job.jobId()).body();
+        assertThat(html).contains("out of the job").contains("class=\"output\"").contains("<i>STDERR.txt</i>");
     }
 }
