@@ -23,5 +23,20 @@ ensure_venv() {
   echo "$want" > "$stamp"
 }
 
+# ensure_browser: Debian's chromium and chromium-driver for the browser journey (WebJourneyIT),
+# installed through apt-get when missing and this runs as root; otherwise named, and a stop.
+ensure_browser() {
+  if [[ -x /usr/bin/chromium && -x /usr/bin/chromedriver ]]; then return 0; fi
+  if [[ "$(id -u)" == 0 ]] && command -v apt-get >/dev/null; then
+    lib_say "installing chromium and chromium-driver (apt-get) for the browser tests"
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq \
+      && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null \
+      || lib_die "apt-get could not install chromium and chromium-driver"
+  else
+    lib_die "the browser tests need Debian's chromium and chromium-driver (/usr/bin/chromium, /usr/bin/chromedriver): run as root, or apt-get install -y chromium chromium-driver"
+  fi
+  [[ -x /usr/bin/chromium && -x /usr/bin/chromedriver ]] || lib_die "chromium-driver left no /usr/bin/chromedriver"
+}
+
 lib_say() { printf '%s: %s\n' "${0##*/}" "$*" >&2; }
 lib_die() { lib_say "$*"; exit 1; }

@@ -1,10 +1,12 @@
 package org.kotta.platform;
 
+import org.kotta.platform.core.Wiring;
 import org.kotta.platform.executor.TaskExecutor;
+import org.kotta.platform.web.WebServer;
 
 /**
  * {@code bin/kotta-start web-server|task-executor}: the process an instance runs, wired by
- * the environment ({@link org.kotta.platform.core.Wiring}).
+ * the environment ({@link Wiring}).
  */
 public final class Main {
     private Main() {
@@ -13,7 +15,7 @@ public final class Main {
     public static void main(String[] args) throws Exception {
         String role = args.length == 0 ? "" : args[0];
         switch (role) {
-            case "web-server" -> throw new UnsupportedOperationException("web server: not built yet");
+            case "web-server" -> WebServer.start(Wiring.fromEnvironment()).serveForever();
             case "task-executor" -> TaskExecutor.runFromEnvironment();
             default -> {
                 System.err.println("usage: kotta-start web-server|task-executor");

@@ -1,0 +1,162 @@
+package org.kotta.deployer.localcloud;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpResponse;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.kotta.platform.core.JobStatus;
+import org.kotta.platform.core.Wiring;
+import org.kotta.platform.web.WebServer;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/** The pages' protections (sign-in, CSRF, ownership) and /health, over plain HTTP. */
+class WebPagesIT {
+    private static final String ADA = "ada@example.org";
+    private static PlatformStack stack;
+
+    @BeforeAll
+    static void start() throws Exception {
+        stack = new PlatformStack().startWeb();
+        stack.seedAdmin(ADA);
+        stack.register("bob@example.org");
+    }
+
+    @AfterAll
+    static void stop() {
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    private static Map<String, String> job(String csrf) {
+        Map<String, String> fields = new HashMap<>(Map.of("script", "#!/bin/bash\necho hi > foo.txt\n",
+                "script_name", "test.sh", "executable", "/bin/bash", "args", "test.sh", "outputs", "foo.txt",
+                "walltime", "5", "queue", "Test", "jobname", "from the form"));
+        if (csrf != null) {
+            fields.put("csrf", csrf);
+        }
+        return fields;
+    }
+
+    @Test
+    void aFormPostWithoutItsCsrfTokenIsForbidden() throws Exception {
+        WebClient ada = new WebClient(stack.url());
+        assertThat(ada.signIn(ADA).statusCode()).isEqualTo(303);
+        int before = stack.jobCount();
+        assertThat(ada.post("/submit", job(null)).statusCode()).isEqualTo(403);
+        assertThat(ada.post("/submit", job("wrong-token")).statusCode()).isEqualTo(403);
+        assertThat(new WebClient(stack.url()).post("/submit", job("wrong-token")).statusCode()).isEqualTo(403);
+        assertThat(ada.post("/logout", Map.of()).statusCode()).isEqualTo(403);
+        assertThat(stack.jobCount()).isEqualTo(before);
+
+        HttpResponse<String> submitted = ada.post("/submit", job(ada.csrfOf("/submit")));
+        assertThat(submitted.statusCode()).isEqualTo(303);
+        String jobId = submitted.headers().firstValue("Location").orElseThrow().substring("/jobs/".length());
+        assertThat(stack.jobs.find(jobId).orElseThrow().status()).isEqualTo(JobStatus.PENDING);
+        assertThat(ada.get("/jobs").body()).contains(jobId).contains("from the form");
+    }
+
+    @Test
+    void formErrorsNameTheFieldAndAnotherUsersJobIsNotFound() throws Exception {
+        WebClient ada = new WebClient(stack.url());
+        ada.signIn(ADA);
+        Map<String, String> bad = job(ada.csrfOf("/submit"));
+        bad.put("walltime", "-1");
+        HttpResponse<String> refused = ada.post("/submit", bad);
+        assertThat(refused.statusCode()).isEqualTo(400);
+        assertThat(refused.body()).contains("walltime: must be more than 0 minutes");
+
+        String adasJob = ada.post("/submit", job(ada.csrfOf("/submit"))).headers().firstValue("Location").orElseThrow();
+        WebClient bob = new WebClient(stack.url());
+        bob.signIn("bob@example.org");
+        assertThat(bob.get(adasJob).statusCode()).isEqualTo(404);
+        assertThat(bob.post(adasJob + "/cancel", Map.of("csrf", bob.csrfOf("/jobs"))).statusCode()).isEqualTo(404);
+        assertThat(bob.get("/admin/users").statusCode()).isEqualTo(403);
+        assertThat(ada.get(adasJob).body()).contains("pending");
+    }
+
+    @Test
+    void pagesNeedASignInAndLogoutEndsIt() throws Exception {
+        WebClient anonymous = new WebClient(stack.url());
+        assertThat(anonymous.get("/jobs").statusCode()).isEqualTo(303);
+        assertThat(anonymous.get("/").body()).contains("Sign in");
+        WebClient ada = new WebClient(stack.url());
+        ada.signIn(ADA);
+        assertThat(ada.get("/jobs").statusCode()).isEqualTo(200);
+        assertThat(ada.post("/logout", Map.of("csrf", ada.csrfOf("/jobs"))).statusCode()).isEqualTo(303);
+        assertThat(ada.get("/jobs").statusCode()).isEqualTo(303);
+    }
+
+    @Test
+    void healthNamesTheReleaseWhenEverythingAnswers() throws Exception {
+        HttpResponse<String> health = new WebClient(stack.url()).get("/health");
+        assertThat(health.statusCode()).isEqualTo(200);
+        JsonNode json = WebClient.json(health);
+        assertThat(json.get("status").asText()).isEqualTo("ok");
+        assertThat(json.get("release").asText()).isEqualTo(stack.sha256());
+    }
+
+    @Test
+    void healthIs503NamingAMissingTable() throws Exception {
+        Map<String, String> wiring = new HashMap<>(stack.wiring);
+        wiring.put(Wiring.JOBS_TABLE, stack.id + "-no-such-table");
+        int port = PlatformStack.freePort();
+        wiring.put(Wiring.PORT, Integer.toString(port));
+        wiring.put(Wiring.PUBLIC_URL, "http://127.0.0.1:" + port);
+        try (WebServer broken = WebServer.start(new Wiring(wiring))) {
+            HttpResponse<String> health = new WebClient("http://127.0.0.1:" + port).get("/health");
+            assertThat(health.statusCode()).isEqualTo(503);
+            assertThat(health.body()).contains(stack.id + "-no-such-table");
+        }
+    }
+
+    @Test
+    void uploadsLandInTheUsersOwnAreaAndAreOfferedAsInputs() throws Exception {
+        WebClient ada = new WebClient(stack.url());
+        ada.signIn(ADA);
+        String csrf = ada.csrfOf("/files");
+        String boundary = "kotta" + System.nanoTime();
+        String body = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n" + csrf + "\r\n"
+                + "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"small.csv\"\r\n"
+                + "Content-Type: text/csv\r\n\r\na,b\n1,2\n\r\n--" + boundary + "--\r\n";
+        HttpResponse<String> uploaded = ada.postRaw("/files/upload", "multipart/form-data; boundary=" + boundary, body);
+        assertThat(uploaded.statusCode()).as(uploaded.body()).isEqualTo(303);
+        String area = org.kotta.platform.core.JobPaths.userArea(ADA);
+        assertThat(stack.clients.s3().getObjectAsBytes(b -> b.bucket(stack.wiring.get(Wiring.JOBS_BUCKET))
+                .key(area + "small.csv")).asUtf8String()).isEqualTo("a,b\n1,2\n");
+        assertThat(ada.get("/files").body()).contains("small.csv");
+        assertThat(ada.get("/submit").body()).contains("name=\"uploaded\" value=\"small.csv\"");
+
+        HttpResponse<String> link = ada.post("/files/upload_url", Map.of("csrf", csrf, "name", "big.bin", "size", "5"));
+        JsonNode answer = WebClient.json(link);
+        assertThat(answer.get("key").asText()).isEqualTo(area + "big.bin");
+        java.net.http.HttpResponse<String> put = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(answer.get("url").asText()))
+                        .PUT(java.net.http.HttpRequest.BodyPublishers.ofString("12345")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
+        assertThat(ada.get("/files").body()).contains("big.bin");
+        assertThat(ada.post("/files/upload_url", Map.of("csrf", csrf, "name", "huge.bin",
+                "size", Long.toString(6L << 30))).statusCode()).isEqualTo(400);
+        assertThat(ada.postRaw("/files/upload", "multipart/form-data; boundary=" + boundary,
+                body.replace(csrf, "wrong")).statusCode()).isEqualTo(403);
+    }
+
+    @Test
+    void theClientSecretAppearsOnNoPage() throws Exception {
+        WebClient ada = new WebClient(stack.url());
+        StringBuilder seen = new StringBuilder(ada.get("/").body()).append(ada.get("/login").headers().map());
+        ada.signIn(ADA);
+        for (String path : List.of("/jobs", "/submit", "/files", "/admin/users", "/health", "/static/kotta.css")) {
+            seen.append(ada.get(path).body());
+        }
+        assertThat(seen.toString()).doesNotContain(PlatformStack.CLIENT_SECRET);
+    }
+}
