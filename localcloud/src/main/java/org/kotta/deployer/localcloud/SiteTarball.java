@@ -23,7 +23,7 @@ public final class SiteTarball {
                 byte[] data = file.getValue().getBytes(StandardCharsets.UTF_8);
                 TarArchiveEntry entry = new TarArchiveEntry(file.getKey());
                 entry.setSize(data.length);
-                entry.setMode(file.getKey().equals("kotta-start") ? 0755 : 0644);
+                entry.setMode(file.getKey().equals("kotta-start") || file.getKey().endsWith("/kotta-start") ? 0755 : 0644);
                 tar.putArchiveEntry(entry);
                 tar.write(data);
                 tar.closeArchiveEntry();
