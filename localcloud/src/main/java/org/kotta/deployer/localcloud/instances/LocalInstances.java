@@ -226,10 +226,12 @@ public final class LocalInstances implements AutoCloseable {
 
     private synchronized StableUrl stableUrl(String stackName) {
         return urls.computeIfAbsent(stackName, s -> {
+            int port = urls.isEmpty() ? webPort : 0;
             try {
-                return new StableUrl(urls.isEmpty() ? webPort : 0);
+                return new StableUrl(port);
             } catch (IOException e) {
-                throw new UncheckedIOException("cannot listen for the stable web URL", e);
+                throw new UncheckedIOException("cannot listen on 127.0.0.1:" + port + " for the stable web URL"
+                        + (port == 0 ? "" : " (" + WEB_PORT_ENV + ")") + ": " + e.getMessage(), e);
             }
         });
     }
