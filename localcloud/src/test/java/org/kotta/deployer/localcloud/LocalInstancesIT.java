@@ -10,7 +10,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -78,7 +77,8 @@ class LocalInstancesIT {
         upload("releases/v1.tar.gz", release("release v1", SERVING));
         cfn.createStack(b -> b.stackName(stack).templateBody(template).parameters(parameters("releases/v1.tar.gz")));
         awaitStack("CREATE_COMPLETE");
-        Path state = Files.createTempDirectory("local-instances-");
+        // instance logs stay for a look after a failure: target/local-instances-it/<stack>/<instance>/instance.log
+        Path state = LocalOrchestrator.findRoot().resolve("localcloud/target/local-instances-it");
         instances = new LocalInstances(aws, LocalCloud.endpoint(), state, 0, new PrintStream(System.out, true));
     }
 

@@ -49,9 +49,14 @@ final class Releases {
             }
             byObject.put(bucket + "/" + key, root);
         }
-        if (!Files.isExecutable(root.resolve(START))) {
-            throw new InstanceSyncException.NotRunnable("the release s3://" + bucket + "/" + key + " has no executable "
+        if (!Files.isRegularFile(root.resolve(START))) {
+            throw new InstanceSyncException.NotRunnable("the release s3://" + bucket + "/" + key + " has no "
                     + START + " (extracted in " + root + ")");
+        }
+        if (!Files.isExecutable(root.resolve(START))) {
+            // a packaging mistake, not a release that cannot run here: no skip for this one
+            throw new InstanceSyncException("the release s3://" + bucket + "/" + key + " has " + START
+                    + " without its execute bit (mode from the tarball; extracted in " + root + ")");
         }
         return root;
     }
