@@ -166,6 +166,23 @@ class LocalInstancesIT {
 
     @Test
     @Order(4)
+    void sync_withAReleaseWhoseLinkLeavesTheTree_refusesIt_beforeExtracting() throws Exception {
+        List<Long> before = instances.pids();
+        AttackTarballs.Attack attack = AttackTarballs.symlinkLeavingTheTree();
+        upload("releases/attack.tar.gz", attack.bytes());
+        update("releases/attack.tar.gz");
+
+        assertThatThrownBy(() -> instances.sync(stack))
+                .isInstanceOf(InstanceSyncException.class)
+                .isNotInstanceOf(InstanceSyncException.NotRunnable.class)
+                .hasMessageContaining("releases/attack.tar.gz is refused: " + attack.expectedReason());
+
+        assertThat(get(instances.webUrl(stack) + "/health").body()).isEqualTo("release v2");
+        assertThat(instances.pids()).containsExactlyInAnyOrderElementsOf(before);
+    }
+
+    @Test
+    @Order(5)
     void close_leavesNoProcessBehind() {
         everyPid.addAll(instances.pids());
         instances.close();
