@@ -146,8 +146,14 @@ public final class LocalInstances implements AutoCloseable {
         StableUrl url = stableUrl(stackName);
         for (int i = 0; i < spec.localCount(); i++) {
             InstanceProcess next = launch(stackName, spec, release, url.url());
-            String problem = spec.role() == GroupSpec.Role.WEB_SERVER
-                    ? next.awaitHealthy(HEALTH_LIMIT) : settles(next);
+            String problem;
+            try {
+                problem = spec.role() == GroupSpec.Role.WEB_SERVER ? next.awaitHealthy(HEALTH_LIMIT) : settles(next);
+            } catch (InterruptedException | RuntimeException e) {
+                // not yet tracked: close() would not find it
+                stop(next);
+                throw e;
+            }
             if (problem != null) {
                 String tail = next.logTail(LOG_LINES);
                 stop(next);
@@ -155,7 +161,7 @@ public final class LocalInstances implements AutoCloseable {
                 left.addAll(old.subList(Math.min(i, old.size()), old.size()));
                 groupsOfStack.put(group, new RunningGroup(current == null ? "" : current.fingerprint(), left));
                 throw new InstanceSyncException("group " + group + ": the new instance " + next.id() + " failed: "
-                        + problem + (old.size() > i ? "; " + old.get(i).id() + " keeps serving" : "")
+                        + problem + (old.size() > i && old.get(i).alive() ? "; " + old.get(i).id() + " keeps serving" : "")
                         + "\nlast lines of " + next.log() + ":\n" + tail);
             }
             if (spec.role() == GroupSpec.Role.WEB_SERVER) {

@@ -68,7 +68,13 @@ final class StackGroups {
         }
         LaunchTemplateVersion chosen = versions.get(0);
         String userData = chosen.launchTemplateData() == null ? null : chosen.launchTemplateData().userData();
-        Map<String, String> wiring = UserDataWiring.fromBase64(userData).orElse(null);
+        Map<String, String> wiring;
+        try {
+            wiring = UserDataWiring.fromBase64(userData).orElse(null);
+        } catch (IllegalArgumentException e) {
+            throw new InstanceSyncException("group " + logicalId + ": launch template " + chosen.launchTemplateId()
+                    + " version " + chosen.versionNumber() + ": " + e.getMessage());
+        }
         return new GroupSpec(logicalId, groupName, chosen.launchTemplateId() + ":" + chosen.versionNumber(), wiring,
                 group.minSize(), group.maxSize());
     }
