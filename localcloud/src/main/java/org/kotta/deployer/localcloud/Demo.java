@@ -13,6 +13,7 @@ import java.util.UUID;
 
 import org.kotta.deployer.core.AwsClients;
 import org.kotta.deployer.core.Json;
+import org.kotta.deployer.localcloud.instances.InstanceSyncException;
 import org.kotta.deployer.trigger.RedeployRules;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -33,6 +34,11 @@ public final class Demo {
     private final PrintStream out;
     private final Path root;
     private final String endpoint;
+    private String stackName;
+    private String jobsBucket;
+    private String adminEmail;
+    /** The local identity provider's issuer; null until it exists (see {@link #startIdentityProvider}). */
+    private String issuer;
 
     private Demo(Path root, String endpoint, PrintStream out) {
         this.root = root;
@@ -50,13 +56,16 @@ public final class Demo {
         Files.createDirectories(functionLog.getParent());
         PrintStream console = System.out;
         System.setOut(new PrintStream(Files.newOutputStream(functionLog), true, StandardCharsets.UTF_8));
-        try (LocalOrchestrator orchestrator = new LocalOrchestrator(root, endpoint)) {
-            new Demo(root, endpoint, console).run(orchestrator);
+        try (LocalOrchestrator orchestrator = new LocalOrchestrator(root, endpoint);
+             DemoSite site = new DemoSite(root, orchestrator.aws(), endpoint, console)) {
+            // Ctrl-C (with --keep) stops the local instances too
+            Runtime.getRuntime().addShutdownHook(new Thread(site::close));
+            Demo demo = new Demo(root, endpoint, console);
+            demo.run(orchestrator, site);
             console.printf("%nfunction logs: .kotta/functions.log%ndemo finished in %.1f s%n",
                     Duration.between(began, Instant.now()).toMillis() / 1000.0);
             if (keep) {
-                console.println("--keep: the function host keeps serving the local cloud; Ctrl-C to stop it"
-                        + " (the local cloud stays up: ./kotta local down)");
+                demo.keepServing(site);
                 Thread.currentThread().join();
             }
         } catch (DemoFailure e) {
@@ -66,7 +75,7 @@ public final class Demo {
         }
     }
 
-    private void run(LocalOrchestrator orchestrator) throws Exception {
+    private void run(LocalOrchestrator orchestrator, DemoSite site) throws Exception {
         step("installing the orchestrator (template.yaml) into the local cloud at " + endpoint);
         orchestrator.start();
         AwsClients aws = orchestrator.aws();
@@ -80,6 +89,12 @@ public final class Demo {
                 ExampleRequest.read(root).path("domainName").asText(), "demo");
         ObjectNode request = ExampleRequest.load(root, prerequisites.certificateArn(), prerequisites.secretArn(),
                 "kotta-demo-" + suffix, "kotta-demo-jobs-" + suffix);
+        issuer = startIdentityProvider();
+        if (issuer != null) {
+            request.put("oidcIssuer", issuer);
+        }
+        stackName = request.path("stackName").asText();
+        adminEmail = request.path("adminUsers").path(0).path("email").asText();
         out.println("  certificate " + prerequisites.certificateArn());
         out.println("  secret      " + prerequisites.secretArn() + " (the value never leaves Secrets Manager)");
 
@@ -102,6 +117,8 @@ public final class Demo {
         out.println(indent(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(record)));
 
         String bucket = record.path("outputs").path("base").path("JobsBucketName").asText();
+        jobsBucket = bucket;
+        syncInstances(site);
         String key = "code/cloud-kotta-demo-v2.tar.gz";
         step("uploading new web code to s3://" + bucket + "/" + key);
         Instant uploaded = Instant.now();
@@ -114,6 +131,57 @@ public final class Demo {
         JsonNode redeploy = Json.MAPPER.readTree(api.get("/deployments/" + redeployId).body());
         out.println("  code version " + record.path("codeVersion").asText() + " -> " + redeploy.path("codeVersion").asText());
         out.println("  trigger " + redeploy.path("trigger").asText() + ", source " + redeploy.path("release").path("source").asText());
+        syncInstances(site);
+        if (site.serving()) {
+            submitOneJob(site.webUrl(stackName));
+        }
+    }
+
+    /** The Kotta stack's instances, as a rolling update leaves them after a deployment SUCCEEDED. */
+    private void syncInstances(DemoSite site) throws InterruptedException {
+        step("running the Kotta stack's instances locally (the stand-in for EC2 and the load balancer)");
+        try {
+            site.sync(stackName);
+        } catch (InstanceSyncException e) {
+            throw new DemoFailure(e.getMessage());
+        }
+    }
+
+    /**
+     * The local OpenID Connect provider standing in for Login with Amazon; its issuer goes into
+     * the request as {@code oidcIssuer}. TODO(after merge): {@code LocalIdentityProvider.start(0)},
+     * closed with the demo, returning {@code issuer()}; until then none (Login with Amazon).
+     */
+    private String startIdentityProvider() {
+        return null;
+    }
+
+    /**
+     * TODO(after merge): one job through the v1 REST API at {@code webUrl}/rest/v1/ with the
+     * provider's {@code accessToken(adminEmail)}, followed until it completes, its outputs listed.
+     */
+    private void submitOneJob(String webUrl) {
+        out.println("  (a job through " + webUrl + "/rest/v1/ comes with the platform web server)");
+    }
+
+    /** --keep: what a person needs to use the site, printed and in .kotta/demo.env, until Ctrl-C. */
+    private void keepServing(DemoSite site) {
+        Map<String, String> env = new java.util.LinkedHashMap<>();
+        env.put("KOTTA_WEB_URL", site.webUrl(stackName));
+        env.put("KOTTA_ADMIN_EMAIL", adminEmail);
+        env.put("KOTTA_STACK_NAME", stackName);
+        env.put("KOTTA_JOBS_BUCKET", jobsBucket);
+        if (issuer != null) {
+            env.put("KOTTA_OIDC_ISSUER", issuer);
+        }
+        Path file = site.writeEnv(env);
+        step("the site");
+        out.println("  URL            " + env.get("KOTTA_WEB_URL")
+                + (site.serving() ? "" : "  (no instance runs: see above)"));
+        out.println("  admin e-mail   " + adminEmail + " (the local sign-in page takes any name: type this one)");
+        out.println("  settings       " + root.relativize(file));
+        out.println("--keep: the site, the function host and the local cloud keep running; Ctrl-C stops the site"
+                + " and the function host (the local cloud stays up: ./kotta local down)");
     }
 
     private void follow(LocalOrchestrator orchestrator, String executionArn) throws InterruptedException {
