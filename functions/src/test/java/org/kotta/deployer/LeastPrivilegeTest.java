@@ -65,7 +65,7 @@ class LeastPrivilegeTest {
                     "cloudformation:DeleteStack", "cloudformation:DescribeChangeSet",
                     "cloudformation:ExecuteChangeSet", "cloudformation:DeleteChangeSet",
                     "cloudformation:DescribeStacks", "cloudformation:UpdateTerminationProtection", "iam:PassRole",
-                    "s3:GetObject")),
+                    "s3:GetObject", "ssm:GetParameters")),
             Map.entry("WaitForStackFunctionRole", Set.of("dynamodb:UpdateItem", "cloudformation:DescribeStacks",
                     "cloudformation:DescribeStackEvents", "cloudformation:DescribeEvents")),
             Map.entry("PackageAndUploadCodeFunctionRole", Set.of("dynamodb:UpdateItem", "s3:GetObject", "s3:ListBucket",
@@ -195,6 +195,34 @@ class LeastPrivilegeTest {
         assertThat(invokes).isNotEmpty();
         for (Grant grant : invokes) {
             assertThat(grant.resources()).allSatisfy(r -> assertThat(r).contains("Aliaslive"));
+        }
+    }
+
+    /**
+     * CloudFormation resolves SSM-typed parameters (kotta.yaml's ImageId) with the credentials of
+     * whoever calls CreateChangeSet, not with the service role's: without ssm:GetParameters on the
+     * parameter the change set is refused in a real account (the local cloud does not check).
+     */
+    @Test
+    void theKottaStackFunctionMayResolveEverySsmTypedParameterOfItsTemplate() throws Exception {
+        JsonNode parameters = TemplateTool.parsed("infrastructure/kotta.yaml").path("Parameters");
+        List<String> ssmParameters = new ArrayList<>();
+        parameters.properties().forEach(p -> {
+            if (p.getValue().path("Type").asText().startsWith("AWS::SSM::Parameter::Value<")) {
+                ssmParameters.add(p.getValue().path("Default").asText());
+            }
+        });
+        assertThat(ssmParameters).as("SSM-typed parameters of kotta.yaml").isNotEmpty();
+        List<String> readable = new ArrayList<>();
+        grants().stream()
+                .filter(g -> g.logicalId().equals("CreateKottaStackFunctionRole"))
+                .filter(g -> g.actions().contains("ssm:GetParameters"))
+                .forEach(g -> g.raw().path("Resource").forEach(r -> readable.add(r.path("Fn::Sub").asText(r.asText()))));
+        for (String name : ssmParameters) {
+            String arn = "arn:${AWS::Partition}:ssm:${AWS::Region}::parameter" + name;
+            assertThat(readable).as("ssm:GetParameters resources of CreateKottaStackFunctionRole covering %s", arn)
+                    .anySatisfy(pattern -> assertThat(arn).matches(java.util.regex.Pattern.quote(pattern)
+                            .replace("*", "\\E.*\\Q")));
         }
     }
 

@@ -54,6 +54,15 @@ final class TemplateTool {
         return new ObjectMapper().readTree(result.stdout());
     }
 
+    /** A plain CloudFormation template of the repository (e.g. infrastructure/kotta.yaml) as JSON, tags expanded. */
+    static JsonNode parsed(String relativePath) throws IOException, InterruptedException {
+        Result result = run(venvBin("python").toString(), root().resolve("tools/translate_template.py").toString(),
+                "--parse-only", root().resolve(relativePath).toString());
+        assertThat(result.exitCode()).as("translate_template.py --parse-only exit code; stderr:%n%s", result.stderr())
+                .isZero();
+        return new ObjectMapper().readTree(result.stdout());
+    }
+
     static List<String> strings(JsonNode node) {
         List<String> values = new ArrayList<>();
         if (node == null || node.isMissingNode() || node.isNull()) {
