@@ -1,0 +1,73 @@
+package org.kotta.deployer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What a real account refuses or gets wrong while the local cloud lets it through, read from
+ * the templates themselves: template.yaml after the SAM transform, the infrastructure templates
+ * as written.
+ */
+class RealAccountTemplateTest {
+
+    private static Map<String, JsonNode> templates;
+
+    @BeforeAll
+    static void read() throws Exception {
+        templates = Map.of(
+                "template.yaml", TemplateTool.translated(),
+                "infrastructure/kotta-base.yaml", TemplateTool.parsed("infrastructure/kotta-base.yaml"),
+                "infrastructure/kotta.yaml", TemplateTool.parsed("infrastructure/kotta.yaml"));
+    }
+
+    /**
+     * CloudWatch publishes to an encrypted topic only if the key's policy lets cloudwatch.amazonaws.com
+     * use it; an AWS-managed key (alias/aws/sns) never does, so its alarms would never arrive.
+     */
+    @Test
+    void everyTopicAnAlarmPublishesToIsUnencryptedOrUnderAKeyCloudWatchMayUse() {
+        List<String> checked = new ArrayList<>();
+        templates.forEach((file, template) -> {
+            JsonNode resources = template.path("Resources");
+            resources.properties().forEach(entry -> {
+                if (!entry.getValue().path("Type").asText().equals("AWS::CloudWatch::Alarm")) {
+                    return;
+                }
+                for (JsonNode action : entry.getValue().path("Properties").path("AlarmActions")) {
+                    JsonNode topic = resources.path(action.path("Ref").asText());
+                    if (!topic.path("Type").asText().equals("AWS::SNS::Topic")) {
+                        continue;
+                    }
+                    String where = file + " " + entry.getKey() + " -> " + action.path("Ref").asText();
+                    checked.add(where);
+                    JsonNode key = topic.path("Properties").path("KmsMasterKeyId");
+                    if (key.isMissingNode()) {
+                        continue;
+                    }
+                    assertThat(key.isTextual()).as("%s: topic key %s must be this template's own key, not an"
+                            + " AWS-managed alias", where, key).isFalse();
+                    String keyId = key.has("Ref") ? key.path("Ref").asText() : key.path("Fn::GetAtt").path(0).asText();
+                    JsonNode keyResource = resources.path(keyId);
+                    assertThat(keyResource.path("Type").asText()).as("%s: topic key", where).isEqualTo("AWS::KMS::Key");
+                    List<String> cloudWatchMay = new ArrayList<>();
+                    for (JsonNode statement : keyResource.path("Properties").path("KeyPolicy").path("Statement")) {
+                        if ("Allow".equals(statement.path("Effect").asText()) && TemplateTool.strings(
+                                statement.path("Principal").path("Service")).contains("cloudwatch.amazonaws.com")) {
+                            cloudWatchMay.addAll(TemplateTool.strings(statement.path("Action")));
+                        }
+                    }
+                    assertThat(cloudWatchMay).as("%s: what the key policy lets cloudwatch.amazonaws.com do", where)
+                            .contains("kms:Decrypt", "kms:GenerateDataKey*");
+                }
+            });
+        });
+        assertThat(checked).as("alarm -> topic pairs").isNotEmpty();
+    }
+}
