@@ -70,4 +70,19 @@ class RealAccountTemplateTest {
         });
         assertThat(checked).as("alarm -> topic pairs").isNotEmpty();
     }
+
+    /**
+     * Data that outlives its stack, except when the stack's first create rolls back: a Retain bucket
+     * or table left by a failed first create makes every later create fail on "already exists".
+     */
+    @Test
+    void theBaseStacksDataIsKeptExceptWhenItsFirstCreateFails() {
+        JsonNode resources = templates.get("infrastructure/kotta-base.yaml").path("Resources");
+        for (String data : List.of("JobsBucket", "JobsTable", "UsersTable")) {
+            assertThat(resources.path(data).path("DeletionPolicy").asText()).as("%s DeletionPolicy", data)
+                    .isEqualTo("RetainExceptOnCreate");
+            assertThat(resources.path(data).path("UpdateReplacePolicy").asText()).as("%s UpdateReplacePolicy", data)
+                    .isEqualTo("Retain");
+        }
+    }
 }

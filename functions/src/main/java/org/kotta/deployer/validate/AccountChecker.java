@@ -16,6 +16,7 @@ import software.amazon.awssdk.services.acm.model.CertificateDetail;
 import software.amazon.awssdk.services.acm.model.CertificateStatus;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.cloudformation.model.CloudFormationException;
+import software.amazon.awssdk.services.cloudformation.model.StackResourceDetail;
 import software.amazon.awssdk.services.route53.Route53Client;
 import software.amazon.awssdk.services.route53.model.HostedZone;
 import software.amazon.awssdk.services.route53.model.NoSuchHostedZoneException;
@@ -88,7 +89,8 @@ public final class AccountChecker {
                 return; // free: the base stack will create it
             }
             if (e.statusCode() == FORBIDDEN) {
-                errors.add(bucketTaken(bucket));
+                errors.add(new FieldError("jobsBucketName", "bucket " + bucket + " belongs to another AWS account"
+                        + " (bucket names are global); choose another name"));
                 return;
             }
             if (e.statusCode() != MOVED_PERMANENTLY) {
@@ -96,31 +98,45 @@ public final class AccountChecker {
             }
             // exists, in another region: ours only if our base stack says so
         }
-        if (!baseStackOwnsBucket(request.baseStackName(), bucket)) {
-            errors.add(bucketTaken(bucket));
+        String problem = bucketOwnership(request.baseStackName(), bucket);
+        if (problem != null) {
+            errors.add(new FieldError("jobsBucketName", problem));
         }
     }
 
-    private static FieldError bucketTaken(String bucket) {
-        return new FieldError("jobsBucketName", "bucket " + bucket + " already exists and belongs to another"
-                + " stack or account; bucket names are global, choose another name");
-    }
-
-    /** True when the base stack exists and its JobsBucket is this bucket (a redeploy). */
-    private boolean baseStackOwnsBucket(String baseStackName, String bucket) {
+    /**
+     * Null when the base stack exists and holds this bucket as its JobsBucket (a redeploy);
+     * otherwise why the bucket, which exists in this account, cannot be the deployment's.
+     */
+    private String bucketOwnership(String baseStackName, String bucket) {
+        String remedy = "; delete the bucket if nothing in it is needed (the deployer never deletes data),"
+                + " or choose another name";
+        StackResourceDetail resource;
         try {
-            String physicalId = cloudFormation.describeStackResource(r -> r
+            resource = cloudFormation.describeStackResource(r -> r
                             .stackName(baseStackName)
                             .logicalResourceId(JOBS_BUCKET_LOGICAL_ID))
-                    .stackResourceDetail().physicalResourceId();
-            return bucket.equals(physicalId);
+                    .stackResourceDetail();
         } catch (CloudFormationException e) {
             // CloudFormation answers a missing stack or resource with a 400 ValidationError
             if (StackErrors.isValidationError(e)) {
-                return false;
+                return "bucket " + bucket + " already exists in this account but stack " + baseStackName
+                        + " does not hold it (a bucket made by hand, of another stack, or left behind by a"
+                        + " deleted stack: the JobsBucket outlives its stack)" + remedy;
             }
             throw e;
         }
+        if (!bucket.equals(resource.physicalResourceId())) {
+            return "bucket " + bucket + " already exists in this account and is not the JobsBucket of stack "
+                    + baseStackName + " (that is " + resource.physicalResourceId() + ")" + remedy;
+        }
+        String status = resource.resourceStatusAsString();
+        if (status != null && status.startsWith("DELETE_")) {
+            return "bucket " + bucket + " was left behind by stack " + baseStackName + " (its JobsBucket is "
+                    + status + ": the stack no longer holds it, so creating the stack again would fail on"
+                    + " \"already exists\")" + remedy;
+        }
+        return null;
     }
 
     private void checkCertificate(String arn, List<FieldError> errors) {

@@ -178,7 +178,7 @@ class InfrastructureTemplatesIT {
             stacks.waitUntilDone(name, LIMIT);
         }
         stacks.close();
-        // the JobsBucket and the tables are Retain: remove what this run left behind
+        // the JobsBucket and the tables are RetainExceptOnCreate: remove what this run left behind
         try (S3Client s3 = clients.s3(); DynamoDbClient dynamoDb = clients.dynamoDb()) {
             s3.deleteBucket(r -> r.bucket(bucket));
             for (String table : List.of("JobsTableName", "UsersTableName")) {

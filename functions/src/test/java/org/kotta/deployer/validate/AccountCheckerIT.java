@@ -218,12 +218,14 @@ class AccountCheckerIT {
     // ---- failing -------------------------------------------------------------------------------
 
     @Test
-    void failsForAnExistingBucketOfNoStack() {
+    void failsForAnExistingBucketOfNoStack_sayingItIsInThisAccountAndNotHeldByTheStack() {
         List<FieldError> errors = checker.check(request(with("jobsBucketName", FOREIGN_BUCKET)));
 
         assertThat(errors).singleElement().satisfies(e -> {
             assertThat(e.field()).isEqualTo("jobsBucketName");
-            assertThat(e.message()).contains("already exists and belongs to another stack or account");
+            assertThat(e.message()).contains("already exists in this account but stack ")
+                    .contains("does not hold it").contains("left behind by a deleted stack")
+                    .doesNotContain("another stack or account");
         });
     }
 
@@ -233,7 +235,7 @@ class AccountCheckerIT {
 
         assertThat(errors).singleElement().satisfies(e -> {
             assertThat(e.field()).isEqualTo("jobsBucketName");
-            assertThat(e.message()).contains("already exists and belongs to another stack or account");
+            assertThat(e.message()).contains("belongs to another AWS account");
         });
     }
 
