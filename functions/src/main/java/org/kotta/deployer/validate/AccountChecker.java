@@ -3,7 +3,6 @@ package org.kotta.deployer.validate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 
 import org.kotta.deployer.core.AwsClients;
 import org.kotta.deployer.core.DeploymentRequest;
@@ -36,8 +35,6 @@ import software.amazon.awssdk.services.secretsmanager.model.DescribeSecretRespon
 public final class AccountChecker {
     /** The base stack's logical id of the jobs bucket (infrastructure/kotta-base.yaml). */
     public static final String JOBS_BUCKET_LOGICAL_ID = "JobsBucket";
-    private static final Set<CertificateStatus> USABLE_CERTIFICATE_STATUSES =
-            Set.of(CertificateStatus.ISSUED, CertificateStatus.PENDING_VALIDATION);
     private static final int NOT_FOUND = 404;
     private static final int FORBIDDEN = 403;
     /** HeadBucket's answer for a bucket that exists in another region than the client's. */
@@ -148,11 +145,25 @@ public final class AccountChecker {
                     + " and region"));
             return;
         }
-        if (!USABLE_CERTIFICATE_STATUSES.contains(certificate.status())) {
-            errors.add(new FieldError("certificateArn", "the certificate's status is "
-                    + certificate.statusAsString() + "; it must be ISSUED or PENDING_VALIDATION"
-                    + " (request a new certificate for the domain)"));
+        String problem = certificateStatusProblem(certificate.status(), certificate.statusAsString());
+        if (problem != null) {
+            errors.add(new FieldError("certificateArn", problem));
         }
+    }
+
+    /** Null for an ISSUED certificate, the only kind an HTTPS listener accepts; else what to do. */
+    static String certificateStatusProblem(CertificateStatus status, String statusText) {
+        if (status == CertificateStatus.ISSUED) {
+            return null;
+        }
+        if (status == CertificateStatus.PENDING_VALIDATION) {
+            return "the certificate's status is PENDING_VALIDATION, and the load balancer's HTTPS listener needs"
+                    + " an ISSUED one: add the DNS record ACM shows for it (aws acm describe-certificate"
+                    + " --query Certificate.DomainValidationOptions) and deploy again once it is ISSUED, or give"
+                    + " hostedZoneId instead of certificateArn to let the stack create and validate one";
+        }
+        return "the certificate's status is " + statusText + "; it must be ISSUED"
+                + " (request a new certificate for the domain)";
     }
 
     private void checkHostedZone(String zoneId, String domainName, List<FieldError> errors) {
