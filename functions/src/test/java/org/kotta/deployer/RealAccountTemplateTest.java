@@ -85,4 +85,31 @@ class RealAccountTemplateTest {
                     .isEqualTo("Retain");
         }
     }
+
+    /**
+     * API Gateway routes a request to the resource matching its path; a resource without the
+     * method answers 403 MISSING_AUTHENTICATION_TOKEN and does not fall through to {proxy+} (the
+     * local cloud falls through). Every documented path therefore routes every method, so the
+     * handler's 405 with Allow is what both answer; the gateway's own refusals are problem+json.
+     */
+    @Test
+    void everyPathOfTheApiRoutesEveryMethod_andTheGatewaysRefusalsAreProblems() {
+        JsonNode body = templates.get("template.yaml").path("Resources").path("AdminApi").path("Properties").path("Body");
+        body.path("paths").properties().forEach(path -> {
+            if (path.getKey().equals("/")) {
+                return; // no {proxy+} can take the root: API Gateway's 403 there, in both worlds
+            }
+            List<String> methods = new ArrayList<>();
+            path.getValue().properties().forEach(m -> methods.add(m.getKey()));
+            assertThat(methods).as("methods routed on %s", path.getKey())
+                    .contains("get", "post", "put", "patch", "delete");
+        });
+        JsonNode responses = body.path("x-amazon-apigateway-gateway-responses");
+        for (String type : List.of("MISSING_AUTHENTICATION_TOKEN", "DEFAULT_4XX", "DEFAULT_5XX")) {
+            assertThat(responses.path(type).path("responseParameters").path("gatewayresponse.header.Content-Type")
+                    .asText()).as("%s Content-Type", type).isEqualTo("'application/problem+json'");
+            assertThat(responses.path(type).path("responseTemplates").path("application/json").asText())
+                    .as("%s body", type).contains("urn:kotta-deployer:problem:gateway").contains("gatewayError");
+        }
+    }
 }
