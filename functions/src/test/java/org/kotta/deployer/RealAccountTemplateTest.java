@@ -112,4 +112,33 @@ class RealAccountTemplateTest {
                     .as("%s body", type).contains("urn:kotta-deployer:problem:gateway").contains("gatewayError");
         }
     }
+
+    /**
+     * A secret under a customer-managed key is readable only with kms:Decrypt on that key; the web
+     * server gets it for this secret alone, through Secrets Manager (whose encryption context is the
+     * secret's full ARN, which ValidateInputs resolves).
+     */
+    @Test
+    void theWebServerMayDecryptTheOAuthSecretUnderACustomerManagedKey_throughSecretsManagerOnly() {
+        JsonNode resources = templates.get("infrastructure/kotta-base.yaml").path("Resources");
+        List<JsonNode> decrypts = new ArrayList<>();
+        resources.properties().forEach(entry -> {
+            JsonNode properties = entry.getValue().path("Properties");
+            boolean webServers = entry.getValue().path("Type").asText().equals("AWS::IAM::Policy")
+                    && properties.path("Roles").toString().contains("\"WebServerRole\"");
+            if (webServers) {
+                properties.path("PolicyDocument").path("Statement").forEach(statement -> {
+                    if (TemplateTool.strings(statement.path("Action")).contains("kms:Decrypt")) {
+                        decrypts.add(statement);
+                    }
+                });
+            }
+        });
+        assertThat(decrypts).singleElement().satisfies(statement -> {
+            JsonNode condition = statement.path("Condition").path("StringEquals");
+            assertThat(condition.path("kms:EncryptionContext:SecretARN").path("Ref").asText())
+                    .isEqualTo("OAuthClientSecretArn");
+            assertThat(condition.path("kms:ViaService").toString()).contains("secretsmanager.${AWS::Region}");
+        });
+    }
 }

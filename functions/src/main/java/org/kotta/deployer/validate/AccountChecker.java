@@ -61,7 +61,19 @@ public final class AccountChecker {
                 clients.secretsManager(), clients.route53());
     }
 
+    /**
+     * The account's answers, and the request to deploy: the same one, except that the secret is
+     * named by its full ARN as Secrets Manager reports it. A partial ARN (without the six-character
+     * suffix) finds the secret, but an IAM policy naming it never matches the secret's real ARN.
+     */
+    public record Checked(List<FieldError> errors, DeploymentRequest request) {
+    }
+
     public List<FieldError> check(DeploymentRequest request) {
+        return checkAndResolve(request).errors();
+    }
+
+    public Checked checkAndResolve(DeploymentRequest request) {
         List<FieldError> errors = new ArrayList<>();
         checkJobsBucket(request, errors);
         if (request.certificateArn() != null) {
@@ -70,11 +82,12 @@ public final class AccountChecker {
         if (request.hostedZoneId() != null) {
             checkHostedZone(request.hostedZoneId(), request.domainName(), errors);
         }
-        checkSecret(request.oauthClientSecretArn(), errors);
+        String fullSecretArn = checkSecret(request.oauthClientSecretArn(), errors);
         if (request.codeSource() != null) {
             checkCodeObject(request.codeSource(), errors);
         }
-        return List.copyOf(errors);
+        DeploymentRequest resolved = fullSecretArn == null ? request : request.withOauthClientSecretArn(fullSecretArn);
+        return new Checked(List.copyOf(errors), resolved);
     }
 
     private void checkJobsBucket(DeploymentRequest request, List<FieldError> errors) {
@@ -191,7 +204,8 @@ public final class AccountChecker {
         return name.endsWith(".") ? name.substring(0, name.length() - 1) : name;
     }
 
-    private void checkSecret(String arn, List<FieldError> errors) {
+    /** The secret's full ARN, or null when it cannot be used (then an error says why). */
+    private String checkSecret(String arn, List<FieldError> errors) {
         DescribeSecretResponse secret;
         try {
             // DescribeSecret only: the deployer never reads the secret's value
@@ -199,12 +213,14 @@ public final class AccountChecker {
         } catch (software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundException e) {
             errors.add(new FieldError("oauthClientSecretArn", "no Secrets Manager secret with this ARN exists in"
                     + " this account and region; create it with the Login-with-Amazon client secret as its value"));
-            return;
+            return null;
         }
         if (secret.deletedDate() != null) {
             errors.add(new FieldError("oauthClientSecretArn", "the secret is scheduled for deletion; restore it"
                     + " or create a new one"));
+            return null;
         }
+        return secret.arn() == null || secret.arn().isBlank() ? arn : secret.arn();
     }
 
     private void checkCodeObject(String codeSource, List<FieldError> errors) {

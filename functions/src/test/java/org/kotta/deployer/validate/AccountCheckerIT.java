@@ -184,6 +184,17 @@ class AccountCheckerIT {
     }
 
     @Test
+    void partialSecretArn_passes_andTheRequestToDeployNamesTheFullArn() {
+        // the ARN without Secrets Manager's "-XXXXXX" suffix: DescribeSecret finds the secret, but an
+        // IAM policy naming this partial ARN would never match the secret
+        String partial = secretArn.substring(0, secretArn.lastIndexOf('-'));
+        AccountChecker.Checked checked = checker.checkAndResolve(request(with("oauthClientSecretArn", partial)));
+
+        assertThat(checked.errors()).isEmpty();
+        assertThat(checked.request().oauthClientSecretArn()).isEqualTo(secretArn).isNotEqualTo(partial);
+    }
+
+    @Test
     void passesWithoutCodeSource() {
         assertThat(checker.check(request(with("codeSource", null)))).isEmpty();
     }
