@@ -141,4 +141,63 @@ class RealAccountTemplateTest {
             assertThat(condition.path("kms:ViaService").toString()).contains("secretsmanager.${AWS::Region}");
         });
     }
+
+    /** ApiAllowedPrincipals with two principals: the API's resource policy allows each of them. */
+    @Test
+    void twoAllowedPrincipals_areEachAllowedAndNeitherIsDenied() throws Exception {
+        String first = "arn:aws:iam::111111111111:role/kotta-admin";
+        String second = "arn:aws:iam::222222222222:role/release-bot";
+        JsonNode policy = TemplateTool.translated("ApiAllowedPrincipals=" + first + "," + second)
+                .path("Resources").path("AdminApi").path("Properties").path("Body").path("x-amazon-apigateway-policy");
+        Map<String, Boolean> conditions = Map.of("HasApiPrincipals", true);
+        String allowedParameter = first + "," + second;
+        List<String> allowed = new ArrayList<>();
+        List<String> exempt = new ArrayList<>();
+        for (JsonNode statement : policy.path("Statement")) {
+            if (statement.path("Effect").asText().equals("Allow")) {
+                allowed.addAll(TemplateTool.strings(evaluate(statement.path("Principal").path("AWS"), conditions,
+                        allowedParameter)));
+            } else {
+                exempt.addAll(TemplateTool.strings(evaluate(statement.path("Condition").path("StringNotLike")
+                        .path("aws:PrincipalArn"), conditions, allowedParameter)));
+            }
+        }
+        assertThat(allowed).as("principals the Allow statement names").contains(first, second);
+        assertThat(exempt).as("aws:PrincipalArn patterns the Deny statement spares").contains(first, second);
+    }
+
+    /** Fn::If, Fn::Split and Ref ApiAllowedPrincipals, as CloudFormation would evaluate them here. */
+    private static JsonNode evaluate(JsonNode node, Map<String, Boolean> conditions, String principals) {
+        var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        if (node.isObject() && node.has("Fn::If")) {
+            JsonNode branches = node.path("Fn::If");
+            boolean holds = conditions.get(branches.path(0).asText());
+            return evaluate(branches.path(holds ? 1 : 2), conditions, principals);
+        }
+        if (node.isObject() && node.has("Fn::Split")) {
+            String delimiter = node.path("Fn::Split").path(0).asText();
+            String value = evaluate(node.path("Fn::Split").path(1), conditions, principals).asText();
+            var array = mapper.createArrayNode();
+            for (String part : value.split(java.util.regex.Pattern.quote(delimiter), -1)) {
+                array.add(part);
+            }
+            return array;
+        }
+        if (node.isObject() && node.path("Ref").asText().equals("ApiAllowedPrincipals")) {
+            return mapper.getNodeFactory().textNode(principals);
+        }
+        if (node.isArray()) {
+            var array = mapper.createArrayNode();
+            node.forEach(item -> {
+                JsonNode value = evaluate(item, conditions, principals);
+                if (value.isArray()) {
+                    array.addAll((com.fasterxml.jackson.databind.node.ArrayNode) value);
+                } else {
+                    array.add(value);
+                }
+            });
+            return array;
+        }
+        return node;
+    }
 }
