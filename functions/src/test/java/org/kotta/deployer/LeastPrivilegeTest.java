@@ -78,7 +78,8 @@ class LeastPrivilegeTest {
                     "states:GetExecutionHistory")),
             Map.entry("ListDeploymentsFunctionRole", Set.of("dynamodb:Query", "dynamodb:Scan")),
             Map.entry("SweepStaleDeploymentsFunctionRole", Set.of("dynamodb:Scan", "dynamodb:GetItem",
-                    "dynamodb:UpdateItem", "dynamodb:DeleteItem", "states:DescribeExecution")));
+                    "dynamodb:UpdateItem", "dynamodb:DeleteItem", "states:DescribeExecution",
+                    "cloudformation:DescribeStacks", "cloudformation:CancelUpdateStack")));
 
     private static JsonNode resources;
 
