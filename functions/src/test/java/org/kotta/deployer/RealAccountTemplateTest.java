@@ -200,4 +200,56 @@ class RealAccountTemplateTest {
         }
         return node;
     }
+
+    /** SnapStart only where Lambda offers it: a template condition on the region, not everywhere. */
+    @Test
+    void snapStartIsOnOnlyInRegionsThatOfferIt() {
+        JsonNode template = templates.get("template.yaml");
+        List<String> functions = new ArrayList<>();
+        template.path("Resources").properties().forEach(entry -> {
+            if (entry.getValue().path("Type").asText().equals("AWS::Lambda::Function")) {
+                functions.add(entry.getKey());
+                JsonNode applyOn = entry.getValue().path("Properties").path("SnapStart").path("ApplyOn");
+                assertThat(applyOn.path("Fn::If").path(0).asText()).as("%s SnapStart.ApplyOn", entry.getKey())
+                        .isEqualTo("HasSnapStart");
+                assertThat(applyOn.path("Fn::If").path(1).asText()).isEqualTo("PublishedVersions");
+                assertThat(applyOn.path("Fn::If").path(2).asText()).isEqualTo("None");
+            }
+        });
+        assertThat(functions).isNotEmpty();
+        JsonNode condition = template.path("Conditions").path("HasSnapStart");
+        assertThat(holds(condition, "us-east-1")).isTrue();
+        assertThat(holds(condition, "eu-west-1")).isTrue();
+        assertThat(holds(condition, "ap-east-2")).as("ap-east-2 (no SnapStart)").isFalse();
+    }
+
+    /** Fn::Or, Fn::And, Fn::Not and Fn::Equals on Ref AWS::Region, for one region. */
+    private static boolean holds(JsonNode condition, String region) {
+        if (condition.has("Fn::Or")) {
+            for (JsonNode part : condition.path("Fn::Or")) {
+                if (holds(part, region)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        if (condition.has("Fn::And")) {
+            for (JsonNode part : condition.path("Fn::And")) {
+                if (!holds(part, region)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        if (condition.has("Fn::Not")) {
+            return !holds(condition.path("Fn::Not").path(0), region);
+        }
+        if (condition.has("Fn::Equals")) {
+            List<String> sides = new ArrayList<>();
+            condition.path("Fn::Equals").forEach(side -> sides.add(
+                    side.path("Ref").asText().equals("AWS::Region") ? region : side.asText()));
+            return sides.get(0).equals(sides.get(1));
+        }
+        throw new IllegalArgumentException("cannot evaluate " + condition);
+    }
 }
