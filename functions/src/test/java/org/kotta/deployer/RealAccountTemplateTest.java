@@ -9,6 +9,9 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.kotta.deployer.core.AdminUser;
+import org.kotta.deployer.core.DeploymentRequest;
+import org.kotta.deployer.stacks.StackSteps;
 
 /**
  * What a real account refuses or gets wrong while the local cloud lets it through, read from
@@ -251,5 +254,47 @@ class RealAccountTemplateTest {
             return sides.get(0).equals(sides.get(1));
         }
         throw new IllegalArgumentException("cannot evaluate " + condition);
+    }
+
+    /** Access logs of the JobsBucket and the load balancer land in the base stack's LogBucket, which lets them in. */
+    @Test
+    void theJobsBucketAndTheLoadBalancerWriteAccessLogsIntoTheBaseStacksLogBucket() {
+        JsonNode base = templates.get("infrastructure/kotta-base.yaml").path("Resources");
+        assertThat(base.path("JobsBucket").path("Properties").path("LoggingConfiguration")
+                .path("DestinationBucketName").path("Ref").asText()).isEqualTo("LogBucket");
+        assertThat(base.path("LogBucket").path("DeletionPolicy").asText()).isEqualTo("RetainExceptOnCreate");
+        String policy = base.path("LogBucketPolicy").path("Properties").path("PolicyDocument").toString();
+        assertThat(policy).contains("logging.s3.amazonaws.com", "logdelivery.elasticloadbalancing.amazonaws.com",
+                "ElbLogAccounts", "jobs-bucket/", "load-balancer/AWSLogs/");
+        assertThat(templates.get("infrastructure/kotta-base.yaml").path("Outputs").has("LogBucketName")).isTrue();
+
+        Map<String, String> attributes = new java.util.HashMap<>();
+        templates.get("infrastructure/kotta.yaml").path("Resources").path("LoadBalancer").path("Properties")
+                .path("LoadBalancerAttributes").forEach(a -> attributes.put(a.path("Key").asText(),
+                        a.path("Value").isTextual() ? a.path("Value").asText() : a.path("Value").path("Ref").asText()));
+        assertThat(attributes).containsEntry("access_logs.s3.enabled", "true")
+                .containsEntry("access_logs.s3.bucket", "LogBucketName")
+                .containsEntry("access_logs.s3.prefix", "load-balancer");
+    }
+
+    /** The Kotta stack gets every parameter it has no default for, and none it does not declare. */
+    @Test
+    void theKottaStackIsGivenEveryParameterItNeeds() {
+        DeploymentRequest request = new DeploymentRequest("kotta-demo", "us-east-1", "kotta-demo-jobs",
+                "kotta.example.org", "arn:aws:acm:us-east-1:123456789012:certificate/abc", null,
+                "amzn1.application-oa2-client.0123456789abcdef",
+                "arn:aws:secretsmanager:us-east-1:123456789012:secret:kotta/oauth-AbCdEf", "t3.small", "t3.medium",
+                0, 4, 0, 2, "0.10", null, List.of(new AdminUser("admin@example.org", "Admin")), null);
+        Map<String, String> outputs = new java.util.HashMap<>();
+        templates.get("infrastructure/kotta-base.yaml").path("Outputs").properties()
+                .forEach(o -> outputs.put(o.getKey(), "value-of-" + o.getKey()));
+        Map<String, String> given = StackSteps.kottaParameters(request, outputs, "releases/x.tar.gz");
+        JsonNode declared = templates.get("infrastructure/kotta.yaml").path("Parameters");
+        declared.properties().forEach(p -> {
+            if (!p.getValue().has("Default")) {
+                assertThat(given.get(p.getKey())).as("kotta.yaml parameter %s", p.getKey()).isNotNull();
+            }
+        });
+        given.keySet().forEach(name -> assertThat(declared.has(name)).as("%s declared in kotta.yaml", name).isTrue());
     }
 }
