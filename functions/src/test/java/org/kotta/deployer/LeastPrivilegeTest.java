@@ -40,11 +40,13 @@ class LeastPrivilegeTest {
 
     /**
      * AWS managed policies SAM attaches: basic execution (the function's own log lines) and
-     * X-Ray write access (Tracing: Active). Both are AWS-maintained and write-only.
+     * X-Ray write access (Tracing: Active); and the one API Gateway's account-wide logging role
+     * needs (the API's access log). All AWS-maintained and write-only to logs or traces.
      */
     private static final Set<String> MANAGED_POLICIES_ALLOWED = Set.of(
             "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole",
-            "arn:aws:iam::aws:policy/AWSXrayWriteOnlyAccess");
+            "arn:aws:iam::aws:policy/AWSXrayWriteOnlyAccess",
+            "{\"Fn::Sub\":\"arn:${AWS::Partition}:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs\"}");
 
     /** What each function calls (read from functions/src/main/java), so what its role may do. */
     private static final Map<String, Set<String>> ACTIONS_BY_ROLE = Map.ofEntries(

@@ -297,4 +297,20 @@ class RealAccountTemplateTest {
         });
         given.keySet().forEach(name -> assertThat(declared.has(name)).as("%s declared in kotta.yaml", name).isTrue());
     }
+
+    /** The API stage keeps an access log, and is created only after the account's logging role is set. */
+    @Test
+    void theApiStageWritesAnAccessLog_afterTheAccountsLoggingRoleIsSet() {
+        JsonNode resources = templates.get("template.yaml").path("Resources");
+        JsonNode stage = resources.path("AdminApiStage").path("Properties");
+        String destination = stage.path("AccessLogSetting").path("DestinationArn").path("Fn::GetAtt").path(0).asText();
+        assertThat(resources.path(destination).path("Type").asText()).isEqualTo("AWS::Logs::LogGroup");
+        assertThat(stage.path("AccessLogSetting").path("Format").asText()).contains("$context.requestId",
+                "$context.identity.userArn", "$context.status", "$context.error.responseType");
+        assertThat(stage.toString()).as("a reference from the stage to the account setting").contains(
+                "{\"Ref\":\"ApiGatewayAccount\"}");
+        assertThat(resources.path("ApiGatewayAccount").path("Properties").path("CloudWatchRoleArn").toString())
+                .contains("ApiGatewayLogsRole");
+        assertThat(resources.path("ApiGatewayLogsRole").path("DeletionPolicy").asText()).isEqualTo("Retain");
+    }
 }
