@@ -119,8 +119,6 @@ public final class AccountChecker {
      * otherwise why the bucket, which exists in this account, cannot be the deployment's.
      */
     private String bucketOwnership(String baseStackName, String bucket) {
-        String remedy = "; delete the bucket if nothing in it is needed (the deployer never deletes data),"
-                + " or choose another name";
         StackResourceDetail resource;
         try {
             resource = cloudFormation.describeStackResource(r -> r
@@ -130,17 +128,30 @@ public final class AccountChecker {
         } catch (CloudFormationException e) {
             // CloudFormation answers a missing stack or resource with a 400 ValidationError
             if (StackErrors.isValidationError(e)) {
-                return "bucket " + bucket + " already exists in this account but stack " + baseStackName
-                        + " does not hold it (a bucket made by hand, of another stack, or left behind by a"
-                        + " deleted stack: the JobsBucket outlives its stack)" + remedy;
+                return heldProblem(baseStackName, bucket, null, null);
             }
             throw e;
         }
-        if (!bucket.equals(resource.physicalResourceId())) {
-            return "bucket " + bucket + " already exists in this account and is not the JobsBucket of stack "
-                    + baseStackName + " (that is " + resource.physicalResourceId() + ")" + remedy;
+        return heldProblem(baseStackName, bucket, resource.physicalResourceId(), resource.resourceStatusAsString());
+    }
+
+    /**
+     * Why an existing bucket of this account cannot be the deployment's JobsBucket, given what the
+     * base stack says of its JobsBucket resource (physical id and status, or nulls when the stack or
+     * resource does not exist); null when the stack holds it (a redeploy).
+     */
+    static String heldProblem(String baseStackName, String bucket, String physicalId, String status) {
+        String remedy = "; delete the bucket if nothing in it is needed (the deployer never deletes data),"
+                + " or choose another name";
+        if (physicalId == null) {
+            return "bucket " + bucket + " already exists in this account but stack " + baseStackName
+                    + " does not hold it (a bucket made by hand, of another stack, or left behind by a"
+                    + " deleted stack: the JobsBucket outlives its stack)" + remedy;
         }
-        String status = resource.resourceStatusAsString();
+        if (!bucket.equals(physicalId)) {
+            return "bucket " + bucket + " already exists in this account and is not the JobsBucket of stack "
+                    + baseStackName + " (that is " + physicalId + ")" + remedy;
+        }
         if (status != null && status.startsWith("DELETE_")) {
             return "bucket " + bucket + " was left behind by stack " + baseStackName + " (its JobsBucket is "
                     + status + ": the stack no longer holds it, so creating the stack again would fail on"
