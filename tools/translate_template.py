@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
 """Print template.yaml as plain CloudFormation JSON: the SAM transform applied offline.
 
-Run with the project's virtualenv (.venv/bin/python tools/translate_template.py [template]),
+Run with the project's virtualenv (.venv/bin/python tools/translate_template.py [--parse-only]
+[--parameter Name=value ...] [template]),
 which has aws-sam-translator. SAM policy templates (DynamoDBCrudPolicy, LambdaInvokePolicy,
 ...) come out as the IAM statements they stand for, so tests can read every role's rights.
 No AWS call: the managed-policy names SAM may need are mapped from a static table, and the
-region/account are placeholders (intrinsics such as !Sub stay unresolved).
+region/account are placeholders (intrinsics such as !Sub stay unresolved). --parse-only prints
+a template as JSON without the transform (for the plain templates under infrastructure/).
 """
 import json
 import os
@@ -55,12 +57,22 @@ def packaged(template, root):
 
 def main(argv):
     root = Path(__file__).resolve().parent.parent
-    template_path = Path(argv[1]) if len(argv) > 1 else root / "template.yaml"
-    template = packaged(yaml_parse(template_path.read_text(encoding="utf-8")), template_path.parent)
+    parse_only = "--parse-only" in argv
+    # --parameter Name=value: a parameter value for the transform (SAM resolves some Refs to them)
+    overrides = dict(a.split("=", 1) for a in argv[1:] if "=" in a and not a.startswith("-"))
+    args = [a for a in argv[1:] if a not in ("--parse-only", "--parameter") and "=" not in a]
+    template_path = Path(args[0]) if args else root / "template.yaml"
+    parsed = yaml_parse(template_path.read_text(encoding="utf-8"))
+    if parse_only:
+        # a plain CloudFormation template (infrastructure/*.yaml) as JSON, short-form tags expanded
+        json.dump(parsed, sys.stdout, indent=1, sort_keys=True, default=str)
+        print()
+        return 0
+    template = packaged(parsed, template_path.parent)
     # samtranslator asks a boto3 session for the region; give it one (no call is made)
     os.environ["AWS_DEFAULT_REGION"] = "us-east-1"
     os.environ.pop("AWS_PROFILE", None)
-    parameters = {"AWS::Region": "us-east-1", "AWS::AccountId": "123456789012", "AWS::Partition": "aws"}
+    parameters = {"AWS::Region": "us-east-1", "AWS::AccountId": "123456789012", "AWS::Partition": "aws", **overrides}
     try:
         output = transform(template, parameters, StaticManagedPolicies())
     except InvalidDocumentException as e:

@@ -15,26 +15,21 @@ import org.junit.jupiter.api.Test;
 /**
  * Every IAM statement in template.yaml, read after the SAM transform (so SAM policy templates
  * count as what they expand to), grants named actions on ARN patterns: no "*" actions, no
- * "service:*" (except in KottaStacksRole), no "Resource": "*" unless AWS offers nothing
+ * "service:*", no "Resource": "*" unless AWS offers nothing
  * narrower for that action, and iam:PassRole only with a PassedToService condition.
  */
 class LeastPrivilegeTest {
 
     /**
-     * The CloudFormation service role for the Kotta stacks may use whole services: the stacks
-     * create, update and delete VPCs, subnets, routes, security groups, launch templates, fleets,
-     * load balancers, buckets, tables, queues and topics, whose every create/describe/tag/delete
-     * call would otherwise be listed here and drift with each template change. Its resources are
-     * still held to this account and region (checked below like everyone's).
+     * No role may use a whole service; the CloudFormation service role for the Kotta stacks holds
+     * exactly its resource handlers' permissions (StacksRoleTest).
      */
-    private static final Map<String, Set<String>> WHOLE_SERVICES_ALLOWED = Map.of(
-            "KottaStacksRole", Set.of("ec2:*", "elasticloadbalancing:*", "autoscaling:*", "s3:*",
-                    "dynamodb:*", "sqs:*", "sns:*"));
+    private static final Map<String, Set<String>> WHOLE_SERVICES_ALLOWED = Map.of();
 
     /** Actions AWS authorises only on "Resource": "*" (no resource-level permissions exist). */
     private static final Set<String> STAR_ONLY_ACTIONS = Set.of(
-            "ec2:Describe*", "elasticloadbalancing:Describe*", "autoscaling:Describe*",
-            "acm:RequestCertificate",
+            "ec2:Describe*", "ec2:Get*", "elasticloadbalancing:Describe*", "autoscaling:Describe*",
+            "acm:RequestCertificate", "cloudwatch:GetMetricData", "route53:ListHostedZones",
             "xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray:GetSamplingRules",
             "xray:GetSamplingTargets", "xray:GetSamplingStatisticSummaries",
             "cloudwatch:PutMetricData",
@@ -45,11 +40,13 @@ class LeastPrivilegeTest {
 
     /**
      * AWS managed policies SAM attaches: basic execution (the function's own log lines) and
-     * X-Ray write access (Tracing: Active). Both are AWS-maintained and write-only.
+     * X-Ray write access (Tracing: Active); and the one API Gateway's account-wide logging role
+     * needs (the API's access log). All AWS-maintained and write-only to logs or traces.
      */
     private static final Set<String> MANAGED_POLICIES_ALLOWED = Set.of(
             "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole",
-            "arn:aws:iam::aws:policy/AWSXrayWriteOnlyAccess");
+            "arn:aws:iam::aws:policy/AWSXrayWriteOnlyAccess",
+            "{\"Fn::Sub\":\"arn:${AWS::Partition}:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs\"}");
 
     /** What each function calls (read from functions/src/main/java), so what its role may do. */
     private static final Map<String, Set<String>> ACTIONS_BY_ROLE = Map.ofEntries(
@@ -65,7 +62,7 @@ class LeastPrivilegeTest {
                     "cloudformation:DeleteStack", "cloudformation:DescribeChangeSet",
                     "cloudformation:ExecuteChangeSet", "cloudformation:DeleteChangeSet",
                     "cloudformation:DescribeStacks", "cloudformation:UpdateTerminationProtection", "iam:PassRole",
-                    "s3:GetObject")),
+                    "s3:GetObject", "ssm:GetParameters")),
             Map.entry("WaitForStackFunctionRole", Set.of("dynamodb:UpdateItem", "cloudformation:DescribeStacks",
                     "cloudformation:DescribeStackEvents", "cloudformation:DescribeEvents")),
             Map.entry("PackageAndUploadCodeFunctionRole", Set.of("dynamodb:UpdateItem", "s3:GetObject", "s3:ListBucket",
@@ -83,7 +80,8 @@ class LeastPrivilegeTest {
                     "states:GetExecutionHistory")),
             Map.entry("ListDeploymentsFunctionRole", Set.of("dynamodb:Query", "dynamodb:Scan")),
             Map.entry("SweepStaleDeploymentsFunctionRole", Set.of("dynamodb:Scan", "dynamodb:GetItem",
-                    "dynamodb:UpdateItem", "dynamodb:DeleteItem", "states:DescribeExecution")));
+                    "dynamodb:UpdateItem", "dynamodb:DeleteItem", "states:DescribeExecution",
+                    "cloudformation:DescribeStacks", "cloudformation:CancelUpdateStack")));
 
     private static JsonNode resources;
 
@@ -195,6 +193,34 @@ class LeastPrivilegeTest {
         assertThat(invokes).isNotEmpty();
         for (Grant grant : invokes) {
             assertThat(grant.resources()).allSatisfy(r -> assertThat(r).contains("Aliaslive"));
+        }
+    }
+
+    /**
+     * CloudFormation resolves SSM-typed parameters (kotta.yaml's ImageId) with the credentials of
+     * whoever calls CreateChangeSet, not with the service role's: without ssm:GetParameters on the
+     * parameter the change set is refused in a real account (the local cloud does not check).
+     */
+    @Test
+    void theKottaStackFunctionMayResolveEverySsmTypedParameterOfItsTemplate() throws Exception {
+        JsonNode parameters = TemplateTool.parsed("infrastructure/kotta.yaml").path("Parameters");
+        List<String> ssmParameters = new ArrayList<>();
+        parameters.properties().forEach(p -> {
+            if (p.getValue().path("Type").asText().startsWith("AWS::SSM::Parameter::Value<")) {
+                ssmParameters.add(p.getValue().path("Default").asText());
+            }
+        });
+        assertThat(ssmParameters).as("SSM-typed parameters of kotta.yaml").isNotEmpty();
+        List<String> readable = new ArrayList<>();
+        grants().stream()
+                .filter(g -> g.logicalId().equals("CreateKottaStackFunctionRole"))
+                .filter(g -> g.actions().contains("ssm:GetParameters"))
+                .forEach(g -> g.raw().path("Resource").forEach(r -> readable.add(r.path("Fn::Sub").asText(r.asText()))));
+        for (String name : ssmParameters) {
+            String arn = "arn:${AWS::Partition}:ssm:${AWS::Region}::parameter" + name;
+            assertThat(readable).as("ssm:GetParameters resources of CreateKottaStackFunctionRole covering %s", arn)
+                    .anySatisfy(pattern -> assertThat(arn).matches(java.util.regex.Pattern.quote(pattern)
+                            .replace("*", "\\E.*\\Q")));
         }
     }
 

@@ -47,10 +47,28 @@ final class TemplateTool {
         return new Result(process.exitValue(), out, err.join());
     }
 
-    /** template.yaml after the SAM transform, as CloudFormation JSON (tools/translate_template.py). */
-    static JsonNode translated() throws IOException, InterruptedException {
-        Result result = run(venvBin("python").toString(), root().resolve("tools/translate_template.py").toString());
+    /**
+     * template.yaml after the SAM transform, as CloudFormation JSON (tools/translate_template.py),
+     * given parameter values ("Name=value") as CloudFormation would give them to the transform.
+     */
+    static JsonNode translated(String... parameterValues) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(venvBin("python").toString(),
+                root().resolve("tools/translate_template.py").toString()));
+        for (String parameterValue : parameterValues) {
+            command.add("--parameter");
+            command.add(parameterValue);
+        }
+        Result result = run(command.toArray(String[]::new));
         assertThat(result.exitCode()).as("translate_template.py exit code; stderr:%n%s", result.stderr()).isZero();
+        return new ObjectMapper().readTree(result.stdout());
+    }
+
+    /** A plain CloudFormation template of the repository (e.g. infrastructure/kotta.yaml) as JSON, tags expanded. */
+    static JsonNode parsed(String relativePath) throws IOException, InterruptedException {
+        Result result = run(venvBin("python").toString(), root().resolve("tools/translate_template.py").toString(),
+                "--parse-only", root().resolve(relativePath).toString());
+        assertThat(result.exitCode()).as("translate_template.py --parse-only exit code; stderr:%n%s", result.stderr())
+                .isZero();
         return new ObjectMapper().readTree(result.stdout());
     }
 

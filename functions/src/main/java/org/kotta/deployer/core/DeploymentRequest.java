@@ -42,6 +42,13 @@ public record DeploymentRequest(
         return stackName + BASE_STACK_SUFFIX;
     }
 
+    public DeploymentRequest withOauthClientSecretArn(String fullArn) {
+        return new DeploymentRequest(stackName, region, jobsBucketName, domainName, certificateArn,
+                hostedZoneId, oauthClientId, fullArn, webServerInstanceType,
+                taskExecutorInstanceType, prodMinWorkers, prodMaxWorkers, testMinWorkers,
+                testMaxWorkers, spotPrice, keyPairName, adminUsers, codeSource);
+    }
+
     public DeploymentRequest withCodeSource(String newCodeSource) {
         return new DeploymentRequest(stackName, region, jobsBucketName, domainName, certificateArn,
                 hostedZoneId, oauthClientId, oauthClientSecretArn, oidcIssuer, webServerInstanceType,

@@ -80,6 +80,7 @@ public final class StackSteps {
         parameters.put("UsersTableName", baseOutputs.get("UsersTableName"));
         parameters.put("WebServerInstanceProfileName", baseOutputs.get("WebServerInstanceProfileName"));
         parameters.put("TaskExecutorInstanceProfileName", baseOutputs.get("TaskExecutorInstanceProfileName"));
+        parameters.put("LogBucketName", baseOutputs.get("LogBucketName"));
         parameters.put("DomainName", request.domainName());
         parameters.put("CertificateArn", nullToEmpty(request.certificateArn()));
         parameters.put("HostedZoneId", nullToEmpty(request.hostedZoneId()));

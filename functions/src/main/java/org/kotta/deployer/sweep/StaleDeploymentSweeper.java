@@ -7,11 +7,15 @@ import java.util.List;
 import java.util.Map;
 
 import org.kotta.deployer.core.DeploymentRecords;
+import org.kotta.deployer.core.DeploymentRequest;
 import org.kotta.deployer.core.Executions;
 import org.kotta.deployer.core.Log;
+import org.kotta.deployer.stacks.StackErrors;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
+import software.amazon.awssdk.services.cloudformation.model.CloudFormationException;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
 import software.amazon.awssdk.services.sfn.model.ExecutionDoesNotExistException;
@@ -24,12 +28,15 @@ import software.amazon.awssdk.services.sfn.model.ExecutionDoesNotExistException;
 public final class StaleDeploymentSweeper {
     private final DeploymentRecords records;
     private final SfnClient sfn;
+    private final CloudFormationClient cloudFormation;
     private final String stateMachineArn;
     private final Clock clock;
 
-    public StaleDeploymentSweeper(DeploymentRecords records, SfnClient sfn, String stateMachineArn, Clock clock) {
+    public StaleDeploymentSweeper(DeploymentRecords records, SfnClient sfn, CloudFormationClient cloudFormation,
+            String stateMachineArn, Clock clock) {
         this.records = records;
         this.sfn = sfn;
+        this.cloudFormation = cloudFormation;
         this.stateMachineArn = stateMachineArn;
         this.clock = clock;
     }
@@ -58,14 +65,15 @@ public final class StaleDeploymentSweeper {
             if (!verdict.markFailed()) {
                 continue;
             }
-            if (records.failed(id, verdict.step(), verdict.error(), verdict.cause(), null)) {
-                String stackName = record.path("stackName").asText(null);
+            String stackName = record.path("stackName").asText(null);
+            String cause = verdict.cause() + (stackName == null ? "" : settleStacks(stackName));
+            if (records.failed(id, verdict.step(), verdict.error(), cause, null)) {
                 if (stackName != null) {
                     records.releaseStackLock(stackName, id);
                 }
                 marked.add(id);
                 Log.forDeployment(id, "sweep").info("stale deployment marked FAILED",
-                        Map.of("error", verdict.error(), "failedStep", verdict.step(), "cause", verdict.cause()));
+                        Map.of("error", verdict.error(), "failedStep", verdict.step(), "cause", cause));
             }
         }
         log.info("sweep finished", Map.of("examined", candidates.size(), "markedFailed", marked.size()));
@@ -79,6 +87,43 @@ public final class StaleDeploymentSweeper {
                 arn != null ? arn : Executions.arn(stateMachineArn, id), instant(record, "createdAt"), instant(record, "updatedAt"));
     }
 
+
+    /**
+     * An ended execution leaves its stack operation running: cancel an update still in progress, or
+     * say which stack is still busy. Returns the text to add to the record's cause ("" if none).
+     */
+    private String settleStacks(String stackName) {
+        StringBuilder text = new StringBuilder();
+        for (String name : List.of(stackName, stackName + DeploymentRequest.BASE_STACK_SUFFIX)) {
+            SweepRules.StackAdvice advice = SweepRules.stackAdvice(name, stackStatus(name));
+            if (advice == null) {
+                continue;
+            }
+            String said = advice.text();
+            if (advice.cancelUpdate()) {
+                try {
+                    cloudFormation.cancelUpdateStack(r -> r.stackName(name));
+                } catch (CloudFormationException e) {
+                    said = "stack " + name + " is still UPDATE_IN_PROGRESS and the sweep could not cancel the update ("
+                            + e.awsErrorDetails().errorMessage() + "); deploy again once it has finished";
+                }
+            }
+            text.append("; ").append(said);
+        }
+        return text.toString();
+    }
+
+    private String stackStatus(String stackName) {
+        try {
+            return cloudFormation.describeStacks(r -> r.stackName(stackName)).stacks().stream()
+                    .findFirst().map(s -> s.stackStatusAsString()).orElse(null);
+        } catch (CloudFormationException e) {
+            if (StackErrors.isValidationError(e)) {
+                return null; // no such stack
+            }
+            throw e;
+        }
+    }
 
     private SweepRules.Execution describe(String executionArn) {
         try {

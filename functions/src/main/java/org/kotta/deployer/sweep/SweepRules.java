@@ -80,6 +80,30 @@ public final class SweepRules {
         }
     }
 
+    /**
+     * What to do about a stack of a deployment whose execution ended: an update still running is
+     * cancelled (it rolls back, and the next deployment finds the stack settled); any other
+     * operation in progress cannot be cancelled, so the record says when to deploy again. Null
+     * when the stack is settled or gone.
+     */
+    public static StackAdvice stackAdvice(String stackName, String status) {
+        if (status == null || !status.endsWith("_IN_PROGRESS")) {
+            return null;
+        }
+        if (status.equals("UPDATE_IN_PROGRESS")) {
+            return new StackAdvice(true, "stack " + stackName + " was still UPDATE_IN_PROGRESS: the sweep cancelled"
+                    + " the update (CancelUpdateStack), which rolls it back; deploy again once the stack is"
+                    + " UPDATE_ROLLBACK_COMPLETE");
+        }
+        return new StackAdvice(false, "stack " + stackName + " is still " + status + ", which CloudFormation cannot"
+                + " cancel; deploy again once it has finished (its events are in the CloudFormation console;"
+                + " a certificate waiting for DNS validation can hold it for hours)");
+    }
+
+    /** Whether to cancel the stack's update, and what the record says about the stack. */
+    public record StackAdvice(boolean cancelUpdate, String text) {
+    }
+
     /** Leave the record alone, or mark it FAILED with this step, error and cause. */
     public record Verdict(boolean markFailed, String step, String error, String cause) {
         static Verdict leave(String why) {

@@ -30,7 +30,7 @@ public final class SweepStaleDeploymentsHandler implements RequestStreamHandler 
         AwsClients aws = new AwsClients(settings);
         this.sweeper = new StaleDeploymentSweeper(
                 new DeploymentRecords(aws.dynamoDb(), settings.required(Settings.DEPLOYMENTS_TABLE)),
-                aws.stepFunctions(), settings.required(Settings.STATE_MACHINE_ARN), Clock.systemUTC());
+                aws.stepFunctions(), aws.cloudFormation(), settings.required(Settings.STATE_MACHINE_ARN), Clock.systemUTC());
     }
 
     @Override

@@ -3,7 +3,6 @@ package org.kotta.deployer.validate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 
 import org.kotta.deployer.core.AwsClients;
 import org.kotta.deployer.core.DeploymentRequest;
@@ -16,6 +15,7 @@ import software.amazon.awssdk.services.acm.model.CertificateDetail;
 import software.amazon.awssdk.services.acm.model.CertificateStatus;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.cloudformation.model.CloudFormationException;
+import software.amazon.awssdk.services.cloudformation.model.StackResourceDetail;
 import software.amazon.awssdk.services.route53.Route53Client;
 import software.amazon.awssdk.services.route53.model.HostedZone;
 import software.amazon.awssdk.services.route53.model.NoSuchHostedZoneException;
@@ -35,8 +35,6 @@ import software.amazon.awssdk.services.secretsmanager.model.DescribeSecretRespon
 public final class AccountChecker {
     /** The base stack's logical id of the jobs bucket (infrastructure/kotta-base.yaml). */
     public static final String JOBS_BUCKET_LOGICAL_ID = "JobsBucket";
-    private static final Set<CertificateStatus> USABLE_CERTIFICATE_STATUSES =
-            Set.of(CertificateStatus.ISSUED, CertificateStatus.PENDING_VALIDATION);
     private static final int NOT_FOUND = 404;
     private static final int FORBIDDEN = 403;
     /** HeadBucket's answer for a bucket that exists in another region than the client's. */
@@ -63,7 +61,19 @@ public final class AccountChecker {
                 clients.secretsManager(), clients.route53());
     }
 
+    /**
+     * The account's answers, and the request to deploy: the same one, except that the secret is
+     * named by its full ARN as Secrets Manager reports it. A partial ARN (without the six-character
+     * suffix) finds the secret, but an IAM policy naming it never matches the secret's real ARN.
+     */
+    public record Checked(List<FieldError> errors, DeploymentRequest request) {
+    }
+
     public List<FieldError> check(DeploymentRequest request) {
+        return checkAndResolve(request).errors();
+    }
+
+    public Checked checkAndResolve(DeploymentRequest request) {
         List<FieldError> errors = new ArrayList<>();
         checkJobsBucket(request, errors);
         if (request.certificateArn() != null) {
@@ -72,11 +82,12 @@ public final class AccountChecker {
         if (request.hostedZoneId() != null) {
             checkHostedZone(request.hostedZoneId(), request.domainName(), errors);
         }
-        checkSecret(request.oauthClientSecretArn(), errors);
+        String fullSecretArn = checkSecret(request.oauthClientSecretArn(), errors);
         if (request.codeSource() != null) {
             checkCodeObject(request.codeSource(), errors);
         }
-        return List.copyOf(errors);
+        DeploymentRequest resolved = fullSecretArn == null ? request : request.withOauthClientSecretArn(fullSecretArn);
+        return new Checked(List.copyOf(errors), resolved);
     }
 
     private void checkJobsBucket(DeploymentRequest request, List<FieldError> errors) {
@@ -88,7 +99,8 @@ public final class AccountChecker {
                 return; // free: the base stack will create it
             }
             if (e.statusCode() == FORBIDDEN) {
-                errors.add(bucketTaken(bucket));
+                errors.add(new FieldError("jobsBucketName", "bucket " + bucket + " belongs to another AWS account"
+                        + " (bucket names are global); choose another name"));
                 return;
             }
             if (e.statusCode() != MOVED_PERMANENTLY) {
@@ -96,31 +108,56 @@ public final class AccountChecker {
             }
             // exists, in another region: ours only if our base stack says so
         }
-        if (!baseStackOwnsBucket(request.baseStackName(), bucket)) {
-            errors.add(bucketTaken(bucket));
+        String problem = bucketOwnership(request.baseStackName(), bucket);
+        if (problem != null) {
+            errors.add(new FieldError("jobsBucketName", problem));
         }
     }
 
-    private static FieldError bucketTaken(String bucket) {
-        return new FieldError("jobsBucketName", "bucket " + bucket + " already exists and belongs to another"
-                + " stack or account; bucket names are global, choose another name");
-    }
-
-    /** True when the base stack exists and its JobsBucket is this bucket (a redeploy). */
-    private boolean baseStackOwnsBucket(String baseStackName, String bucket) {
+    /**
+     * Null when the base stack exists and holds this bucket as its JobsBucket (a redeploy);
+     * otherwise why the bucket, which exists in this account, cannot be the deployment's.
+     */
+    private String bucketOwnership(String baseStackName, String bucket) {
+        StackResourceDetail resource;
         try {
-            String physicalId = cloudFormation.describeStackResource(r -> r
+            resource = cloudFormation.describeStackResource(r -> r
                             .stackName(baseStackName)
                             .logicalResourceId(JOBS_BUCKET_LOGICAL_ID))
-                    .stackResourceDetail().physicalResourceId();
-            return bucket.equals(physicalId);
+                    .stackResourceDetail();
         } catch (CloudFormationException e) {
             // CloudFormation answers a missing stack or resource with a 400 ValidationError
             if (StackErrors.isValidationError(e)) {
-                return false;
+                return heldProblem(baseStackName, bucket, null, null);
             }
             throw e;
         }
+        return heldProblem(baseStackName, bucket, resource.physicalResourceId(), resource.resourceStatusAsString());
+    }
+
+    /**
+     * Why an existing bucket of this account cannot be the deployment's JobsBucket, given what the
+     * base stack says of its JobsBucket resource (physical id and status, or nulls when the stack or
+     * resource does not exist); null when the stack holds it (a redeploy).
+     */
+    static String heldProblem(String baseStackName, String bucket, String physicalId, String status) {
+        String remedy = "; delete the bucket if nothing in it is needed (the deployer never deletes data),"
+                + " or choose another name";
+        if (physicalId == null) {
+            return "bucket " + bucket + " already exists in this account but stack " + baseStackName
+                    + " does not hold it (a bucket made by hand, of another stack, or left behind by a"
+                    + " deleted stack: the JobsBucket outlives its stack)" + remedy;
+        }
+        if (!bucket.equals(physicalId)) {
+            return "bucket " + bucket + " already exists in this account and is not the JobsBucket of stack "
+                    + baseStackName + " (that is " + physicalId + ")" + remedy;
+        }
+        if (status != null && status.startsWith("DELETE_")) {
+            return "bucket " + bucket + " was left behind by stack " + baseStackName + " (its JobsBucket is "
+                    + status + ": the stack no longer holds it, so creating the stack again would fail on"
+                    + " \"already exists\")" + remedy;
+        }
+        return null;
     }
 
     private void checkCertificate(String arn, List<FieldError> errors) {
@@ -132,11 +169,25 @@ public final class AccountChecker {
                     + " and region"));
             return;
         }
-        if (!USABLE_CERTIFICATE_STATUSES.contains(certificate.status())) {
-            errors.add(new FieldError("certificateArn", "the certificate's status is "
-                    + certificate.statusAsString() + "; it must be ISSUED or PENDING_VALIDATION"
-                    + " (request a new certificate for the domain)"));
+        String problem = certificateStatusProblem(certificate.status(), certificate.statusAsString());
+        if (problem != null) {
+            errors.add(new FieldError("certificateArn", problem));
         }
+    }
+
+    /** Null for an ISSUED certificate, the only kind an HTTPS listener accepts; else what to do. */
+    static String certificateStatusProblem(CertificateStatus status, String statusText) {
+        if (status == CertificateStatus.ISSUED) {
+            return null;
+        }
+        if (status == CertificateStatus.PENDING_VALIDATION) {
+            return "the certificate's status is PENDING_VALIDATION, and the load balancer's HTTPS listener needs"
+                    + " an ISSUED one: add the DNS record ACM shows for it (aws acm describe-certificate"
+                    + " --query Certificate.DomainValidationOptions) and deploy again once it is ISSUED, or give"
+                    + " hostedZoneId instead of certificateArn to let the stack create and validate one";
+        }
+        return "the certificate's status is " + statusText + "; it must be ISSUED"
+                + " (request a new certificate for the domain)";
     }
 
     private void checkHostedZone(String zoneId, String domainName, List<FieldError> errors) {
@@ -164,7 +215,8 @@ public final class AccountChecker {
         return name.endsWith(".") ? name.substring(0, name.length() - 1) : name;
     }
 
-    private void checkSecret(String arn, List<FieldError> errors) {
+    /** The secret's full ARN, or null when it cannot be used (then an error says why). */
+    private String checkSecret(String arn, List<FieldError> errors) {
         DescribeSecretResponse secret;
         try {
             // DescribeSecret only: the deployer never reads the secret's value
@@ -172,12 +224,14 @@ public final class AccountChecker {
         } catch (software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundException e) {
             errors.add(new FieldError("oauthClientSecretArn", "no Secrets Manager secret with this ARN exists in"
                     + " this account and region; create it with the Login-with-Amazon client secret as its value"));
-            return;
+            return null;
         }
         if (secret.deletedDate() != null) {
             errors.add(new FieldError("oauthClientSecretArn", "the secret is scheduled for deletion; restore it"
                     + " or create a new one"));
+            return null;
         }
+        return secret.arn() == null || secret.arn().isBlank() ? arn : secret.arn();
     }
 
     private void checkCodeObject(String codeSource, List<FieldError> errors) {

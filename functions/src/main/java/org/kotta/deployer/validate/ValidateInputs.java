@@ -51,7 +51,9 @@ public final class ValidateInputs {
         List<FieldError> errors = new ArrayList<>(result.errors());
         DeploymentRequest request = result.request();
         if (errors.isEmpty()) {
-            errors.addAll(accountChecker.check(request));
+            AccountChecker.Checked checked = accountChecker.checkAndResolve(request);
+            errors.addAll(checked.errors());
+            request = checked.request(); // the secret by its full ARN, which the instance policy names
         }
 
         Map<String, Object> recorded = new LinkedHashMap<>();

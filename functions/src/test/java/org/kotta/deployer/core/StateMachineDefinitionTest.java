@@ -47,7 +47,10 @@ class StateMachineDefinitionTest {
                 return;
             }
             assertThat(state.path("Retry").toString()).as(entry.getKey())
-                    .contains("Lambda.ServiceException", "Lambda.TooManyRequestsException");
+                    .contains("Lambda.ServiceException", "Lambda.TooManyRequestsException",
+                            // a SnapStart version's restore failing or not ready yet is transient too
+                            "Lambda.SnapStartException", "Lambda.SnapStartNotReadyException",
+                            "Lambda.SnapStartTimeoutException");
             assertThat(state.path("TimeoutSeconds").asInt()).as(entry.getKey()).isPositive();
             if (!entry.getKey().equals("Record the failure")) {
                 JsonNode catcher = state.path("Catch").get(0);

@@ -41,6 +41,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 @TestMethodOrder(OrderAnnotation.class)
 class InfrastructureTemplatesIT {
     private static final List<String> BASE_OUTPUTS = List.of("JobsBucketName", "JobsTableName", "UsersTableName",
+            "LogBucketName",
             "WebServerRoleArn", "WebServerInstanceProfileName", "WebServerInstanceProfileArn",
             "TaskExecutorRoleArn", "TaskExecutorInstanceProfileName", "TaskExecutorInstanceProfileArn");
     private static final List<String> KOTTA_OUTPUTS = List.of("WebUrl", "LoadBalancerDNSName",
@@ -178,9 +179,15 @@ class InfrastructureTemplatesIT {
             stacks.waitUntilDone(name, LIMIT);
         }
         stacks.close();
-        // the JobsBucket and the tables are Retain: remove what this run left behind
+        // the JobsBucket and the tables are RetainExceptOnCreate: remove what this run left behind
         try (S3Client s3 = clients.s3(); DynamoDbClient dynamoDb = clients.dynamoDb()) {
             s3.deleteBucket(r -> r.bucket(bucket));
+            if (baseOutputs.containsKey("LogBucketName")) {
+                String logBucket = baseOutputs.get("LogBucketName");
+                s3.listObjectVersionsPaginator(r -> r.bucket(logBucket)).versions().forEach(v ->
+                        s3.deleteObject(r -> r.bucket(logBucket).key(v.key()).versionId(v.versionId())));
+                s3.deleteBucket(r -> r.bucket(logBucket));
+            }
             for (String table : List.of("JobsTableName", "UsersTableName")) {
                 if (baseOutputs.containsKey(table)) {
                     dynamoDb.deleteTable(r -> r.tableName(baseOutputs.get(table)));
@@ -207,6 +214,7 @@ class InfrastructureTemplatesIT {
         values.put("UsersTableName", baseOutputs.get("UsersTableName"));
         values.put("WebServerInstanceProfileName", baseOutputs.get("WebServerInstanceProfileName"));
         values.put("TaskExecutorInstanceProfileName", baseOutputs.get("TaskExecutorInstanceProfileName"));
+        values.put("LogBucketName", baseOutputs.get("LogBucketName"));
         values.put("DomainName", "kotta-" + suffix + ".example.org");
         values.put("CertificateArn", certificateArn);
         values.put("OAuthClientId", "amzn1.application-oa2-client.it" + suffix);

@@ -107,4 +107,30 @@ class SweepRulesTest {
                 {"source":"aws.events","detail-type":"Scheduled Event","detail":{}}""");
         assertThat(SweepStaleDeploymentsHandler.executionName(scheduled)).isNull();
     }
+
+    @Test
+    void anUpdateStillRunningAfterTheExecutionEnded_isCancelled() {
+        SweepRules.StackAdvice advice = SweepRules.stackAdvice("kotta-prod", "UPDATE_IN_PROGRESS");
+        assertThat(advice.cancelUpdate()).isTrue();
+        assertThat(advice.text()).contains("kotta-prod").contains("cancelled the update")
+                .contains("UPDATE_ROLLBACK_COMPLETE");
+    }
+
+    @Test
+    void anotherOperationInProgress_isNamedWithWhenToDeployAgain_notCancelled() {
+        for (String status : new String[] {"CREATE_IN_PROGRESS", "UPDATE_ROLLBACK_IN_PROGRESS", "DELETE_IN_PROGRESS",
+                "UPDATE_COMPLETE_CLEANUP_IN_PROGRESS", "ROLLBACK_IN_PROGRESS"}) {
+            SweepRules.StackAdvice advice = SweepRules.stackAdvice("kotta-prod-base", status);
+            assertThat(advice.cancelUpdate()).as(status).isFalse();
+            assertThat(advice.text()).as(status).contains("kotta-prod-base is still " + status)
+                    .contains("deploy again once it has finished");
+        }
+    }
+
+    @Test
+    void aSettledOrMissingStack_needsNothing() {
+        assertThat(SweepRules.stackAdvice("kotta-prod", "UPDATE_COMPLETE")).isNull();
+        assertThat(SweepRules.stackAdvice("kotta-prod", "ROLLBACK_COMPLETE")).isNull();
+        assertThat(SweepRules.stackAdvice("kotta-prod", null)).isNull();
+    }
 }

@@ -184,6 +184,17 @@ class AccountCheckerIT {
     }
 
     @Test
+    void partialSecretArn_passes_andTheRequestToDeployNamesTheFullArn() {
+        // the ARN without Secrets Manager's "-XXXXXX" suffix: DescribeSecret finds the secret, but an
+        // IAM policy naming this partial ARN would never match the secret
+        String partial = secretArn.substring(0, secretArn.lastIndexOf('-'));
+        AccountChecker.Checked checked = checker.checkAndResolve(request(with("oauthClientSecretArn", partial)));
+
+        assertThat(checked.errors()).isEmpty();
+        assertThat(checked.request().oauthClientSecretArn()).isEqualTo(secretArn).isNotEqualTo(partial);
+    }
+
+    @Test
     void passesWithoutCodeSource() {
         assertThat(checker.check(request(with("codeSource", null)))).isEmpty();
     }
@@ -218,12 +229,14 @@ class AccountCheckerIT {
     // ---- failing -------------------------------------------------------------------------------
 
     @Test
-    void failsForAnExistingBucketOfNoStack() {
+    void failsForAnExistingBucketOfNoStack_sayingItIsInThisAccountAndNotHeldByTheStack() {
         List<FieldError> errors = checker.check(request(with("jobsBucketName", FOREIGN_BUCKET)));
 
         assertThat(errors).singleElement().satisfies(e -> {
             assertThat(e.field()).isEqualTo("jobsBucketName");
-            assertThat(e.message()).contains("already exists and belongs to another stack or account");
+            assertThat(e.message()).contains("already exists in this account but stack ")
+                    .contains("does not hold it").contains("left behind by a deleted stack")
+                    .doesNotContain("another stack or account");
         });
     }
 
@@ -233,7 +246,7 @@ class AccountCheckerIT {
 
         assertThat(errors).singleElement().satisfies(e -> {
             assertThat(e.field()).isEqualTo("jobsBucketName");
-            assertThat(e.message()).contains("already exists and belongs to another stack or account");
+            assertThat(e.message()).contains("belongs to another AWS account");
         });
     }
 

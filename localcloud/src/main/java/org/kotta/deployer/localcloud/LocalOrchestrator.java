@@ -70,7 +70,7 @@ public final class LocalOrchestrator implements AutoCloseable {
         template = replaceOnce(template, "CodeUri: functions\n", "CodeUri: " + codeUri + "\n");
         template = replaceOnce(template, "DefinitionUri: statemachine/kotta-deploy.asl.json\n",
                 "DefinitionUri: " + definitionUri + "\n");
-        deployStack(template);
+        deployStack(uploadTemplate(template));
 
         host = new FunctionHost(lambda, Map.of(Settings.ENDPOINT_URL, endpoint, Settings.REGION, "us-east-1",
                 "AWS_DEFAULT_REGION", "us-east-1"), 0);
@@ -153,7 +153,18 @@ public final class LocalOrchestrator implements AutoCloseable {
         }
     }
 
-    private void deployStack(String template) throws InterruptedException {
+    /**
+     * The packaged template in the artifacts bucket, as {@code sam deploy} leaves it: the template
+     * is larger than a TemplateBody may be (51,200 bytes). Returns its path-style URL.
+     */
+    private String uploadTemplate(String template) {
+        byte[] bytes = template.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        String key = "templates/" + sha256(bytes) + ".yaml";
+        s3.putObject(b -> b.bucket(ARTIFACTS_BUCKET).key(key), RequestBody.fromBytes(bytes));
+        return endpoint + "/" + ARTIFACTS_BUCKET + "/" + key;
+    }
+
+    private void deployStack(String templateUrl) throws InterruptedException {
         boolean exists;
         try {
             Stack stack = cfn.describeStacks(b -> b.stackName(STACK_NAME)).stacks().get(0);
@@ -164,14 +175,14 @@ public final class LocalOrchestrator implements AutoCloseable {
         List<Capability> capabilities = List.of(Capability.CAPABILITY_IAM, Capability.CAPABILITY_AUTO_EXPAND);
         if (exists) {
             try {
-                cfn.updateStack(b -> b.stackName(STACK_NAME).templateBody(template).capabilities(capabilities));
+                cfn.updateStack(b -> b.stackName(STACK_NAME).templateURL(templateUrl).capabilities(capabilities));
             } catch (CloudFormationException e) {
                 if (!String.valueOf(e.getMessage()).contains("No updates")) {
                     throw e;
                 }
             }
         } else {
-            cfn.createStack(b -> b.stackName(STACK_NAME).templateBody(template).capabilities(capabilities));
+            cfn.createStack(b -> b.stackName(STACK_NAME).templateURL(templateUrl).capabilities(capabilities));
         }
         Instant deadline = Instant.now().plus(Duration.ofMinutes(5));
         while (true) {

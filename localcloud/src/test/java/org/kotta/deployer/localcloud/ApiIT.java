@@ -134,6 +134,14 @@ class ApiIT {
         Response putOne = api.send("PUT", "/deployments/dep-" + UUID.randomUUID(), null, Map.of(), true);
         assertProblem(putOne, 405, "method-not-allowed");
         assertThat(putOne.header("Allow")).isEqualTo("GET");
+        // each routed explicitly (AWS does not fall through to {proxy+} for a path that exists)
+        for (String method : List.of("PUT", "PATCH")) {
+            assertProblem(api.send(method, "/deployments", null, Map.of(), true), 405, "method-not-allowed");
+        }
+        for (String method : List.of("POST", "PATCH", "DELETE")) {
+            assertProblem(api.send(method, "/deployments/dep-" + UUID.randomUUID(), null, Map.of(), true), 405,
+                    "method-not-allowed");
+        }
     }
 
     @Test
