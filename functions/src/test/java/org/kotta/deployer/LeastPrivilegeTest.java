@@ -33,6 +33,8 @@ class LeastPrivilegeTest {
             "xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray:GetSamplingRules",
             "xray:GetSamplingTargets", "xray:GetSamplingStatisticSummaries",
             "cloudwatch:PutMetricData",
+            // GenerateSecretString of the Kotta stack's session key: the call has no resource type
+            "secretsmanager:GetRandomPassword",
             // Step Functions log delivery set-up (Logging on the state machine)
             "logs:CreateLogDelivery", "logs:GetLogDelivery", "logs:UpdateLogDelivery", "logs:DeleteLogDelivery",
             "logs:ListLogDeliveries", "logs:PutResourcePolicy", "logs:DescribeResourcePolicies",

@@ -54,6 +54,8 @@ class StacksRoleTest {
                     List.of("TrafficSources"), "VPC Lattice target groups as traffic sources"),
             new LeftOut(Pattern.compile("vpc-lattice:.*"), "AWS::EC2::VPCEndpoint",
                     List.of("ServiceNetworkArn"), "endpoints into a VPC Lattice service network"),
+            new LeftOut(Pattern.compile("secretsmanager:(ReplicateSecretToRegions|RemoveRegionsFromReplication)"),
+                    "AWS::SecretsManager::Secret", List.of("ReplicaRegions"), "secrets replicated to other regions"),
             new LeftOut(Pattern.compile("cognito-idp:.*"), "AWS::ElasticLoadBalancingV2::Listener",
                     List.of("AuthenticateCognitoConfig"), "listeners that sign users in with Cognito"),
             new LeftOut(Pattern.compile("vpce:.*"), "AWS::EC2::VPCEndpoint",

@@ -44,7 +44,7 @@ public record DeploymentRequest(
 
     public DeploymentRequest withOauthClientSecretArn(String fullArn) {
         return new DeploymentRequest(stackName, region, jobsBucketName, domainName, certificateArn,
-                hostedZoneId, oauthClientId, fullArn, webServerInstanceType,
+                hostedZoneId, oauthClientId, fullArn, oidcIssuer, webServerInstanceType,
                 taskExecutorInstanceType, prodMinWorkers, prodMaxWorkers, testMinWorkers,
                 testMaxWorkers, spotPrice, keyPairName, adminUsers, codeSource);
     }
