@@ -32,7 +32,7 @@ final class PlatformNotes {
               message arrives, so in AWS the pick-up should be no slower than here (network aside); it
               is not what makes this figure, and nothing in the executor polls on an interval.
             - **Throughput** is set by the submitting side here: the bench submits the 50 jobs one at a
-              time over REST (about 28 ms each), and the two executors (one job at a time each, one
+              time over REST (about 25 ms each), and the two executors (one job at a time each, one
               message per receive) keep pace, ending the last job well under a second after the last
               submit. Jobs that run for real time would be bounded by 2 × one job at a time.
             - **Pages:** the list costs the web server about 30–40 ms at the median, and most of that

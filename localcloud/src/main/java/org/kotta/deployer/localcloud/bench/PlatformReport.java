@@ -111,7 +111,7 @@ final class PlatformReport {
         md.append("| | median | p90 | min–max |\n| --- | ---: | ---: | ---: |\n");
         latencyRow(md, "**submit → `completed` seen**", t.path("totalMs"));
         latencyRow(md, "submit_task answered", t.path("submitMs"));
-        latencyRow(md, "submit → first status past `pending` (claimed)", t.path("pickedUpMs"));
+        latencyRow(md, "submit → first `status_task` answer past `pending`", t.path("pickedUpMs"));
         latencyRow(md, "submit → the executor logs `claimed`", t.path("claimedLoggedMs"));
         latencyRow(md, "submit → the executor logs `completed` (record written)", t.path("completedLoggedMs"));
         latencyRow(md, "the executor's recorded stages (stage in + processing + stage out)", t.path("recordedStagesMs"));
