@@ -23,6 +23,18 @@ import org.kotta.platform.core.Wiring;
  */
 public final class WebServer implements AutoCloseable {
     private static final int THREADS = 8;
+    /**
+     * The JDK server writes a response's headers and its body apart; with Nagle's algorithm on,
+     * the body waits for the client's delayed ACK of the headers (40 ms on Linux) on every
+     * response. Read once, when the JDK's server configuration loads: before the first server.
+     */
+    private static final String NO_DELAY = "sun.net.httpserver.nodelay";
+
+    static {
+        if (System.getProperty(NO_DELAY) == null) {
+            System.setProperty(NO_DELAY, "true");
+        }
+    }
     private final HttpServer server;
     private final ExecutorService pool;
 

@@ -35,7 +35,8 @@ import software.amazon.awssdk.services.sfn.model.HistoryEvent;
 /**
  * {@code ./kotta bench}: in one run against the local cloud — cold starts of every handler
  * in template.yaml, deployments end to end through the orchestrator beside the manual AWS
- * CLI path, the API's latency — then {@code target/bench/results.json} and
+ * CLI path, the API's latency, the Cloud Kotta platform's release run as processes
+ * ({@link PlatformBench}) — then {@code target/bench/results.json} and
  * {@code docs/benchmarks.md}. Every figure is the median of at least {@code KOTTA_BENCH_RUNS}
  * (default 5) runs, with min and max.
  */
@@ -82,6 +83,10 @@ public final class Bench {
             say("wrote docs/benchmarks.md from target/bench/results.json");
             return;
         }
+        if (List.of(args).contains("--only-platform")) {
+            PlatformReport.onlyPlatform(root, endpoint);
+            return;
+        }
         if (runs < 5) {
             say("KOTTA_BENCH_RUNS=" + runs + " (fewer than 5: a trial, not a result)");
         }
@@ -122,6 +127,9 @@ public final class Bench {
             phase("API latency", t);
             results.set("costs", Costs.model(results, template, root));
         }
+        long t = System.nanoTime();
+        results.set("platform", PlatformBench.measure(root, endpoint));
+        phase("Cloud Kotta platform", t);
         phaseSeconds.put("whole bench (JVM)", Duration.between(began, Instant.now()).toNanos() / 1e9);
         ObjectNode phases = results.putObject("phaseSeconds");
         phaseSeconds.forEach((k, v) -> phases.put(k, Stats.round(v)));

@@ -11,6 +11,17 @@ final class Notes {
     static final String TEXT = """
             ## Findings: where targets are missed, what was profiled, what is left
 
+            **Since the platform release rides in the functions' artifact (issue 10).** The artifact
+            now carries `platform-release/kotta-platform-release.tar.gz` (15.4 MB), which
+            PackageAndUploadCode deploys when a request names no code: 38.7 MB, where the paragraphs
+            below (written before it) say 23.0 MB. PackageAndUploadCode became the slowest handler:
+            its warm invocation went from about 22 ms to about 0.6 s and its first answer past 1.5 s,
+            because each invocation copies the 15 MB tarball off the class path and builds the release
+            from it (`ReleasePackager` → `PlatformRelease.copyTo`) before its HeadObject finds that
+            release already uploaded. Not changed here (functions/ is outside the bench); options:
+            key the release by the embedded tarball's digest computed once per container, or ship the
+            platform release beside the artifact (S3) instead of inside it.
+
             **Cold start.** Holds on a quiet machine: the slowest handler, ValidateInputs (six SDK
             clients), answers in about 1.1 s (median above). Taken while the 2-core machine was shared
             with other work (load average ≈ 4), the same medians reached 1.2–1.9 s, so the margin is

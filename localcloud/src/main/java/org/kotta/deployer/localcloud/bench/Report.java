@@ -64,6 +64,7 @@ final class Report {
         costs();
         manual();
         api();
+        md.append(PlatformReport.section(r));
         runTime();
         md.append(Notes.TEXT);
         return md.toString();
@@ -118,6 +119,7 @@ final class Report {
         row("API warm p99 ≤ 200 ms", String.format("GET p99 %.1f ms, POST p99 %.1f ms",
                 api.path("get").path("p99Ms").asDouble(), api.path("post").path("p99Ms").asDouble()),
                 p99 <= API_P99_TARGET_MS);
+        PlatformReport.targetRows(r).forEach(this::line);
         line("");
     }
 
