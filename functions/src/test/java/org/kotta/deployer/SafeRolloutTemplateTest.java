@@ -73,21 +73,24 @@ class SafeRolloutTemplateTest {
         assertThat(wiring("ProdWorkerLaunchTemplate")).doesNotContainKey("KOTTA_SIGNAL_RESOURCE");
     }
 
-    /** The bootstrap signals SUCCESS only after /health answered, FAILURE when the service exits. */
+    /**
+     * The bootstrap installs cfn-signal first, ships its logs, and once the service is started hands
+     * over to bin/kotta-signal (whose SUCCESS-on-/health and FAILURE-on-exit the platform's
+     * SignalScriptTest runs); any failure of its own is signalled too.
+     */
     @Test
-    void theBootstrapSignalsOnHealth_andFailureWhenTheServiceExits() throws IOException {
+    void theBootstrapSignalsThroughKottaSignal_afterStartingTheService() throws IOException {
         String script = Files.readString(TemplateTool.root().resolve("platform/src/release/bin/kotta-bootstrap"));
-        assertThat(script).contains("dnf install -y -q aws-cfn-bootstrap", "/opt/aws/bin/cfn-signal",
-                "--stack \"$stack\" --resource \"$resource\" --region \"$region\"",
-                "dnf install -y -q amazon-cloudwatch-agent", "StandardOutput=append:$LOG_DIR/$role.log");
-        int health = script.indexOf("/health\"");
-        int success = script.indexOf("signal 0");
-        assertThat(health).isPositive();
-        assertThat(success).as("SUCCESS is sent after the /health check").isGreaterThan(health);
-        assertThat(script.indexOf("signal 0", success + 1)).as("SUCCESS sent in one place only").isNegative();
-        String loop = script.substring(health);
-        assertThat(loop).contains("NRestarts", "ActiveState", "signal_failure", "HEALTH_WAIT_SECONDS");
-        assertThat(script).contains("trap on_exit EXIT", "signal 1");
+        assertThat(script).contains("dnf install -y -q aws-cfn-bootstrap", "dnf install -y -q amazon-cloudwatch-agent",
+                "StandardOutput=append:$LOG_DIR/$role.log", "trap on_exit EXIT", "\"$SIGNAL\" failure");
+        int started = script.indexOf("systemctl enable --now \"$unit\"");
+        int waits = script.indexOf("\"$SIGNAL\" wait \"$role\" \"$unit\"");
+        assertThat(started).isPositive();
+        assertThat(waits).as("the health wait comes after the service is started").isGreaterThan(started);
+        assertThat(script.indexOf("dnf install -y -q aws-cfn-bootstrap"))
+                .as("cfn-signal is installed before anything else that may fail")
+                .isLessThan(script.indexOf("java-17-amazon-corretto-headless"));
+        assertThat(TemplateTool.root().resolve("platform/src/release/bin/kotta-signal")).isExecutable();
     }
 
     @Test
