@@ -44,7 +44,7 @@ class InfrastructureTemplatesIT {
             "LogBucketName", "InstanceLogGroupName",
             "WebServerRoleArn", "WebServerInstanceProfileName", "WebServerInstanceProfileArn",
             "TaskExecutorRoleArn", "TaskExecutorInstanceProfileName", "TaskExecutorInstanceProfileArn");
-    private static final List<String> KOTTA_OUTPUTS = List.of("WebUrl", "LoadBalancerDNSName",
+    private static final List<String> KOTTA_OUTPUTS = List.of("WebUrl", "LoadBalancerDNSName", "WebServerTargetGroupArn",
             "ProdPendingQueueUrl", "ProdActiveQueueUrl", "TestPendingQueueUrl", "TestActiveQueueUrl",
             "WebServerGroupName", "ProdWorkerGroupName", "TestWorkerGroupName");
     private static final Duration LIMIT = Duration.ofMinutes(2);
