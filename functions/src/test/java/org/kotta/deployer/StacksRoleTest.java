@@ -61,7 +61,20 @@ class StacksRoleTest {
             new LeftOut(Pattern.compile("vpce:.*"), "AWS::EC2::VPCEndpoint",
                     List.of("ServiceRegion"), "endpoints to services of another region"),
             new LeftOut(Pattern.compile("iam:(Put|Get|Delete)(Group|User)Policy"), "AWS::IAM::Policy",
-                    List.of("Groups", "Users"), "inline policies of IAM groups or users (ours attach to roles)"));
+                    List.of("Groups", "Users"), "inline policies of IAM groups or users (ours attach to roles)"),
+            new LeftOut(Pattern.compile("logs:(AssociateKmsKey|DisassociateKmsKey)"), "AWS::Logs::LogGroup",
+                    List.of("KmsKeyId"), "a log group under a customer-managed key"),
+            new LeftOut(Pattern.compile("logs:(Put|Delete)DataProtectionPolicy|logs:CreateLogDelivery"
+                    + "|s3:REST\\.PUT\\.OBJECT|firehose:TagDeliveryStream"), "AWS::Logs::LogGroup",
+                    List.of("DataProtectionPolicy"), "a data protection policy and its audit destinations"),
+            new LeftOut(Pattern.compile("logs:(Put|Delete)IndexPolicy"), "AWS::Logs::LogGroup",
+                    List.of("FieldIndexPolicies"), "field index policies"),
+            new LeftOut(Pattern.compile("logs:(Put|Delete)ResourcePolicy"), "AWS::Logs::LogGroup",
+                    List.of("ResourcePolicyDocument"), "a resource policy on the log group"),
+            new LeftOut(Pattern.compile("logs:PutLogGroupDeletionProtection"), "AWS::Logs::LogGroup",
+                    List.of("DeletionProtectionEnabled"), "deletion protection of the log group"),
+            new LeftOut(Pattern.compile("logs:PutBearerTokenAuthentication"), "AWS::Logs::LogGroup",
+                    List.of("BearerTokenAuthenticationEnabled"), "bearer-token ingestion into the log group"));
 
     private static JsonNode role;
     private static Map<String, JsonNode> templates;

@@ -27,10 +27,12 @@ class ReleaseLayoutIT {
             assertThat(e.regular()).isTrue();
             assertThat(e.mode() & 0111).isEqualTo(0111);
         });
-        assertThat(entries.get("bin/kotta-bootstrap")).satisfies(e -> {
-            assertThat(e.regular()).isTrue();
-            assertThat(e.mode() & 0777).isEqualTo(0755);
-        });
+        for (String script : new String[] {"bin/kotta-bootstrap", "bin/kotta-signal"}) {
+            assertThat(entries.get(script)).as(script).satisfies(e -> {
+                assertThat(e.regular()).isTrue();
+                assertThat(e.mode() & 0777).isEqualTo(0755);
+            });
+        }
         assertThat(entries.keySet()).anyMatch(n -> n.matches("lib/kotta-platform-[^/]+\\.jar"));
         assertThat(entries.keySet()).anyMatch(n -> n.matches("lib/jackson-databind-[^/]+\\.jar"));
         assertThat(entries.keySet()).anyMatch(n -> n.startsWith("views/"));

@@ -41,10 +41,10 @@ import software.amazon.awssdk.services.s3.S3Client;
 @TestMethodOrder(OrderAnnotation.class)
 class InfrastructureTemplatesIT {
     private static final List<String> BASE_OUTPUTS = List.of("JobsBucketName", "JobsTableName", "UsersTableName",
-            "LogBucketName",
+            "LogBucketName", "InstanceLogGroupName",
             "WebServerRoleArn", "WebServerInstanceProfileName", "WebServerInstanceProfileArn",
             "TaskExecutorRoleArn", "TaskExecutorInstanceProfileName", "TaskExecutorInstanceProfileArn");
-    private static final List<String> KOTTA_OUTPUTS = List.of("WebUrl", "LoadBalancerDNSName",
+    private static final List<String> KOTTA_OUTPUTS = List.of("WebUrl", "LoadBalancerDNSName", "WebServerTargetGroupArn",
             "ProdPendingQueueUrl", "ProdActiveQueueUrl", "TestPendingQueueUrl", "TestActiveQueueUrl",
             "WebServerGroupName", "ProdWorkerGroupName", "TestWorkerGroupName");
     private static final Duration LIMIT = Duration.ofMinutes(2);
@@ -106,10 +106,25 @@ class InfrastructureTemplatesIT {
         assertThat(outputs).containsEntry("WebUrl", "https://kotta-" + suffix + ".example.org");
         assertThat(outputs.get("ProdPendingQueueUrl")).endsWith("/" + kottaStack + "-prod-pending");
         assertThat(outputs.get("TestActiveQueueUrl")).endsWith("/" + kottaStack + "-test-active");
+        // the names the executors' wiring and the base stack's TaskExecutorRole use
+        assertThat(outputs).containsEntry("ProdWorkerGroupName", kottaStack + "-prod-workers")
+                .containsEntry("TestWorkerGroupName", kottaStack + "-test-workers");
     }
 
     @Test
     @Order(3)
+    void kottaStack_hasTheWorkersTerminationHooks_andTheBaseStackTheInstancesLogGroup() {
+        Map<String, String> kotta = physicalIds(kottaStack);
+        assertThat(kotta).containsEntry("ProdWorkerTerminationHook", "kotta-let-the-job-finish")
+                .containsEntry("TestWorkerTerminationHook", "kotta-let-the-job-finish");
+        // the local cloud sends no signal and waits for none: the group with a CreationPolicy completes at once
+        assertThat(kotta).containsKey("WebServerGroup");
+        assertThat(physicalIds(baseStack)).containsEntry("InstanceLogGroup", "/kotta/" + kottaStack + "/instances");
+        assertThat(baseOutputs).containsEntry("InstanceLogGroupName", "/kotta/" + kottaStack + "/instances");
+    }
+
+    @Test
+    @Order(4)
     void kottaStack_updateWithMoreProdWorkers_completes() {
         cloudFormation.updateStack(r -> r.stackName(kottaStack)
                 .templateBody(template("infrastructure/kotta.yaml"))
@@ -127,7 +142,7 @@ class InfrastructureTemplatesIT {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void baseStack_withBucketNameBreakingS3Rules_isRefusedWithTheNamingRule() {
         // the template's AllowedPattern refuses the name at CreateStack, in AWS and in the local cloud
         // alike, so no stack (and no stack events) exist; see docs/local-cloud-gaps-templates.md
@@ -141,7 +156,7 @@ class InfrastructureTemplatesIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void baseStack_withBucketNameAlreadyTaken_failsWithReasonFromStackEvents() {
         String stackName = "kotta-base-taken-it-" + suffix;
         createStack(stackName, template("infrastructure/kotta-base.yaml"), baseParameters(bucket));
@@ -156,7 +171,7 @@ class InfrastructureTemplatesIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void failingKottaTemplate_failsWithTheQueueReason() {
         String stackName = "kotta-failing-it-" + suffix;
         createStack(stackName, template("failing-templates/kotta.yaml"), kottaParameters("4"));
@@ -226,6 +241,15 @@ class InfrastructureTemplatesIT {
         values.put("SpotPrice", "0.10");
         values.put("CodeKey", "releases/" + "0".repeat(64) + ".tar.gz");
         return parameters(values);
+    }
+
+    /** Logical id → physical id of a stack's resources that completed. */
+    private Map<String, String> physicalIds(String stackName) {
+        Map<String, String> ids = new LinkedHashMap<>();
+        cloudFormation.describeStackResources(r -> r.stackName(stackName)).stackResources().stream()
+                .filter(r -> r.resourceStatusAsString().endsWith("_COMPLETE"))
+                .forEach(r -> ids.put(r.logicalResourceId(), r.physicalResourceId()));
+        return ids;
     }
 
     private static List<Parameter> parameters(Map<String, String> values) {

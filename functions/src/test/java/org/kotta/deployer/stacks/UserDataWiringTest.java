@@ -28,6 +28,11 @@ class UserDataWiringTest {
             Wiring.OAUTH_CLIENT_ID, Wiring.OAUTH_CLIENT_SECRET_ARN, Wiring.OIDC_ISSUER, Wiring.SESSION_KEY_SECRET_ARN,
             Wiring.PUBLIC_URL, Wiring.PORT, Wiring.RELEASE_KEY);
     private static final List<String> EXECUTORS = List.of(Wiring.POOL, Wiring.WORK_DIR, Wiring.JOB_USER);
+    // read by bin/kotta-bootstrap (log shipping, the web server's cfn-signal) and the executors (their own
+    // group and its termination hook); not yet constants of Wiring
+    private static final String LOG_GROUP = "KOTTA_LOG_GROUP";
+    private static final List<String> WEB_SERVER = List.of("KOTTA_SIGNAL_RESOURCE");
+    private static final List<String> EXECUTOR_GROUP = List.of("KOTTA_AUTOSCALING_GROUP", "KOTTA_LIFECYCLE_HOOK");
 
     @Test
     void everyLaunchTemplateWritesTheWholeWiringAndRunsTheBootstrap() throws IOException {
@@ -38,9 +43,13 @@ class UserDataWiringTest {
         userData.forEach((resource, script) -> {
             Map<String, String> wiring = wiring(resource, script);
             List<String> expected = new ArrayList<>(EVERY_INSTANCE);
+            expected.add(LOG_GROUP);
             String role = "web-server";
-            if (!resource.startsWith("WebServer")) {
+            if (resource.startsWith("WebServer")) {
+                expected.addAll(WEB_SERVER);
+            } else {
                 expected.addAll(EXECUTORS);
+                expected.addAll(EXECUTOR_GROUP);
                 role = "task-executor";
             }
             assertThat(wiring.keySet()).as(resource).containsExactlyInAnyOrderElementsOf(expected);
@@ -48,7 +57,8 @@ class UserDataWiringTest {
             assertThat(wiring).as(resource).containsEntry(Wiring.PUBLIC_URL, "https://${DomainName}")
                     .containsEntry(Wiring.OIDC_ISSUER, "${OidcIssuer}")
                     .containsEntry(Wiring.SESSION_KEY_SECRET_ARN, "${SessionKeySecret}")
-                    .containsEntry(Wiring.RELEASE_KEY, "${CodeKey}");
+                    .containsEntry(Wiring.RELEASE_KEY, "${CodeKey}")
+                    .containsEntry(LOG_GROUP, "/kotta/${AWS::StackName}/instances");
             assertThat(script).as(resource)
                     .contains("aws s3 cp \"s3://${JobsBucketName}/${CodeKey}\"")
                     .contains("/opt/kotta/app/bin/kotta-bootstrap " + role)
@@ -59,7 +69,10 @@ class UserDataWiringTest {
         });
         assertThat(wiring("prod", userData.get("ProdWorkerLaunchTemplate"))).containsEntry(Wiring.POOL, "prod")
                 .containsEntry(Wiring.WORK_DIR, "/opt/kotta/work").containsEntry(Wiring.JOB_USER, "kotta-job");
-        assertThat(wiring("test", userData.get("TestWorkerLaunchTemplate"))).containsEntry(Wiring.POOL, "test");
+        assertThat(wiring("test", userData.get("TestWorkerLaunchTemplate"))).containsEntry(Wiring.POOL, "test")
+                .containsEntry("KOTTA_AUTOSCALING_GROUP", "${AWS::StackName}-test-workers");
+        assertThat(wiring("web", userData.get("WebServerLaunchTemplate")))
+                .containsEntry("KOTTA_SIGNAL_RESOURCE", "WebServerGroup");
     }
 
     @Test
