@@ -106,15 +106,38 @@ public final class IdentityProvider {
         if (response.statusCode() != 200) {
             throw new Refused("the identity provider does not accept the token (HTTP " + response.statusCode() + ")");
         }
-        JsonNode who = JSON.readTree(response.body());
-        String userId = text(who, isLoginWithAmazon() ? "user_id" : "sub");
+        return identityOf(json(response.body()), isLoginWithAmazon());
+    }
+
+    /**
+     * The identity in a userinfo (OIDC) or profile (Login with Amazon) answer. Users are registered
+     * by e-mail, so an OIDC e-mail the provider marks unverified ({@code email_verified: false}: a
+     * self-service sign-up at Cognito, say, may claim any address) is refused, or anyone could
+     * sign up with an admin's address and be that admin here.
+     */
+    static Identity identityOf(JsonNode who, boolean loginWithAmazon) throws Refused {
+        String userId = text(who, loginWithAmazon ? "user_id" : "sub");
         String email = text(who, "email");
         if (userId == null || email == null) {
             throw new Refused("the identity provider gave no user id or e-mail for the token");
         }
+        JsonNode verified = who.get("email_verified");
+        if (!loginWithAmazon && verified != null && !verified.isNull() && !verified.asBoolean(false)) {
+            throw new Refused("the identity provider has not verified the e-mail " + email
+                    + "; verify it there, then sign in again");
+        }
         String name = Optional.ofNullable(text(who, "name")).orElse(email);
         return new Identity(userId, email, name);
     }
+
+    private static JsonNode json(String body) throws Refused {
+        try {
+            return JSON.readTree(body);
+        } catch (IOException notJson) {
+            throw new Refused("the identity provider answered something that is not JSON");
+        }
+    }
+
 
     private Endpoints endpoints() throws IOException {
         Endpoints known = endpoints;

@@ -1,0 +1,78 @@
+package org.kotta.platform.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The provider answers a token check reads: a small HTTP server on loopback stands in for an OIDC
+ * issuer (its discovery and userinfo endpoints).
+ */
+class IdentityProviderTest {
+    private HttpServer server;
+    private String base;
+    /** What the stand-in's userinfo answers, by token. */
+    private final Map<String, String> userinfo = new java.util.concurrent.ConcurrentHashMap<>();
+
+    @BeforeEach
+    void start() throws IOException {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 8);
+        base = "http://127.0.0.1:" + server.getAddress().getPort();
+        server.createContext("/profile", ex -> answer(ex, userinfo.get(bearer(ex))));
+        server.createContext("/oidc/.well-known/openid-configuration", ex -> answer(ex, "{\"issuer\":\"" + base
+                + "/oidc\",\"authorization_endpoint\":\"" + base + "/authorize\",\"token_endpoint\":\"" + base
+                + "/token\",\"userinfo_endpoint\":\"" + base + "/profile\"}"));
+        server.start();
+    }
+
+    @AfterEach
+    void stop() {
+        server.stop(0);
+    }
+
+    @Test
+    void oidcIdentityWithAnEmailTheProviderHasNotVerifiedIsRefused() {
+        userinfo.put("self-signed-up", "{\"sub\":\"mallory\",\"email\":\"admin@example.org\",\"email_verified\":false}");
+        userinfo.put("as-text", "{\"sub\":\"mallory\",\"email\":\"admin@example.org\",\"email_verified\":\"false\"}");
+        IdentityProvider oidc = new IdentityProvider(base + "/oidc", "kotta", "secret");
+
+        assertThatThrownBy(() -> oidc.identify("self-signed-up"))
+                .isInstanceOf(IdentityProvider.Refused.class).hasMessageContaining("not verified");
+        assertThatThrownBy(() -> new TokenCheck(oidc, 60_000).identify("as-text"))
+                .isInstanceOf(IdentityProvider.Refused.class).hasMessageContaining("not verified");
+    }
+
+    @Test
+    void oidcIdentityWithAVerifiedOrUnstatedEmailIsAccepted() throws Exception {
+        userinfo.put("verified", "{\"sub\":\"s1\",\"email\":\"ada@example.org\",\"email_verified\":true,\"name\":\"Ada\"}");
+        userinfo.put("unstated", "{\"sub\":\"s2\",\"email\":\"bob@example.org\"}");
+        IdentityProvider oidc = new IdentityProvider(base + "/oidc", "kotta", "secret");
+
+        assertThat(oidc.identify("verified")).isEqualTo(new Identity("s1", "ada@example.org", "Ada"));
+        assertThat(new TokenCheck(oidc, 60_000).identify("unstated"))
+                .isEqualTo(new Identity("s2", "bob@example.org", "bob@example.org"));
+    }
+
+    private static String bearer(HttpExchange ex) {
+        String header = ex.getRequestHeaders().getFirst("Authorization");
+        return header == null ? "" : header.substring("Bearer ".length());
+    }
+
+    private static void answer(HttpExchange ex, String body) throws IOException {
+        byte[] bytes = (body == null ? "{\"error\":\"invalid_token\"}" : body).getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().set("Content-Type", "application/json");
+        ex.sendResponseHeaders(body == null ? 400 : 200, bytes.length);
+        ex.getResponseBody().write(bytes);
+        ex.close();
+    }
+}
