@@ -28,6 +28,7 @@ public final class IdentityProvider {
     static final String LWA_AUTHORIZE = "https://www.amazon.com/ap/oa";
     static final String LWA_TOKEN = "https://api.amazon.com/auth/o2/token";
     static final String LWA_PROFILE = "https://api.amazon.com/user/profile";
+    static final String LWA_TOKENINFO = "https://api.amazon.com/auth/o2/tokeninfo";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** The provider refused a code or a token. */
@@ -37,7 +38,9 @@ public final class IdentityProvider {
         }
     }
 
-    private record Endpoints(String authorize, String token, String userinfo) {
+    /** {@code tokeninfo}: Login with Amazon's, which names the client a token was issued to; null for OIDC. */
+    record Endpoints(String authorize, String token, String userinfo, String tokeninfo) {
+        static final Endpoints LOGIN_WITH_AMAZON = new Endpoints(LWA_AUTHORIZE, LWA_TOKEN, LWA_PROFILE, LWA_TOKENINFO);
     }
 
     private final String issuer;
@@ -48,13 +51,18 @@ public final class IdentityProvider {
 
     /** {@code issuer} empty or null: Login with Amazon. */
     public IdentityProvider(String issuer, String clientId, String clientSecret) {
+        this(issuer, clientId, clientSecret, Endpoints.LOGIN_WITH_AMAZON);
+    }
+
+    /** {@code loginWithAmazon}: where Login with Amazon answers (tests stand in for it). */
+    IdentityProvider(String issuer, String clientId, String clientSecret, Endpoints loginWithAmazon) {
         this.issuer = issuer == null || issuer.isBlank() ? null : issuer.strip().replaceAll("/+$", "");
         this.clientId = clientId;
         this.clientSecret = clientSecret;
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
                 .followRedirects(HttpClient.Redirect.NEVER).build();
         if (this.issuer == null) {
-            endpoints = new Endpoints(LWA_AUTHORIZE, LWA_TOKEN, LWA_PROFILE);
+            endpoints = loginWithAmazon;
         }
     }
 
@@ -98,6 +106,27 @@ public final class IdentityProvider {
         return token.asText();
     }
 
+    /**
+     * Who a REST caller's access token belongs to. With Login with Amazon, first that the token was
+     * issued to this client ({@code aud} of its tokeninfo, as Amazon asks of every API that takes
+     * tokens): its profile endpoint answers for a token of any app, so without this check any
+     * website the person once signed in to with Amazon could call this API as them.
+     */
+    public Identity identifyApiToken(String accessToken) throws IOException, Refused {
+        if (isLoginWithAmazon()) {
+            HttpResponse<String> info = send(HttpRequest.newBuilder(URI.create(endpoints().tokeninfo() + "?"
+                    + form(Map.of("access_token", accessToken)))).header("Accept", "application/json").GET());
+            if (info.statusCode() != 200) {
+                throw new Refused("the identity provider does not accept the token (HTTP " + info.statusCode() + ")");
+            }
+            String audience = text(json(info.body()), "aud");
+            if (!clientId.equals(audience)) {
+                throw new Refused("the token was issued to another application, not to this Cloud Kotta");
+            }
+        }
+        return identify(accessToken);
+    }
+
     /** Who an access token belongs to: the userinfo (OIDC) or profile (Login with Amazon) answer. */
     public Identity identify(String accessToken) throws IOException, Refused {
         HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(endpoints().userinfo()))
@@ -138,7 +167,6 @@ public final class IdentityProvider {
         }
     }
 
-
     private Endpoints endpoints() throws IOException {
         Endpoints known = endpoints;
         if (known != null) {
@@ -151,7 +179,7 @@ public final class IdentityProvider {
         }
         JsonNode doc = JSON.readTree(response.body());
         Endpoints found = new Endpoints(text(doc, "authorization_endpoint"), text(doc, "token_endpoint"),
-                text(doc, "userinfo_endpoint"));
+                text(doc, "userinfo_endpoint"), null);
         if (found.authorize() == null || found.token() == null || found.userinfo() == null) {
             throw new IOException("OIDC discovery at " + issuer + " lacks an authorization, token or userinfo endpoint");
         }

@@ -15,19 +15,22 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The provider answers a token check reads: a small HTTP server on loopback stands in for an OIDC
- * issuer (its discovery and userinfo endpoints).
+ * The provider answers a token check reads: a small HTTP server on loopback stands in for Login
+ * with Amazon and for an OIDC issuer (their tokeninfo, profile, discovery and userinfo endpoints).
  */
 class IdentityProviderTest {
+    private static final String CLIENT = "amzn1.application-oa2-client.kotta";
     private HttpServer server;
     private String base;
-    /** What the stand-in's userinfo answers, by token. */
+    /** What the stand-in answers, by token: tokeninfo and profile/userinfo bodies. */
+    private final Map<String, String> tokeninfo = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<String, String> userinfo = new java.util.concurrent.ConcurrentHashMap<>();
 
     @BeforeEach
     void start() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 8);
         base = "http://127.0.0.1:" + server.getAddress().getPort();
+        server.createContext("/tokeninfo", ex -> answer(ex, tokeninfo.get(queryToken(ex))));
         server.createContext("/profile", ex -> answer(ex, userinfo.get(bearer(ex))));
         server.createContext("/oidc/.well-known/openid-configuration", ex -> answer(ex, "{\"issuer\":\"" + base
                 + "/oidc\",\"authorization_endpoint\":\"" + base + "/authorize\",\"token_endpoint\":\"" + base
@@ -38,6 +41,38 @@ class IdentityProviderTest {
     @AfterEach
     void stop() {
         server.stop(0);
+    }
+
+    private IdentityProvider loginWithAmazon() {
+        return new IdentityProvider("", CLIENT, "secret", new IdentityProvider.Endpoints(base + "/authorize",
+                base + "/token", base + "/profile", base + "/tokeninfo"));
+    }
+
+    @Test
+    void loginWithAmazonTokenOfThisClientIdentifiesItsPerson() throws Exception {
+        tokeninfo.put("mine", "{\"aud\":\"" + CLIENT + "\",\"user_id\":\"amzn1.account.ADA\"}");
+        userinfo.put("mine", "{\"user_id\":\"amzn1.account.ADA\",\"email\":\"ada@example.org\",\"name\":\"Ada\"}");
+
+        assertThat(new TokenCheck(loginWithAmazon(), 60_000).identify("mine"))
+                .isEqualTo(new Identity("amzn1.account.ADA", "ada@example.org", "Ada"));
+    }
+
+    /** Amazon's profile endpoint answers for a token of any app: the REST API must check the audience. */
+    @Test
+    void loginWithAmazonTokenIssuedToAnotherAppIsRefused() {
+        tokeninfo.put("theirs", "{\"aud\":\"amzn1.application-oa2-client.some-game\",\"user_id\":\"amzn1.account.ADA\"}");
+        userinfo.put("theirs", "{\"user_id\":\"amzn1.account.ADA\",\"email\":\"ada@example.org\",\"name\":\"Ada\"}");
+
+        assertThatThrownBy(() -> new TokenCheck(loginWithAmazon(), 60_000).identify("theirs"))
+                .isInstanceOf(IdentityProvider.Refused.class).hasMessageContaining("another application");
+    }
+
+    @Test
+    void loginWithAmazonTokenItsTokeninfoRefusesIsRefused() {
+        userinfo.put("expired", "{\"user_id\":\"amzn1.account.ADA\",\"email\":\"ada@example.org\"}");
+
+        assertThatThrownBy(() -> new TokenCheck(loginWithAmazon(), 60_000).identify("expired"))
+                .isInstanceOf(IdentityProvider.Refused.class).hasMessageContaining("HTTP 400");
     }
 
     @Test
@@ -61,6 +96,11 @@ class IdentityProviderTest {
         assertThat(oidc.identify("verified")).isEqualTo(new Identity("s1", "ada@example.org", "Ada"));
         assertThat(new TokenCheck(oidc, 60_000).identify("unstated"))
                 .isEqualTo(new Identity("s2", "bob@example.org", "bob@example.org"));
+    }
+
+    private static String queryToken(HttpExchange ex) {
+        String query = ex.getRequestURI().getRawQuery();
+        return query == null ? "" : Request.parse(query).getOrDefault("access_token", java.util.List.of("")).get(0);
     }
 
     private static String bearer(HttpExchange ex) {
