@@ -313,4 +313,34 @@ class RealAccountTemplateTest {
                 .contains("ApiGatewayLogsRole");
         assertThat(resources.path("ApiGatewayLogsRole").path("DeletionPolicy").asText()).isEqualTo("Retain");
     }
+
+    /**
+     * A running job's message is in flight, so the pending queue's visible count reads 0 while a
+     * long job runs: an alarm on that count alone scales the pool in under it, kills the job (it
+     * is put back and started again) and does so each time, until the message is dead-lettered.
+     * Every scale-in alarm must count the jobs in flight.
+     */
+    @Test
+    void theExecutorPoolsScaleInOnlyWhenNoJobRuns() {
+        JsonNode resources = templates.get("infrastructure/kotta.yaml").path("Resources");
+        List<String> scaleInAlarms = new ArrayList<>();
+        resources.properties().forEach(entry -> {
+            JsonNode alarm = entry.getValue();
+            if (!alarm.path("Type").asText().equals("AWS::CloudWatch::Alarm")) {
+                return;
+            }
+            for (JsonNode action : alarm.path("Properties").path("AlarmActions")) {
+                JsonNode policy = resources.path(action.path("Ref").asText());
+                if (policy.path("Type").asText().equals("AWS::AutoScaling::ScalingPolicy")
+                        && policy.path("Properties").path("ScalingAdjustment").asInt(0) < 0) {
+                    scaleInAlarms.add(entry.getKey());
+                    assertThat(alarm.path("Properties").path("MetricName").asText())
+                            .as("%s scales in %s: it must count the jobs running (messages in flight)",
+                                    entry.getKey(), action.path("Ref").asText())
+                            .isEqualTo("ApproximateNumberOfMessagesNotVisible");
+                }
+            }
+        });
+        assertThat(scaleInAlarms).containsExactlyInAnyOrder("ProdQueueEmptyAlarm", "TestQueueEmptyAlarm");
+    }
 }
