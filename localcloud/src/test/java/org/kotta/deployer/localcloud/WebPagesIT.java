@@ -137,6 +137,27 @@ class WebPagesIT {
         }
     }
 
+    /** The request log shows the path as sent: an encoded line break cannot write a line of its own. */
+    @Test
+    void anEncodedLineBreakInThePathCannotForgeALogLine() throws Exception {
+        java.io.PrintStream out = System.out;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        System.setOut(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            assertThat(new WebClient(stack.url()).get("/nothing%0aPOST%20/admin/users/approve%20303%201%20ms")
+                    .statusCode()).isEqualTo(404);
+            // the server logs just after it answers
+            for (int i = 0; i < 40 && !captured.toString(java.nio.charset.StandardCharsets.UTF_8).contains(" 404 "); i++) {
+                Thread.sleep(50);
+            }
+        } finally {
+            System.setOut(out);
+        }
+        String log = captured.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(log).contains("GET /nothing%0aPOST%20/admin/users/approve%20303%201%20ms 404");
+        assertThat(log.lines()).noneMatch(line -> line.startsWith("POST /admin/users/approve"));
+    }
+
     @Test
     void uploadsLandInTheUsersOwnAreaAndAreOfferedAsInputs() throws Exception {
         WebClient ada = new WebClient(stack.url());
