@@ -38,9 +38,14 @@ public final class IdentityProvider {
         }
     }
 
-    /** {@code tokeninfo}: Login with Amazon's, which names the client a token was issued to; null for OIDC. */
-    record Endpoints(String authorize, String token, String userinfo, String tokeninfo) {
-        static final Endpoints LOGIN_WITH_AMAZON = new Endpoints(LWA_AUTHORIZE, LWA_TOKEN, LWA_PROFILE, LWA_TOKENINFO);
+    /**
+     * {@code tokeninfo}: Login with Amazon's, which names the client a token was issued to; null for OIDC.
+     * {@code secretInBody}: the token endpoint takes the client secret as a form field
+     * ({@code client_secret_post}); otherwise it gets HTTP Basic ({@code client_secret_basic}).
+     */
+    record Endpoints(String authorize, String token, String userinfo, String tokeninfo, boolean secretInBody) {
+        static final Endpoints LOGIN_WITH_AMAZON = new Endpoints(LWA_AUTHORIZE, LWA_TOKEN, LWA_PROFILE, LWA_TOKENINFO,
+                true);
     }
 
     private final String issuer;
@@ -85,17 +90,26 @@ public final class IdentityProvider {
 
     /** Trades the callback's code for an access token. */
     public String exchange(String code, String redirectUri, String pkceVerifier) throws IOException, Refused {
+        Endpoints at = endpoints();
         Map<String, String> body = new LinkedHashMap<>();
         body.put("grant_type", "authorization_code");
         body.put("code", code);
         body.put("redirect_uri", redirectUri);
         body.put("client_id", clientId);
-        body.put("client_secret", clientSecret);
+        if (at.secretInBody()) {
+            body.put("client_secret", clientSecret);
+        }
         body.put("code_verifier", pkceVerifier);
-        HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(endpoints().token()))
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(at.token()))
                 .header("Content-Type", "application/x-www-form-urlencoded")
-                .header("Accept", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(form(body))));
+                .header("Accept", "application/json");
+        if (!at.secretInBody()) {
+            // RFC 6749 2.3.1: each part form-encoded, then Base64 of "id:secret"
+            request.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
+                    (URLEncoder.encode(clientId, StandardCharsets.UTF_8) + ":"
+                            + URLEncoder.encode(clientSecret, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8)));
+        }
+        HttpResponse<String> response = send(request.POST(HttpRequest.BodyPublishers.ofString(form(body))));
         if (response.statusCode() != 200) {
             throw new Refused("the identity provider refused the sign-in code (HTTP " + response.statusCode() + ")");
         }
@@ -178,8 +192,13 @@ public final class IdentityProvider {
             throw new IOException("OIDC discovery at " + issuer + " answered HTTP " + response.statusCode());
         }
         JsonNode doc = JSON.readTree(response.body());
+        // OIDC Discovery: without token_endpoint_auth_methods_supported, client_secret_basic is the default
+        boolean secretInBody = false;
+        for (JsonNode method : doc.path("token_endpoint_auth_methods_supported")) {
+            secretInBody |= "client_secret_post".equals(method.asText());
+        }
         Endpoints found = new Endpoints(text(doc, "authorization_endpoint"), text(doc, "token_endpoint"),
-                text(doc, "userinfo_endpoint"), null);
+                text(doc, "userinfo_endpoint"), null, secretInBody);
         if (found.authorize() == null || found.token() == null || found.userinfo() == null) {
             throw new IOException("OIDC discovery at " + issuer + " lacks an authorization, token or userinfo endpoint");
         }

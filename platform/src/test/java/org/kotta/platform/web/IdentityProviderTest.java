@@ -25,6 +25,8 @@ class IdentityProviderTest {
     /** What the stand-in answers, by token: tokeninfo and profile/userinfo bodies. */
     private final Map<String, String> tokeninfo = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<String, String> userinfo = new java.util.concurrent.ConcurrentHashMap<>();
+    /** What the stand-in's token endpoint received: "<Authorization header> | <body>". */
+    private final java.util.List<String> tokenRequests = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @BeforeEach
     void start() throws IOException {
@@ -35,6 +37,18 @@ class IdentityProviderTest {
         server.createContext("/oidc/.well-known/openid-configuration", ex -> answer(ex, "{\"issuer\":\"" + base
                 + "/oidc\",\"authorization_endpoint\":\"" + base + "/authorize\",\"token_endpoint\":\"" + base
                 + "/token\",\"userinfo_endpoint\":\"" + base + "/profile\"}"));
+        server.createContext("/basic-only/.well-known/openid-configuration", ex -> answer(ex, "{\"issuer\":\"" + base
+                + "/basic-only\",\"authorization_endpoint\":\"" + base + "/authorize\",\"token_endpoint\":\"" + base
+                + "/token\",\"userinfo_endpoint\":\"" + base + "/profile\"}"));
+        server.createContext("/post-too/.well-known/openid-configuration", ex -> answer(ex, "{\"issuer\":\"" + base
+                + "/post-too\",\"authorization_endpoint\":\"" + base + "/authorize\",\"token_endpoint\":\"" + base
+                + "/token\",\"userinfo_endpoint\":\"" + base + "/profile\","
+                + "\"token_endpoint_auth_methods_supported\":[\"client_secret_basic\",\"client_secret_post\"]}"));
+        server.createContext("/token", ex -> {
+            String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            tokenRequests.add(ex.getRequestHeaders().getFirst("Authorization") + " | " + body);
+            answer(ex, "{\"access_token\":\"fresh\",\"token_type\":\"Bearer\"}");
+        });
         server.start();
     }
 
@@ -45,7 +59,7 @@ class IdentityProviderTest {
 
     private IdentityProvider loginWithAmazon() {
         return new IdentityProvider("", CLIENT, "secret", new IdentityProvider.Endpoints(base + "/authorize",
-                base + "/token", base + "/profile", base + "/tokeninfo"));
+                base + "/token", base + "/profile", base + "/tokeninfo", true));
     }
 
     @Test
@@ -96,6 +110,24 @@ class IdentityProviderTest {
         assertThat(oidc.identify("verified")).isEqualTo(new Identity("s1", "ada@example.org", "Ada"));
         assertThat(new TokenCheck(oidc, 60_000).identify("unstated"))
                 .isEqualTo(new Identity("s2", "bob@example.org", "bob@example.org"));
+    }
+
+    /** OIDC Discovery's default is client_secret_basic: an issuer that lists no methods gets the secret that way. */
+    @Test
+    void theClientSecretGoesAsTheIssuerAcceptsIt() throws Exception {
+        assertThat(new IdentityProvider(base + "/basic-only", "kotta web", "s3cr:t")
+                .exchange("code-1", "https://kotta.example.org/handle_login", "verifier")).isEqualTo("fresh");
+        assertThat(tokenRequests.get(0)).startsWith("Basic " + java.util.Base64.getEncoder().encodeToString(
+                "kotta+web:s3cr%3At".getBytes(StandardCharsets.UTF_8)) + " | ").doesNotContain("client_secret=");
+
+        assertThat(new IdentityProvider(base + "/post-too", "kotta", "s3cr:t")
+                .exchange("code-2", "https://kotta.example.org/handle_login", "verifier")).isEqualTo("fresh");
+        assertThat(tokenRequests.get(1)).startsWith("null | ").contains("client_secret=s3cr%3At");
+
+        assertThat(new IdentityProvider("", "amzn1.application-oa2-client.kotta", "s3cr:t", new IdentityProvider.Endpoints(
+                base + "/authorize", base + "/token", base + "/profile", base + "/tokeninfo", true))
+                .exchange("code-3", "https://kotta.example.org/handle_login", "verifier")).isEqualTo("fresh");
+        assertThat(tokenRequests.get(2)).startsWith("null | ").contains("client_secret=s3cr%3At");
     }
 
     private static String queryToken(HttpExchange ex) {
