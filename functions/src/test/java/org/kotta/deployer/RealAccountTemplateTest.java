@@ -313,4 +313,5 @@ class RealAccountTemplateTest {
                 .contains("ApiGatewayLogsRole");
         assertThat(resources.path("ApiGatewayLogsRole").path("DeletionPolicy").asText()).isEqualTo("Retain");
     }
+
 }

@@ -117,6 +117,47 @@ class WebPagesIT {
         }
     }
 
+    /**
+     * The upload form's body is read into memory: a request without a session is refused before
+     * its body is read, so anonymous callers cannot make the server hold big bodies (nor wait for
+     * slow ones). The request below announces 30 MB and sends a few bytes.
+     */
+    @Test
+    void anAnonymousUploadIsRefusedWithoutReadingItsBody() throws Exception {
+        java.net.URI site = java.net.URI.create(stack.url());
+        try (java.net.Socket socket = new java.net.Socket(site.getHost(), site.getPort())) {
+            socket.setSoTimeout(5000);
+            socket.getOutputStream().write(("POST /files/upload HTTP/1.1\r\nHost: " + site.getHost() + "\r\n"
+                    + "Content-Type: multipart/form-data; boundary=x\r\nContent-Length: 30000000\r\n\r\n--x\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            String statusLine = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+                    java.nio.charset.StandardCharsets.US_ASCII)).readLine();
+            assertThat(statusLine).startsWith("HTTP/1.1 403");
+        }
+    }
+
+    /** The request log shows the path as sent: an encoded line break cannot write a line of its own. */
+    @Test
+    void anEncodedLineBreakInThePathCannotForgeALogLine() throws Exception {
+        java.io.PrintStream out = System.out;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        System.setOut(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            assertThat(new WebClient(stack.url()).get("/nothing%0aPOST%20/admin/users/approve%20303%201%20ms")
+                    .statusCode()).isEqualTo(404);
+            // the server logs just after it answers
+            for (int i = 0; i < 40 && !captured.toString(java.nio.charset.StandardCharsets.UTF_8).contains(" 404 "); i++) {
+                Thread.sleep(50);
+            }
+        } finally {
+            System.setOut(out);
+        }
+        String log = captured.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(log).contains("GET /nothing%0aPOST%20/admin/users/approve%20303%201%20ms 404");
+        assertThat(log.lines()).noneMatch(line -> line.startsWith("POST /admin/users/approve"));
+    }
+
     @Test
     void uploadsLandInTheUsersOwnAreaAndAreOfferedAsInputs() throws Exception {
         WebClient ada = new WebClient(stack.url());

@@ -175,6 +175,19 @@ class WebRestApiIT {
         assertThat(stack.jobs.find(adas).orElseThrow().status()).isEqualTo(JobStatus.PENDING);
     }
 
+    /** A job id no job can have (too long for a DynamoDB key, or not an id at all) is simply not found. */
+    @Test
+    void aMalformedJobIdIsNotFound() throws Exception {
+        String token = stack.idp.accessToken(ADA);
+        for (String jobId : List.of("a".repeat(3000), "x/y", "%20")) {
+            HttpResponse<String> status = client.get("/rest/v1/status_task/" + jobId + "?access_token=" + token);
+            assertThat(status.statusCode()).as(jobId.length() > 20 ? "a 3000-character id" : jobId).isEqualTo(404);
+            assertThat(WebClient.json(status).get("status").asText()).isEqualTo("Fail");
+            assertThat(client.post("/rest/v1/cancel_task/" + jobId, Map.of("access_token", token)).statusCode())
+                    .isEqualTo(404);
+        }
+    }
+
     @Test
     void badFieldsAreRefusedNamingTheField() throws Exception {
         String token = stack.idp.accessToken(ADA);

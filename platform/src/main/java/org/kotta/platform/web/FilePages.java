@@ -7,6 +7,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 
 import org.kotta.platform.core.JobPaths;
 import org.kotta.platform.core.JobRecord;
@@ -24,7 +26,15 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 final class FilePages extends Pages {
     static final long MAX_UPLOAD_BYTES = 5L * 1024 * 1024 * 1024;
     static final int MAX_FORM_UPLOAD_BYTES = 20 * 1024 * 1024;
+    /** The upload form's whole body: the file and the form's few other bytes. */
+    static final int FORM_UPLOAD_BODY = MAX_FORM_UPLOAD_BYTES + 64 * 1024;
+    private static final long FORM_UPLOAD_WAIT_SECONDS = 60;
     private final Outputs outputs;
+    /**
+     * Form uploads are held in memory while they are parsed (the body and the file's copy, some
+     * 60 MiB at the cap): two or three at once would exhaust the web server's 128 MiB heap.
+     */
+    private final Semaphore formUploads = new Semaphore(1);
 
     FilePages(Web web, Outputs outputs) {
         super(web);
@@ -63,21 +73,42 @@ final class FilePages extends Pages {
      * for files up to {@link #MAX_FORM_UPLOAD_BYTES}; bigger ones go through {@code /files/upload_url}.
      */
     void upload(Request r) throws IOException {
+        // the body is read into memory: only for a signed-in user, at most FORM_UPLOAD_BODY bytes, one at a time
+        Optional<Signed> signed = current(r);
+        if (signed.isEmpty()) {
+            error(r, 403, "This form is out of date or was not sent by this site. Reload the page and try again.");
+            return;
+        }
         Optional<String> boundary = Multipart.boundary(r.header("Content-Type").orElse(null));
         if (boundary.isEmpty()) {
             error(r, 400, "file: send the upload form (multipart/form-data)");
             return;
         }
-        Map<String, Multipart.Part> parts = Multipart.parse(r.readBody(MAX_FORM_UPLOAD_BYTES + 64 * 1024), boundary.get());
-        Optional<Session> session = r.cookie(Session.COOKIE)
-                .flatMap(cookie -> Session.open(web.codec(), cookie, Instant.now().getEpochSecond()));
-        Multipart.Part csrf = parts.get("csrf");
-        if (session.isEmpty() || csrf == null || !session.get().csrfMatches(csrf.text())) {
-            error(r, 403, "This form is out of date or was not sent by this site. Reload the page and try again.");
+        if (r.header("Content-Length").map(FilePages::parseLength).orElse(0L) > FORM_UPLOAD_BODY) {
+            error(r, 413, "file: larger than " + MAX_FORM_UPLOAD_BYTES / (1024 * 1024) + " MiB; use /files/upload_url");
             return;
         }
-        Optional<Signed> signed = signedIn(r);
-        if (signed.isEmpty()) {
+        try {
+            if (!formUploads.tryAcquire(FORM_UPLOAD_WAIT_SECONDS, TimeUnit.SECONDS)) {
+                error(r, 503, "file: another upload is being received; try again in a minute");
+                return;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting to receive an upload", e);
+        }
+        try {
+            receive(r, boundary.get(), signed.get());
+        } finally {
+            formUploads.release();
+        }
+    }
+
+    private void receive(Request r, String boundary, Signed signed) throws IOException {
+        Map<String, Multipart.Part> parts = Multipart.parse(r.readBody(FORM_UPLOAD_BODY), boundary);
+        Multipart.Part csrf = parts.get("csrf");
+        if (csrf == null || !signed.session().csrfMatches(csrf.text())) {
+            error(r, 403, "This form is out of date or was not sent by this site. Reload the page and try again.");
             return;
         }
         Multipart.Part file = parts.get("file");
@@ -91,10 +122,18 @@ final class FilePages extends Pages {
             error(r, 413, "file: larger than " + MAX_FORM_UPLOAD_BYTES / (1024 * 1024) + " MiB; use /files/upload_url");
             return;
         }
-        String key = JobPaths.userArea(signed.get().userId()) + name;
+        String key = JobPaths.userArea(signed.userId()) + name;
         web.clients().s3().putObject(b -> b.bucket(web.bucket()).key(key),
                 software.amazon.awssdk.core.sync.RequestBody.fromBytes(file.data()));
         r.redirect("/files");
+    }
+
+    private static long parseLength(String value) {
+        try {
+            return Long.parseLong(value.strip());
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
 
     void uploadUrl(Request r) throws IOException {

@@ -28,6 +28,7 @@ public final class IdentityProvider {
     static final String LWA_AUTHORIZE = "https://www.amazon.com/ap/oa";
     static final String LWA_TOKEN = "https://api.amazon.com/auth/o2/token";
     static final String LWA_PROFILE = "https://api.amazon.com/user/profile";
+    static final String LWA_TOKENINFO = "https://api.amazon.com/auth/o2/tokeninfo";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** The provider refused a code or a token. */
@@ -37,7 +38,14 @@ public final class IdentityProvider {
         }
     }
 
-    private record Endpoints(String authorize, String token, String userinfo) {
+    /**
+     * {@code tokeninfo}: Login with Amazon's, which names the client a token was issued to; null for OIDC.
+     * {@code secretInBody}: the token endpoint takes the client secret as a form field
+     * ({@code client_secret_post}); otherwise it gets HTTP Basic ({@code client_secret_basic}).
+     */
+    record Endpoints(String authorize, String token, String userinfo, String tokeninfo, boolean secretInBody) {
+        static final Endpoints LOGIN_WITH_AMAZON = new Endpoints(LWA_AUTHORIZE, LWA_TOKEN, LWA_PROFILE, LWA_TOKENINFO,
+                true);
     }
 
     private final String issuer;
@@ -48,13 +56,18 @@ public final class IdentityProvider {
 
     /** {@code issuer} empty or null: Login with Amazon. */
     public IdentityProvider(String issuer, String clientId, String clientSecret) {
+        this(issuer, clientId, clientSecret, Endpoints.LOGIN_WITH_AMAZON);
+    }
+
+    /** {@code loginWithAmazon}: where Login with Amazon answers (tests stand in for it). */
+    IdentityProvider(String issuer, String clientId, String clientSecret, Endpoints loginWithAmazon) {
         this.issuer = issuer == null || issuer.isBlank() ? null : issuer.strip().replaceAll("/+$", "");
         this.clientId = clientId;
         this.clientSecret = clientSecret;
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
                 .followRedirects(HttpClient.Redirect.NEVER).build();
         if (this.issuer == null) {
-            endpoints = new Endpoints(LWA_AUTHORIZE, LWA_TOKEN, LWA_PROFILE);
+            endpoints = loginWithAmazon;
         }
     }
 
@@ -77,17 +90,26 @@ public final class IdentityProvider {
 
     /** Trades the callback's code for an access token. */
     public String exchange(String code, String redirectUri, String pkceVerifier) throws IOException, Refused {
+        Endpoints at = endpoints();
         Map<String, String> body = new LinkedHashMap<>();
         body.put("grant_type", "authorization_code");
         body.put("code", code);
         body.put("redirect_uri", redirectUri);
         body.put("client_id", clientId);
-        body.put("client_secret", clientSecret);
+        if (at.secretInBody()) {
+            body.put("client_secret", clientSecret);
+        }
         body.put("code_verifier", pkceVerifier);
-        HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(endpoints().token()))
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(at.token()))
                 .header("Content-Type", "application/x-www-form-urlencoded")
-                .header("Accept", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(form(body))));
+                .header("Accept", "application/json");
+        if (!at.secretInBody()) {
+            // RFC 6749 2.3.1: each part form-encoded, then Base64 of "id:secret"
+            request.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
+                    (URLEncoder.encode(clientId, StandardCharsets.UTF_8) + ":"
+                            + URLEncoder.encode(clientSecret, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8)));
+        }
+        HttpResponse<String> response = send(request.POST(HttpRequest.BodyPublishers.ofString(form(body))));
         if (response.statusCode() != 200) {
             throw new Refused("the identity provider refused the sign-in code (HTTP " + response.statusCode() + ")");
         }
@@ -98,6 +120,27 @@ public final class IdentityProvider {
         return token.asText();
     }
 
+    /**
+     * Who a REST caller's access token belongs to. With Login with Amazon, first that the token was
+     * issued to this client ({@code aud} of its tokeninfo, as Amazon asks of every API that takes
+     * tokens): its profile endpoint answers for a token of any app, so without this check any
+     * website the person once signed in to with Amazon could call this API as them.
+     */
+    public Identity identifyApiToken(String accessToken) throws IOException, Refused {
+        if (isLoginWithAmazon()) {
+            HttpResponse<String> info = send(HttpRequest.newBuilder(URI.create(endpoints().tokeninfo() + "?"
+                    + form(Map.of("access_token", accessToken)))).header("Accept", "application/json").GET());
+            if (info.statusCode() != 200) {
+                throw new Refused("the identity provider does not accept the token (HTTP " + info.statusCode() + ")");
+            }
+            String audience = text(json(info.body()), "aud");
+            if (!clientId.equals(audience)) {
+                throw new Refused("the token was issued to another application, not to this Cloud Kotta");
+            }
+        }
+        return identify(accessToken);
+    }
+
     /** Who an access token belongs to: the userinfo (OIDC) or profile (Login with Amazon) answer. */
     public Identity identify(String accessToken) throws IOException, Refused {
         HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(endpoints().userinfo()))
@@ -106,14 +149,36 @@ public final class IdentityProvider {
         if (response.statusCode() != 200) {
             throw new Refused("the identity provider does not accept the token (HTTP " + response.statusCode() + ")");
         }
-        JsonNode who = JSON.readTree(response.body());
-        String userId = text(who, isLoginWithAmazon() ? "user_id" : "sub");
+        return identityOf(json(response.body()), isLoginWithAmazon());
+    }
+
+    /**
+     * The identity in a userinfo (OIDC) or profile (Login with Amazon) answer. Users are registered
+     * by e-mail, so an OIDC e-mail the provider marks unverified ({@code email_verified: false}: a
+     * self-service sign-up at Cognito, say, may claim any address) is refused, or anyone could
+     * sign up with an admin's address and be that admin here.
+     */
+    static Identity identityOf(JsonNode who, boolean loginWithAmazon) throws Refused {
+        String userId = text(who, loginWithAmazon ? "user_id" : "sub");
         String email = text(who, "email");
         if (userId == null || email == null) {
             throw new Refused("the identity provider gave no user id or e-mail for the token");
         }
+        JsonNode verified = who.get("email_verified");
+        if (!loginWithAmazon && verified != null && !verified.isNull() && !verified.asBoolean(false)) {
+            throw new Refused("the identity provider has not verified the e-mail " + email
+                    + "; verify it there, then sign in again");
+        }
         String name = Optional.ofNullable(text(who, "name")).orElse(email);
         return new Identity(userId, email, name);
+    }
+
+    private static JsonNode json(String body) throws Refused {
+        try {
+            return JSON.readTree(body);
+        } catch (IOException notJson) {
+            throw new Refused("the identity provider answered something that is not JSON");
+        }
     }
 
     private Endpoints endpoints() throws IOException {
@@ -127,8 +192,13 @@ public final class IdentityProvider {
             throw new IOException("OIDC discovery at " + issuer + " answered HTTP " + response.statusCode());
         }
         JsonNode doc = JSON.readTree(response.body());
+        // OIDC Discovery: without token_endpoint_auth_methods_supported, client_secret_basic is the default
+        boolean secretInBody = false;
+        for (JsonNode method : doc.path("token_endpoint_auth_methods_supported")) {
+            secretInBody |= "client_secret_post".equals(method.asText());
+        }
         Endpoints found = new Endpoints(text(doc, "authorization_endpoint"), text(doc, "token_endpoint"),
-                text(doc, "userinfo_endpoint"));
+                text(doc, "userinfo_endpoint"), null, secretInBody);
         if (found.authorize() == null || found.token() == null || found.userinfo() == null) {
             throw new IOException("OIDC discovery at " + issuer + " lacks an authorization, token or userinfo endpoint");
         }

@@ -17,12 +17,14 @@ import java.util.function.Function;
 import java.util.regex.Pattern;
 
 import org.kotta.platform.core.FileMapping;
+import org.kotta.platform.core.JobItems;
 import org.kotta.platform.core.JobPaths;
 import org.kotta.platform.core.JobRecord;
 import org.kotta.platform.core.JobStatus;
 import org.kotta.platform.core.JobStore;
 import org.kotta.platform.core.Queue;
 
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
@@ -90,12 +92,24 @@ public final class JobSubmission {
         this.bucket = bucket;
     }
 
-    /** Validates, writes the pending job and queues it. Throws {@link Invalid} naming each bad field. */
+    /**
+     * Validates, writes the pending job and queues it. Throws {@link Invalid} naming each bad field.
+     * A job whose message cannot be sent is not left {@code pending} (no executor would ever take
+     * it): it is failed, saying so, and the send's error is thrown.
+     */
     public JobRecord submit(Fields fields, Submitter who) {
         JobRecord job = build(fields, who, bucket, UUID.randomUUID().toString(), Instant.now());
         jobs.create(job);
-        sqs.sendMessage(b -> b.queueUrl(pendingQueueUrl.apply(job.queue()))
-                .messageBody("{\"job_id\":\"" + job.jobId() + "\"}"));
+        try {
+            sqs.sendMessage(b -> b.queueUrl(pendingQueueUrl.apply(job.queue()))
+                    .messageBody("{\"job_id\":\"" + job.jobId() + "\"}"));
+        } catch (RuntimeException notQueued) {
+            jobs.transition(job.jobId(), Set.of(JobStatus.PENDING), JobStatus.FAILED, Map.of(
+                    JobItems.ERROR, AttributeValue.fromS("the job could not be queued (" + notQueued.getClass().getSimpleName()
+                            + "); submit it again"),
+                    JobItems.COMPLETE_TIME, AttributeValue.fromN(Long.toString(Instant.now().getEpochSecond()))));
+            throw notQueued;
+        }
         return job;
     }
 

@@ -38,6 +38,11 @@ public final class Request {
         return exchange.getRequestURI().getPath();
     }
 
+    /** The path as sent, still percent-encoded (what the request log shows). */
+    public String rawPath() {
+        return exchange.getRequestURI().getRawPath();
+    }
+
     public HttpExchange exchange() {
         return exchange;
     }

@@ -15,6 +15,8 @@ import org.kotta.platform.core.UserRecord;
  */
 final class RestApi {
     static final String PREFIX = "/rest/v1/";
+    /** What a job id can look like (a UUID; the pages' pattern): anything else is no job, not a key to look up. */
+    private static final java.util.regex.Pattern JOB_ID = java.util.regex.Pattern.compile("[0-9A-Za-z-]{1,64}");
     private final Web web;
     private final Outputs outputs;
 
@@ -45,6 +47,11 @@ final class RestApi {
             return;
         }
         String userId = who.get().userId();
+        if (jobId != null && !JOB_ID.matcher(jobId).matches()) {
+            r.json(404, RestAnswers.fail("job " + (jobId.length() > 64 ? jobId.substring(0, 64) + "…" : jobId)
+                    + " not found"));
+            return;
+        }
         switch (call) {
             case "submit_task" -> {
                 try {

@@ -9,7 +9,10 @@ import java.util.regex.Pattern;
 
 import com.sun.net.httpserver.HttpExchange;
 
-/** Sends each request to its handler; logs one line per request; never logs query strings or cookies. */
+/**
+ * Sends each request to its handler; logs one line per request, with the path as sent (still
+ * percent-encoded, so an encoded line break cannot forge log lines); never logs query strings or cookies.
+ */
 final class Router {
     private static final Pattern JOB = Pattern.compile("/jobs/([0-9a-fA-F-]{1,64})(/cancel|/resubmit)?");
     private static final Pattern ADMIN = Pattern.compile("/admin/users/(approve|role|remove|add)");
@@ -42,10 +45,10 @@ final class Router {
         } catch (Request.TooLarge tooLarge) {
             answerFailure(r, 413, tooLarge.getMessage());
         } catch (Exception e) {
-            System.out.println("error " + r.method() + " " + r.path() + ": " + e.getClass().getName());
+            System.out.println("error " + r.method() + " " + r.rawPath() + ": " + e.getClass().getName());
             answerFailure(r, 500, "Something went wrong on our side.");
         } finally {
-            System.out.printf("%s %s %d %d ms%n", r.method(), r.path(), r.status(),
+            System.out.printf("%s %s %d %d ms%n", r.method(), r.rawPath(), r.status(),
                     (System.nanoTime() - started) / 1_000_000);
             exchange.close();
         }

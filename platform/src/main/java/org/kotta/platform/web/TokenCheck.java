@@ -41,7 +41,7 @@ public final class TokenCheck {
                 return hit.identity();
             }
         }
-        Identity identity = provider.identify(token);
+        Identity identity = provider.identifyApiToken(token);
         synchronized (cache) {
             cache.put(key, new Entry(identity, now + ttlMillis));
         }
