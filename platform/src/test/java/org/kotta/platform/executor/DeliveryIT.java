@@ -19,7 +19,7 @@ import org.kotta.platform.core.JobStatus;
 
 /** A message delivered twice runs once; SIGTERM mid-job puts the job back and another executor finishes it. */
 class DeliveryIT {
-    /** What bin/kotta-start is recommended to pass in KOTTA_JAVA_OPTS for an executor. */
+    /** What bin/kotta-start passes to an executor's JVM by default (KOTTA_JAVA_OPTS replaces them). */
     static final List<String> EXECUTOR_JAVA_OPTS = List.of("-Xmx96m", "-Xss512k", "-XX:+UseSerialGC",
             "-XX:MaxMetaspaceSize=64m", "-XX:ReservedCodeCacheSize=32m", "-XX:TieredStopAtLevel=1");
 
