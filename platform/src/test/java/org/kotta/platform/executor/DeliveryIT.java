@@ -96,6 +96,34 @@ class DeliveryIT {
         }
     }
 
+    /**
+     * An idle executor told to stop still has a long poll open: a message sent meanwhile is handed
+     * to that poll even if the process has gone. The executor waits for the poll and releases
+     * what it got, so the next executor receives the message at once (not after its visibility
+     * timeout, 30 s here).
+     */
+    @Test
+    void aMessageArrivingDuringTheStopIsReleased_notSwallowed() throws Exception {
+        Path log = Files.createTempFile("kotta-executor-", ".log");
+        Process executor = startExecutorProcess("exec-idle-" + cloud.suffix, log);
+        try {
+            awaitLog(log, "started", Duration.ofSeconds(30));
+            Thread.sleep(1000);
+            executor.destroy();
+            JobRecord job = cloud.job("user-a", "echo ran\n", List.of(), List.of(), 60);
+            cloud.submit(job);
+            assertThat(executor.waitFor(20, TimeUnit.SECONDS)).as("the executor exits on SIGTERM").isTrue();
+
+            TaskExecutor successor = cloud.startExecutor("exec-next-" + cloud.suffix);
+            JobRecord ended = cloud.awaitEnd(job.jobId(), Duration.ofSeconds(15));
+            assertThat(ended.status()).isEqualTo(JobStatus.COMPLETED);
+            assertThat(successor.jobsClaimed()).isEqualTo(1);
+        } finally {
+            executor.destroyForcibly();
+            System.out.println(Files.readString(log));
+        }
+    }
+
     private Process startExecutorProcess(String instanceId, Path log) throws Exception {
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         List<String> command = new ArrayList<>();
