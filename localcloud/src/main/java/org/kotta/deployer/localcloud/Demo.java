@@ -105,7 +105,7 @@ public final class Demo {
                 orchestrator.output("ApiId"));
         out.println("  API: " + api.baseUrl());
 
-        step("preparing what an admin prepares first: a certificate and the Login-with-Amazon secret");
+        step("preparing what an admin prepares first: a certificate and the OAuth client secret");
         String suffix = shortId();
         AdminPrerequisites prerequisites = AdminPrerequisites.create(aws,
                 ExampleRequest.read(root).path("domainName").asText(), "demo");
