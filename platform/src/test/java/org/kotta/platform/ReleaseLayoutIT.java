@@ -46,7 +46,12 @@ class ReleaseLayoutIT {
         String start = Files.readString(Path.of("src", "release", "bin", "kotta-start"));
         assertThat(start).startsWith("#!/bin/sh")
                 .contains("-cp \"$ROOT/lib/*\" org.kotta.platform.Main \"$@\"")
-                .contains("export KOTTA_APP_DIR");
+                .contains("export KOTTA_APP_DIR")
+                .contains("${KOTTA_JAVA_OPTS:-$DEFAULT_JAVA_OPTS}");
+        // the executor's measured low-RSS set (DeliveryIT holds its idle RSS under 200 MB)
+        assertThat(start).contains("task-executor) DEFAULT_JAVA_OPTS=\"-Xmx96m -Xss512k -XX:+UseSerialGC"
+                + " -XX:MaxMetaspaceSize=64m -XX:ReservedCodeCacheSize=32m -XX:TieredStopAtLevel=1\"");
+        assertThat(start).contains("web-server) DEFAULT_JAVA_OPTS=\"-Xmx192m");
     }
 
     /** A plain ustar/posix reader: enough for names, types and modes, no dependency needed. */

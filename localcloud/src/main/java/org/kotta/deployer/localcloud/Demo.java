@@ -1,14 +1,21 @@
 package org.kotta.deployer.localcloud;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 import org.kotta.deployer.core.AwsClients;
@@ -26,11 +33,19 @@ import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
 
 /**
  * {@code ./kotta demo}: installs the orchestrator in the local cloud, deploys Cloud Kotta
- * through the API with {@code examples/deploy-request.json}, follows the execution, then
- * uploads a new code tarball under {@code code/} and follows the automatic redeploy.
+ * through the API with {@code examples/deploy-request.json} (users sign in through the local
+ * identity provider), follows the execution, then uploads the platform release with one view
+ * customized under {@code code/} and follows the automatic redeploy. The stack's instances run
+ * locally after each deployment; one job then goes through the v1 REST API to completion.
  */
 public final class Demo {
     private static final Duration LIMIT = Duration.ofMinutes(10);
+    private static final Duration JOB_LIMIT = Duration.ofSeconds(90);
+    private static final Set<String> FINAL = Set.of("completed", "failed", "cancelled");
+    /** The demo's customization of the release (docs/customizing.md): a line of the page header. */
+    private static final String HEADER_VIEW = "views/header.mustache";
+    private static final String BRAND = "<a class=\"brand\" href=\"/\">Cloud Kotta</a>";
+    private static final String CUSTOM_BRAND = "<a class=\"brand\" href=\"/\">Cloud Kotta · Demo Lab</a>";
     private final PrintStream out;
     private final Path root;
     private final String endpoint;
@@ -72,7 +87,14 @@ public final class Demo {
             console.println();
             console.println("demo FAILED: " + e.getMessage() + " (function logs: .kotta/functions.log)");
             System.exit(1);
+        } catch (Exception e) {
+            console.println();
+            console.println("demo FAILED: " + e + " (function logs: .kotta/functions.log)");
+            e.printStackTrace(console);
+            System.exit(1);
         }
+        // the local identity provider's threads would keep the JVM alive; everything is closed
+        System.exit(0);
     }
 
     private void run(LocalOrchestrator orchestrator, DemoSite site) throws Exception {
@@ -83,20 +105,19 @@ public final class Demo {
                 orchestrator.output("ApiId"));
         out.println("  API: " + api.baseUrl());
 
-        step("preparing what an admin prepares first: a certificate and the Login-with-Amazon secret");
+        step("preparing what an admin prepares first: a certificate and the OAuth client secret");
         String suffix = shortId();
         AdminPrerequisites prerequisites = AdminPrerequisites.create(aws,
                 ExampleRequest.read(root).path("domainName").asText(), "demo");
         ObjectNode request = ExampleRequest.load(root, prerequisites.certificateArn(), prerequisites.secretArn(),
                 "kotta-demo-" + suffix, "kotta-demo-jobs-" + suffix);
-        issuer = startIdentityProvider();
-        if (issuer != null) {
-            request.put("oidcIssuer", issuer);
-        }
+        issuer = site.identityProvider().issuer();
+        ExampleRequest.withIdentityProvider(request, issuer);
         stackName = request.path("stackName").asText();
         adminEmail = request.path("adminUsers").path(0).path("email").asText();
         out.println("  certificate " + prerequisites.certificateArn());
         out.println("  secret      " + prerequisites.secretArn() + " (the value never leaves Secrets Manager)");
+        out.println("  sign-in     " + issuer + " (the local OpenID Connect provider standing in for Login with Amazon)");
 
         step("POST /deployments (" + ExampleRequest.PATH + ", stack " + request.path("stackName").asText() + ")");
         SignedApiClient.Response posted = api.postJson("/deployments", request.toString(),
@@ -119,10 +140,13 @@ public final class Demo {
         String bucket = record.path("outputs").path("base").path("JobsBucketName").asText();
         jobsBucket = bucket;
         syncInstances(site);
-        String key = "code/cloud-kotta-demo-v2.tar.gz";
-        step("uploading new web code to s3://" + bucket + "/" + key);
+        String key = "code/cloud-kotta-custom.tar.gz";
+        step("uploading the platform release with " + HEADER_VIEW + " customized to s3://" + bucket + "/" + key
+                + " (docs/customizing.md)");
+        byte[] custom = CustomizedRelease.of(root, HEADER_VIEW, view -> view.replace(BRAND, CUSTOM_BRAND));
+        out.println("  " + HEADER_VIEW + ": " + BRAND + " -> " + CUSTOM_BRAND);
         Instant uploaded = Instant.now();
-        aws.s3().putObject(b -> b.bucket(bucket).key(key), RequestBody.fromBytes(demoSite()));
+        aws.s3().putObject(b -> b.bucket(bucket).key(key), RequestBody.fromBytes(custom));
 
         step("following deployment 2 of 2, the automatic redeploy");
         String redeployArn = awaitRedeploy(orchestrator, uploaded);
@@ -132,9 +156,12 @@ public final class Demo {
         out.println("  code version " + record.path("codeVersion").asText() + " -> " + redeploy.path("codeVersion").asText());
         out.println("  trigger " + redeploy.path("trigger").asText() + ", source " + redeploy.path("release").path("source").asText());
         syncInstances(site);
-        if (site.serving()) {
-            submitOneJob(site.webUrl(stackName));
-        }
+        String url = site.webUrl(stackName);
+        step("the site");
+        out.println("  URL            " + url);
+        out.println("  admin e-mail   " + adminEmail + " (the local sign-in page takes any name: type this one)");
+        showCustomizedView(url);
+        submitOneJob(site, url);
     }
 
     /** The Kotta stack's instances, as a rolling update leaves them after a deployment SUCCEEDED. */
@@ -147,21 +174,34 @@ public final class Demo {
         }
     }
 
-    /**
-     * The local OpenID Connect provider standing in for Login with Amazon; its issuer goes into
-     * the request as {@code oidcIssuer}. TODO(after merge): {@code LocalIdentityProvider.start(0)},
-     * closed with the demo, returning {@code issuer()}; until then none (Login with Amazon).
-     */
-    private String startIdentityProvider() {
-        return null;
+    /** The front page through the stable URL shows the redeployed release's customized header. */
+    private void showCustomizedView(String url) throws IOException, InterruptedException {
+        HttpResponse<String> page = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url + "/"))
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        if (page.statusCode() != 200 || !page.body().contains(CUSTOM_BRAND)) {
+            throw new DemoFailure("GET " + url + "/ answered " + page.statusCode() + " without the customized header");
+        }
+        out.println("  GET /          200, with the customized header: " + CUSTOM_BRAND);
     }
 
-    /**
-     * TODO(after merge): one job through the v1 REST API at {@code webUrl}/rest/v1/ with the
-     * provider's {@code accessToken(adminEmail)}, followed until it completes, its outputs listed.
-     */
-    private void submitOneJob(String webUrl) {
-        out.println("  (a job through " + webUrl + "/rest/v1/ comes with the platform web server)");
+    /** One job through the v1 REST API as the old client sends it, followed until it ends, its outputs read. */
+    private void submitOneJob(DemoSite site, String url) throws IOException, InterruptedException {
+        step("one job through the v1 REST API (" + url + "/rest/v1/, form-encoded, access_token of " + adminEmail + ")");
+        RestV1Client rest = new RestV1Client(url, site.identityProvider().accessToken(adminEmail));
+        String jobId = rest.submit(RestV1Client.exampleJob("Test", "demo hello"));
+        out.println("  submit_task    Success, job_id " + jobId + " (script test.sh: "
+                + RestV1Client.EXAMPLE_SCRIPT.replace("\n", "\\n") + ")");
+        List<String> seen = rest.awaitStatus(jobId, status -> FINAL.contains(status), JOB_LIMIT);
+        out.println("  status_task    " + String.join(" -> ", seen));
+        String last = seen.get(seen.size() - 1);
+        if (!"completed".equals(last)) {
+            throw new DemoFailure("job " + jobId + " is " + last + " after " + JOB_LIMIT.toSeconds()
+                    + " s, not completed (executor logs under .kotta/instances/" + stackName + "/)");
+        }
+        for (Map.Entry<String, String> output : RestV1Client.outputs(rest.status(jobId)).entrySet()) {
+            String content = output.getValue() == null ? "(missing)" : rest.download(output.getValue());
+            out.printf("  %-14s %s%n", output.getKey(), content.isEmpty() ? "(empty)" : content.strip());
+        }
     }
 
     /** --keep: what a person needs to use the site, printed and in .kotta/demo.env, until Ctrl-C. */
@@ -171,15 +211,13 @@ public final class Demo {
         env.put("KOTTA_ADMIN_EMAIL", adminEmail);
         env.put("KOTTA_STACK_NAME", stackName);
         env.put("KOTTA_JOBS_BUCKET", jobsBucket);
-        if (issuer != null) {
-            env.put("KOTTA_OIDC_ISSUER", issuer);
-        }
+        env.put("KOTTA_OIDC_ISSUER", issuer);
         Path file = site.writeEnv(env);
-        step("the site");
-        out.println("  URL            " + env.get("KOTTA_WEB_URL")
-                + (site.serving() ? "" : "  (no instance runs: see above)"));
+        step("serving");
+        out.println("  URL            " + env.get("KOTTA_WEB_URL"));
         out.println("  admin e-mail   " + adminEmail + " (the local sign-in page takes any name: type this one)");
         out.println("  settings       " + root.relativize(file));
+        out.println("  a REST token   ./kotta local token " + adminEmail);
         out.println("--keep: the site, the function host and the local cloud keep running; Ctrl-C stops the site"
                 + " and the function host (the local cloud stays up: ./kotta local down)");
     }
@@ -210,14 +248,6 @@ public final class Demo {
             Thread.sleep(250);
         }
         throw new DemoFailure("no redeploy started within 60 s of the upload");
-    }
-
-    /** A small site, as a real upload would be: index.html and the bin/kotta-start entry point. */
-    private static byte[] demoSite() {
-        Map<String, String> files = new java.util.LinkedHashMap<>();
-        files.put("index.html", "<h1>Cloud Kotta</h1><p>demo site v2, uploaded under code/</p>\n");
-        files.put("bin/kotta-start", "#!/bin/sh\ncd \"$(dirname \"$0\")/..\"\nexec python3 -m http.server 8888\n");
-        return SiteTarball.of(files);
     }
 
     private void step(String text) {

@@ -14,8 +14,9 @@ import org.kotta.deployer.localcloud.instances.LocalInstances;
 
 /**
  * The demo's Cloud Kotta site: the Kotta stack's Auto Scaling groups run as local processes
- * ({@link LocalInstances}, the stand-in for EC2 and the load balancer) and {@value #ENV_FILE}
- * tells a person (and {@code ./kotta local token}) where the site is.
+ * ({@link LocalInstances}, the stand-in for EC2 and the load balancer), the local identity
+ * provider its users sign in with, and {@value #ENV_FILE}, which tells a person (and
+ * {@code ./kotta local token}) where the site and the provider are.
  */
 final class DemoSite implements AutoCloseable {
     static final String ENV_FILE = ".kotta/demo.env";
@@ -23,7 +24,8 @@ final class DemoSite implements AutoCloseable {
     private final Path root;
     private final PrintStream out;
     private final LocalInstances instances;
-    private boolean serving;
+    private final LocalIdentityProvider identityProvider;
+    private boolean closed;
 
     DemoSite(Path root, AwsClients aws, String endpoint, PrintStream out) throws IOException {
         this.root = root;
@@ -32,6 +34,7 @@ final class DemoSite implements AutoCloseable {
                 LocalInstances.webPortFromEnvironment(), out);
         // a file from an earlier run would name a site that is gone
         Files.deleteIfExists(root.resolve(ENV_FILE));
+        this.identityProvider = LocalIdentityProvider.startFromEnvironment();
     }
 
     /**
@@ -41,23 +44,13 @@ final class DemoSite implements AutoCloseable {
      */
     void sync(String stackName) throws InterruptedException {
         out.println("  syncing the local instances of " + stackName + " (logs under .kotta/instances/" + stackName + "/)");
-        try {
-            instances.sync(stackName);
-            serving = true;
-            instances.describe(stackName).forEach(line -> out.println("  running " + line));
-        } catch (InstanceSyncException.NotRunnable e) {
-            // TODO(after merge): remove this skip. The pre-platform placeholder release has no
-            // bin/kotta-start and kotta.yaml's user data no KOTTA_WIRING block yet; once both are
-            // merged a release that cannot run is a demo failure like any other.
-            serving = false;
-            out.println("  instances NOT started, the release or user data cannot run locally yet:\n    "
-                    + e.getMessage().replace("\n", "\n    "));
-        }
+        instances.sync(stackName);
+        instances.describe(stackName).forEach(line -> out.println("  running " + line));
     }
 
-    /** True once the stack's instances run (false while the release cannot run locally). */
-    boolean serving() {
-        return serving;
+    /** The local OpenID Connect provider the site's users sign in with (port: {@value LocalIdentityProvider#PORT_ENV}). */
+    LocalIdentityProvider identityProvider() {
+        return identityProvider;
     }
 
     String webUrl(String stackName) {
@@ -78,10 +71,15 @@ final class DemoSite implements AutoCloseable {
         return file;
     }
 
-    /** Stops every instance started (also run by the shutdown hook on Ctrl-C). */
+    /** Stops every instance started and the identity provider (also run by the shutdown hook on Ctrl-C). */
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         instances.close();
+        identityProvider.close();
         try {
             Files.deleteIfExists(root.resolve(ENV_FILE));
         } catch (IOException ignored) {

@@ -14,6 +14,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  */
 public final class ExampleRequest {
     public static final String PATH = "examples/deploy-request.json";
+    /** The OAuth client id a deployment signing in through the local identity provider uses. */
+    public static final String LOCAL_CLIENT_ID = "kotta-local";
 
     private ExampleRequest() {
     }
@@ -25,6 +27,17 @@ public final class ExampleRequest {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + PATH, e);
         }
+    }
+
+    /**
+     * Signs users in through the local identity provider instead of Login with Amazon: its
+     * issuer as {@code oidcIssuer}, and a plain client id (with an issuer, the request takes any
+     * plain id; the provider accepts any id and secret).
+     */
+    public static ObjectNode withIdentityProvider(ObjectNode request, String issuer) {
+        request.put("oidcIssuer", issuer);
+        request.put("oauthClientId", LOCAL_CLIENT_ID);
+        return request;
     }
 
     public static ObjectNode load(Path root, String certificateArn, String secretArn, String stackName,

@@ -35,6 +35,8 @@ import no.nav.security.mock.oauth2.token.OAuth2TokenProvider;
  */
 public final class LocalIdentityProvider implements AutoCloseable {
     public static final String ISSUER_ID = "kotta";
+    /** Env var naming the provider's port for the demo (default: a free port). */
+    public static final String PORT_ENV = "KOTTA_OIDC_PORT";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern CODE = Pattern.compile("[?&]code=([^&]+)");
 
@@ -44,6 +46,12 @@ public final class LocalIdentityProvider implements AutoCloseable {
     private LocalIdentityProvider(MockOAuth2Server server, Path loginPage) {
         this.server = server;
         this.loginPage = loginPage;
+    }
+
+    /** Starts on the port {@value #PORT_ENV} names, else on a free port. */
+    public static LocalIdentityProvider startFromEnvironment() {
+        String port = System.getenv(PORT_ENV);
+        return start(port == null || port.isBlank() ? 0 : Integer.parseInt(port.strip()));
     }
 
     /** Starts on 127.0.0.1:{@code port} (0: a free port). */

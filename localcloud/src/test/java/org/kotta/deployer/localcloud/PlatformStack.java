@@ -3,7 +3,10 @@ package org.kotta.deployer.localcloud;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Locale;
@@ -15,6 +18,8 @@ import org.kotta.platform.core.JobStore;
 import org.kotta.platform.core.PlatformClients;
 import org.kotta.platform.core.UserStore;
 import org.kotta.platform.core.Wiring;
+import org.kotta.platform.executor.ExecutorSettings;
+import org.kotta.platform.executor.TaskExecutor;
 import org.kotta.platform.web.WebServer;
 
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
@@ -27,7 +32,8 @@ import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 /**
  * What a Kotta stack gives the web server, made directly in the local cloud (tables with the
  * {@code by-user} index, bucket, both pending queues, topic, both secrets), plus the local
- * identity provider and a web server started in this JVM with that wiring.
+ * identity provider and a web server (and, when asked, a Test-pool task executor) started in
+ * this JVM with that wiring.
  */
 final class PlatformStack implements AutoCloseable {
     static final String CLIENT_SECRET = "local-client-secret-" + UUID.randomUUID();
@@ -38,6 +44,8 @@ final class PlatformStack implements AutoCloseable {
     final JobStore jobs;
     final UserStore users;
     private WebServer server;
+    private TaskExecutor executor;
+    private Path executorWork;
     private int port;
 
     PlatformStack() {
@@ -87,6 +95,26 @@ final class PlatformStack implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Starts a Test-pool task executor in this JVM against the same tables, bucket and queues
+     * (jobs run as nobody when this runs as root); stopped by {@link #close()}.
+     */
+    PlatformStack startTestExecutor() throws IOException {
+        Path work = Files.createTempDirectory("kotta-journey-work-");
+        Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxr-xr-x"));
+        executorWork = work;
+        Map<String, String> env = new HashMap<>(wiring);
+        env.put(Wiring.POOL, "test");
+        env.put(Wiring.WORK_DIR, work.toString());
+        env.put(Wiring.JOB_USER, "nobody");
+        env.put(Wiring.INSTANCE_ID, "local-" + id + "-executor");
+        env.put(Wiring.INSTANCE_TYPE, "local");
+        executor = new TaskExecutor(ExecutorSettings.fromWiring(new Wiring(env)).withTimings(1, Duration.ofSeconds(5), 30,
+                Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(10)), clients);
+        executor.start();
+        return this;
+    }
+
     String url() {
         return "http://127.0.0.1:" + port;
     }
@@ -129,6 +157,14 @@ final class PlatformStack implements AutoCloseable {
 
     @Override
     public void close() {
+        if (executor != null) {
+            executor.stop();
+            try {
+                Files.deleteIfExists(executorWork);
+            } catch (IOException ignored) {
+                // a temp dir; a job's own dir is removed by the executor
+            }
+        }
         if (server != null) {
             server.close();
         }

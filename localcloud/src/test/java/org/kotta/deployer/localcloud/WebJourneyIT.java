@@ -21,6 +21,9 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 /**
  * The researcher's and admin's journey in a real browser: Debian's headless Chromium through
  * its own chromedriver (both named explicitly: Selenium Manager never downloads anything).
+ * The web server and a Test-pool task executor run in this JVM against one test stack in the
+ * local cloud (quick to start, and the pages are the release's own views); CloudKottaIT covers
+ * the same site deployed through the orchestrator.
  */
 class WebJourneyIT {
     static final String CHROMEDRIVER = "/usr/bin/chromedriver";
@@ -32,7 +35,7 @@ class WebJourneyIT {
 
     @BeforeAll
     static void start() throws Exception {
-        stack = new PlatformStack().startWeb();
+        stack = new PlatformStack().startWeb().startTestExecutor();
         stack.seedAdmin(ADMIN);
         browser = browser();
     }
@@ -92,24 +95,42 @@ class WebJourneyIT {
         return waiting().until(ExpectedConditions.presenceOfElementLocated(By.id("job-id"))).getText();
     }
 
-    /** The status shown on a job's page (a later step waits for "completed" here, then follows an output link). */
+    /** The status shown on a job's page. */
     private String statusOnItsPage(String jobId) {
         browser.get(stack.url() + "/jobs/" + jobId);
         return browser.findElement(By.id("job-status")).getText();
     }
 
+    /** Reloads the job's page until it shows an ended status (the page also refreshes itself while the job runs). */
+    private String awaitEndOnItsPage(String jobId) {
+        return new WebDriverWait(browser, Duration.ofSeconds(40)).pollingEvery(Duration.ofMillis(500)).until(d -> {
+            String status = statusOnItsPage(jobId);
+            return List.of("completed", "failed", "cancelled").contains(status) ? status : null;
+        });
+    }
+
     @Test
-    void signInSubmitAJobAndSeeItPendingThenApproveANewcomer() {
+    void signInSubmitAJobWatchItCompleteAndReadItsOutput_thenApproveANewcomer() {
         signIn(ADMIN);
         assertThat(browser.findElement(By.id("signed-in-as")).getText()).isEqualTo(ADMIN);
 
         String jobId = submitJob("browser journey");
-        assertThat(browser.findElement(By.id("job-status")).getText()).isEqualTo("pending");
+        assertThat(browser.findElement(By.id("job-status")).getText()).isIn("pending", "staging_inputs", "processing",
+                "staging_outputs", "completed");
         browser.findElement(By.id("nav-jobs")).click();
         List<WebElement> rows = browser.findElements(By.cssSelector("tr.job[data-job-id='" + jobId + "']"));
         assertThat(rows).hasSize(1);
-        assertThat(rows.get(0).getText()).contains("browser journey").contains("pending");
-        assertThat(statusOnItsPage(jobId)).isEqualTo("pending");
+        assertThat(rows.get(0).getText()).contains("browser journey");
+
+        assertThat(awaitEndOnItsPage(jobId)).isEqualTo("completed");
+        WebElement output = browser.findElement(By.xpath("//ul[@id='outputs']//a[@class='output' and text()='foo.txt']"));
+        output.click();
+        waiting().until(d -> !d.getCurrentUrl().startsWith(stack.url()));
+        assertThat(browser.findElement(By.tagName("body")).getText()).isEqualTo("Hello from the browser");
+        browser.navigate().back();
+        browser.findElement(By.id("nav-jobs")).click();
+        assertThat(browser.findElement(By.cssSelector("tr.job[data-job-id='" + jobId + "']")).getText())
+                .contains("completed");
         signOut();
 
         signIn(NEWCOMER);

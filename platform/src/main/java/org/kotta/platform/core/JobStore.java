@@ -83,16 +83,32 @@ public final class JobStore {
         set.put(JobItems.INSTANCE_ID, AttributeValue.fromS(instanceId));
         set.put(JobItems.INSTANCE_TYPE, AttributeValue.fromS(instanceType == null ? "unknown" : instanceType));
         set.put(JobItems.START_TIME, AttributeValue.fromN(Long.toString(now)));
-        return update(jobId, Set.of(JobStatus.PENDING), JobStatus.STAGING_INPUTS, set, List.of(), true);
+        return update(jobId, Set.of(JobStatus.PENDING), JobStatus.STAGING_INPUTS, set, List.of(), true, null);
     }
 
     /**
-     * Moves a job from one of {@code from} to {@code to}, setting {@code attributes}; empty when
-     * the job's status was not one of {@code from} (someone else moved it first).
+     * Moves a job that no executor holds from one of {@code from} (not running statuses: see
+     * {@link #advance}) to {@code to}, setting {@code attributes}; empty when the job's status
+     * was not one of {@code from} (someone else moved it first).
      */
     public Optional<JobRecord> transition(String jobId, Set<JobStatus> from, JobStatus to,
                                           Map<String, AttributeValue> attributes) {
-        return update(jobId, from, to, attributes, List.of(), false);
+        if (from.stream().anyMatch(JobStatus::isRunning)) {
+            throw new IllegalArgumentException("a running job moves only through advance(), as its executor: " + from);
+        }
+        return update(jobId, from, to, attributes, List.of(), false, null);
+    }
+
+    /**
+     * The executor holding a running job moves it on (to the next stage or to its end): from
+     * one of {@code from} to {@code to}, only while {@code i_instance_id} is still
+     * {@code instanceId}. Empty when the job moved or was taken over ({@link #reclaimStale}) or
+     * put back meanwhile: an executor cut off from the table and the one that took its job over
+     * can never both finish it.
+     */
+    public Optional<JobRecord> advance(String jobId, String instanceId, Set<JobStatus> from, JobStatus to,
+                                       Map<String, AttributeValue> attributes) {
+        return update(jobId, from, to, attributes, List.of(), false, instanceId);
     }
 
     /**
@@ -190,7 +206,7 @@ public final class JobStore {
         Optional<JobRecord> cancelled = update(jobId, Set.of(JobStatus.PENDING), JobStatus.CANCELLED,
                 Map.of(JobItems.COMPLETE_TIME, AttributeValue.fromN(Long.toString(now)),
                         JobItems.ERROR, AttributeValue.fromS("cancelled by " + job.get().username())),
-                List.of(), false);
+                List.of(), false, null);
         if (cancelled.isPresent()) {
             return cancelled;
         }
@@ -210,8 +226,10 @@ public final class JobStore {
         }
     }
 
+    /** @param holder when not null, the write also requires {@code i_instance_id = holder} */
     private Optional<JobRecord> update(String jobId, Set<JobStatus> from, JobStatus to,
-                                       Map<String, AttributeValue> set, List<String> remove, boolean countAttempt) {
+                                       Map<String, AttributeValue> set, List<String> remove, boolean countAttempt,
+                                       String holder) {
         Map<String, String> names = new HashMap<>();
         Map<String, AttributeValue> values = new HashMap<>();
         names.put("#s", JobItems.STATUS);
@@ -248,6 +266,11 @@ public final class JobStore {
         if (from.contains(JobStatus.PENDING) && to == JobStatus.STAGING_INPUTS) {
             names.put("#cancel", JobItems.CANCEL_REQUESTED);
             condition += " AND attribute_not_exists(#cancel)";
+        }
+        if (holder != null) {
+            names.put("#holder", JobItems.INSTANCE_ID);
+            values.put(":holder", AttributeValue.fromS(holder));
+            condition += " AND #holder = :holder";
         }
         String finalCondition = condition;
         try {

@@ -15,7 +15,8 @@ import org.kotta.platform.core.Wiring;
  * where work directories go, whom jobs run as, the input caps and its timings.
  *
  * @param jobUser           {@code KOTTA_JOB_USER}: jobs run as this user when the executor runs as root
- * @param pollWaitSeconds   SQS long poll (20 in production)
+ * @param pollWaitSeconds   SQS long poll (5 in production: a stop waits for the poll in progress,
+ *                          whose message it releases, so a short poll keeps a stop short)
  * @param visibilityEvery   how often a running job's message visibility is extended
  * @param visibilityAhead   by how much (seconds from now) it is extended
  * @param cancelCheckEvery  how often a running job's record is read for a cancel request (at most 3 s)
@@ -61,7 +62,7 @@ public record ExecutorSettings(
                 wiring.orDefault(Wiring.INSTANCE_TYPE, "unknown"),
                 Long.parseLong(wiring.orDefault(Wiring.INPUT_FILE_MAX_BYTES, Long.toString(5 * GIB))),
                 Long.parseLong(wiring.orDefault(Wiring.INPUT_TOTAL_MAX_BYTES, Long.toString(20 * GIB))),
-                20, Duration.ofSeconds(60), 180, Duration.ofSeconds(2), Duration.ofSeconds(3), Duration.ofSeconds(25));
+                5, Duration.ofSeconds(60), 180, Duration.ofSeconds(2), Duration.ofSeconds(3), Duration.ofSeconds(25));
     }
 
     /** The same settings with other timings (tests use short ones). */

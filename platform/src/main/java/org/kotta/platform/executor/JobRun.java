@@ -23,6 +23,7 @@ import org.kotta.platform.core.FileMapping;
 import org.kotta.platform.core.JobItems;
 import org.kotta.platform.core.JobRecord;
 import org.kotta.platform.core.JobStatus;
+import org.kotta.platform.core.JobStore;
 import org.kotta.platform.executor.InputRules.RefusedInput;
 import org.kotta.platform.executor.InputRules.Source;
 import org.kotta.platform.executor.JobCommand.JobUser;
@@ -80,8 +81,8 @@ final class JobRun {
             Map<String, AttributeValue> set = new HashMap<>();
             set.put(JobItems.ERROR, AttributeValue.fromS("the executor failed: " + unexpected.getMessage()));
             set.put(JobItems.COMPLETE_TIME, now());
-            if (context.store().transition(job.jobId(), Set.of(JobStatus.STAGING_INPUTS, JobStatus.PROCESSING,
-                    JobStatus.STAGING_OUTPUTS), JobStatus.FAILED, set).isEmpty()) {
+            if (advance(Set.of(JobStatus.STAGING_INPUTS, JobStatus.PROCESSING, JobStatus.STAGING_OUTPUTS),
+                    JobStatus.FAILED, set).isEmpty()) {
                 return lost("failed");
             }
             context.notifyEnded(job, JobStatus.FAILED);
@@ -107,7 +108,7 @@ final class JobRun {
         if (cancelRequested()) {
             return cancel(JobStatus.STAGING_INPUTS, Map.of(JobItems.STAGE_IN_DURATION, seconds(stageInStart)));
         }
-        if (context.store().transition(job.jobId(), Set.of(JobStatus.STAGING_INPUTS), JobStatus.PROCESSING,
+        if (advance(Set.of(JobStatus.STAGING_INPUTS), JobStatus.PROCESSING,
                 Map.of(JobItems.STAGE_IN_DURATION, seconds(stageInStart))).isEmpty()) {
             return lost("processing");
         }
@@ -125,7 +126,7 @@ final class JobRun {
             default:
                 break;
         }
-        if (context.store().transition(job.jobId(), Set.of(JobStatus.PROCESSING), JobStatus.STAGING_OUTPUTS,
+        if (advance(Set.of(JobStatus.PROCESSING), JobStatus.STAGING_OUTPUTS,
                 Map.of(JobItems.PROCESSING_DURATION, processing)).isEmpty()) {
             return lost("staging_outputs");
         }
@@ -297,12 +298,17 @@ final class JobRun {
     }
 
     private Ending end(JobStatus from, JobStatus to, Map<String, AttributeValue> attributes, String why) {
-        if (context.store().transition(job.jobId(), Set.of(from), to, attributes).isEmpty()) {
+        if (advance(Set.of(from), to, attributes).isEmpty()) {
             return lost(to.wireName());
         }
         log(to.wireName(), why);
         context.notifyEnded(job, to);
         return Ending.ENDED;
+    }
+
+    /** Every status write of a run: only while this executor still holds the job (see {@link JobStore#advance}). */
+    private Optional<JobRecord> advance(Set<JobStatus> from, JobStatus to, Map<String, AttributeValue> attributes) {
+        return context.store().advance(job.jobId(), context.settings().instanceId(), from, to, attributes);
     }
 
     private Ending lost(String step) {

@@ -49,6 +49,8 @@ public final class TaskExecutor {
     private final AtomicInteger received = new AtomicInteger();
     private volatile boolean stopping;
     private boolean busy;
+    /** A receive (and the handling of what it returned) is in progress. */
+    private boolean polling;
     private JobRun current;
     private String currentReceipt;
 
@@ -86,19 +88,28 @@ public final class TaskExecutor {
         }
         context.log("-", "started", "pool " + settings.pool().pool() + ", work dir " + settings.workRoot()
                 + context.jobUser().map(u -> ", jobs run as " + u.name()).orElse(", jobs run as this process's user"));
-        while (!stopping) {
-            List<Message> messages;
+        while (true) {
+            synchronized (lock) {
+                if (stopping) {
+                    break;
+                }
+                polling = true;
+            }
             try {
-                messages = sqs.receiveMessage(b -> b.queueUrl(settings.queueUrl()).maxNumberOfMessages(1)
-                        .waitTimeSeconds(settings.pollWaitSeconds())).messages();
+                List<Message> messages = sqs.receiveMessage(b -> b.queueUrl(settings.queueUrl())
+                        .maxNumberOfMessages(1).waitTimeSeconds(settings.pollWaitSeconds())).messages();
+                for (Message message : messages) {
+                    received.incrementAndGet();
+                    handle(message);
+                }
             } catch (SdkException e) {
                 context.log("-", "poll", "receive failed, retrying: " + e.getMessage());
                 pause(2000);
-                continue;
-            }
-            for (Message message : messages) {
-                received.incrementAndGet();
-                handle(message);
+            } finally {
+                synchronized (lock) {
+                    polling = false;
+                    lock.notifyAll();
+                }
             }
         }
         context.log("-", "stopped", "");
@@ -106,13 +117,16 @@ public final class TaskExecutor {
 
     /**
      * Stops polling; a running job is killed, put back as {@code pending} and its message made
-     * visible again. Waits for that at most the settings' stop grace.
+     * visible again, as is a message the poll in progress still receives. Waits for that at most
+     * the settings' stop grace.
      */
     public void stop() {
-        stopping = true;
         long deadline = System.nanoTime() + settings.stopGrace().toNanos();
         synchronized (lock) {
-            while (busy) {
+            stopping = true;
+            // a poll in progress is waited for too: the queue hands it a message even if this
+            // process ended meanwhile, and only a live executor can release that message at once
+            while (busy || polling) {
                 long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
                 if (left <= 0) {
                     break;

@@ -19,7 +19,7 @@ import org.kotta.platform.core.JobStatus;
 
 /** A message delivered twice runs once; SIGTERM mid-job puts the job back and another executor finishes it. */
 class DeliveryIT {
-    /** What bin/kotta-start is recommended to pass in KOTTA_JAVA_OPTS for an executor. */
+    /** What bin/kotta-start passes to an executor's JVM by default (KOTTA_JAVA_OPTS replaces them). */
     static final List<String> EXECUTOR_JAVA_OPTS = List.of("-Xmx96m", "-Xss512k", "-XX:+UseSerialGC",
             "-XX:MaxMetaspaceSize=64m", "-XX:ReservedCodeCacheSize=32m", "-XX:TieredStopAtLevel=1");
 
@@ -90,6 +90,34 @@ class DeliveryIT {
             assertThat(ended.instanceId()).isEqualTo("exec-successor-" + cloud.suffix);
             assertThat(successor.jobsClaimed()).isEqualTo(1);
             assertThat(cloud.output(id, "result.txt")).isEqualTo("finished\n");
+        } finally {
+            executor.destroyForcibly();
+            System.out.println(Files.readString(log));
+        }
+    }
+
+    /**
+     * An idle executor told to stop still has a long poll open: a message sent meanwhile is handed
+     * to that poll even if the process has gone. The executor waits for the poll and releases
+     * what it got, so the next executor receives the message at once (not after its visibility
+     * timeout, 30 s here).
+     */
+    @Test
+    void aMessageArrivingDuringTheStopIsReleased_notSwallowed() throws Exception {
+        Path log = Files.createTempFile("kotta-executor-", ".log");
+        Process executor = startExecutorProcess("exec-idle-" + cloud.suffix, log);
+        try {
+            awaitLog(log, "started", Duration.ofSeconds(30));
+            Thread.sleep(1000);
+            executor.destroy();
+            JobRecord job = cloud.job("user-a", "echo ran\n", List.of(), List.of(), 60);
+            cloud.submit(job);
+            assertThat(executor.waitFor(20, TimeUnit.SECONDS)).as("the executor exits on SIGTERM").isTrue();
+
+            TaskExecutor successor = cloud.startExecutor("exec-next-" + cloud.suffix);
+            JobRecord ended = cloud.awaitEnd(job.jobId(), Duration.ofSeconds(15));
+            assertThat(ended.status()).isEqualTo(JobStatus.COMPLETED);
+            assertThat(successor.jobsClaimed()).isEqualTo(1);
         } finally {
             executor.destroyForcibly();
             System.out.println(Files.readString(log));

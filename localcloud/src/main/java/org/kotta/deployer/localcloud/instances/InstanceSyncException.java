@@ -12,7 +12,7 @@ public class InstanceSyncException extends RuntimeException {
 
     /**
      * The group's release or user data cannot run locally at all (no {@code bin/kotta-start}, no
-     * {@code KOTTA_WIRING} block) — e.g. the pre-platform placeholder release.
+     * {@code KOTTA_WIRING} block), e.g. an upload that is not a Cloud Kotta release.
      */
     public static final class NotRunnable extends InstanceSyncException {
         public NotRunnable(String message) {

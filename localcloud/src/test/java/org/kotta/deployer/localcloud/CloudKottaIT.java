@@ -1,0 +1,258 @@
+package org.kotta.deployer.localcloud;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.kotta.deployer.core.AwsClients;
+import org.kotta.deployer.localcloud.SignedApiClient.Response;
+import org.kotta.deployer.localcloud.instances.LocalInstances;
+import org.kotta.platform.core.JobPaths;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+/**
+ * Cloud Kotta end to end, through the orchestrator: a deployment through the signed API that
+ * signs users in with the local identity provider, the Kotta stack's instances run locally from
+ * the release it made (a web server, one executor per pool), and everything after that through
+ * the stable URL only, as the old command-line client and a browser reach it.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class CloudKottaIT {
+    private static final String ADMIN = "admin@example.org";
+    private static final Duration JOB_LIMIT = Duration.ofSeconds(40);
+    private static final Set<String> FINAL = Set.of("completed", "failed", "cancelled");
+    /** Instances' releases, logs and work dirs: this test's stand-in for .kotta/instances/. */
+    private static final Path STATE = LocalOrchestrator.findRoot().resolve("localcloud/target/cloud-kotta-it");
+
+    private AwsClients aws;
+    private LocalIdentityProvider idp;
+    private LocalInstances instances;
+    private String stackName;
+    private JsonNode outputs;
+    private String url;
+    private RestV1Client rest;
+    private final List<String> jobs = new ArrayList<>();
+
+    @BeforeAll
+    void deployAndRunTheInstances() throws Exception {
+        LocalOrchestrator orchestrator = LocalCloud.orchestrator();
+        aws = orchestrator.aws();
+        idp = LocalIdentityProvider.start(0);
+        ObjectNode request = ExampleRequest.withIdentityProvider(Fixtures.validRequest(aws, Fixtures.shortId()),
+                idp.issuer());
+        stackName = request.path("stackName").asText();
+        Response accepted = SignedApi.forLocalCloud(orchestrator).postJson("/deployments", request.toString(), Map.of());
+        assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
+        var execution = LocalCloud.awaitEnd(accepted.json().path("executionArn").asText(), Duration.ofMinutes(3));
+        assertThat(execution.status()).as("%s %s", execution.error(), execution.cause()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        outputs = LocalCloud.record(accepted.json().path("deploymentId").asText()).path("outputs");
+
+        instances = new LocalInstances(aws, LocalCloud.endpoint(), STATE, 0, new PrintStream(System.out, true));
+        instances.sync(stackName);
+        url = instances.webUrl(stackName);
+        rest = new RestV1Client(url, idp.accessToken(ADMIN));
+    }
+
+    @AfterAll
+    void stopEverything() {
+        List<Long> pids = instances == null ? List.of() : instances.pids();
+        if (instances != null) {
+            instances.close();
+        }
+        if (idp != null) {
+            idp.close();
+        }
+        assertThat(pids).allSatisfy(pid -> assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))
+                .as("instance pid %d", pid).isFalse());
+    }
+
+    @Test
+    @Order(1)
+    void theExampleJob_completesInEachPool_andItsOutputsDownloadThroughTheirLinks() throws Exception {
+        assertThat(instances.describe(stackName)).hasSize(3)
+                .anyMatch(line -> line.startsWith("local-webserver-1 "))
+                .anyMatch(line -> line.startsWith("local-prodworker-1 "))
+                .anyMatch(line -> line.startsWith("local-testworker-1 "));
+        for (String queue : List.of("Test", "Prod")) {
+            String jobId = rest.submit(RestV1Client.exampleJob(queue, "hello " + queue));
+            jobs.add(jobId);
+            List<String> seen = rest.awaitStatus(jobId, FINAL::contains, JOB_LIMIT);
+            assertThat(seen).as("statuses of the %s job", queue).startsWith("pending").endsWith("completed");
+
+            Map<String, String> links = RestV1Client.outputs(rest.status(jobId));
+            assertThat(links).containsOnlyKeys("foo.txt", "STDOUT.txt", "STDERR.txt").doesNotContainValue(null);
+            assertThat(rest.download(links.get("foo.txt"))).isEqualTo("Hello World\n");
+            // the script sends all its output to foo.txt: the standard streams' files exist, empty
+            assertThat(rest.download(links.get("STDOUT.txt"))).isEmpty();
+            assertThat(rest.download(links.get("STDERR.txt"))).isEmpty();
+        }
+        JsonNode list = rest.listTasks();
+        assertThat(list.path("status").asText()).isEqualTo("Success");
+        List<String> listed = new ArrayList<>();
+        list.path("items").forEach(item -> listed.add(item.path("job_id").asText() + " " + item.path("status").asText()));
+        assertThat(listed).contains(jobs.get(0) + " completed", jobs.get(1) + " completed");
+    }
+
+    /** One Test executor runs one job at a time: while it runs {@code sleep 300}, the next Test job waits. */
+    @Test
+    @Order(2)
+    void cancel_ofAPendingJob_neverRunsIt_andOfARunningJob_killsItWithin10Seconds() throws Exception {
+        String running = rest.submit(RestV1Client.commandJob("Test", "long", "sleep 300", 10));
+        assertThat(rest.awaitStatus(running, "processing"::equals, JOB_LIMIT)).endsWith("processing");
+        String pending = rest.submit(RestV1Client.exampleJob("Test", "waits behind the long one"));
+        Thread.sleep(1000);
+        assertThat(rest.status(pending).path("status").asText()).isEqualTo("pending");
+
+        assertThat(rest.cancel(pending).path("status").asText()).isEqualTo("Success");
+        assertThat(rest.status(pending).path("status").asText()).isEqualTo("cancelled");
+
+        Instant asked = Instant.now();
+        assertThat(rest.cancel(running).path("status").asText()).isEqualTo("Success");
+        List<String> seen = rest.awaitStatus(running, FINAL::contains, Duration.ofSeconds(10));
+        assertThat(seen).last().isEqualTo("cancelled");
+        assertThat(Duration.between(asked, Instant.now())).isLessThan(Duration.ofSeconds(10));
+
+        // the freed executor receives the cancelled job's message and only deletes it
+        awaitQueueEmpty(outputs.path("kotta").path("TestPendingQueueUrl").asText(), Duration.ofSeconds(15));
+        JsonNode status = rest.status(pending);
+        assertThat(status.path("status").asText()).isEqualTo("cancelled");
+        assertThat(status.path("items").toString()).doesNotContain("start_time").contains("<i>foo.txt</i>");
+        assertThat(aws.s3().listObjectsV2(b -> b.bucket(bucket()).prefix(JobPaths.outputsOf(pending))).contents())
+                .as("nothing of the cancelled pending job ran").isEmpty();
+        jobs.add(running);
+        jobs.add(pending);
+    }
+
+    /**
+     * The OAuth client secret's value (stored in Secrets Manager by the test) is read into the web
+     * server's memory and used for sign-in, and shows up nowhere: no file under the instances'
+     * folder (releases, logs, work dirs), no page or path the site serves, no function log, no
+     * item of the JobsTable, UsersTable or DeploymentsTable. Positive controls show that each
+     * place is read for real: the secret's ARN is in the release's kotta-deployment.conf, the
+     * signed-in pages show the admin, the tables hold the jobs, users and deployments.
+     */
+    @Test
+    @Order(3)
+    void theClientSecretsValueIsNowhere() throws Exception {
+        String secret = Fixtures.CLIENT_SECRET_VALUE;
+        String secretArn = Fixtures.secretArn(aws);
+        List<String> places = new ArrayList<>();
+
+        WebClient browser = new WebClient(url);
+        assertThat(browser.signIn(ADMIN).statusCode()).isIn(302, 303);
+        assertThat(browser.get("/jobs").body()).as("signed in through the provider").contains(ADMIN);
+        List<String> paths = new ArrayList<>(List.of("/", "/jobs", "/submit", "/files", "/admin/users", "/health",
+                "/static/kotta.css", "/kotta-deployment.conf", "/static/../kotta-deployment.conf",
+                "/static/%2e%2e/kotta-deployment.conf", "/static/..%2fkotta-deployment.conf", "/views/header.mustache",
+                "/static/../views/header.mustache", "/bin/kotta-start", "/static/../bin/kotta-start", "/lib/",
+                "/rest/v1/list_tasks"));
+        jobs.forEach(id -> paths.add("/jobs/" + id));
+        int served = 0;
+        for (String path : paths) {
+            String body = browser.get(path).body();
+            served += body.isEmpty() ? 0 : 1;
+            if (body.contains(secret)) {
+                places.add("page " + path);
+            }
+            if (body.contains(secretArn)) {
+                places.add("page " + path + " (the wiring)");
+            }
+        }
+        for (String id : jobs) {
+            if (rest.status(id).toString().contains(secret)) {
+                places.add("status_task " + id);
+            }
+        }
+
+        int files = 0;
+        int filesWithTheArn = 0;
+        try (Stream<Path> walk = Files.walk(STATE)) {
+            for (Path file : walk.filter(Files::isRegularFile).toList()) {
+                files++;
+                String content = new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1);
+                if (content.contains(secret)) {
+                    places.add("file " + STATE.relativize(file));
+                }
+                filesWithTheArn += content.contains(secretArn) ? 1 : 0;
+            }
+        }
+        System.out.flush();
+        String functionLog = Files.readString(LocalCloud.FUNCTION_LOG);
+        if (functionLog.contains(secret)) {
+            places.add("function log");
+        }
+
+        int[] items = new int[3];
+        boolean deploymentsNameTheArn = false;
+        String[] tables = {outputs.path("base").path("JobsTableName").asText(),
+            outputs.path("base").path("UsersTableName").asText(), LocalCloud.orchestrator().output("DeploymentsTableName")};
+        for (int t = 0; t < tables.length; t++) {
+            String table = tables[t];
+            for (var item : aws.dynamoDb().scanPaginator(b -> b.tableName(table)).items()) {
+                items[t]++;
+                String values = SecretScanIT.text(item);
+                if (values.contains(secret)) {
+                    places.add("item of " + table);
+                }
+                deploymentsNameTheArn |= t == 2 && values.contains(secretArn);
+            }
+        }
+
+        assertThat(served).as("pages with a body").isGreaterThan(paths.size() / 2);
+        assertThat(files).as("files under the instances' folder").isGreaterThan(20);
+        assertThat(filesWithTheArn).as("files naming the secret's ARN (kotta-deployment.conf)").isPositive();
+        assertThat(functionLog).as("the function logs were captured").contains("\"state\"");
+        assertThat(items[0]).as("JobsTable items").isGreaterThanOrEqualTo(jobs.size());
+        assertThat(items[1]).as("UsersTable items").isGreaterThanOrEqualTo(2);
+        assertThat(deploymentsNameTheArn).as("a DeploymentsTable item names the secret's ARN").isTrue();
+        assertThat(places).as("places holding the client secret's value").isEmpty();
+    }
+
+    private String bucket() {
+        return outputs.path("base").path("JobsBucketName").asText();
+    }
+
+    private void awaitQueueEmpty(String queueUrl, Duration limit) throws InterruptedException {
+        Instant deadline = Instant.now().plus(limit);
+        SqsClient sqs = aws.build(SqsClient.builder());
+        int left;
+        do {
+            Map<QueueAttributeName, String> attributes = sqs.getQueueAttributes(b -> b.queueUrl(queueUrl)
+                    .attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+                            QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)).attributes();
+            left = Integer.parseInt(attributes.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
+                    + Integer.parseInt(attributes.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE));
+            if (left == 0) {
+                return;
+            }
+            Thread.sleep(250);
+        } while (Instant.now().isBefore(deadline));
+        throw new AssertionError(left + " message(s) still on " + queueUrl + " after " + limit);
+    }
+
+}
