@@ -16,12 +16,12 @@ import java.util.TreeMap;
 import java.util.UUID;
 
 import org.kotta.deployer.core.Json;
+import org.kotta.deployer.localcloud.platform.WebSession;
 import org.kotta.platform.core.JobItems;
 import org.kotta.platform.core.JobRecord;
 import org.kotta.platform.core.JobStatus;
 import org.kotta.platform.web.JobSubmission;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -116,7 +116,7 @@ final class PlatformBench {
         for (int i = 0; i < WARMUP_JOBS + LATENCY_JOBS; i++) {
             Instant sent = Instant.now();
             long t0 = System.nanoTime();
-            String jobId = client.rest(client.post("/rest/v1/submit_task", trivialJob(token, "latency-" + i)))
+            String jobId = WebSession.rest(client.post("/rest/v1/submit_task", trivialJob(token, "latency-" + i)))
                     .path("job_id").asText();
             double submitted = millis(t0);
             Double picked = null;
@@ -126,7 +126,7 @@ final class PlatformBench {
                 if (wait > 0) {
                     Thread.sleep(wait / 1_000_000L, (int) (wait % 1_000_000L));
                 }
-                status = client.rest(client.get("/rest/v1/status_task/" + jobId + "?access_token=" + enc(token)))
+                status = WebSession.rest(client.get("/rest/v1/status_task/" + jobId + "?access_token=" + enc(token)))
                         .path("status").asText();
                 if (picked == null && !"pending".equals(status)) {
                     picked = millis(t0);
@@ -186,7 +186,7 @@ final class PlatformBench {
         Instant sent = Instant.now();
         long t0 = System.nanoTime();
         for (int i = 0; i < BATCH_JOBS; i++) {
-            client.rest(client.post("/rest/v1/submit_task", trivialJob(token, "batch-" + i)));
+            WebSession.rest(client.post("/rest/v1/submit_task", trivialJob(token, "batch-" + i)));
         }
         double submitted = millis(t0);
         List<JobRecord> jobs;
@@ -251,7 +251,10 @@ final class PlatformBench {
         out.put("tableFillSeconds", Stats.round(millis(t) / 1000));
         int owned = cloud.jobs.listForUser(RUNNER, 5000).size();
         WebSession browser = new WebSession(web.url());
-        browser.signIn(RUNNER);
+        HttpResponse<String> signedIn = browser.signIn(RUNNER);
+        if (signedIn.statusCode() != 303 || !browser.hasCookie("kotta_session")) {
+            throw new IllegalStateException("sign-in as " + RUNNER + " answered " + signedIn.statusCode());
+        }
         Map<String, List<Double>> samples = new LinkedHashMap<>();
         Map<String, Integer> bytes = new HashMap<>();
         Map<String, String> paths = new LinkedHashMap<>();
