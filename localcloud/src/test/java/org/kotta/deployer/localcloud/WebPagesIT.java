@@ -10,6 +10,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.kotta.deployer.localcloud.platform.LocalPlatformStack;
 import org.kotta.deployer.localcloud.platform.WebSession;
 import org.kotta.platform.core.JobStatus;
 import org.kotta.platform.core.Wiring;
@@ -20,11 +21,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 /** The pages' protections (sign-in, CSRF, ownership) and /health, over plain HTTP. */
 class WebPagesIT {
     private static final String ADA = "ada@example.org";
-    private static PlatformStack stack;
+    private static LocalPlatformStack stack;
 
     @BeforeAll
     static void start() throws Exception {
-        stack = new PlatformStack().startWeb();
+        stack = LocalCloud.platformStack().startWeb();
         stack.seedAdmin(ADA);
         stack.register("bob@example.org");
     }
@@ -101,14 +102,14 @@ class WebPagesIT {
         assertThat(health.statusCode()).isEqualTo(200);
         JsonNode json = WebSession.json(health);
         assertThat(json.get("status").asText()).isEqualTo("ok");
-        assertThat(json.get("release").asText()).isEqualTo(stack.sha256());
+        assertThat(json.get("release").asText()).isEqualTo(stack.releaseSha256());
     }
 
     @Test
     void healthIs503NamingAMissingTable() throws Exception {
         Map<String, String> wiring = new HashMap<>(stack.wiring);
         wiring.put(Wiring.JOBS_TABLE, stack.id + "-no-such-table");
-        int port = PlatformStack.freePort();
+        int port = LocalPlatformStack.freePort();
         wiring.put(Wiring.PORT, Integer.toString(port));
         wiring.put(Wiring.PUBLIC_URL, "http://127.0.0.1:" + port);
         try (WebServer broken = WebServer.start(new Wiring(wiring))) {
@@ -199,6 +200,6 @@ class WebPagesIT {
         for (String path : List.of("/jobs", "/submit", "/files", "/admin/users", "/health", "/static/kotta.css")) {
             seen.append(ada.get(path).body());
         }
-        assertThat(seen.toString()).doesNotContain(PlatformStack.CLIENT_SECRET);
+        assertThat(seen.toString()).doesNotContain(stack.clientSecret());
     }
 }

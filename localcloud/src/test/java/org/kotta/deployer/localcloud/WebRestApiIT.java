@@ -17,6 +17,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.time.Instant;
 
+import org.kotta.deployer.localcloud.platform.LocalPlatformStack;
 import org.kotta.deployer.localcloud.platform.WebSession;
 import org.kotta.platform.core.JobPaths;
 import org.kotta.platform.core.JobRecord;
@@ -36,12 +37,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 class WebRestApiIT {
     private static final String ADA = "ada@example.org";
     private static final String BOB = "bob@example.org";
-    private static PlatformStack stack;
+    private static LocalPlatformStack stack;
     private static WebSession client;
 
     @BeforeAll
     static void start() throws Exception {
-        stack = new PlatformStack().startWeb();
+        stack = LocalCloud.platformStack().startWeb();
         stack.seedAdmin(ADA);
         stack.register(BOB);
         client = new WebSession(stack.url());
