@@ -89,9 +89,8 @@ final class JobPages extends Pages {
         if (signed.isEmpty()) {
             return;
         }
-        Optional<JobRecord> found = web.jobs().findOwned(jobId, signed.get().userId());
+        Optional<JobRecord> found = owned(r, jobId, signed.get());
         if (found.isEmpty()) {
-            error(r, 404, "No such job.");
             return;
         }
         JobRecord job = found.get();
@@ -118,8 +117,7 @@ final class JobPages extends Pages {
         if (signed.isEmpty()) {
             return;
         }
-        if (web.jobs().findOwned(jobId, signed.get().userId()).isEmpty()) {
-            error(r, 404, "No such job.");
+        if (owned(r, jobId, signed.get()).isEmpty()) {
             return;
         }
         web.jobs().requestCancel(jobId, signed.get().userId(), Instant.now().getEpochSecond());
@@ -131,9 +129,8 @@ final class JobPages extends Pages {
         if (signed.isEmpty()) {
             return;
         }
-        Optional<JobRecord> found = web.jobs().findOwned(jobId, signed.get().userId());
+        Optional<JobRecord> found = owned(r, jobId, signed.get());
         if (found.isEmpty()) {
-            error(r, 404, "No such job.");
             return;
         }
         JobRecord job = found.get();
@@ -154,6 +151,15 @@ final class JobPages extends Pages {
                 String.join(", ", declared), job.stdoutFile(), job.stderrFile(),
                 Long.toString(Math.max(1, job.walltimeSeconds() / 60)), job.queue().wireName());
         showForm(r, signed.get(), fields, List.of());
+    }
+
+    /** The job if {@code signed} owns it; otherwise answers 404 (another user's job is not found either). */
+    private Optional<JobRecord> owned(Request r, String jobId, Signed signed) throws IOException {
+        Optional<JobRecord> found = web.jobs().findOwned(jobId, signed.userId());
+        if (found.isEmpty()) {
+            error(r, 404, "No such job.");
+        }
+        return found;
     }
 
     static JobSubmission.Submitter submitter(Signed signed) {
