@@ -5,7 +5,6 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -18,6 +17,8 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+
+import org.kotta.deployer.localcloud.platform.WebSession;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -97,6 +98,11 @@ public final class LocalIdentityProvider implements AutoCloseable {
         }
     }
 
+    /** What a person types on the provider's sign-in page to sign in as {@code email}, as its form's fields. */
+    public static Map<String, String> signInForm(String email) throws IOException {
+        return Map.of("username", email, "claims", JSON.writeValueAsString(Map.of("email", email, "name", email)));
+    }
+
     /**
      * An access token from a running provider, over HTTP only (what {@code ./kotta local token}
      * does): signs in as {@code email} on its sign-in page, then trades the code.
@@ -105,13 +111,12 @@ public final class LocalIdentityProvider implements AutoCloseable {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
                 .followRedirects(HttpClient.Redirect.NEVER).build();
         String redirect = "http://127.0.0.1/local-token";
-        String authorize = issuer + "/authorize?" + form(Map.of("client_id", "kotta-local", "response_type", "code",
-                "scope", "openid email profile", "redirect_uri", redirect, "state", UUID.randomUUID().toString(),
-                "nonce", UUID.randomUUID().toString()));
+        String authorize = issuer + "/authorize?" + WebSession.form(Map.of("client_id", "kotta-local",
+                "response_type", "code", "scope", "openid email profile", "redirect_uri", redirect,
+                "state", UUID.randomUUID().toString(), "nonce", UUID.randomUUID().toString()));
         HttpResponse<String> signedIn = http.send(HttpRequest.newBuilder(URI.create(authorize))
                 .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(form(Map.of("username", email,
-                        "claims", JSON.writeValueAsString(Map.of("email", email, "name", email)))))).build(),
+                .POST(HttpRequest.BodyPublishers.ofString(WebSession.form(signInForm(email)))).build(),
                 HttpResponse.BodyHandlers.ofString());
         String location = signedIn.headers().firstValue("Location").orElse("");
         Matcher code = CODE.matcher(location);
@@ -120,7 +125,7 @@ public final class LocalIdentityProvider implements AutoCloseable {
         }
         HttpResponse<String> token = http.send(HttpRequest.newBuilder(URI.create(issuer + "/token"))
                 .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(form(Map.of("grant_type", "authorization_code",
+                .POST(HttpRequest.BodyPublishers.ofString(WebSession.form(Map.of("grant_type", "authorization_code",
                         "code", java.net.URLDecoder.decode(code.group(1), StandardCharsets.UTF_8),
                         "redirect_uri", redirect, "client_id", "kotta-local", "client_secret", "local")))).build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -128,14 +133,6 @@ public final class LocalIdentityProvider implements AutoCloseable {
             throw new IOException("the provider at " + issuer + " refused the code (HTTP " + token.statusCode() + ")");
         }
         return JSON.readTree(token.body()).path("access_token").asText();
-    }
-
-    private static String form(Map<String, String> fields) {
-        StringBuilder out = new StringBuilder();
-        fields.forEach((k, v) -> out.append(out.length() == 0 ? "" : "&")
-                .append(URLEncoder.encode(k, StandardCharsets.UTF_8)).append('=')
-                .append(URLEncoder.encode(v, StandardCharsets.UTF_8)));
-        return out.toString();
     }
 
     private static Path writeLoginPage() {

@@ -2,11 +2,9 @@ package org.kotta.deployer.localcloud;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -16,6 +14,8 @@ import java.util.Map;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+
+import org.kotta.deployer.localcloud.platform.WebSession;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -145,13 +145,13 @@ public final class RestV1Client {
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(site + path))
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .timeout(Duration.ofSeconds(20))
-                .POST(HttpRequest.BodyPublishers.ofString(form(body))).build(), HttpResponse.BodyHandlers.ofString());
+                .POST(HttpRequest.BodyPublishers.ofString(WebSession.form(body))).build(), HttpResponse.BodyHandlers.ofString());
         return json(path, response);
     }
 
     private JsonNode get(String path) throws IOException, InterruptedException {
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(site + path + "?"
-                + form(Map.of("access_token", token)))).timeout(Duration.ofSeconds(20)).build(),
+                + WebSession.form(Map.of("access_token", token)))).timeout(Duration.ofSeconds(20)).build(),
                 HttpResponse.BodyHandlers.ofString());
         return json(path, response);
     }
@@ -163,13 +163,5 @@ public final class RestV1Client {
             throw new IOException(path + " answered " + response.statusCode() + " with no JSON: "
                     + response.body().substring(0, Math.min(200, response.body().length())), notJson);
         }
-    }
-
-    static String form(Map<String, String> fields) {
-        StringBuilder out = new StringBuilder();
-        fields.forEach((k, v) -> out.append(out.length() == 0 ? "" : "&")
-                .append(URLEncoder.encode(k, StandardCharsets.UTF_8)).append('=')
-                .append(URLEncoder.encode(v, StandardCharsets.UTF_8)));
-        return out.toString();
     }
 }

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.kotta.deployer.core.AwsClients;
 import org.kotta.deployer.localcloud.SignedApiClient.Response;
 import org.kotta.deployer.localcloud.instances.LocalInstances;
+import org.kotta.deployer.localcloud.platform.WebSession;
 import org.kotta.platform.core.JobPaths;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -163,7 +164,7 @@ class CloudKottaIT {
         String secretArn = Fixtures.secretArn(aws);
         List<String> places = new ArrayList<>();
 
-        WebClient browser = new WebClient(url);
+        WebSession browser = new WebSession(url);
         assertThat(browser.signIn(ADMIN).statusCode()).isIn(302, 303);
         assertThat(browser.get("/jobs").body()).as("signed in through the provider").contains(ADMIN);
         List<String> paths = new ArrayList<>(List.of("/", "/jobs", "/submit", "/files", "/admin/users", "/health",

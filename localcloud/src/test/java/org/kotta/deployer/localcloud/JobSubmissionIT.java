@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
+import org.kotta.deployer.localcloud.platform.LocalPlatformStack;
 import org.kotta.platform.core.JobRecord;
 import org.kotta.platform.core.JobStatus;
 import org.kotta.platform.core.Wiring;
@@ -19,7 +20,7 @@ class JobSubmissionIT {
     /** A pending job without its message would wait for ever: no executor would ever take it. */
     @Test
     void aJobWhoseMessageCannotBeSentIsNotLeftPending() {
-        try (PlatformStack stack = new PlatformStack()) {
+        try (LocalPlatformStack stack = LocalCloud.platformStack()) {
             String gone = stack.wiring.get(Wiring.TEST_PENDING_QUEUE_URL) + "-gone";
             JobSubmission submission = new JobSubmission(stack.jobs, stack.clients.sqs(), queue -> gone,
                     stack.wiring.get(Wiring.JOBS_BUCKET));

@@ -14,6 +14,7 @@ import java.util.UUID;
 
 import org.kotta.deployer.core.DeploymentRecords;
 import org.kotta.deployer.core.Json;
+import org.kotta.deployer.localcloud.platform.LocalPlatformStack;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -34,6 +35,14 @@ final class LocalCloud {
 
     static String endpoint() {
         return System.getProperty("kotta.endpoint", "http://127.0.0.1:4566");
+    }
+
+    /**
+     * A Kotta stack's resources in the local cloud (named {@code web…}, its wiring naming a
+     * release {@code abab…}), for a web server and task executor started in this JVM.
+     */
+    static LocalPlatformStack platformStack() {
+        return new LocalPlatformStack(endpoint(), "web", "ab".repeat(32));
     }
 
     /** Everything the handlers log in this JVM (they run here, in the function host). */

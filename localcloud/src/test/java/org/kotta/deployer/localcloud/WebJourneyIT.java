@@ -9,6 +9,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.kotta.deployer.localcloud.platform.LocalPlatformStack;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -30,12 +31,12 @@ class WebJourneyIT {
     static final String CHROMIUM = "/usr/bin/chromium";
     private static final String ADMIN = "admin@example.org";
     private static final String NEWCOMER = "carol@example.org";
-    private static PlatformStack stack;
+    private static LocalPlatformStack stack;
     private static WebDriver browser;
 
     @BeforeAll
     static void start() throws Exception {
-        stack = new PlatformStack().startWeb().startTestExecutor();
+        stack = LocalCloud.platformStack().startWeb().startTestExecutor();
         stack.seedAdmin(ADMIN);
         browser = browser();
     }

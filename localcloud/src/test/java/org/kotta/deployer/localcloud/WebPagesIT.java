@@ -10,6 +10,8 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.kotta.deployer.localcloud.platform.LocalPlatformStack;
+import org.kotta.deployer.localcloud.platform.WebSession;
 import org.kotta.platform.core.JobStatus;
 import org.kotta.platform.core.Wiring;
 import org.kotta.platform.web.WebServer;
@@ -19,11 +21,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 /** The pages' protections (sign-in, CSRF, ownership) and /health, over plain HTTP. */
 class WebPagesIT {
     private static final String ADA = "ada@example.org";
-    private static PlatformStack stack;
+    private static LocalPlatformStack stack;
 
     @BeforeAll
     static void start() throws Exception {
-        stack = new PlatformStack().startWeb();
+        stack = LocalCloud.platformStack().startWeb();
         stack.seedAdmin(ADA);
         stack.register("bob@example.org");
     }
@@ -47,12 +49,12 @@ class WebPagesIT {
 
     @Test
     void aFormPostWithoutItsCsrfTokenIsForbidden() throws Exception {
-        WebClient ada = new WebClient(stack.url());
+        WebSession ada = new WebSession(stack.url());
         assertThat(ada.signIn(ADA).statusCode()).isEqualTo(303);
         int before = stack.jobCount();
         assertThat(ada.post("/submit", job(null)).statusCode()).isEqualTo(403);
         assertThat(ada.post("/submit", job("wrong-token")).statusCode()).isEqualTo(403);
-        assertThat(new WebClient(stack.url()).post("/submit", job("wrong-token")).statusCode()).isEqualTo(403);
+        assertThat(new WebSession(stack.url()).post("/submit", job("wrong-token")).statusCode()).isEqualTo(403);
         assertThat(ada.post("/logout", Map.of()).statusCode()).isEqualTo(403);
         assertThat(stack.jobCount()).isEqualTo(before);
 
@@ -65,7 +67,7 @@ class WebPagesIT {
 
     @Test
     void formErrorsNameTheFieldAndAnotherUsersJobIsNotFound() throws Exception {
-        WebClient ada = new WebClient(stack.url());
+        WebSession ada = new WebSession(stack.url());
         ada.signIn(ADA);
         Map<String, String> bad = job(ada.csrfOf("/submit"));
         bad.put("walltime", "-1");
@@ -74,7 +76,7 @@ class WebPagesIT {
         assertThat(refused.body()).contains("walltime: must be more than 0 minutes");
 
         String adasJob = ada.post("/submit", job(ada.csrfOf("/submit"))).headers().firstValue("Location").orElseThrow();
-        WebClient bob = new WebClient(stack.url());
+        WebSession bob = new WebSession(stack.url());
         bob.signIn("bob@example.org");
         assertThat(bob.get(adasJob).statusCode()).isEqualTo(404);
         assertThat(bob.post(adasJob + "/cancel", Map.of("csrf", bob.csrfOf("/jobs"))).statusCode()).isEqualTo(404);
@@ -84,10 +86,10 @@ class WebPagesIT {
 
     @Test
     void pagesNeedASignInAndLogoutEndsIt() throws Exception {
-        WebClient anonymous = new WebClient(stack.url());
+        WebSession anonymous = new WebSession(stack.url());
         assertThat(anonymous.get("/jobs").statusCode()).isEqualTo(303);
         assertThat(anonymous.get("/").body()).contains("Sign in");
-        WebClient ada = new WebClient(stack.url());
+        WebSession ada = new WebSession(stack.url());
         ada.signIn(ADA);
         assertThat(ada.get("/jobs").statusCode()).isEqualTo(200);
         assertThat(ada.post("/logout", Map.of("csrf", ada.csrfOf("/jobs"))).statusCode()).isEqualTo(303);
@@ -96,22 +98,22 @@ class WebPagesIT {
 
     @Test
     void healthNamesTheReleaseWhenEverythingAnswers() throws Exception {
-        HttpResponse<String> health = new WebClient(stack.url()).get("/health");
+        HttpResponse<String> health = new WebSession(stack.url()).get("/health");
         assertThat(health.statusCode()).isEqualTo(200);
-        JsonNode json = WebClient.json(health);
+        JsonNode json = WebSession.json(health);
         assertThat(json.get("status").asText()).isEqualTo("ok");
-        assertThat(json.get("release").asText()).isEqualTo(stack.sha256());
+        assertThat(json.get("release").asText()).isEqualTo(stack.releaseSha256());
     }
 
     @Test
     void healthIs503NamingAMissingTable() throws Exception {
         Map<String, String> wiring = new HashMap<>(stack.wiring);
         wiring.put(Wiring.JOBS_TABLE, stack.id + "-no-such-table");
-        int port = PlatformStack.freePort();
+        int port = LocalPlatformStack.freePort();
         wiring.put(Wiring.PORT, Integer.toString(port));
         wiring.put(Wiring.PUBLIC_URL, "http://127.0.0.1:" + port);
         try (WebServer broken = WebServer.start(new Wiring(wiring))) {
-            HttpResponse<String> health = new WebClient("http://127.0.0.1:" + port).get("/health");
+            HttpResponse<String> health = new WebSession("http://127.0.0.1:" + port).get("/health");
             assertThat(health.statusCode()).isEqualTo(503);
             assertThat(health.body()).contains(stack.id + "-no-such-table");
         }
@@ -144,7 +146,7 @@ class WebPagesIT {
         java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
         System.setOut(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
         try {
-            assertThat(new WebClient(stack.url()).get("/nothing%0aPOST%20/admin/users/approve%20303%201%20ms")
+            assertThat(new WebSession(stack.url()).get("/nothing%0aPOST%20/admin/users/approve%20303%201%20ms")
                     .statusCode()).isEqualTo(404);
             // the server logs just after it answers
             for (int i = 0; i < 40 && !captured.toString(java.nio.charset.StandardCharsets.UTF_8).contains(" 404 "); i++) {
@@ -160,7 +162,7 @@ class WebPagesIT {
 
     @Test
     void uploadsLandInTheUsersOwnAreaAndAreOfferedAsInputs() throws Exception {
-        WebClient ada = new WebClient(stack.url());
+        WebSession ada = new WebSession(stack.url());
         ada.signIn(ADA);
         String csrf = ada.csrfOf("/files");
         String boundary = "kotta" + System.nanoTime();
@@ -176,7 +178,7 @@ class WebPagesIT {
         assertThat(ada.get("/submit").body()).contains("name=\"uploaded\" value=\"small.csv\"");
 
         HttpResponse<String> link = ada.post("/files/upload_url", Map.of("csrf", csrf, "name", "big.bin", "size", "5"));
-        JsonNode answer = WebClient.json(link);
+        JsonNode answer = WebSession.json(link);
         assertThat(answer.get("key").asText()).isEqualTo(area + "big.bin");
         java.net.http.HttpResponse<String> put = java.net.http.HttpClient.newHttpClient().send(
                 java.net.http.HttpRequest.newBuilder(java.net.URI.create(answer.get("url").asText()))
@@ -192,12 +194,12 @@ class WebPagesIT {
 
     @Test
     void theClientSecretAppearsOnNoPage() throws Exception {
-        WebClient ada = new WebClient(stack.url());
+        WebSession ada = new WebSession(stack.url());
         StringBuilder seen = new StringBuilder(ada.get("/").body()).append(ada.get("/login").headers().map());
         ada.signIn(ADA);
         for (String path : List.of("/jobs", "/submit", "/files", "/admin/users", "/health", "/static/kotta.css")) {
             seen.append(ada.get(path).body());
         }
-        assertThat(seen.toString()).doesNotContain(PlatformStack.CLIENT_SECRET);
+        assertThat(seen.toString()).doesNotContain(stack.clientSecret());
     }
 }

@@ -17,6 +17,8 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.time.Instant;
 
+import org.kotta.deployer.localcloud.platform.LocalPlatformStack;
+import org.kotta.deployer.localcloud.platform.WebSession;
 import org.kotta.platform.core.JobPaths;
 import org.kotta.platform.core.JobRecord;
 import org.kotta.platform.web.JobSubmission;
@@ -35,15 +37,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 class WebRestApiIT {
     private static final String ADA = "ada@example.org";
     private static final String BOB = "bob@example.org";
-    private static PlatformStack stack;
-    private static WebClient client;
+    private static LocalPlatformStack stack;
+    private static WebSession client;
 
     @BeforeAll
     static void start() throws Exception {
-        stack = new PlatformStack().startWeb();
+        stack = LocalCloud.platformStack().startWeb();
         stack.seedAdmin(ADA);
         stack.register(BOB);
-        client = new WebClient(stack.url());
+        client = new WebSession(stack.url());
     }
 
     @AfterAll
@@ -55,12 +57,7 @@ class WebRestApiIT {
 
     /** The example job of the client's README, form-encoded, the token as a field. */
     private static Map<String, String> exampleJob(String token) {
-        Map<String, String> fields = new HashMap<>(Map.of("jobtype", "script",
-                "script", "#!/bin/bash\n echo Hello World &> foo.txt", "script_name", "test.sh",
-                "executable", "/bin/bash test.sh", "args", "", "inputs", "", "outputs", "foo.txt",
-                "walltime", "5", "queue", "Test", "jobname", "hello"));
-        fields.put("output_file_stdout", "STDOUT.txt");
-        fields.put("output_file_stderr", "STDERR.txt");
+        Map<String, String> fields = RestV1Client.exampleJob("Test", "hello");
         fields.put("user_email", "someone-else@example.org");
         fields.put("access_token", token);
         return fields;
@@ -68,7 +65,7 @@ class WebRestApiIT {
 
     private static String submit(String email) throws Exception {
         HttpResponse<String> answer = client.post("/rest/v1/submit_task", exampleJob(stack.idp.accessToken(email)));
-        JsonNode json = WebClient.json(answer);
+        JsonNode json = WebSession.json(answer);
         assertThat(json.get("status").asText()).as(answer.body()).isEqualTo("Success");
         return json.get("job_id").asText();
     }
@@ -95,7 +92,7 @@ class WebRestApiIT {
         HttpResponse<String> answer = client.get("/rest/v1/status_task/" + jobId + "?access_token="
                 + stack.idp.accessToken(ADA));
         assertThat(answer.statusCode()).isEqualTo(200);
-        JsonNode json = WebClient.json(answer);
+        JsonNode json = WebSession.json(answer);
         assertThat(json.get("status").asText()).isEqualTo("pending");
         Map<String, String> flat = new HashMap<>();
         json.get("items").fields().forEachRemaining(e -> e.getValue().fields()
@@ -114,7 +111,7 @@ class WebRestApiIT {
         HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                 URI.create(stack.url() + "/rest/v1/list_tasks")).header("Authorization", "Bearer "
                 + stack.idp.accessToken(BOB)).timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
-        JsonNode json = WebClient.json(answer);
+        JsonNode json = WebSession.json(answer);
         assertThat(json.get("status").asText()).isEqualTo("Success");
         assertThat(json.at("/items/0/job_id").asText()).isEqualTo(second);
         assertThat(json.at("/items/1/job_id").asText()).isEqualTo(first);
@@ -127,9 +124,9 @@ class WebRestApiIT {
         String jobId = submit(ADA);
         String token = stack.idp.accessToken(ADA);
         HttpResponse<String> answer = client.post("/rest/v1/cancel_task/" + jobId, Map.of("access_token", token));
-        assertThat(WebClient.json(answer).get("status").asText()).as(answer.body()).isEqualTo("Success");
+        assertThat(WebSession.json(answer).get("status").asText()).as(answer.body()).isEqualTo("Success");
         assertThat(stack.jobs.find(jobId).orElseThrow().status()).isEqualTo(JobStatus.CANCELLED);
-        JsonNode status = WebClient.json(client.get("/rest/v1/status_task/" + jobId + "?access_token=" + token));
+        JsonNode status = WebSession.json(client.get("/rest/v1/status_task/" + jobId + "?access_token=" + token));
         assertThat(status.get("status").asText()).isEqualTo("cancelled");
         assertThat(status.get("items").toString()).contains("<i>foo.txt</i>");
     }
@@ -145,11 +142,11 @@ class WebRestApiIT {
         for (Map<String, String> fields : List.of(noToken, exampleJob(forged), exampleJob(expired), exampleJob("not-a-jwt"))) {
             HttpResponse<String> answer = client.post("/rest/v1/submit_task", fields);
             assertThat(answer.statusCode()).as(answer.body()).isEqualTo(401);
-            JsonNode json = WebClient.json(answer);
+            JsonNode json = WebSession.json(answer);
             assertThat(json.get("status").asText()).isEqualTo("Fail");
             assertThat(json.get("reason").asText()).isNotBlank();
         }
-        assertThat(WebClient.json(client.get("/rest/v1/list_tasks")).get("status").asText()).isEqualTo("Fail");
+        assertThat(WebSession.json(client.get("/rest/v1/list_tasks")).get("status").asText()).isEqualTo("Fail");
         assertThat(stack.jobCount()).isEqualTo(before);
     }
 
@@ -159,7 +156,7 @@ class WebRestApiIT {
         HttpResponse<String> answer = client.post("/rest/v1/submit_task",
                 exampleJob(stack.idp.accessToken("mallory@example.org")));
         assertThat(answer.statusCode()).isEqualTo(401);
-        assertThat(WebClient.json(answer).get("reason").asText()).contains("not registered");
+        assertThat(WebSession.json(answer).get("reason").asText()).contains("not registered");
         assertThat(stack.jobCount()).isEqualTo(before);
     }
 
@@ -169,7 +166,7 @@ class WebRestApiIT {
         String bobs = stack.idp.accessToken(BOB);
         HttpResponse<String> status = client.get("/rest/v1/status_task/" + adas + "?access_token=" + bobs);
         assertThat(status.statusCode()).isEqualTo(404);
-        assertThat(WebClient.json(status).get("reason").asText()).contains("not found");
+        assertThat(WebSession.json(status).get("reason").asText()).contains("not found");
         HttpResponse<String> cancel = client.post("/rest/v1/cancel_task/" + adas, Map.of("access_token", bobs));
         assertThat(cancel.statusCode()).isEqualTo(404);
         assertThat(stack.jobs.find(adas).orElseThrow().status()).isEqualTo(JobStatus.PENDING);
@@ -182,7 +179,7 @@ class WebRestApiIT {
         for (String jobId : List.of("a".repeat(3000), "x/y", "%20")) {
             HttpResponse<String> status = client.get("/rest/v1/status_task/" + jobId + "?access_token=" + token);
             assertThat(status.statusCode()).as(jobId.length() > 20 ? "a 3000-character id" : jobId).isEqualTo(404);
-            assertThat(WebClient.json(status).get("status").asText()).isEqualTo("Fail");
+            assertThat(WebSession.json(status).get("status").asText()).isEqualTo("Fail");
             assertThat(client.post("/rest/v1/cancel_task/" + jobId, Map.of("access_token", token)).statusCode())
                     .isEqualTo(404);
         }
@@ -197,13 +194,13 @@ class WebRestApiIT {
             fields.put(bad.getKey(), bad.getValue());
             HttpResponse<String> answer = client.post("/rest/v1/submit_task", fields);
             assertThat(answer.statusCode()).isEqualTo(400);
-            JsonNode json = WebClient.json(answer);
+            JsonNode json = WebSession.json(answer);
             assertThat(json.get("status").asText()).isEqualTo("Fail");
             assertThat(json.get("reason").asText()).startsWith(bad.getKey() + ":");
         }
         Map<String, String> tooLong = exampleJob(token);
         tooLong.put("walltime", Long.toString(7 * 24 * 60 + 1));
-        assertThat(WebClient.json(client.post("/rest/v1/submit_task", tooLong)).get("reason").asText()).startsWith("walltime:");
+        assertThat(WebSession.json(client.post("/rest/v1/submit_task", tooLong)).get("reason").asText()).startsWith("walltime:");
     }
 
     @Test
@@ -212,7 +209,7 @@ class WebRestApiIT {
         assertThat(token).doesNotContain("\n").isNotBlank();
         HttpResponse<String> answer = client.get("/rest/v1/list_tasks?access_token=" + token);
         assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
-        assertThat(WebClient.json(answer).get("status").asText()).isEqualTo("Success");
+        assertThat(WebSession.json(answer).get("status").asText()).isEqualTo("Success");
     }
 
     /** A job as an executor leaves it (written directly: the executor is tested on its own). */
@@ -238,7 +235,7 @@ class WebRestApiIT {
     @Test
     void statusOfAnEndedJobLinksItsOutputsAndTheLinksDownloadThem() throws Exception {
         JobRecord job = completedJob(ADA);
-        JsonNode status = WebClient.json(client.get("/rest/v1/status_task/" + job.jobId() + "?access_token="
+        JsonNode status = WebSession.json(client.get("/rest/v1/status_task/" + job.jobId() + "?access_token="
                 + stack.idp.accessToken(ADA)));
         assertThat(status.get("status").asText()).isEqualTo("completed");
         List<String> outputs = new ArrayList<>();
@@ -255,7 +252,7 @@ class WebRestApiIT {
         assertThat(download.statusCode()).isEqualTo(200);
         assertThat(download.body()).isEqualTo("Hello World\n");
 
-        WebClient page = new WebClient(stack.url());
+        WebSession page = new WebSession(stack.url());
         page.signIn(ADA);
         String html = page.get("/jobs/" + job.jobId()).body();
         assertThat(html).contains("out of the job").contains("class=\"output\"").contains("<i>STDERR.txt</i>");

@@ -59,43 +59,17 @@ public final class UserStore {
      * platform recorded about a person is kept). Returns whether it was added.
      */
     public boolean seedAdmin(String email, String name, long now) {
-        Map<String, AttributeValue> item = new LinkedHashMap<>();
-        item.put(EMAIL, AttributeValue.fromS(normalizeEmail(email)));
-        if (name != null && !name.isBlank()) {
-            item.put(NAME, AttributeValue.fromS(name));
-        }
-        item.put(ROLE, AttributeValue.fromS(UserRecord.Role.ADMIN.wireName()));
-        item.put(STATUS, AttributeValue.fromS(UserRecord.Status.ACTIVE.wireName()));
-        item.put(APPROVED_AT, AttributeValue.fromN(Long.toString(now)));
-        item.put(APPROVED_BY, AttributeValue.fromS(SEEDED_BY));
-        try {
-            dynamo.putItem(b -> b.tableName(table).item(item).conditionExpression("attribute_not_exists(#e)")
-                    .expressionAttributeNames(Map.of("#e", EMAIL)));
-            return true;
-        } catch (ConditionalCheckFailedException exists) {
-            return false;
-        }
+        return addActive(email, name, UserRecord.Role.ADMIN, SEEDED_BY, now);
     }
 
     /** An unregistered identity signed in: recorded once as a request for an admin to see. */
     public void recordRequest(String email, String name, String providerUserId, long now) {
-        Map<String, AttributeValue> item = new LinkedHashMap<>();
-        item.put(EMAIL, AttributeValue.fromS(normalizeEmail(email)));
-        if (name != null && !name.isBlank()) {
-            item.put(NAME, AttributeValue.fromS(name));
-        }
-        item.put(ROLE, AttributeValue.fromS(UserRecord.Role.RESEARCHER.wireName()));
-        item.put(STATUS, AttributeValue.fromS(UserRecord.Status.REQUESTED.wireName()));
+        Map<String, AttributeValue> item = item(email, name, UserRecord.Role.RESEARCHER, UserRecord.Status.REQUESTED);
         if (providerUserId != null) {
             item.put(PROVIDER_USER_ID, AttributeValue.fromS(providerUserId));
         }
         item.put(REQUESTED_AT, AttributeValue.fromN(Long.toString(now)));
-        try {
-            dynamo.putItem(b -> b.tableName(table).item(item).conditionExpression("attribute_not_exists(#e)")
-                    .expressionAttributeNames(Map.of("#e", EMAIL)));
-        } catch (ConditionalCheckFailedException exists) {
-            // already a user or a request
-        }
+        putIfAbsent(item); // false: already a user or a request
     }
 
     /** Remembers the provider's id for a registered user, at sign-in, if not yet known. */
@@ -131,15 +105,31 @@ public final class UserStore {
 
     /** An admin adds a person ahead of their first sign-in. */
     public boolean register(String email, String name, UserRecord.Role role, String adminEmail, long now) {
+        return addActive(email, name, role, normalizeEmail(adminEmail), now);
+    }
+
+    /** An active user approved by {@code approvedBy}, unless a row for that e-mail exists; whether it was added. */
+    private boolean addActive(String email, String name, UserRecord.Role role, String approvedBy, long now) {
+        Map<String, AttributeValue> item = item(email, name, role, UserRecord.Status.ACTIVE);
+        item.put(APPROVED_AT, AttributeValue.fromN(Long.toString(now)));
+        item.put(APPROVED_BY, AttributeValue.fromS(approvedBy));
+        return putIfAbsent(item);
+    }
+
+    private static Map<String, AttributeValue> item(String email, String name, UserRecord.Role role,
+            UserRecord.Status status) {
         Map<String, AttributeValue> item = new LinkedHashMap<>();
         item.put(EMAIL, AttributeValue.fromS(normalizeEmail(email)));
         if (name != null && !name.isBlank()) {
             item.put(NAME, AttributeValue.fromS(name));
         }
         item.put(ROLE, AttributeValue.fromS(role.wireName()));
-        item.put(STATUS, AttributeValue.fromS(UserRecord.Status.ACTIVE.wireName()));
-        item.put(APPROVED_AT, AttributeValue.fromN(Long.toString(now)));
-        item.put(APPROVED_BY, AttributeValue.fromS(normalizeEmail(adminEmail)));
+        item.put(STATUS, AttributeValue.fromS(status.wireName()));
+        return item;
+    }
+
+    /** Writes {@code item} unless a row for its e-mail exists; whether it was written. */
+    private boolean putIfAbsent(Map<String, AttributeValue> item) {
         try {
             dynamo.putItem(b -> b.tableName(table).item(item).conditionExpression("attribute_not_exists(#e)")
                     .expressionAttributeNames(Map.of("#e", EMAIL)));

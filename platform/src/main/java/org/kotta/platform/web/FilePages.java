@@ -76,7 +76,7 @@ final class FilePages extends Pages {
         // the body is read into memory: only for a signed-in user, at most FORM_UPLOAD_BODY bytes, one at a time
         Optional<Signed> signed = current(r);
         if (signed.isEmpty()) {
-            error(r, 403, "This form is out of date or was not sent by this site. Reload the page and try again.");
+            forgedForm(r);
             return;
         }
         Optional<String> boundary = Multipart.boundary(r.header("Content-Type").orElse(null));
@@ -85,7 +85,7 @@ final class FilePages extends Pages {
             return;
         }
         if (r.header("Content-Length").map(FilePages::parseLength).orElse(0L) > FORM_UPLOAD_BODY) {
-            error(r, 413, "file: larger than " + MAX_FORM_UPLOAD_BYTES / (1024 * 1024) + " MiB; use /files/upload_url");
+            tooLargeForTheForm(r);
             return;
         }
         try {
@@ -108,7 +108,7 @@ final class FilePages extends Pages {
         Map<String, Multipart.Part> parts = Multipart.parse(r.readBody(FORM_UPLOAD_BODY), boundary);
         Multipart.Part csrf = parts.get("csrf");
         if (csrf == null || !signed.session().csrfMatches(csrf.text())) {
-            error(r, 403, "This form is out of date or was not sent by this site. Reload the page and try again.");
+            forgedForm(r);
             return;
         }
         Multipart.Part file = parts.get("file");
@@ -119,13 +119,17 @@ final class FilePages extends Pages {
             return;
         }
         if (file.data().length > MAX_FORM_UPLOAD_BYTES) {
-            error(r, 413, "file: larger than " + MAX_FORM_UPLOAD_BYTES / (1024 * 1024) + " MiB; use /files/upload_url");
+            tooLargeForTheForm(r);
             return;
         }
         String key = JobPaths.userArea(signed.userId()) + name;
         web.clients().s3().putObject(b -> b.bucket(web.bucket()).key(key),
                 software.amazon.awssdk.core.sync.RequestBody.fromBytes(file.data()));
         r.redirect("/files");
+    }
+
+    private void tooLargeForTheForm(Request r) throws IOException {
+        error(r, 413, "file: larger than " + MAX_FORM_UPLOAD_BYTES / (1024 * 1024) + " MiB; use /files/upload_url");
     }
 
     private static long parseLength(String value) {

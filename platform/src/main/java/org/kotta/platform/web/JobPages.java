@@ -85,17 +85,12 @@ final class JobPages extends Pages {
     }
 
     void page(Request r, String jobId) throws IOException {
-        Optional<Signed> signed = signedIn(r);
-        if (signed.isEmpty()) {
+        Optional<Owned> owned = signedInOwner(r, jobId);
+        if (owned.isEmpty()) {
             return;
         }
-        Optional<JobRecord> found = web.jobs().findOwned(jobId, signed.get().userId());
-        if (found.isEmpty()) {
-            error(r, 404, "No such job.");
-            return;
-        }
-        JobRecord job = found.get();
-        Map<String, Object> model = model(signed.get());
+        JobRecord job = owned.get().job();
+        Map<String, Object> model = model(owned.get().signed());
         model.put("job", JobView.of(job));
         model.put("ended", job.status().isFinal());
         model.put("refresh", !job.status().isFinal());
@@ -118,8 +113,7 @@ final class JobPages extends Pages {
         if (signed.isEmpty()) {
             return;
         }
-        if (web.jobs().findOwned(jobId, signed.get().userId()).isEmpty()) {
-            error(r, 404, "No such job.");
+        if (owned(r, jobId, signed.get()).isEmpty()) {
             return;
         }
         web.jobs().requestCancel(jobId, signed.get().userId(), Instant.now().getEpochSecond());
@@ -127,19 +121,15 @@ final class JobPages extends Pages {
     }
 
     void resubmit(Request r, String jobId) throws IOException {
-        Optional<Signed> signed = signedIn(r);
-        if (signed.isEmpty()) {
+        Optional<Owned> owned = signedInOwner(r, jobId);
+        if (owned.isEmpty()) {
             return;
         }
-        Optional<JobRecord> found = web.jobs().findOwned(jobId, signed.get().userId());
-        if (found.isEmpty()) {
-            error(r, 404, "No such job.");
-            return;
-        }
-        JobRecord job = found.get();
+        Signed signed = owned.get().signed();
+        JobRecord job = owned.get().job();
         List<String> declared = job.outputs().stream().map(FileMapping::src)
                 .filter(name -> !name.equals(job.stdoutFile()) && !name.equals(job.stderrFile())).toList();
-        String area = "s3://" + web.bucket() + "/" + JobPaths.userArea(signed.get().userId());
+        String area = "s3://" + web.bucket() + "/" + JobPaths.userArea(signed.userId());
         List<String> urls = new ArrayList<>();
         List<String> uploaded = new ArrayList<>();
         for (FileMapping input : job.inputs()) {
@@ -153,7 +143,28 @@ final class JobPages extends Pages {
                 job.scriptName(), job.executable(), job.args(), String.join("\n", urls), uploaded,
                 String.join(", ", declared), job.stdoutFile(), job.stderrFile(),
                 Long.toString(Math.max(1, job.walltimeSeconds() / 60)), job.queue().wireName());
-        showForm(r, signed.get(), fields, List.of());
+        showForm(r, signed, fields, List.of());
+    }
+
+    private record Owned(Signed signed, JobRecord job) {
+    }
+
+    /** The signed-in user and their job {@code jobId}; otherwise answers (sign-in page, 404) and gives empty. */
+    private Optional<Owned> signedInOwner(Request r, String jobId) throws IOException {
+        Optional<Signed> signed = signedIn(r);
+        if (signed.isEmpty()) {
+            return Optional.empty();
+        }
+        return owned(r, jobId, signed.get()).map(job -> new Owned(signed.get(), job));
+    }
+
+    /** The job if {@code signed} owns it; otherwise answers 404 (another user's job is not found either). */
+    private Optional<JobRecord> owned(Request r, String jobId, Signed signed) throws IOException {
+        Optional<JobRecord> found = web.jobs().findOwned(jobId, signed.userId());
+        if (found.isEmpty()) {
+            error(r, 404, "No such job.");
+        }
+        return found;
     }
 
     static JobSubmission.Submitter submitter(Signed signed) {

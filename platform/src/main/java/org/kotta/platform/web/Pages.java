@@ -47,14 +47,15 @@ abstract class Pages {
         Optional<Session> session = r.cookie(Session.COOKIE)
                 .flatMap(cookie -> Session.open(web.codec(), cookie, Instant.now().getEpochSecond()));
         if (session.isEmpty() || !session.get().csrfMatches(r.field("csrf"))) {
-            error(r, 403, "This form is out of date or was not sent by this site. Reload the page and try again.");
+            forgedForm(r);
             return Optional.empty();
         }
-        Optional<Signed> signed = current(r);
-        if (signed.isEmpty()) {
-            r.redirect("/");
-        }
-        return signed;
+        return signedIn(r);
+    }
+
+    /** 403 for a form post whose CSRF token does not match the session's. */
+    void forgedForm(Request r) throws IOException {
+        error(r, 403, "This form is out of date or was not sent by this site. Reload the page and try again.");
     }
 
     Map<String, Object> model(Signed signed) {

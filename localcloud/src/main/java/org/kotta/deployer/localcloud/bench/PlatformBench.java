@@ -6,9 +6,12 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,12 +19,14 @@ import java.util.TreeMap;
 import java.util.UUID;
 
 import org.kotta.deployer.core.Json;
+import org.kotta.deployer.localcloud.platform.LocalPlatformStack;
+import org.kotta.deployer.localcloud.platform.WebSession;
 import org.kotta.platform.core.JobItems;
 import org.kotta.platform.core.JobRecord;
 import org.kotta.platform.core.JobStatus;
+import org.kotta.platform.core.Wiring;
 import org.kotta.platform.web.JobSubmission;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -52,7 +57,7 @@ final class PlatformBench {
     private final Path work;
     private final String endpoint;
     private final ObjectNode out = Json.MAPPER.createObjectNode();
-    private PlatformCloud cloud;
+    private LocalPlatformStack stack;
     private PlatformProcess web;
     private final List<PlatformProcess> executors = new ArrayList<>();
 
@@ -72,41 +77,52 @@ final class PlatformBench {
             throw new IllegalStateException("no " + root.relativize(tarball) + ": mvn package builds it");
         }
         Path release = unpack(tarball);
-        String sha256 = PlatformCloud.sha256(tarball);
+        String sha256 = sha256(tarball);
         out.put("release", root.relativize(tarball) + " (" + Files.size(tarball) + " bytes, sha256 "
                 + sha256.substring(0, 12) + "…)");
         out.put("how", "processes: bin/kotta-start of the unpacked release");
-        try (PlatformCloud started = new PlatformCloud(endpoint, release, sha256)) {
-            cloud = started;
-            cloud.register(RUNNER);
-            cloud.register(BATCH);
-            long t = System.nanoTime();
-            web = cloud.startWeb(work);
-            out.put("webStartMs", millis(t));
-            for (int i = 1; i <= 2; i++) {
-                t = System.nanoTime();
-                executors.add(cloud.startExecutor("executor-" + i, work));
-                out.put("executor" + i + "StartMs", millis(t));
+        try (LocalPlatformStack started = new LocalPlatformStack(endpoint, "bench", sha256)) {
+            stack = started;
+            try {
+                startAndMeasure(release);
+            } finally {
+                if (web != null) {
+                    web.close();
+                }
+                executors.forEach(PlatformProcess::close);
             }
-            out.put("jvm", executors.get(0).commandLine());
-            String opts = System.getenv("KOTTA_JAVA_OPTS");
-            out.put("javaOpts", opts == null || opts.isBlank() ? "`KOTTA_JAVA_OPTS` unset, so kotta-start's defaults"
-                    : "`KOTTA_JAVA_OPTS` set by the bench's caller (not the release's defaults)");
-            Bench.say("platform: web server and 2 executors up (" + cloud.id + ")");
-            out.set("longPoll", LongPollProbe.measure(cloud.clients.sqs(), cloud.id));
-            latency();
-            batch();
-            idleMemory();
-            pages();
         }
         return out;
+    }
+
+    private void startAndMeasure(Path release) throws Exception {
+        stack.register(RUNNER);
+        stack.register(BATCH);
+        long t = System.nanoTime();
+        web = PlatformProcess.startWeb(release, stack.wiring, work);
+        out.put("webStartMs", millis(t));
+        for (int i = 1; i <= 2; i++) {
+            t = System.nanoTime();
+            executors.add(PlatformProcess.startExecutor(release, stack.wiring, "executor-" + i, work));
+            out.put("executor" + i + "StartMs", millis(t));
+        }
+        out.put("jvm", executors.get(0).commandLine());
+        String opts = System.getenv("KOTTA_JAVA_OPTS");
+        out.put("javaOpts", opts == null || opts.isBlank() ? "`KOTTA_JAVA_OPTS` unset, so kotta-start's defaults"
+                : "`KOTTA_JAVA_OPTS` set by the bench's caller (not the release's defaults)");
+        Bench.say("platform: web server and 2 executors up (" + stack.id + ")");
+        out.set("longPoll", LongPollProbe.measure(stack.clients.sqs(), stack.id));
+        latency();
+        batch();
+        idleMemory();
+        pages();
     }
 
     // ---------------------------------------------------------------- one trivial job at a time
 
     private void latency() throws Exception {
         WebSession client = new WebSession(web.url());
-        String token = cloud.idp.accessToken(RUNNER);
+        String token = stack.idp.accessToken(RUNNER);
         List<Double> total = new ArrayList<>();
         List<Double> submit = new ArrayList<>();
         List<Double> pickedUp = new ArrayList<>();
@@ -116,7 +132,7 @@ final class PlatformBench {
         for (int i = 0; i < WARMUP_JOBS + LATENCY_JOBS; i++) {
             Instant sent = Instant.now();
             long t0 = System.nanoTime();
-            String jobId = client.rest(client.post("/rest/v1/submit_task", trivialJob(token, "latency-" + i)))
+            String jobId = WebSession.rest(client.post("/rest/v1/submit_task", trivialJob(token, "latency-" + i)))
                     .path("job_id").asText();
             double submitted = millis(t0);
             Double picked = null;
@@ -126,21 +142,21 @@ final class PlatformBench {
                 if (wait > 0) {
                     Thread.sleep(wait / 1_000_000L, (int) (wait % 1_000_000L));
                 }
-                status = client.rest(client.get("/rest/v1/status_task/" + jobId + "?access_token=" + enc(token)))
+                status = WebSession.rest(client.get("/rest/v1/status_task/" + jobId + "?access_token=" + enc(token)))
                         .path("status").asText();
                 if (picked == null && !"pending".equals(status)) {
                     picked = millis(t0);
                 }
                 if ("failed".equals(status) || "cancelled".equals(status) || millis(t0) > 60_000) {
                     throw new IllegalStateException("trivial job " + jobId + " is " + status + ": "
-                            + cloud.jobs.find(jobId).map(JobRecord::error).orElse("?"));
+                            + stack.jobs.find(jobId).map(JobRecord::error).orElse("?"));
                 }
             }
             double done = millis(t0);
             if (i < WARMUP_JOBS) {
                 continue;
             }
-            JobRecord job = cloud.jobs.find(jobId).orElseThrow();
+            JobRecord job = stack.jobs.find(jobId).orElseThrow();
             total.add(done);
             submit.add(submitted);
             pickedUp.add(picked);
@@ -182,16 +198,16 @@ final class PlatformBench {
 
     private void batch() throws Exception {
         WebSession client = new WebSession(web.url());
-        String token = cloud.idp.accessToken(BATCH);
+        String token = stack.idp.accessToken(BATCH);
         Instant sent = Instant.now();
         long t0 = System.nanoTime();
         for (int i = 0; i < BATCH_JOBS; i++) {
-            client.rest(client.post("/rest/v1/submit_task", trivialJob(token, "batch-" + i)));
+            WebSession.rest(client.post("/rest/v1/submit_task", trivialJob(token, "batch-" + i)));
         }
         double submitted = millis(t0);
         List<JobRecord> jobs;
         while (true) {
-            jobs = cloud.jobs.listForUser(BATCH, BATCH_JOBS + 10);
+            jobs = stack.jobs.listForUser(BATCH, BATCH_JOBS + 10);
             if (jobs.size() == BATCH_JOBS && jobs.stream().allMatch(j -> j.status().isFinal())) {
                 break;
             }
@@ -245,13 +261,16 @@ final class PlatformBench {
     // ---------------------------------------------------------------- pages
 
     private void pages() throws Exception {
-        String jobId = cloud.jobs.listForUser(RUNNER, 1).get(0).jobId();
+        String jobId = stack.jobs.listForUser(RUNNER, 1).get(0).jobId();
         long t = System.nanoTime();
         fillTable(RUNNER);
         out.put("tableFillSeconds", Stats.round(millis(t) / 1000));
-        int owned = cloud.jobs.listForUser(RUNNER, 5000).size();
+        int owned = stack.jobs.listForUser(RUNNER, 5000).size();
         WebSession browser = new WebSession(web.url());
-        browser.signIn(RUNNER);
+        HttpResponse<String> signedIn = browser.signIn(RUNNER);
+        if (signedIn.statusCode() != 303 || !browser.hasCookie("kotta_session")) {
+            throw new IllegalStateException("sign-in as " + RUNNER + " answered " + signedIn.statusCode());
+        }
         Map<String, List<Double>> samples = new LinkedHashMap<>();
         Map<String, Integer> bytes = new HashMap<>();
         Map<String, String> paths = new LinkedHashMap<>();
@@ -300,7 +319,7 @@ final class PlatformBench {
         for (int i = 0; i < 60; i++) {
             for (int limit : List.of(1, 200)) {
                 long t0 = System.nanoTime();
-                cloud.jobs.listForUser(userId, limit);
+                stack.jobs.listForUser(userId, limit);
                 if (i >= 10) {
                     byLimit.computeIfAbsent(limit, k -> new ArrayList<>()).add(millis(t0));
                 }
@@ -330,18 +349,18 @@ final class PlatformBench {
         for (int i = 0; i < TABLE_JOBS; i++) {
             Instant submitted = Instant.ofEpochSecond(now - 600 - 60L * i);
             JobRecord pending = JobSubmission.build(JobSubmission.Fields.from(fields(null, "history-" + i)),
-                    new JobSubmission.Submitter(email, email, email), cloud.bucket(), UUID.randomUUID().toString(),
-                    submitted);
+                    new JobSubmission.Submitter(email, email, email), stack.wiring.get(Wiring.JOBS_BUCKET),
+                    UUID.randomUUID().toString(), submitted);
             Map<String, AttributeValue> item = new HashMap<>(JobItems.toItem(pending));
             item.put(JobItems.STATUS, AttributeValue.fromS(i % 10 == 3 ? "failed" : "completed"));
             item.put(JobItems.START_TIME, AttributeValue.fromN(Long.toString(submitted.getEpochSecond() + 1)));
             item.put(JobItems.COMPLETE_TIME, AttributeValue.fromN(Long.toString(submitted.getEpochSecond() + 2)));
             batch.add(WriteRequest.builder().putRequest(PutRequest.builder().item(item).build()).build());
             if (batch.size() == 25 || i == TABLE_JOBS - 1) {
-                Map<String, List<WriteRequest>> left = Map.of(cloud.table(), List.copyOf(batch));
+                Map<String, List<WriteRequest>> left = Map.of(stack.wiring.get(Wiring.JOBS_TABLE), List.copyOf(batch));
                 while (!left.isEmpty()) {
                     Map<String, List<WriteRequest>> request = left;
-                    left = cloud.clients.dynamo().batchWriteItem(b -> b.requestItems(request)).unprocessedItems();
+                    left = stack.clients.dynamo().batchWriteItem(b -> b.requestItems(request)).unprocessedItems();
                 }
                 batch.clear();
             }
@@ -399,6 +418,14 @@ final class PlatformBench {
         node.put("min", Stats.round(Stats.percentile(values, 0)));
         node.put("max", Stats.round(Stats.percentile(values, 100)));
         return node;
+    }
+
+    private static String sha256(Path file) throws IOException {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static String enc(String value) {

@@ -10,14 +10,20 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+
+import org.kotta.deployer.localcloud.platform.LocalPlatformStack;
+import org.kotta.platform.core.Wiring;
 
 /**
  * One {@code bin/kotta-start web-server|task-executor} process of the release, as an instance
  * runs it: its own environment, stdout and stderr to {@code <name>.log}. {@code kotta-start}
  * execs {@code java}, so the process's pid is the JVM's, and its {@code /proc/<pid>/status}
- * is the instance's memory.
+ * is the instance's memory. The environment is a stack's wiring ({@link LocalPlatformStack})
+ * plus what the local instance runner adds.
  */
 final class PlatformProcess implements AutoCloseable {
     private static final Duration START_LIMIT = Duration.ofSeconds(60);
@@ -34,7 +40,65 @@ final class PlatformProcess implements AutoCloseable {
         this.process = process;
     }
 
-    static PlatformProcess start(Path release, String role, String name, Map<String, String> env, Path dir, int port)
+    /**
+     * {@code kotta-start web-server} of the release with {@code wiring}, on a free port; returns
+     * once {@code /health} answers 200.
+     */
+    static PlatformProcess startWeb(Path release, Map<String, String> wiring, Path dir)
+            throws IOException, InterruptedException {
+        int port = LocalPlatformStack.freePort();
+        Map<String, String> env = environment(wiring, "local-web-1");
+        env.put(Wiring.PORT, Integer.toString(port));
+        env.put(Wiring.PUBLIC_URL, "http://127.0.0.1:" + port);
+        PlatformProcess web = start(release, "web-server", "web-1", env, dir, port);
+        try {
+            web.awaitHealthy();
+        } catch (RuntimeException | InterruptedException e) {
+            web.close();
+            throw e;
+        }
+        return web;
+    }
+
+    /** {@code kotta-start task-executor} of the Test pool with {@code wiring}; returns once it polls its queue. */
+    static PlatformProcess startExecutor(Path release, Map<String, String> wiring, String name, Path dir)
+            throws IOException, InterruptedException {
+        Map<String, String> env = environment(wiring, "local-" + name);
+        env.put(Wiring.POOL, "test");
+        Path work = dir.resolve(name + "-work");
+        Files.createDirectories(work);
+        env.put(Wiring.WORK_DIR, work.toString());
+        // as the local instance runner: jobs run as nobody when the executor runs as root
+        env.put(Wiring.JOB_USER, "root".equals(System.getProperty("user.name")) ? "nobody" : "");
+        PlatformProcess executor = start(release, "task-executor", name, env, dir, 0);
+        try {
+            executor.awaitLog("job=- started");
+        } catch (RuntimeException | InterruptedException e) {
+            executor.close();
+            throw e;
+        }
+        return executor;
+    }
+
+    /** The wiring plus what the local instance runner adds: endpoint, test credentials, instance id. */
+    private static Map<String, String> environment(Map<String, String> wiring, String instanceId) {
+        Map<String, String> env = new HashMap<>(wiring);
+        // KOTTA_JAVA_OPTS passes through when set (to try other JVM options); unset, kotta-start's defaults
+        for (String inherited : List.of("PATH", "JAVA_HOME", "LANG", "KOTTA_JAVA_OPTS")) {
+            String value = System.getenv(inherited);
+            if (value != null) {
+                env.put(inherited, value);
+            }
+        }
+        env.put("AWS_ACCESS_KEY_ID", "test");
+        env.put("AWS_SECRET_ACCESS_KEY", "test");
+        env.put("AWS_DEFAULT_REGION", wiring.get(Wiring.REGION));
+        env.put(Wiring.INSTANCE_ID, instanceId);
+        env.put(Wiring.INSTANCE_TYPE, "local");
+        return env;
+    }
+
+    private static PlatformProcess start(Path release, String role, String name, Map<String, String> env, Path dir, int port)
             throws IOException {
         Files.createDirectories(dir);
         Path log = dir.resolve(name + ".log");

@@ -1,4 +1,4 @@
-package org.kotta.deployer.localcloud;
+package org.kotta.deployer.localcloud.platform;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,9 +13,12 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 
+import org.kotta.deployer.localcloud.LocalIdentityProvider;
+import org.kotta.deployer.localcloud.LocalOrchestrator;
 import org.kotta.platform.core.JobItems;
 import org.kotta.platform.core.JobStore;
 import org.kotta.platform.core.PlatformClients;
+import org.kotta.platform.core.UserRecord;
 import org.kotta.platform.core.UserStore;
 import org.kotta.platform.core.Wiring;
 import org.kotta.platform.executor.ExecutorSettings;
@@ -30,26 +33,36 @@ import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 
 /**
- * What a Kotta stack gives the web server, made directly in the local cloud (tables with the
- * {@code by-user} index, bucket, both pending queues, topic, both secrets), plus the local
- * identity provider and a web server (and, when asked, a Test-pool task executor) started in
- * this JVM with that wiring.
+ * What a Kotta stack gives its instances, made directly in the local cloud under unique names
+ * (JobsTable with its {@code by-user} index, UsersTable, JobsBucket, the pending and active
+ * queues of both pools, the notifications topic, the OAuth client secret and the session key),
+ * the local identity provider, and the {@link #wiring} of {@code /etc/kotta/kotta.env} aimed at
+ * the local cloud. The bench runs the release's {@code kotta-start} processes with that wiring;
+ * the integration tests start a web server and a Test-pool task executor in their own JVM
+ * ({@link #startWeb()}, {@link #startTestExecutor()}).
  */
-final class PlatformStack implements AutoCloseable {
-    static final String CLIENT_SECRET = "local-client-secret-" + UUID.randomUUID();
-    final String id = "web" + UUID.randomUUID().toString().substring(0, 8).toLowerCase(Locale.ROOT);
-    final Map<String, String> wiring = new HashMap<>();
-    final PlatformClients clients;
-    final LocalIdentityProvider idp;
-    final JobStore jobs;
-    final UserStore users;
+public final class LocalPlatformStack implements AutoCloseable {
+    /** The stack's name; every resource's name starts with it. */
+    public final String id;
+    public final Map<String, String> wiring = new HashMap<>();
+    public final PlatformClients clients;
+    public final LocalIdentityProvider idp;
+    public final JobStore jobs;
+    public final UserStore users;
+    private final String clientSecret = "local-client-secret-" + UUID.randomUUID();
     private WebServer server;
     private TaskExecutor executor;
     private Path executorWork;
     private int port;
 
-    PlatformStack() {
-        wiring.put(Wiring.ENDPOINT_URL, LocalCloud.endpoint());
+    /**
+     * @param endpoint the local cloud's endpoint
+     * @param prefix the start of the stack's unique name (e.g. {@code bench}, {@code web})
+     * @param releaseSha256 the release the wiring names ({@code KOTTA_RELEASE_KEY})
+     */
+    public LocalPlatformStack(String endpoint, String prefix, String releaseSha256) {
+        id = prefix + UUID.randomUUID().toString().substring(0, 8).toLowerCase(Locale.ROOT);
+        wiring.put(Wiring.ENDPOINT_URL, endpoint);
         wiring.put(Wiring.REGION, "us-east-1");
         clients = new PlatformClients(new Wiring(wiring));
         String jobsTable = id + "-jobs";
@@ -70,27 +83,58 @@ final class PlatformStack implements AutoCloseable {
         wiring.put(Wiring.JOBS_TABLE, jobsTable);
         wiring.put(Wiring.USERS_TABLE, usersTable);
         wiring.put(Wiring.JOBS_BUCKET, bucket);
-        wiring.put(Wiring.PROD_PENDING_QUEUE_URL, clients.sqs().createQueue(b -> b.queueName(id + "-prod-pending")).queueUrl());
-        wiring.put(Wiring.TEST_PENDING_QUEUE_URL, clients.sqs().createQueue(b -> b.queueName(id + "-test-pending")).queueUrl());
-        wiring.put(Wiring.NOTIFICATIONS_TOPIC_ARN, clients.sns().createTopic(b -> b.name(id + "-notifications")).topicArn());
+        wiring.put(Wiring.PROD_PENDING_QUEUE_URL, queue(id + "-prod-pending"));
+        wiring.put(Wiring.TEST_PENDING_QUEUE_URL, queue(id + "-test-pending"));
+        wiring.put(Wiring.PROD_ACTIVE_QUEUE_URL, queue(id + "-prod-active"));
+        wiring.put(Wiring.TEST_ACTIVE_QUEUE_URL, queue(id + "-test-active"));
+        wiring.put(Wiring.NOTIFICATIONS_TOPIC_ARN,
+                clients.sns().createTopic(b -> b.name(id + "-notifications")).topicArn());
         wiring.put(Wiring.OAUTH_CLIENT_ID, "kotta-web-" + id);
         wiring.put(Wiring.OAUTH_CLIENT_SECRET_ARN, clients.secrets().createSecret(b -> b.name(id + "/oauth-client-secret")
-                .secretString(CLIENT_SECRET)).arn());
+                .secretString(clientSecret)).arn());
         wiring.put(Wiring.SESSION_KEY_SECRET_ARN, clients.secrets().createSecret(b -> b.name(id + "/session-key")
                 .secretString(UUID.randomUUID() + "-" + UUID.randomUUID())).arn());
-        wiring.put(Wiring.RELEASE_KEY, "releases/" + "ab".repeat(32) + ".tar.gz");
-        wiring.put(Wiring.APP_DIR, LocalOrchestrator.findRoot().resolve("platform/src/release").toString());
+        wiring.put(Wiring.RELEASE_KEY, "releases/" + releaseSha256 + ".tar.gz");
         jobs = new JobStore(clients.dynamo(), jobsTable);
         users = new UserStore(clients.dynamo(), usersTable);
         idp = LocalIdentityProvider.start(0);
         wiring.put(Wiring.OIDC_ISSUER, idp.issuer());
     }
 
-    /** Starts the web server on a free port; its public URL is http://127.0.0.1:<port>. */
-    PlatformStack startWeb() throws IOException {
+    /** The OAuth client secret's value (what must show up nowhere the site serves). */
+    public String clientSecret() {
+        return clientSecret;
+    }
+
+    /** The sha256 of the release the wiring names. */
+    public String releaseSha256() {
+        return new Wiring(wiring).releaseSha256();
+    }
+
+    /** An active admin, as the deployer seeds one. */
+    public void seedAdmin(String email) {
+        users.seedAdmin(email, "Admin " + email, Instant.now().getEpochSecond());
+    }
+
+    /** An active researcher, as an admin would register them. */
+    public void register(String email) {
+        users.register(email, email, UserRecord.Role.RESEARCHER, "admin@example.org", Instant.now().getEpochSecond());
+    }
+
+    /** How many items JobsTable holds. */
+    public int jobCount() {
+        return clients.dynamo().scan(b -> b.tableName(wiring.get(Wiring.JOBS_TABLE)).select("COUNT")).count();
+    }
+
+    /**
+     * Starts a web server in this JVM on a free port, with the views of {@code platform/src/release};
+     * its public URL is {@link #url()}. Stopped by {@link #close()}.
+     */
+    public LocalPlatformStack startWeb() throws IOException {
         port = freePort();
         wiring.put(Wiring.PORT, Integer.toString(port));
         wiring.put(Wiring.PUBLIC_URL, url());
+        wiring.put(Wiring.APP_DIR, LocalOrchestrator.findRoot().resolve("platform/src/release").toString());
         server = WebServer.start(new Wiring(wiring));
         return this;
     }
@@ -99,7 +143,7 @@ final class PlatformStack implements AutoCloseable {
      * Starts a Test-pool task executor in this JVM against the same tables, bucket and queues
      * (jobs run as nobody when this runs as root); stopped by {@link #close()}.
      */
-    PlatformStack startTestExecutor() throws IOException {
+    public LocalPlatformStack startTestExecutor() throws IOException {
         Path work = Files.createTempDirectory("kotta-journey-work-");
         Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxr-xr-x"));
         executorWork = work;
@@ -115,36 +159,21 @@ final class PlatformStack implements AutoCloseable {
         return this;
     }
 
-    String url() {
+    /** The web server of {@link #startWeb()}. */
+    public String url() {
         return "http://127.0.0.1:" + port;
     }
 
-    String sha256() {
-        return new Wiring(wiring).releaseSha256();
-    }
-
-    void seedAdmin(String email) {
-        users.seedAdmin(email, "Admin " + email, Instant.now().getEpochSecond());
-    }
-
-    void register(String email) {
-        users.register(email, email, org.kotta.platform.core.UserRecord.Role.RESEARCHER, "test", Instant.now().getEpochSecond());
-    }
-
-    int jobCount() {
-        return clients.dynamo().scan(b -> b.tableName(wiring.get(Wiring.JOBS_TABLE)).select("COUNT")).count();
-    }
-
-    static Path release() {
-        return LocalOrchestrator.findRoot().resolve("platform/src/release");
-    }
-
-    static int freePort() {
+    public static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private String queue(String name) {
+        return clients.sqs().createQueue(b -> b.queueName(name)).queueUrl();
     }
 
     private static AttributeDefinition attr(String name, ScalarAttributeType type) {
