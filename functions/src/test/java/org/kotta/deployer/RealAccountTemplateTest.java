@@ -284,7 +284,7 @@ class RealAccountTemplateTest {
                 "kotta.example.org", "arn:aws:acm:us-east-1:123456789012:certificate/abc", null,
                 "amzn1.application-oa2-client.0123456789abcdef",
                 "arn:aws:secretsmanager:us-east-1:123456789012:secret:kotta/oauth-AbCdEf", null, "t3.small", "t3.medium",
-                0, 4, 0, 2, "0.10", null, List.of(new AdminUser("admin@example.org", "Admin")), null);
+                0, 4, 0, 2, "0.10", null, List.of(new AdminUser("admin@example.org", "Admin")), null, false);
         Map<String, String> outputs = new java.util.HashMap<>();
         templates.get("infrastructure/kotta-base.yaml").path("Outputs").properties()
                 .forEach(o -> outputs.put(o.getKey(), "value-of-" + o.getKey()));
