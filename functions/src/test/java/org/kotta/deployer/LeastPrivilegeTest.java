@@ -11,6 +11,7 @@ import java.util.TreeSet;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.kotta.deployer.stacks.KottaImages;
 
 /**
  * Every IAM statement in template.yaml, read after the SAM transform (so SAM policy templates
@@ -64,7 +65,7 @@ class LeastPrivilegeTest {
                     "cloudformation:DeleteStack", "cloudformation:DescribeChangeSet",
                     "cloudformation:ExecuteChangeSet", "cloudformation:DeleteChangeSet",
                     "cloudformation:DescribeStacks", "cloudformation:UpdateTerminationProtection", "iam:PassRole",
-                    "s3:GetObject", "ssm:GetParameters")),
+                    "s3:GetObject", "ssm:GetParameter")),
             Map.entry("WaitForStackFunctionRole", Set.of("dynamodb:UpdateItem", "cloudformation:DescribeStacks",
                     "cloudformation:DescribeStackEvents", "cloudformation:DescribeEvents")),
             Map.entry("PackageAndUploadCodeFunctionRole", Set.of("dynamodb:UpdateItem", "s3:GetObject", "s3:ListBucket",
@@ -199,20 +200,15 @@ class LeastPrivilegeTest {
     }
 
     /**
-     * CloudFormation resolves SSM-typed parameters (kotta.yaml's ImageId) with the credentials of
-     * whoever calls CreateChangeSet, not with the service role's: without ssm:GetParameters on the
-     * parameter the change set is refused in a real account (the local cloud does not check).
+     * CloudFormation resolves SSM-typed parameters with the credentials of whoever calls
+     * CreateChangeSet, not with the service role's: without ssm:GetParameters on the parameter the
+     * change set is refused in a real account (the local cloud does not check). kotta.yaml has no
+     * such parameter since the deployer passes ImageId itself ({@link #theKottaStackFunctionLooksUpOnlyTheLatestAmazonLinuxImage}),
+     * so this holds with nothing to check until one is added.
      */
     @Test
     void theKottaStackFunctionMayResolveEverySsmTypedParameterOfItsTemplate() throws Exception {
-        JsonNode parameters = TemplateTool.parsed("infrastructure/kotta.yaml").path("Parameters");
-        List<String> ssmParameters = new ArrayList<>();
-        parameters.properties().forEach(p -> {
-            if (p.getValue().path("Type").asText().startsWith("AWS::SSM::Parameter::Value<")) {
-                ssmParameters.add(p.getValue().path("Default").asText());
-            }
-        });
-        assertThat(ssmParameters).as("SSM-typed parameters of kotta.yaml").isNotEmpty();
+        List<String> ssmParameters = ssmTypedParametersOfTheKottaTemplate();
         List<String> readable = new ArrayList<>();
         grants().stream()
                 .filter(g -> g.logicalId().equals("CreateKottaStackFunctionRole"))
@@ -224,6 +220,37 @@ class LeastPrivilegeTest {
                     .anySatisfy(pattern -> assertThat(arn).matches(java.util.regex.Pattern.quote(pattern)
                             .replace("*", "\\E.*\\Q")));
         }
+    }
+
+    /**
+     * The one SSM right in the orchestrator: CreateKottaStack reads AWS's public latest-Amazon-Linux
+     * parameters (KottaImages), nothing else under /aws/service and no parameter of the account.
+     */
+    @Test
+    void theKottaStackFunctionLooksUpOnlyTheLatestAmazonLinuxImage() throws Exception {
+        assertThat(ssmTypedParametersOfTheKottaTemplate()).as("SSM-typed parameters of kotta.yaml").isEmpty();
+        List<Grant> ssmGrants = grants().stream()
+                .filter(g -> g.logicalId().endsWith("FunctionRole"))
+                .filter(g -> g.actions().stream().anyMatch(a -> a.startsWith("ssm:")))
+                .toList();
+        assertThat(ssmGrants).singleElement().satisfies(grant -> {
+            assertThat(grant.logicalId()).isEqualTo("CreateKottaStackFunctionRole");
+            assertThat(grant.actions()).containsExactly("ssm:GetParameter");
+            assertThat(grant.raw().path("Resource").path("Fn::Sub").asText())
+                    .isEqualTo("arn:${AWS::Partition}:ssm:${AWS::Region}::parameter/aws/service/ami-amazon-linux-latest/*");
+            assertThat(KottaImages.PUBLIC_PARAMETER).startsWith("/aws/service/ami-amazon-linux-latest/");
+        });
+    }
+
+    private static List<String> ssmTypedParametersOfTheKottaTemplate() throws Exception {
+        JsonNode parameters = TemplateTool.parsed("infrastructure/kotta.yaml").path("Parameters");
+        List<String> ssmParameters = new ArrayList<>();
+        parameters.properties().forEach(p -> {
+            if (p.getValue().path("Type").asText().startsWith("AWS::SSM::Parameter::Value<")) {
+                ssmParameters.add(p.getValue().path("Default").asText());
+            }
+        });
+        return ssmParameters;
     }
 
     /** Every Allow statement of every role, policy and managed policy in the transformed template. */

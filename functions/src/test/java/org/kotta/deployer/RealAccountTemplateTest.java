@@ -284,11 +284,12 @@ class RealAccountTemplateTest {
                 "kotta.example.org", "arn:aws:acm:us-east-1:123456789012:certificate/abc", null,
                 "amzn1.application-oa2-client.0123456789abcdef",
                 "arn:aws:secretsmanager:us-east-1:123456789012:secret:kotta/oauth-AbCdEf", null, "t3.small", "t3.medium",
-                0, 4, 0, 2, "0.10", null, List.of(new AdminUser("admin@example.org", "Admin")), null);
+                0, 4, 0, 2, "0.10", null, List.of(new AdminUser("admin@example.org", "Admin")), null, false);
         Map<String, String> outputs = new java.util.HashMap<>();
         templates.get("infrastructure/kotta-base.yaml").path("Outputs").properties()
                 .forEach(o -> outputs.put(o.getKey(), "value-of-" + o.getKey()));
-        Map<String, String> given = StackSteps.kottaParameters(request, outputs, "releases/x.tar.gz");
+        Map<String, String> given = StackSteps.kottaParameters(request, outputs, "releases/x.tar.gz",
+                "ami-0c2023a1b2c3d4e5f");
         JsonNode declared = templates.get("infrastructure/kotta.yaml").path("Parameters");
         declared.properties().forEach(p -> {
             if (!p.getValue().has("Default")) {
@@ -296,6 +297,30 @@ class RealAccountTemplateTest {
             }
         });
         given.keySet().forEach(name -> assertThat(declared.has(name)).as("%s declared in kotta.yaml", name).isTrue());
+    }
+
+    /**
+     * The image is an input like the release: a plain AMI id the deployer passes (no default, no
+     * SSM type), so a change set never looks up a newer image by itself and an unchanged request
+     * leaves the launch templates unchanged.
+     */
+    @Test
+    void theInstancesRunTheImageTheDeployerPasses_neverOneTheChangeSetLooksUp() {
+        JsonNode kotta = templates.get("infrastructure/kotta.yaml");
+        JsonNode imageId = kotta.path("Parameters").path("ImageId");
+        assertThat(imageId.path("Type").asText()).isEqualTo("AWS::EC2::Image::Id");
+        assertThat(imageId.has("Default")).as("ImageId has a default").isFalse();
+        kotta.path("Parameters").properties().forEach(p -> assertThat(p.getValue().path("Type").asText())
+                .as("type of parameter %s", p.getKey()).doesNotStartWith("AWS::SSM::"));
+        List<String> launchTemplates = new ArrayList<>();
+        kotta.path("Resources").properties().forEach(r -> {
+            if (r.getValue().path("Type").asText().equals("AWS::EC2::LaunchTemplate")) {
+                launchTemplates.add(r.getKey());
+                assertThat(r.getValue().path("Properties").path("LaunchTemplateData").path("ImageId").path("Ref").asText())
+                        .as("%s ImageId", r.getKey()).isEqualTo("ImageId");
+            }
+        });
+        assertThat(launchTemplates).hasSize(3);
     }
 
     /** The API stage keeps an access log, and is created only after the account's logging role is set. */

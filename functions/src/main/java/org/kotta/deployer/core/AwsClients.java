@@ -36,6 +36,7 @@ import software.amazon.awssdk.services.route53.Route53Client;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.sfn.SfnClient;
+import software.amazon.awssdk.services.ssm.SsmClient;
 
 /**
  * The one AWS client factory. Every client gets the lightweight URLConnection HTTP client,
@@ -112,6 +113,10 @@ public final class AwsClients {
 
     public Route53Client route53() {
         return cached(Route53Client.class, () -> configure(Route53Client.builder()));
+    }
+
+    public SsmClient ssm() {
+        return cached(SsmClient.class, () -> configure(SsmClient.builder()));
     }
 
     /** The endpoint override, if any: the emulator's URL in local runs, nothing in AWS. */

@@ -14,6 +14,8 @@ import java.util.List;
  * @param keyPairName    optional EC2 key pair (SSM Session Manager works without one), or null
  * @param oidcIssuer     the OpenID Connect issuer users sign in with, or null for Login with Amazon
  * @param codeSource     {@code s3://bucket/key.tar.gz} of the web code, or null for the platform release
+ * @param refreshImage   look up the latest Amazon Linux image for the instances now; false keeps the
+ *                       image the Kotta stack runs (a stack being created always gets the latest)
  */
 public record DeploymentRequest(
         String stackName,
@@ -34,7 +36,8 @@ public record DeploymentRequest(
         String spotPrice,
         String keyPairName,
         List<AdminUser> adminUsers,
-        String codeSource) {
+        String codeSource,
+        boolean refreshImage) {
 
     public static final String BASE_STACK_SUFFIX = "-base";
 
@@ -46,13 +49,21 @@ public record DeploymentRequest(
         return new DeploymentRequest(stackName, region, jobsBucketName, domainName, certificateArn,
                 hostedZoneId, oauthClientId, fullArn, oidcIssuer, webServerInstanceType,
                 taskExecutorInstanceType, prodMinWorkers, prodMaxWorkers, testMinWorkers,
-                testMaxWorkers, spotPrice, keyPairName, adminUsers, codeSource);
+                testMaxWorkers, spotPrice, keyPairName, adminUsers, codeSource, refreshImage);
     }
 
     public DeploymentRequest withCodeSource(String newCodeSource) {
         return new DeploymentRequest(stackName, region, jobsBucketName, domainName, certificateArn,
                 hostedZoneId, oauthClientId, oauthClientSecretArn, oidcIssuer, webServerInstanceType,
                 taskExecutorInstanceType, prodMinWorkers, prodMaxWorkers, testMinWorkers,
-                testMaxWorkers, spotPrice, keyPairName, adminUsers, newCodeSource);
+                testMaxWorkers, spotPrice, keyPairName, adminUsers, newCodeSource, refreshImage);
+    }
+
+    /** The same request with {@code refreshImage} set as given (a redeploy never refreshes). */
+    public DeploymentRequest withRefreshImage(boolean refresh) {
+        return new DeploymentRequest(stackName, region, jobsBucketName, domainName, certificateArn,
+                hostedZoneId, oauthClientId, oauthClientSecretArn, oidcIssuer, webServerInstanceType,
+                taskExecutorInstanceType, prodMinWorkers, prodMaxWorkers, testMinWorkers,
+                testMaxWorkers, spotPrice, keyPairName, adminUsers, codeSource, refresh);
     }
 }

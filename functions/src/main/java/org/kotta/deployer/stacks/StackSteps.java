@@ -29,15 +29,17 @@ public final class StackSteps {
     private final DeploymentRecords records;
     private final Templates templates;
     private final String serviceRoleArn;
+    private final KottaImages images;
 
     public StackSteps(StackDeployer deployer, StackWatcher watcher, WaitSchedule schedule,
-            DeploymentRecords records, Templates templates, String serviceRoleArn) {
+            DeploymentRecords records, Templates templates, String serviceRoleArn, KottaImages images) {
         this.deployer = deployer;
         this.watcher = watcher;
         this.schedule = schedule;
         this.records = records;
         this.templates = templates;
         this.serviceRoleArn = serviceRoleArn;
+        this.images = images;
     }
 
     public StackProgress createBaseStack(StepInput input) {
@@ -47,19 +49,21 @@ public final class StackSteps {
         StackSpec spec = new StackSpec(request.baseStackName(),
                 new String(templates.read(BASE_TEMPLATE), StandardCharsets.UTF_8), null,
                 baseParameters(request), tags(request), deploymentId + "-base", serviceRoleArn);
-        return launched(deploymentId, BASE, Steps.CREATE_BASE_STACK, deployer.deploy(spec));
+        return launched(deploymentId, BASE, Steps.CREATE_BASE_STACK, deployer.deploy(spec), Map.of());
     }
 
     public StackProgress createKottaStack(StepInput input) {
         String deploymentId = input.deploymentId();
         DeploymentRequest request = input.validatedRequest();
         records.stepStarted(deploymentId, Steps.CREATE_KOTTA_STACK);
+        ImageChoice image = images.choose(request.stackName(), request.refreshImage());
         Map<String, String> parameters = kottaParameters(request, input.stackOutputs("baseStack"),
-                input.path("release", "releaseKey").asText());
+                input.path("release", "releaseKey").asText(), image.imageId());
         String templateUrl = input.path("release", "templateUrl").asText();
         StackSpec spec = new StackSpec(request.stackName(), null, templateUrl, parameters,
                 tags(request), deploymentId + "-kotta", serviceRoleArn);
-        return launched(deploymentId, KOTTA, Steps.CREATE_KOTTA_STACK, deployer.deploy(spec));
+        return launched(deploymentId, KOTTA, Steps.CREATE_KOTTA_STACK, deployer.deploy(spec),
+                Map.of("image", image));
     }
 
     /** kotta-base.yaml's parameters for a request (also what an admin would pass by hand). */
@@ -71,9 +75,12 @@ public final class StackSteps {
         return parameters;
     }
 
-    /** kotta.yaml's parameters: the base stack's outputs, the request and the release to run. */
+    /**
+     * kotta.yaml's parameters: the base stack's outputs, the request, the release to run and the
+     * image to run it on (an AMI id, chosen by {@link KottaImages}).
+     */
     public static Map<String, String> kottaParameters(DeploymentRequest request, Map<String, String> baseOutputs,
-            String codeKey) {
+            String codeKey, String imageId) {
         Map<String, String> parameters = new LinkedHashMap<>();
         parameters.put("JobsBucketName", baseOutputs.get("JobsBucketName"));
         parameters.put("JobsTableName", baseOutputs.get("JobsTableName"));
@@ -96,6 +103,7 @@ public final class StackSteps {
         parameters.put("TestMaxWorkers", Integer.toString(request.testMaxWorkers()));
         parameters.put("SpotPrice", request.spotPrice());
         parameters.put("CodeKey", codeKey);
+        parameters.put(KottaImages.IMAGE_PARAMETER, imageId);
         return parameters;
     }
 
@@ -152,7 +160,9 @@ public final class StackSteps {
         return report;
     }
 
-    private StackProgress launched(String deploymentId, String role, String step, StackLaunch launch) {
+    /** Records what a create state started, with {@code also} (further record attributes). */
+    private StackProgress launched(String deploymentId, String role, String step, StackLaunch launch,
+            Map<String, Object> also) {
         boolean failed = StackLaunch.FAILED.equals(launch.action());
         StackProgress progress = new StackProgress(role, launch.stackName(), launch.stackId(), launch.action(),
                 failed ? StackProgress.FAILED : StackProgress.IN_PROGRESS, null, launch.reason(), 0,
@@ -161,7 +171,9 @@ public final class StackSteps {
                 Map.of(),
                 failed ? new Failure(Failure.STACK_FAILED, "stack " + launch.stackName()
                         + " could not start: " + launch.reason()) : null);
-        records.stepFinished(deploymentId, step, Map.of(role + "Stack", progress));
+        Map<String, Object> attributes = new LinkedHashMap<>(also);
+        attributes.put(role + "Stack", progress);
+        records.stepFinished(deploymentId, step, attributes);
         return progress;
     }
 

@@ -18,6 +18,7 @@ final class StackStepsFactory {
         var cfn = aws.cloudFormation();
         return new StackSteps(new StackDeployer(cfn), new StackWatcher(cfn), WaitSchedule.standard(),
                 new DeploymentRecords(aws.dynamoDb(), settings.required(Settings.DEPLOYMENTS_TABLE)),
-                new Templates(settings), settings.optional(CLOUDFORMATION_ROLE_ARN).orElse(null));
+                new Templates(settings), settings.optional(CLOUDFORMATION_ROLE_ARN).orElse(null),
+                new KottaImages(cfn, aws::ssm));
     }
 }

@@ -45,7 +45,8 @@ public final class CodeUploaded {
             return ignore(event, "unknown bucket: no successful deployment uses " + event.bucket());
         }
         String basedOn = latest.get().path(DeploymentRecords.KEY).asText();
-        DeploymentRequest request = storedRequest(latest.get()).withCodeSource(event.s3Uri());
+        // a redeploy keeps the image the stack runs, whatever the request it copies asked for
+        DeploymentRequest request = storedRequest(latest.get()).withCodeSource(event.s3Uri()).withRefreshImage(false);
         String id = RedeployRules.deploymentId(event);
         Log log = Log.forDeployment(id, STATE);
 

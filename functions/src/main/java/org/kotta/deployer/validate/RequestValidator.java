@@ -169,6 +169,7 @@ public final class RequestValidator {
         String keyPairName = keyPairName(body, errors);
         List<AdminUser> adminUsers = adminUsers(body, errors);
         String codeSource = codeSource(body, errors);
+        boolean refreshImage = refreshImage(body, errors);
         unknownFields(body, "", REQUEST_FIELDS, errors);
 
         if (!errors.list.isEmpty()) {
@@ -177,7 +178,7 @@ public final class RequestValidator {
         return ValidationResult.valid(new DeploymentRequest(stackName, region, jobsBucketName, domainName,
                 tls.certificateArn(), tls.hostedZoneId(), oauthClientId, oauthClientSecretArn, oidcIssuer,
                 webServerType, taskExecutorType, prod.min(), prod.max(), test.min(), test.max(), spotPrice,
-                keyPairName, adminUsers, codeSource));
+                keyPairName, adminUsers, codeSource, refreshImage));
     }
 
     // ---- fields ------------------------------------------------------------------------------
@@ -555,6 +556,21 @@ public final class RequestValidator {
             errors.add(field, "key: " + problem + got(field, value));
         }
         return value;
+    }
+
+    /** Whether to look up the latest Amazon Linux image now; absent or null: keep the stack's. */
+    private static boolean refreshImage(JsonNode body, Errors errors) {
+        String field = "refreshImage";
+        JsonNode node = body.get(field);
+        if (!present(node)) {
+            return false;
+        }
+        if (!node.isBoolean()) {
+            errors.add(field, "must be true or false, not " + describeType(node)
+                    + " (true moves the instances to the latest Amazon Linux image)");
+            return false;
+        }
+        return node.booleanValue();
     }
 
     private void unknownFields(JsonNode object, String pathPrefix, Set<String> known, Errors errors) {

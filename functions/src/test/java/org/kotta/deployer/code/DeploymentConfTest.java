@@ -68,7 +68,7 @@ class DeploymentConfTest {
                 r.certificateArn(), r.hostedZoneId(), "cilogon:/client_id/abc", r.oauthClientSecretArn(),
                 "https://cilogon.org", r.webServerInstanceType(), r.taskExecutorInstanceType(), r.prodMinWorkers(),
                 r.prodMaxWorkers(), r.testMinWorkers(), r.testMaxWorkers(), r.spotPrice(),
-                r.keyPairName(), r.adminUsers(), r.codeSource());
+                r.keyPairName(), r.adminUsers(), r.codeSource(), r.refreshImage());
 
         assertThat(DeploymentConf.render(oidc, outputs)).contains("oidc_issuer = https://cilogon.org\n");
         assertThat(DeploymentConf.render(request, outputs)).doesNotContain("oidc_issuer");
@@ -133,6 +133,6 @@ class DeploymentConfTest {
                 r.certificateArn(), r.hostedZoneId(), clientId, r.oauthClientSecretArn(), r.oidcIssuer(),
                 r.webServerInstanceType(), r.taskExecutorInstanceType(), r.prodMinWorkers(),
                 r.prodMaxWorkers(), r.testMinWorkers(), r.testMaxWorkers(), r.spotPrice(),
-                r.keyPairName(), r.adminUsers(), r.codeSource());
+                r.keyPairName(), r.adminUsers(), r.codeSource(), r.refreshImage());
     }
 }

@@ -19,7 +19,7 @@ final class SampleRequests {
                 "arn:aws:acm:us-east-1:123456789012:certificate/abc", null,
                 "amzn1.application-oa2-client.0123456789abcdef", SECRET_ARN, null,
                 "t3.small", "t3.medium", 0, 4, 0, 2, null, null,
-                List.of(new AdminUser("admin@example.org", "Admin")), codeSource);
+                List.of(new AdminUser("admin@example.org", "Admin")), codeSource, false);
     }
 
     static Map<String, String> baseOutputs(String jobsBucket) {

@@ -240,6 +240,8 @@ class InfrastructureTemplatesIT {
         values.put("TestMaxWorkers", "2");
         values.put("SpotPrice", "0.10");
         values.put("CodeKey", "releases/" + "0".repeat(64) + ".tar.gz");
+        // as the deployer does for a new stack: the latest Amazon Linux image from AWS's public parameter
+        values.put("ImageId", new KottaImages(cloudFormation, clients::ssm).choose(kottaStack, true).imageId());
         return parameters(values);
     }
 

@@ -870,6 +870,23 @@ class RequestValidatorTest {
                 "adminUsers[0].name");
     }
 
+    // ---- refreshImage -----------------------------------------------------------------------------
+
+    @Test
+    void keepsTheStacksImageUnlessAskedToRefreshIt() {
+        assertThat(validator.validate(validRequest()).request().refreshImage()).isFalse();
+        assertThat(validateWith("refreshImage", json("null")).request().refreshImage()).isFalse();
+        assertThat(validateWith("refreshImage", json("false")).request().refreshImage()).isFalse();
+        assertThat(validateWith("refreshImage", json("true")).request().refreshImage()).isTrue();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"\"true\"", "1", "0", "[]", "{}"})
+    void rejectsARefreshImageThatIsNotABoolean(String value) {
+        assertThat(assertOnlyFieldRejected(validateWith("refreshImage", json(value)), "refreshImage"))
+                .singleElement().asString().startsWith("must be true or false");
+    }
+
     // ---- codeSource -------------------------------------------------------------------------------
 
     @ParameterizedTest

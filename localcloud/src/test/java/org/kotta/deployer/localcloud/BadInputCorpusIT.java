@@ -178,6 +178,17 @@ class BadInputCorpusIT {
                 }
             });
         }
+        // the one boolean: true, false or null; no string or number stands for them
+        samples.forEach((type, value) -> {
+            String name = "refreshImage as " + type;
+            if (value.isBoolean() || value.isNull()) {
+                corpus.fine(name, "refreshImage", Corpus.set("refreshImage", value));
+            } else {
+                corpus.bad(name, "refreshImage", Corpus.set("refreshImage", value));
+            }
+        });
+        corpus.fine("refreshImage as false", "refreshImage", Corpus.set("refreshImage", NODES.booleanNode(false)));
+        corpus.bad("refreshImage as the string true", "refreshImage", Corpus.set("refreshImage", NODES.textNode("true")));
         // the one-of pair: a hosted zone id as well as a certificate, a wrong-typed one
         corpus.bad("hostedZoneId as number next to certificateArn", "hostedZoneId",
                 Corpus.set("hostedZoneId", NODES.numberNode(7)));

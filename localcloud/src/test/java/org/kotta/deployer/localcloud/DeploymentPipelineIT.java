@@ -5,17 +5,24 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.kotta.deployer.core.AwsClients;
 import org.kotta.deployer.localcloud.AttackTarballs.Attack;
+import org.kotta.deployer.stacks.KottaImages;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.cloudformation.model.Capability;
 import software.amazon.awssdk.services.cloudformation.model.CloudFormationException;
+import software.amazon.awssdk.services.cloudformation.model.Parameter;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.Image;
 import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
 import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
 
@@ -34,7 +41,7 @@ class DeploymentPipelineIT {
     }
 
     @Test
-    void validRequest_succeeds_thenSucceedsAgainAsUpdate() throws Exception {
+    void validRequest_succeeds_thenTheSameRequestChangesNothing_andRefreshImageMovesToTheLatestImage() throws Exception {
         ObjectNode request = Fixtures.validRequest(aws, Fixtures.shortId());
         String stackName = request.path("stackName").asText();
         String bucket = request.path("jobsBucketName").asText();
@@ -79,16 +86,105 @@ class DeploymentPipelineIT {
                 "Is the code acceptable?", "Create or update the Kotta stack", "Is the Kotta stack done?",
                 "Check the Kotta stack", "Publish the outputs", "Deployment succeeded");
 
-        // the same request again: an update (or nothing to change), no duplicates
-        String secondId = LocalCloud.newDeploymentId();
-        DescribeExecutionResponse second = LocalCloud.awaitEnd(LocalCloud.startExecution(secondId, request), LIMIT);
-        assertThat(second.status()).as("%s %s", second.error(), second.cause()).isEqualTo(ExecutionStatus.SUCCEEDED);
-        JsonNode again = LocalCloud.record(secondId);
-        assertThat(again.path("status").asText()).isEqualTo("SUCCEEDED");
-        assertThat(again.path("kottaStack").path("action").asText()).isIn("UPDATE", "NONE");
+        // the image: looked up once, as the stack was created, and recorded
+        JsonNode image = record.path("image");
+        assertThat(image.path("source").asText()).isEqualTo("resolved");
+        assertThat(image.path("parameter").asText()).isEqualTo(KottaImages.PUBLIC_PARAMETER);
+        String firstImage = image.path("imageId").asText();
+        assertThat(firstImage).startsWith("ami-");
+        assertThat(stackImage(stackName)).isEqualTo(firstImage);
+
+        // the same request again: the same release, nothing to change, no launch template version
+        Map<String, Integer> versions = launchTemplateVersions(stackName);
+        assertThat(versions).hasSize(3);
+        JsonNode again = deploy(request);
+        assertThat(again.path("codeVersion").asText()).isEqualTo(sha256);
+        assertThat(again.path("kottaStack").path("action").asText()).isEqualTo("NONE");
+        assertThat(again.path("image").path("source").asText()).isEqualTo("kept");
+        assertThat(again.path("image").path("imageId").asText()).isEqualTo(firstImage);
+        assertThat(launchTemplateVersions(stackName)).isEqualTo(versions);
         assertThat(LocalCloud.stackStatus(stackName)).isIn("CREATE_COMPLETE", "UPDATE_COMPLETE");
         assertThat(userEmails(usersTable)).hasSize(2);
         assertThat(aws.cloudFormation().describeStacks(b -> b.stackName(stackName)).stacks()).hasSize(1);
+
+        // The public parameter now names another image than the stack runs (what a new Amazon Linux
+        // release does; MiniStack's parameter is fixed, so the stack is put on another image instead).
+        // A change set that looked the image up itself rolls every launch template here: with main's
+        // SSM-typed ImageId this deployment was an UPDATE adding a version to each of the three.
+        String otherImage = anotherAmazonImage(firstImage);
+        runImage(stackName, otherImage);
+        Map<String, Integer> onOtherImage = launchTemplateVersions(stackName);
+        JsonNode kept = deploy(request);
+        assertThat(kept.path("codeVersion").asText()).isEqualTo(sha256);
+        assertThat(kept.path("kottaStack").path("action").asText()).isEqualTo("NONE");
+        assertThat(kept.path("image").path("source").asText()).isEqualTo("kept");
+        assertThat(kept.path("image").path("imageId").asText()).isEqualTo(otherImage);
+        assertThat(launchTemplateVersions(stackName)).isEqualTo(onOtherImage);
+        assertThat(stackImage(stackName)).isEqualTo(otherImage);
+
+        // asked for: the latest image, one new version of each launch template, the same release
+        JsonNode refreshed = deploy(request.deepCopy().put("refreshImage", true));
+        assertThat(refreshed.path("codeVersion").asText()).isEqualTo(sha256);
+        assertThat(refreshed.path("kottaStack").path("action").asText()).isEqualTo("UPDATE");
+        assertThat(refreshed.path("image").path("source").asText()).isEqualTo("resolved");
+        assertThat(refreshed.path("image").path("imageId").asText()).isEqualTo(firstImage);
+        assertThat(stackImage(stackName)).isEqualTo(firstImage);
+        Map<String, Integer> refreshedVersions = launchTemplateVersions(stackName);
+        assertThat(refreshedVersions.keySet()).isEqualTo(onOtherImage.keySet());
+        onOtherImage.forEach((template, count) -> assertThat(refreshedVersions.get(template))
+                .as("versions of launch template %s", template).isEqualTo(count + 1));
+    }
+
+    /** Runs one deployment of {@code request} to SUCCEEDED; its record. */
+    private static JsonNode deploy(ObjectNode request) throws InterruptedException {
+        String id = LocalCloud.newDeploymentId();
+        DescribeExecutionResponse execution = LocalCloud.awaitEnd(LocalCloud.startExecution(id, request), LIMIT);
+        assertThat(execution.status()).as("%s %s", execution.error(), execution.cause())
+                .isEqualTo(ExecutionStatus.SUCCEEDED);
+        JsonNode record = LocalCloud.record(id);
+        assertThat(record.path("status").asText()).isEqualTo("SUCCEEDED");
+        return record;
+    }
+
+    /** Version counts of the stack's launch templates, by logical id. */
+    private static Map<String, Integer> launchTemplateVersions(String stackName) {
+        Ec2Client ec2 = aws.build(Ec2Client.builder());
+        Map<String, Integer> versions = new TreeMap<>();
+        aws.cloudFormation().describeStackResources(b -> b.stackName(stackName)).stackResources().stream()
+                .filter(r -> r.resourceType().equals("AWS::EC2::LaunchTemplate"))
+                .forEach(r -> versions.put(r.logicalResourceId(), ec2.describeLaunchTemplateVersions(
+                        b -> b.launchTemplateId(r.physicalResourceId())).launchTemplateVersions().size()));
+        return versions;
+    }
+
+    private static String stackImage(String stackName) {
+        return aws.cloudFormation().describeStacks(b -> b.stackName(stackName)).stacks().get(0).parameters().stream()
+                .filter(p -> p.parameterKey().equals("ImageId")).findFirst().orElseThrow().parameterValue();
+    }
+
+    /** An Amazon-owned image of the local cloud other than {@code imageId}. */
+    private static String anotherAmazonImage(String imageId) {
+        return aws.build(Ec2Client.builder()).describeImages(b -> b.owners("amazon")).images().stream()
+                .map(Image::imageId).filter(id -> !id.equals(imageId)).findFirst().orElseThrow();
+    }
+
+    /** Updates the stack to run {@code imageId}, every other parameter and the template as they are. */
+    private static void runImage(String stackName, String imageId) throws InterruptedException {
+        var stack = aws.cloudFormation().describeStacks(b -> b.stackName(stackName)).stacks().get(0);
+        List<Parameter> parameters = stack.parameters().stream()
+                .map(p -> p.parameterKey().equals("ImageId")
+                        ? Parameter.builder().parameterKey("ImageId").parameterValue(imageId).build()
+                        : Parameter.builder().parameterKey(p.parameterKey()).usePreviousValue(true).build())
+                .toList();
+        aws.cloudFormation().updateStack(b -> b.stackName(stackName).usePreviousTemplate(true)
+                .parameters(parameters).capabilities(Capability.CAPABILITY_IAM, Capability.CAPABILITY_NAMED_IAM,
+                        Capability.CAPABILITY_AUTO_EXPAND));
+        long deadline = System.nanoTime() + LIMIT.toNanos();
+        while (LocalCloud.stackStatus(stackName).endsWith("_IN_PROGRESS") && System.nanoTime() < deadline) {
+            Thread.sleep(500);
+        }
+        assertThat(LocalCloud.stackStatus(stackName)).isEqualTo("UPDATE_COMPLETE");
+        assertThat(stackImage(stackName)).isEqualTo(imageId);
     }
 
     @Test

@@ -12,6 +12,7 @@ import java.util.Map;
 import org.kotta.deployer.core.DeploymentRequest;
 import org.kotta.deployer.core.Json;
 import org.kotta.deployer.localcloud.SiteTarball;
+import org.kotta.deployer.stacks.KottaImages;
 import org.kotta.deployer.stacks.StackSteps;
 import org.kotta.deployer.validate.RequestValidator;
 import org.kotta.deployer.validate.ValidationResult;
@@ -70,10 +71,13 @@ final class ManualPath {
         Map<String, String> base = outputs(baseJson.toString());
         steps.add(run("upload the code under code/", List.of("s3", "cp", tarball.toString(),
                 "s3://" + base.get("JobsBucketName") + "/" + CODE_KEY, "--only-show-errors"), null));
+        StringBuilder image = new StringBuilder();
+        steps.add(run("look up the latest Amazon Linux image", List.of("ssm", "get-parameter",
+                "--name", KottaImages.PUBLIC_PARAMETER, "--query", "Parameter.Value", "--output", "text"), image));
         List<String> kotta = withParameters(List.of("cloudformation", "deploy",
                 "--template-file", root.resolve("infrastructure/kotta.yaml").toString(),
                 "--stack-name", stack, "--capabilities", "CAPABILITY_IAM", "CAPABILITY_NAMED_IAM",
-                "--parameter-overrides"), StackSteps.kottaParameters(request, base, CODE_KEY));
+                "--parameter-overrides"), StackSteps.kottaParameters(request, base, CODE_KEY, image.toString().strip()));
         steps.add(run("deploy the Kotta stack", kotta, null));
         StringBuilder kottaJson = new StringBuilder();
         steps.add(run("read the Kotta outputs", List.of("cloudformation", "describe-stacks",
