@@ -174,7 +174,8 @@ class InfrastructureTemplatesIT {
     @Order(7)
     void failingKottaTemplate_failsWithTheQueueReason() {
         String stackName = "kotta-failing-it-" + suffix;
-        createStack(stackName, template("failing-templates/kotta.yaml"), kottaParameters("4"));
+        createStack(stackName, withProdQueueVisibilityOverTheMaximum(template("infrastructure/kotta.yaml")),
+                kottaParameters("4"));
 
         StackReport stack = stacks.waitUntilDone(stackName, LIMIT);
 
@@ -269,6 +270,19 @@ class InfrastructureTemplatesIT {
     }
 
     /** The templates as the functions read them: from the classpath. */
+    /**
+     * The real kotta.yaml, with the prod pending queue's VisibilityTimeout above SQS's 12-hour
+     * maximum: SQS refuses the queue, so the stack fails at create (derived, so it never drifts).
+     */
+    static String withProdQueueVisibilityOverTheMaximum(String kottaTemplate) {
+        int queue = kottaTemplate.indexOf("\n  ProdPendingQueue:\n");
+        int value = kottaTemplate.indexOf("VisibilityTimeout: 300\n", queue);
+        assertThat(queue).as("kotta.yaml's ProdPendingQueue").isPositive();
+        assertThat(value).as("ProdPendingQueue's VisibilityTimeout: 300").isPositive();
+        return kottaTemplate.substring(0, value) + "VisibilityTimeout: 86400\n"
+                + kottaTemplate.substring(value + "VisibilityTimeout: 300\n".length());
+    }
+
     private static String template(String resource) {
         try (InputStream in = InfrastructureTemplatesIT.class.getClassLoader().getResourceAsStream(resource)) {
             assertThat(in).as("classpath resource %s", resource).isNotNull();

@@ -33,6 +33,25 @@ final class SlowTemplates {
         return dir;
     }
 
+    /**
+     * A folder with the real kotta-base.yaml and a kotta.yaml whose prod pending queue has a
+     * VisibilityTimeout over SQS's 12-hour maximum: the Kotta stack fails at create.
+     */
+    static Path withFailingKottaStack() throws IOException {
+        Path root = LocalOrchestrator.findRoot();
+        Path dir = Files.createTempDirectory("kotta-failing-templates");
+        Files.copy(root.resolve("infrastructure/kotta-base.yaml"), dir.resolve("kotta-base.yaml"));
+        String kotta = Files.readString(root.resolve("infrastructure/kotta.yaml"));
+        int queue = kotta.indexOf("\n  ProdPendingQueue:\n");
+        int value = kotta.indexOf("VisibilityTimeout: 300\n", queue);
+        if (queue < 0 || value < 0) {
+            throw new IllegalStateException("kotta.yaml's ProdPendingQueue has no VisibilityTimeout: 300 to break");
+        }
+        Files.writeString(dir.resolve("kotta.yaml"), kotta.substring(0, value) + "VisibilityTimeout: 86400\n"
+                + kotta.substring(value + "VisibilityTimeout: 300\n".length()));
+        return dir;
+    }
+
     /** Points the orchestrator's template readers at {@code dir}; null for the real templates. */
     static void use(LocalOrchestrator orchestrator, Path dir) {
         for (String function : TEMPLATE_READERS) {

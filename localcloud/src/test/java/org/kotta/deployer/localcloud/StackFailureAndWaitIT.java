@@ -56,7 +56,7 @@ class StackFailureAndWaitIT {
         List<Response> answers = new ArrayList<>();
         int executionsBefore = FaultChecks.executionCount();
 
-        SlowTemplates.use(orchestrator, LocalOrchestrator.findRoot().resolve("functions/src/test/resources/failing-templates"));
+        SlowTemplates.use(orchestrator, SlowTemplates.withFailingKottaStack());
         Response failedPost = api.postJson("/deployments", request.toString(), Map.of());
         answers.add(failedPost);
         assertThat(failedPost.status()).as(failedPost.body()).isEqualTo(202);
