@@ -35,8 +35,8 @@ import software.amazon.awssdk.services.sqs.model.Message;
  * the message only once the job's final status is written.
  *
  * <p>{@link #stop()} is what SIGTERM does (spot interruption, scale-in): the running job is
- * killed, put back as {@code pending}, and its message made visible at once, so another
- * executor finishes it. {@code Main task-executor} calls {@link #runFromEnvironment()}.
+ * killed, put back as {@code pending}, and a fresh message sent for it (the old one deleted), so
+ * another executor finishes it. {@code Main task-executor} calls {@link #runFromEnvironment()}.
  */
 public final class TaskExecutor {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -116,8 +116,8 @@ public final class TaskExecutor {
     }
 
     /**
-     * Stops polling; a running job is killed, put back as {@code pending} and its message made
-     * visible again, as is a message the poll in progress still receives. Waits for that at most
+     * Stops polling; a running job is killed, put back as {@code pending} with a fresh message, as
+     * is the job of a message the poll in progress still receives. Waits for that at most
      * the settings' stop grace.
      */
     public void stop() {
@@ -142,7 +142,7 @@ public final class TaskExecutor {
                 context.log(current.jobId(), "pending", "stop grace over: killing and putting it back");
                 current.killNow();
                 if (context.store().requeue(current.jobId(), settings.instanceId())) {
-                    release(currentReceipt);
+                    putBack(current.jobId(), currentReceipt);
                 }
             }
         }
@@ -161,7 +161,8 @@ public final class TaskExecutor {
     private void handle(Message message) {
         synchronized (lock) {
             if (stopping) {
-                release(message.receiptHandle());
+                jobIdOf(message.body()).ifPresentOrElse(id -> putBack(id, message.receiptHandle()),
+                        () -> release(message.receiptHandle()));
                 return;
             }
             busy = true;
@@ -208,12 +209,12 @@ public final class TaskExecutor {
         }
         switch (run.run()) {
             case ENDED -> delete(receipt);
-            case PUT_BACK -> release(receipt);
+            case PUT_BACK -> putBack(jobId.get(), receipt);
             case LOST -> {
                 boolean pending = context.store().find(jobId.get()).map(j -> j.status() == JobStatus.PENDING)
                         .orElse(false);
                 if (pending) {
-                    release(receipt);
+                    putBack(jobId.get(), receipt);
                 } else {
                     delete(receipt);
                 }
@@ -274,6 +275,32 @@ public final class TaskExecutor {
         } catch (SdkException e) {
             context.log("-", "delete", "could not delete a message: " + e.getMessage());
         }
+    }
+
+    /**
+     * Hands a pending job back to the queue: a fresh {@code {"job_id"}} message, then the old one
+     * deleted. Making the old message visible again would count one more receive each time, and a
+     * job interrupted as often as the queue's {@code maxReceiveCount} would be dead-lettered while
+     * still pending. When the send fails, the old message is made visible again instead.
+     */
+    private void putBack(String jobId, String receipt) {
+        if (receipt == null) {
+            return;
+        }
+        try {
+            sqs.sendMessage(b -> b.queueUrl(settings.queueUrl()).messageBody(messageBody(jobId)));
+        } catch (SdkException e) {
+            context.log(jobId, "put back", "could not send a fresh message (" + e.getMessage()
+                    + "): making the old one visible again");
+            release(receipt);
+            return;
+        }
+        delete(receipt);
+    }
+
+    /** The body of a job's message on a pending queue, as the web server sends it. */
+    static String messageBody(String jobId) {
+        return JSON.createObjectNode().put("job_id", jobId).toString();
     }
 
     /** Makes a message visible again at once (another executor takes it). */
