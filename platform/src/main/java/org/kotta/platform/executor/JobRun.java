@@ -140,6 +140,10 @@ final class JobRun {
                     uploaded.missing().stream().map(AttributeValue::fromS).toList()));
             log("staging_outputs", "missing: " + String.join(", ", uploaded.missing()));
         }
+        if (!uploaded.tooLarge().isEmpty()) {
+            log("staging_outputs", "not uploaded, larger than " + context.settings().limits().maxOutputFileBytes()
+                    + " bytes: " + String.join(", ", uploaded.tooLarge()));
+        }
         if (outcome == Outcome.WALLTIME) {
             return fail(JobStatus.STAGING_OUTPUTS, "the wall time of " + walltime()
                     + " s was exceeded: the job was killed", exitCode, ending);

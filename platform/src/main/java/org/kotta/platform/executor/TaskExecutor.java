@@ -59,7 +59,7 @@ public final class TaskExecutor {
         this.sqs = clients.sqs();
         JobStore store = new JobStore(clients.dynamo(), settings.jobsTable());
         FileStager stager = new FileStager(clients.s3(), settings.bucket(), settings.maxInputFileBytes(),
-                settings.maxInputTotalBytes());
+                settings.maxInputTotalBytes(), settings.limits().maxOutputFileBytes());
         this.context = new ExecutorContext(settings, store, stager, jobUser(settings), clients.sns());
     }
 
