@@ -328,8 +328,10 @@ final class JobRun {
         return new ArrayList<>(names);
     }
 
-    private long walltime() {
-        return job.walltimeSeconds() > 0 ? job.walltimeSeconds() : DEFAULT_WALLTIME;
+    /** The job's wall time in seconds, at most {@link JobRecord#MAX_WALLTIME_MINUTES} (older items may ask for more). */
+    long walltime() {
+        long asked = job.walltimeSeconds() > 0 ? job.walltimeSeconds() : DEFAULT_WALLTIME;
+        return Math.min(asked, JobRecord.MAX_WALLTIME_MINUTES * 60);
     }
 
     private static String outputFile(String name, String fallback) {
