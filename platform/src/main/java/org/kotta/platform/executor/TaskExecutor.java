@@ -53,6 +53,7 @@ public final class TaskExecutor {
     private boolean polling;
     private JobRun current;
     private String currentReceipt;
+    private Heartbeat currentHeartbeat;
 
     public TaskExecutor(ExecutorSettings settings, PlatformClients clients) {
         this.settings = settings;
@@ -142,7 +143,7 @@ public final class TaskExecutor {
                 context.log(current.jobId(), "pending", "stop grace over: killing and putting it back");
                 current.killNow();
                 if (context.store().requeue(current.jobId(), settings.instanceId())) {
-                    putBack(current.jobId(), currentReceipt);
+                    putBack(current.jobId(), currentHeartbeat != null ? currentHeartbeat.receipt() : currentReceipt);
                 }
             }
         }
@@ -177,6 +178,7 @@ public final class TaskExecutor {
                 busy = false;
                 current = null;
                 currentReceipt = null;
+                currentHeartbeat = null;
                 lock.notifyAll();
             }
         }
@@ -191,12 +193,13 @@ public final class TaskExecutor {
             return;
         }
         long now = System.currentTimeMillis() / 1000;
-        Optional<JobRecord> job = context.store().claim(jobId.get(), settings.instanceId(), settings.instanceType(), now);
+        Optional<JobRecord> job = context.store().claim(jobId.get(), settings.instanceId(), settings.instanceType(), now,
+                message.messageId());
         if (job.isEmpty()) {
-            job = takeOverIfStale(jobId.get(), now);
+            job = takeOverIfStale(jobId.get(), now, message.messageId());
         }
         if (job.isEmpty()) {
-            skipUnclaimed(jobId.get(), receipt, now);
+            skipUnclaimed(jobId.get(), message, now);
             return;
         }
         claimed.incrementAndGet();
@@ -206,17 +209,18 @@ public final class TaskExecutor {
         JobRun run = new JobRun(context, job.get(), heartbeat::extendIfDue, () -> stopping);
         synchronized (lock) {
             current = run;
+            currentHeartbeat = heartbeat;
         }
         switch (run.run()) {
-            case ENDED -> delete(receipt);
-            case PUT_BACK -> putBack(jobId.get(), receipt);
+            case ENDED -> delete(heartbeat.receipt());
+            case PUT_BACK -> putBack(jobId.get(), heartbeat.receipt());
             case LOST -> {
                 boolean pending = context.store().find(jobId.get()).map(j -> j.status() == JobStatus.PENDING)
                         .orElse(false);
                 if (pending) {
-                    putBack(jobId.get(), receipt);
+                    putBack(jobId.get(), heartbeat.receipt());
                 } else {
-                    delete(receipt);
+                    delete(heartbeat.receipt());
                 }
             }
         }
@@ -226,20 +230,21 @@ public final class TaskExecutor {
      * A running job whose message came back and whose executor has shown no sign of life for
      * {@link ExecutorSettings#staleAfterSeconds()}: its executor died without putting it back.
      */
-    private Optional<JobRecord> takeOverIfStale(String jobId, long now) {
+    private Optional<JobRecord> takeOverIfStale(String jobId, long now, String messageId) {
         Optional<JobRecord> job = context.store().find(jobId);
         if (job.isEmpty() || !job.get().status().isRunning()) {
             return Optional.empty();
         }
         Optional<JobRecord> taken = context.store().reclaimStale(jobId, settings.instanceId(), settings.instanceType(),
-                now, now - settings.staleAfterSeconds());
+                now, now - settings.staleAfterSeconds(), messageId);
         taken.ifPresent(t -> context.log(jobId, "taken over", "from " + job.get().instanceId()
                 + ", silent for over " + settings.staleAfterSeconds() + " s"));
         return taken;
     }
 
     /** A message whose job could not be claimed: unknown, ended, running elsewhere, or cancelled while pending. */
-    private void skipUnclaimed(String jobId, String receipt, long now) {
+    private void skipUnclaimed(String jobId, Message message, long now) {
+        String receipt = message.receiptHandle();
         Optional<JobRecord> job = context.store().find(jobId);
         if (job.isEmpty()) {
             context.log(jobId, "skipped", "no such job: message deleted");
@@ -252,10 +257,39 @@ public final class TaskExecutor {
             delete(receipt);
         } else if (job.get().status() == JobStatus.PENDING) {
             context.log(jobId, "skipped", "still pending but not claimed: the message comes back later");
+        } else if (job.get().status().isRunning()) {
+            skipRunning(jobId, message);
         } else {
             context.log(jobId, "skipped", "already " + job.get().status().wireName() + ": message deleted");
             delete(receipt);
         }
+    }
+
+    /**
+     * The message of a job another executor runs, alive (else it was taken over). A duplicate of
+     * the message that executor holds is deleted. The held message itself (its visibility lapsed:
+     * the executor was late, or the message reached SQS's 12-hour cap) is never deleted: it is kept
+     * invisible until that executor would count as dead, and its new receipt handle is left in the
+     * item, from which that executor extends and finally deletes it. So a job is never left without
+     * a message while it runs: if its executor dies, the message comes back and the job is taken over.
+     */
+    private void skipRunning(String jobId, Message message) {
+        String receipt = message.receiptHandle();
+        Optional<String> held = context.store().heldMessage(jobId);
+        if (held.isPresent() && !held.get().equals(message.messageId())) {
+            context.log(jobId, "skipped", "a duplicate of the message its executor holds: deleted");
+            delete(receipt);
+            return;
+        }
+        try {
+            sqs.changeMessageVisibility(b -> b.queueUrl(settings.queueUrl()).receiptHandle(receipt)
+                    .visibilityTimeout((int) settings.staleAfterSeconds()));
+        } catch (SdkException e) {
+            context.log(jobId, "skipped", "could not keep the running job's message invisible: " + e.getMessage());
+        }
+        boolean handed = held.isPresent() && context.store().handOver(jobId, message.messageId(), receipt);
+        context.log(jobId, "skipped", handed ? "its executor's message came back while it runs: handed back to it"
+                : "running elsewhere: its message is kept for " + settings.staleAfterSeconds() + " s");
     }
 
     static Optional<String> jobIdOf(String body) {
@@ -372,11 +406,12 @@ public final class TaskExecutor {
 
     /**
      * Keeps a running job's message invisible (extended every {@code visibilityEvery} to
-     * {@code visibilityAhead}) and records the executor's heartbeat on the job.
+     * {@code visibilityAhead}) and records the executor's heartbeat on the job; takes up a receipt
+     * handle another executor handed back ({@link JobStore#handOver}).
      */
     private final class Heartbeat {
         private final String jobId;
-        private final String receipt;
+        private volatile String receipt;
         private long next;
 
         Heartbeat(String jobId, String receipt) {
@@ -384,10 +419,20 @@ public final class TaskExecutor {
             this.receipt = receipt;
         }
 
+        /** The newest receipt handle of the job's message this executor knows. */
+        String receipt() {
+            return receipt;
+        }
+
         void extendNow() {
             try {
-                if (!context.store().heartbeat(jobId, settings.instanceId(), System.currentTimeMillis() / 1000)) {
+                Optional<String> handed = context.store().heartbeat(jobId, settings.instanceId(),
+                        System.currentTimeMillis() / 1000);
+                if (handed.isEmpty()) {
                     context.log(jobId, "heartbeat", "the job is no longer this executor's");
+                } else if (!handed.get().isEmpty() && !handed.get().equals(receipt)) {
+                    receipt = handed.get();
+                    context.log(jobId, "heartbeat", "its message came back and was handed back: extending it again");
                 }
             } catch (SdkException e) {
                 context.log(jobId, "heartbeat", "could not record the heartbeat: " + e.getMessage());
