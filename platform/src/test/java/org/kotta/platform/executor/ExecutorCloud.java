@@ -135,7 +135,15 @@ final class ExecutorCloud implements AutoCloseable {
 
     /** An executor extending a running job's message every {@code visibilityEvery} to {@code visibilityAhead} s. */
     TaskExecutor startExecutor(String instanceId, Duration visibilityEvery, int visibilityAhead) {
-        ExecutorSettings settings = ExecutorSettings.fromWiring(new Wiring(wiring(instanceId)))
+        return startExecutor(instanceId, visibilityEvery, visibilityAhead, Map.of());
+    }
+
+    /** As above, with more wiring (e.g. {@code KOTTA_JOB_USER_DEDICATED}). */
+    TaskExecutor startExecutor(String instanceId, Duration visibilityEvery, int visibilityAhead,
+                               Map<String, String> more) {
+        Map<String, String> env = wiring(instanceId);
+        env.putAll(more);
+        ExecutorSettings settings = ExecutorSettings.fromWiring(new Wiring(env))
                 .withTimings(1, visibilityEvery, visibilityAhead, Duration.ofSeconds(1), Duration.ofSeconds(2),
                         Duration.ofSeconds(20));
         TaskExecutor executor = new TaskExecutor(settings, clients);
