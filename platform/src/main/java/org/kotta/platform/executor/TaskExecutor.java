@@ -34,6 +34,10 @@ import software.amazon.awssdk.services.sqs.model.Message;
  * conditional write (a message delivered twice runs once), runs it ({@link JobRun}) and deletes
  * the message only once the job's final status is written.
  *
+ * <p>In an Auto Scaling group it protects its instance from scale-in while a job runs, and when
+ * the group terminates the instance (scale-in, a rollout) it lets the running job finish, then
+ * completes the termination hook and returns ({@link InstanceLifecycle}).
+ *
  * <p>{@link #stop()} is what SIGTERM does (spot interruption, scale-in): the running job is
  * killed, put back as {@code pending}, and a fresh message sent for it (the old one deleted), so
  * another executor finishes it. {@code Main task-executor} calls {@link #runFromEnvironment()}.
@@ -44,6 +48,7 @@ public final class TaskExecutor {
     private final ExecutorSettings settings;
     private final SqsClient sqs;
     private final ExecutorContext context;
+    private final InstanceLifecycle lifecycle;
     private final Object lock = new Object();
     private final AtomicInteger claimed = new AtomicInteger();
     private final AtomicInteger received = new AtomicInteger();
@@ -62,6 +67,8 @@ public final class TaskExecutor {
         FileStager stager = new FileStager(clients.s3(), settings.bucket(), settings.maxInputFileBytes(),
                 settings.maxInputTotalBytes(), settings.limits().maxOutputFileBytes());
         this.context = new ExecutorContext(settings, store, stager, jobUser(settings), clients.sns());
+        this.lifecycle = new InstanceLifecycle(settings, settings.scaling().group().map(g -> clients.autoScaling()),
+                line -> context.log("-", "lifecycle", line));
     }
 
     /** The process of {@code kotta-start task-executor}: runs until SIGTERM, which puts a running job back. */
@@ -90,6 +97,11 @@ public final class TaskExecutor {
         context.log("-", "started", "pool " + settings.pool().pool() + ", work dir " + settings.workRoot()
                 + context.jobUser().map(u -> ", jobs run as " + u.name()).orElse(", jobs run as this process's user"));
         while (true) {
+            if (InstanceLifecycle.next(lifecycle.terminating(), false) == InstanceLifecycle.Next.COMPLETE_AND_EXIT) {
+                // idle, or the job it ran has ended: nothing holds the instance any longer
+                lifecycle.complete();
+                break;
+            }
             synchronized (lock) {
                 if (stopping) {
                     break;
@@ -160,8 +172,9 @@ public final class TaskExecutor {
     }
 
     private void handle(Message message) {
+        boolean terminating = lifecycle.terminating();
         synchronized (lock) {
-            if (stopping) {
+            if (stopping || terminating) {
                 jobIdOf(message.body()).ifPresentOrElse(id -> putBack(id, message.receiptHandle()),
                         () -> release(message.receiptHandle()));
                 return;
@@ -204,21 +217,30 @@ public final class TaskExecutor {
         }
         claimed.incrementAndGet();
         context.log(jobId.get(), "claimed", "attempt " + job.get().attempt());
-        Heartbeat heartbeat = new Heartbeat(jobId.get(), receipt);
+        lifecycle.protect(true);
+        try {
+            runClaimed(job.get(), receipt);
+        } finally {
+            lifecycle.protect(false);
+        }
+    }
+
+    private void runClaimed(JobRecord job, String receipt) throws IOException {
+        Heartbeat heartbeat = new Heartbeat(job.jobId(), receipt);
         heartbeat.extendNow();
-        JobRun run = new JobRun(context, job.get(), heartbeat::extendIfDue, () -> stopping);
+        JobRun run = new JobRun(context, job, heartbeat::extendIfDue, () -> stopping);
         synchronized (lock) {
             current = run;
             currentHeartbeat = heartbeat;
         }
         switch (run.run()) {
             case ENDED -> delete(heartbeat.receipt());
-            case PUT_BACK -> putBack(jobId.get(), heartbeat.receipt());
+            case PUT_BACK -> putBack(job.jobId(), heartbeat.receipt());
             case LOST -> {
-                boolean pending = context.store().find(jobId.get()).map(j -> j.status() == JobStatus.PENDING)
+                boolean pending = context.store().find(job.jobId()).map(j -> j.status() == JobStatus.PENDING)
                         .orElse(false);
                 if (pending) {
-                    putBack(jobId.get(), heartbeat.receipt());
+                    putBack(job.jobId(), heartbeat.receipt());
                 } else {
                     delete(heartbeat.receipt());
                 }
@@ -450,6 +472,7 @@ public final class TaskExecutor {
             if (System.nanoTime() >= next) {
                 extendNow();
             }
+            lifecycle.whileJobRuns();
         }
     }
 }
