@@ -26,7 +26,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 
 /**
@@ -46,7 +45,7 @@ public final class TaskExecutor {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ExecutorSettings settings;
-    private final SqsClient sqs;
+    private final PendingQueue queue;
     private final ExecutorContext context;
     private final InstanceLifecycle lifecycle;
     private final Object lock = new Object();
@@ -62,11 +61,11 @@ public final class TaskExecutor {
 
     public TaskExecutor(ExecutorSettings settings, PlatformClients clients) {
         this.settings = settings;
-        this.sqs = clients.sqs();
         JobStore store = new JobStore(clients.dynamo(), settings.jobsTable());
         FileStager stager = new FileStager(clients.s3(), settings.bucket(), settings.maxInputFileBytes(),
                 settings.maxInputTotalBytes(), settings.limits().maxOutputFileBytes());
         this.context = new ExecutorContext(settings, store, stager, jobUser(settings), clients.sns());
+        this.queue = new PendingQueue(clients.sqs(), settings.queueUrl(), context);
         this.lifecycle = new InstanceLifecycle(settings, settings.scaling().group().map(g -> clients.autoScaling()),
                 line -> context.log("-", "lifecycle", line));
     }
@@ -109,8 +108,7 @@ public final class TaskExecutor {
                 polling = true;
             }
             try {
-                List<Message> messages = sqs.receiveMessage(b -> b.queueUrl(settings.queueUrl())
-                        .maxNumberOfMessages(1).waitTimeSeconds(settings.pollWaitSeconds())).messages();
+                List<Message> messages = queue.receive(settings.pollWaitSeconds());
                 for (Message message : messages) {
                     received.incrementAndGet();
                     handle(message);
@@ -155,7 +153,7 @@ public final class TaskExecutor {
                 context.log(current.jobId(), "pending", "stop grace over: killing and putting it back");
                 current.killNow();
                 if (context.store().requeue(current.jobId(), settings.instanceId())) {
-                    putBack(current.jobId(), currentHeartbeat != null ? currentHeartbeat.receipt() : currentReceipt);
+                    queue.putBack(current.jobId(), currentHeartbeat != null ? currentHeartbeat.receipt() : currentReceipt);
                 }
             }
         }
@@ -175,8 +173,8 @@ public final class TaskExecutor {
         boolean terminating = lifecycle.terminating();
         synchronized (lock) {
             if (stopping || terminating) {
-                jobIdOf(message.body()).ifPresentOrElse(id -> putBack(id, message.receiptHandle()),
-                        () -> release(message.receiptHandle()));
+                jobIdOf(message.body()).ifPresentOrElse(id -> queue.putBack(id, message.receiptHandle()),
+                        () -> queue.release(message.receiptHandle()));
                 return;
             }
             busy = true;
@@ -202,7 +200,7 @@ public final class TaskExecutor {
         Optional<String> jobId = jobIdOf(message.body());
         if (jobId.isEmpty()) {
             context.log("-", "skipped", "malformed message deleted: " + abbreviate(message.body()));
-            delete(receipt);
+            queue.delete(receipt);
             return;
         }
         long now = System.currentTimeMillis() / 1000;
@@ -234,15 +232,15 @@ public final class TaskExecutor {
             currentHeartbeat = heartbeat;
         }
         switch (run.run()) {
-            case ENDED -> delete(heartbeat.receipt());
-            case PUT_BACK -> putBack(job.jobId(), heartbeat.receipt());
+            case ENDED -> queue.delete(heartbeat.receipt());
+            case PUT_BACK -> queue.putBack(job.jobId(), heartbeat.receipt());
             case LOST -> {
                 boolean pending = context.store().find(job.jobId()).map(j -> j.status() == JobStatus.PENDING)
                         .orElse(false);
                 if (pending) {
-                    putBack(job.jobId(), heartbeat.receipt());
+                    queue.putBack(job.jobId(), heartbeat.receipt());
                 } else {
-                    delete(heartbeat.receipt());
+                    queue.delete(heartbeat.receipt());
                 }
             }
         }
@@ -270,20 +268,20 @@ public final class TaskExecutor {
         Optional<JobRecord> job = context.store().find(jobId);
         if (job.isEmpty()) {
             context.log(jobId, "skipped", "no such job: message deleted");
-            delete(receipt);
+            queue.delete(receipt);
         } else if (job.get().status() == JobStatus.PENDING && job.get().cancelRequested()) {
             context.store().transition(jobId, Set.of(JobStatus.PENDING), JobStatus.CANCELLED,
                     Map.of(JobItems.COMPLETE_TIME, AttributeValue.fromN(Long.toString(now)),
                             JobItems.ERROR, AttributeValue.fromS("cancelled by its owner before it ran")));
             context.log(jobId, "skipped", "cancelled while pending: message deleted");
-            delete(receipt);
+            queue.delete(receipt);
         } else if (job.get().status() == JobStatus.PENDING) {
             context.log(jobId, "skipped", "still pending but not claimed: the message comes back later");
         } else if (job.get().status().isRunning()) {
             skipRunning(jobId, message);
         } else {
             context.log(jobId, "skipped", "already " + job.get().status().wireName() + ": message deleted");
-            delete(receipt);
+            queue.delete(receipt);
         }
     }
 
@@ -300,15 +298,10 @@ public final class TaskExecutor {
         Optional<String> held = context.store().heldMessage(jobId);
         if (held.isPresent() && !held.get().equals(message.messageId())) {
             context.log(jobId, "skipped", "a duplicate of the message its executor holds: deleted");
-            delete(receipt);
+            queue.delete(receipt);
             return;
         }
-        try {
-            sqs.changeMessageVisibility(b -> b.queueUrl(settings.queueUrl()).receiptHandle(receipt)
-                    .visibilityTimeout((int) settings.staleAfterSeconds()));
-        } catch (SdkException e) {
-            context.log(jobId, "skipped", "could not keep the running job's message invisible: " + e.getMessage());
-        }
+        queue.extend(jobId, receipt, (int) settings.staleAfterSeconds());
         boolean handed = held.isPresent() && context.store().handOver(jobId, message.messageId(), receipt);
         context.log(jobId, "skipped", handed ? "its executor's message came back while it runs: handed back to it"
                 : "running elsewhere: its message is kept for " + settings.staleAfterSeconds() + " s");
@@ -322,52 +315,6 @@ public final class TaskExecutor {
                     : Optional.empty();
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
-        }
-    }
-
-    private void delete(String receipt) {
-        try {
-            sqs.deleteMessage(b -> b.queueUrl(settings.queueUrl()).receiptHandle(receipt));
-        } catch (SdkException e) {
-            context.log("-", "delete", "could not delete a message: " + e.getMessage());
-        }
-    }
-
-    /**
-     * Hands a pending job back to the queue: a fresh {@code {"job_id"}} message, then the old one
-     * deleted. Making the old message visible again would count one more receive each time, and a
-     * job interrupted as often as the queue's {@code maxReceiveCount} would be dead-lettered while
-     * still pending. When the send fails, the old message is made visible again instead.
-     */
-    private void putBack(String jobId, String receipt) {
-        if (receipt == null) {
-            return;
-        }
-        try {
-            sqs.sendMessage(b -> b.queueUrl(settings.queueUrl()).messageBody(messageBody(jobId)));
-        } catch (SdkException e) {
-            context.log(jobId, "put back", "could not send a fresh message (" + e.getMessage()
-                    + "): making the old one visible again");
-            release(receipt);
-            return;
-        }
-        delete(receipt);
-    }
-
-    /** The body of a job's message on a pending queue, as the web server sends it. */
-    static String messageBody(String jobId) {
-        return JSON.createObjectNode().put("job_id", jobId).toString();
-    }
-
-    /** Makes a message visible again at once (another executor takes it). */
-    private void release(String receipt) {
-        if (receipt == null) {
-            return;
-        }
-        try {
-            sqs.changeMessageVisibility(b -> b.queueUrl(settings.queueUrl()).receiptHandle(receipt).visibilityTimeout(0));
-        } catch (SdkException e) {
-            context.log("-", "release", "could not make a message visible again: " + e.getMessage());
         }
     }
 
@@ -459,12 +406,7 @@ public final class TaskExecutor {
             } catch (SdkException e) {
                 context.log(jobId, "heartbeat", "could not record the heartbeat: " + e.getMessage());
             }
-            try {
-                sqs.changeMessageVisibility(b -> b.queueUrl(settings.queueUrl()).receiptHandle(receipt)
-                        .visibilityTimeout(settings.visibilityAhead()));
-            } catch (SdkException e) {
-                context.log("-", "heartbeat", "could not extend a message's visibility: " + e.getMessage());
-            }
+            queue.extend(jobId, receipt, settings.visibilityAhead());
             next = System.nanoTime() + settings.visibilityEvery().toNanos();
         }
 
