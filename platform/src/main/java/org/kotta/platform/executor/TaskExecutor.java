@@ -37,7 +37,7 @@ import software.amazon.awssdk.services.sqs.model.Message;
  * the group terminates the instance (scale-in, a rollout) it lets the running job finish, then
  * completes the termination hook and returns ({@link InstanceLifecycle}).
  *
- * <p>{@link #stop()} is what SIGTERM does (spot interruption, scale-in): the running job is
+ * <p>{@link #stop()} is what SIGTERM does (a spot interruption, a stop by hand): the running job is
  * killed, put back as {@code pending}, and a fresh message sent for it (the old one deleted), so
  * another executor finishes it. {@code Main task-executor} calls {@link #runFromEnvironment()}.
  */

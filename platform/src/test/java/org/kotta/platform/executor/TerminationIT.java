@@ -26,12 +26,12 @@ class TerminationIT {
         try (ExecutorCloud cloud = new ExecutorCloud(); MetadataStub imds = new MetadataStub()) {
             CompletableFuture<Instant> ended = new CompletableFuture<>();
             TaskExecutor executor = start(cloud, imds, "exec-draining-" + cloud.suffix, ended);
-            String id = cloud.submit(cloud.job("user-a", "sleep 6\necho finished > result.txt\n", List.of(),
+            String id = cloud.submit(cloud.job("user-a", "sleep 10\necho finished > result.txt\n", List.of(),
                     List.of("result.txt"), 60));
             cloud.await(id, j -> j.status() == JobStatus.PROCESSING, Duration.ofSeconds(20));
 
             imds.state("Terminated");
-            Thread.sleep(6000);
+            Thread.sleep(4000);
             assertThat(ended).as("the executor waits for its job").isNotDone();
             String later = cloud.submit(cloud.job("user-a", "echo later\n", List.of(), List.of(), 60));
 
@@ -46,13 +46,14 @@ class TerminationIT {
             assertThat(cloud.store.find(later).orElseThrow().status()).as("no new job taken")
                     .isEqualTo(JobStatus.PENDING);
 
+            // an idle executor whose instance is already being terminated goes without receiving anything
             CompletableFuture<Instant> idleEnded = new CompletableFuture<>();
-            MetadataStub idleImds = new MetadataStub();
-            try (idleImds) {
-                start(cloud, idleImds, "exec-idle-" + cloud.suffix, idleEnded);
-                Thread.sleep(500);
+            try (MetadataStub idleImds = new MetadataStub()) {
                 idleImds.state("Terminated");
+                TaskExecutor idle = start(cloud, idleImds, "exec-idle-" + cloud.suffix, idleEnded);
                 idleEnded.get(10, java.util.concurrent.TimeUnit.SECONDS);
+                assertThat(idle.messagesReceived()).isZero();
+                assertThat(cloud.store.find(later).orElseThrow().status()).isEqualTo(JobStatus.PENDING);
             }
         }
     }
