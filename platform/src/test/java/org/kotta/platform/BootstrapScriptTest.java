@@ -34,4 +34,12 @@ class BootstrapScriptTest {
                 .contains("nft -f " + file)
                 .containsPattern("service_lines=\"ExecStartPre=[^\\n]*nft[^\\n]* -f " + Pattern.quote(file) + "\\n");
     }
+
+    /** The host's job user is the one executor's alone: the executor may kill all of its processes after a job. */
+    @Test
+    void anExecutorHostsJobUserIsDeclaredDedicated_replacedNotRepeatedOnARerun() throws Exception {
+        String script = Files.readString(SCRIPT);
+        assertThat(script).contains("-e '/^KOTTA_JOB_USER_DEDICATED=/d' \"$ENV_FILE\"")
+                .containsPattern("if \\[ \"\\$role\" = task-executor \\]; then\\s+echo \"KOTTA_JOB_USER_DEDICATED=true\"");
+    }
 }

@@ -54,6 +54,7 @@ class CloudKottaIT {
     private LocalIdentityProvider idp;
     private LocalInstances instances;
     private String stackName;
+    private ObjectNode request;
     private JsonNode outputs;
     private String url;
     private RestV1Client rest;
@@ -64,8 +65,7 @@ class CloudKottaIT {
         LocalOrchestrator orchestrator = LocalCloud.orchestrator();
         aws = orchestrator.aws();
         idp = LocalIdentityProvider.start(0);
-        ObjectNode request = ExampleRequest.withIdentityProvider(Fixtures.validRequest(aws, Fixtures.shortId()),
-                idp.issuer());
+        request = ExampleRequest.withIdentityProvider(Fixtures.validRequest(aws, Fixtures.shortId()), idp.issuer());
         stackName = request.path("stackName").asText();
         Response accepted = SignedApi.forLocalCloud(orchestrator).postJson("/deployments", request.toString(), Map.of());
         assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
@@ -232,6 +232,53 @@ class CloudKottaIT {
         assertThat(items[1]).as("UsersTable items").isGreaterThanOrEqualTo(2);
         assertThat(deploymentsNameTheArn).as("a DeploymentsTable item names the secret's ARN").isTrue();
         assertThat(places).as("places holding the client secret's value").isEmpty();
+    }
+
+    /**
+     * Issue 11's "redeploy during a job": a 30-second job runs on the Test executor while new code
+     * (the platform release with one view changed) is deployed. The rollout retires that executor
+     * as the group's termination hook does: the job completes where it runs (attempt 1, never put
+     * back), the executor's process ends only after the job's complete_time, and the new release
+     * serves through the stable URL.
+     */
+    @Test
+    @Order(4)
+    void aRedeployDuringAJob_letsTheJobFinish_thenReplacesItsExecutor() throws Exception {
+        String jobId = rest.submit(RestV1Client.commandJob("Test", "spans a redeploy", "sleep 30", 2));
+        assertThat(rest.awaitStatus(jobId, "processing"::equals, JOB_LIMIT)).endsWith("processing");
+        long executorPid = instances.describe(stackName).stream().filter(l -> l.startsWith("local-testworker-"))
+                .map(l -> Long.parseLong(l.replaceFirst("^\\S+ \\(pid (\\d+),.*", "$1"))).findFirst().orElseThrow();
+        java.util.concurrent.CompletableFuture<Instant> executorExit = ProcessHandle.of(executorPid).orElseThrow()
+                .onExit().thenApply(p -> Instant.now());
+
+        String key = "custom/redeploy-" + Fixtures.shortId() + ".tar.gz";
+        aws.s3().putObject(b -> b.bucket(bucket()).key(key), software.amazon.awssdk.core.sync.RequestBody.fromBytes(
+                CustomizedRelease.of(LocalOrchestrator.findRoot(), "views/header.mustache",
+                        view -> view + "\n<!-- redeployed during a job -->\n")));
+        ObjectNode redeploy = request.deepCopy().put("codeSource", "s3://" + bucket() + "/" + key);
+        Response accepted = SignedApi.forLocalCloud(LocalCloud.orchestrator()).postJson("/deployments",
+                redeploy.toString(), Map.of());
+        assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
+        var execution = LocalCloud.awaitEnd(accepted.json().path("executionArn").asText(), Duration.ofMinutes(3));
+        assertThat(execution.status()).as("%s %s", execution.error(), execution.cause())
+                .isEqualTo(ExecutionStatus.SUCCEEDED);
+        String newRelease = LocalCloud.record(accepted.json().path("deploymentId").asText()).path("codeVersion").asText();
+        assertThat(rest.status(jobId).path("status").asText()).as("the job still runs when the rollout starts")
+                .isEqualTo("processing");
+
+        instances.sync(stackName);
+
+        var item = aws.dynamoDb().getItem(b -> b.tableName(outputs.path("base").path("JobsTableName").asText())
+                .key(Map.of("job_id", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(jobId)))
+                .consistentRead(true)).item();
+        assertThat(item.get("status").s()).isEqualTo("completed");
+        assertThat(item.get("i_attempt").n()).as("never put back").isEqualTo("1");
+        Instant exited = executorExit.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(exited.getEpochSecond()).as("the executor went after its job completed")
+                .isGreaterThanOrEqualTo(Long.parseLong(item.get("complete_time").n()));
+        assertThat(new WebClient(url).get("/health").body()).contains("\"release\":\"" + newRelease + "\"");
+        assertThat(instances.describe(stackName)).noneMatch(line -> line.startsWith("local-testworker-1 "));
+        jobs.add(jobId);
     }
 
     private String bucket() {

@@ -41,7 +41,7 @@ import software.amazon.awssdk.services.cloudformation.model.Parameter;
  * The local stand-in for EC2, Auto Scaling and the load balancer, against a small stack in
  * the local cloud whose launch templates carry the KOTTA_WIRING user data, and small releases
  * built here: bin/kotta-start serves the release's files (so /health answers the release's
- * name) for web-server and sleeps for task-executor.
+ * name) for web-server and, for task-executor, waits until its metadata stand-in says Terminated.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -50,7 +50,15 @@ class LocalInstancesIT {
             #!/bin/sh
             case "$1" in
               web-server) exec python3 -m http.server "$KOTTA_PORT" --bind 127.0.0.1 --directory "$KOTTA_APP_DIR" ;;
-              task-executor) exec sleep 600 ;;
+              task-executor)
+                # as the real executor does: exit once the group retires the instance (IMDSv2 stand-in)
+                while :; do
+                  t=$(curl -fsS -X PUT "$KOTTA_METADATA_URL/latest/api/token" 2>/dev/null)
+                  s=$(curl -fsS -H "X-aws-ec2-metadata-token: $t" \\
+                      "$KOTTA_METADATA_URL/latest/meta-data/autoscaling/target-lifecycle-state" 2>/dev/null)
+                  [ "$s" = Terminated ] && exit 0
+                  sleep 0.5
+                done ;;
               *) echo "unknown role $1" >&2; exit 2 ;;
             esac
             """;

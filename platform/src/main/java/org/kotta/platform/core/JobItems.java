@@ -41,6 +41,13 @@ public final class JobItems {
     public static final String CANCEL_REQUESTED = "i_cancel_requested";
     /** Epoch seconds of the running executor's last sign of life (a dead one's job is taken over). */
     public static final String HEARTBEAT = "i_heartbeat";
+    /** The id of the SQS message the running executor holds for the job (duplicates are told apart by it). */
+    public static final String MESSAGE_ID = "i_message_id";
+    /**
+     * A newer receipt handle of that message, left by an executor that received it again while the
+     * job still ran (its visibility had lapsed): the running executor extends and deletes with it.
+     */
+    public static final String RECEIPT = "i_receipt";
     /** Declared outputs the job did not create (a list of file names), written when it ends. */
     public static final String MISSING_OUTPUTS = "missing_outputs";
     /** The JobsTable index listing one user's jobs newest first (kotta-base.yaml). */

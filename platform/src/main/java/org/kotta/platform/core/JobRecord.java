@@ -50,6 +50,13 @@ public record JobRecord(
     public static final String DEFAULT_STDOUT = "STDOUT.txt";
     public static final String DEFAULT_STDERR = "STDERR.txt";
     public static final String SCRIPT_TYPE = "script";
+    /**
+     * The longest wall time a job may ask for: 11 hours. A job's SQS message stays in flight
+     * while it runs, and SQS extends a received message's invisibility to at most 12 hours in
+     * all; 11 hours leave one for staging inputs and outputs. The web form, the REST API and the
+     * executor (for items written before this cap) all hold to it.
+     */
+    public static final long MAX_WALLTIME_MINUTES = 11 * 60;
 
     public JobRecord {
         inputs = inputs == null ? List.of() : List.copyOf(inputs);

@@ -79,11 +79,20 @@ public final class JobStore {
      * runs. Empty when the job is gone, no longer pending (a duplicate delivery) or cancelled.
      */
     public Optional<JobRecord> claim(String jobId, String instanceId, String instanceType, long now) {
+        return claim(jobId, instanceId, instanceType, now, null);
+    }
+
+    /** As {@link #claim(String, String, String, long)}, recording the id of the message it came with. */
+    public Optional<JobRecord> claim(String jobId, String instanceId, String instanceType, long now, String messageId) {
         Map<String, AttributeValue> set = new LinkedHashMap<>();
+        if (messageId != null) {
+            set.put(JobItems.MESSAGE_ID, AttributeValue.fromS(messageId));
+        }
         set.put(JobItems.INSTANCE_ID, AttributeValue.fromS(instanceId));
         set.put(JobItems.INSTANCE_TYPE, AttributeValue.fromS(instanceType == null ? "unknown" : instanceType));
         set.put(JobItems.START_TIME, AttributeValue.fromN(Long.toString(now)));
-        return update(jobId, Set.of(JobStatus.PENDING), JobStatus.STAGING_INPUTS, set, List.of(), true, null);
+        return update(jobId, Set.of(JobStatus.PENDING), JobStatus.STAGING_INPUTS, set, List.of(JobItems.RECEIPT), true,
+                null);
     }
 
     /**
@@ -118,10 +127,11 @@ public final class JobStore {
     public boolean requeue(String jobId, String instanceId) {
         try {
             dynamo.updateItem(b -> b.tableName(table).key(key(jobId))
-                    .updateExpression("SET #s = :pending REMOVE #inst, #type, #start, #hb")
+                    .updateExpression("SET #s = :pending REMOVE #inst, #type, #start, #hb, #mid, #receipt")
                     .conditionExpression("#inst = :me AND #s IN (:a, :b, :c)")
                     .expressionAttributeNames(Map.of("#s", JobItems.STATUS, "#inst", JobItems.INSTANCE_ID,
-                            "#type", JobItems.INSTANCE_TYPE, "#start", JobItems.START_TIME, "#hb", JobItems.HEARTBEAT))
+                            "#type", JobItems.INSTANCE_TYPE, "#start", JobItems.START_TIME, "#hb", JobItems.HEARTBEAT,
+                            "#mid", JobItems.MESSAGE_ID, "#receipt", JobItems.RECEIPT))
                     .expressionAttributeValues(Map.of(":pending", AttributeValue.fromS(JobStatus.PENDING.wireName()),
                             ":me", AttributeValue.fromS(instanceId),
                             ":a", AttributeValue.fromS(JobStatus.STAGING_INPUTS.wireName()),
@@ -134,18 +144,54 @@ public final class JobStore {
     }
 
     /**
-     * The executor running a job says it is alive ({@code i_heartbeat}); false when the job is no
-     * longer this instance's (taken over, put back, ended).
+     * The executor running a job says it is alive ({@code i_heartbeat}). Empty when the job is no
+     * longer this instance's (taken over, put back, ended); otherwise the receipt handle another
+     * executor handed back ({@link #handOver}), or "" when there is none.
      */
-    public boolean heartbeat(String jobId, String instanceId, long now) {
+    public Optional<String> heartbeat(String jobId, String instanceId, long now) {
         try {
-            dynamo.updateItem(b -> b.tableName(table).key(key(jobId))
+            UpdateItemResponse response = dynamo.updateItem(b -> b.tableName(table).key(key(jobId))
                     .updateExpression("SET #hb = :now")
                     .conditionExpression("#inst = :me AND #s IN (:a, :b, :c)")
                     .expressionAttributeNames(Map.of("#hb", JobItems.HEARTBEAT, "#inst", JobItems.INSTANCE_ID,
                             "#s", JobItems.STATUS))
                     .expressionAttributeValues(runningValues(Map.of(":now", AttributeValue.fromN(Long.toString(now)),
-                            ":me", AttributeValue.fromS(instanceId)))));
+                            ":me", AttributeValue.fromS(instanceId))))
+                    .returnValues(ReturnValue.ALL_NEW));
+            AttributeValue receipt = response.attributes().get(JobItems.RECEIPT);
+            return Optional.of(receipt == null || receipt.s() == null ? "" : receipt.s());
+        } catch (ConditionalCheckFailedException moved) {
+            return Optional.empty();
+        }
+    }
+
+    /** The id of the message the running executor of a job holds; empty when it is not running or none is recorded. */
+    public Optional<String> heldMessage(String jobId) {
+        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table).consistentRead(true).key(key(jobId))
+                .projectionExpression("#s, #mid")
+                .expressionAttributeNames(Map.of("#s", JobItems.STATUS, "#mid", JobItems.MESSAGE_ID))).item();
+        if (item == null || !item.containsKey(JobItems.MESSAGE_ID)
+                || !JobStatus.fromWire(item.get(JobItems.STATUS).s()).map(JobStatus::isRunning).orElse(false)) {
+            return Optional.empty();
+        }
+        return Optional.of(item.get(JobItems.MESSAGE_ID).s());
+    }
+
+    /**
+     * Another executor received the very message the running executor holds (its visibility
+     * lapsed): it leaves the new receipt handle in the item for the running executor, which extends
+     * and deletes the message with it from its next heartbeat on. False when the job no longer runs
+     * with that message.
+     */
+    public boolean handOver(String jobId, String messageId, String receipt) {
+        try {
+            dynamo.updateItem(b -> b.tableName(table).key(key(jobId))
+                    .updateExpression("SET #receipt = :receipt")
+                    .conditionExpression("#mid = :mid AND #s IN (:a, :b, :c)")
+                    .expressionAttributeNames(Map.of("#receipt", JobItems.RECEIPT, "#mid", JobItems.MESSAGE_ID,
+                            "#s", JobItems.STATUS))
+                    .expressionAttributeValues(runningValues(Map.of(":receipt", AttributeValue.fromS(receipt),
+                            ":mid", AttributeValue.fromS(messageId)))));
             return true;
         } catch (ConditionalCheckFailedException moved) {
             return false;
@@ -160,20 +206,27 @@ public final class JobStore {
      */
     public Optional<JobRecord> reclaimStale(String jobId, String instanceId, String instanceType, long now,
                                             long staleBefore) {
+        return reclaimStale(jobId, instanceId, instanceType, now, staleBefore, "-");
+    }
+
+    /** As {@link #reclaimStale(String, String, String, long, long)}, recording the id of the message it came with. */
+    public Optional<JobRecord> reclaimStale(String jobId, String instanceId, String instanceType, long now,
+                                            long staleBefore, String messageId) {
         Map<String, String> names = new HashMap<>(Map.of("#s", JobItems.STATUS, "#hb", JobItems.HEARTBEAT,
                 "#start", JobItems.START_TIME, "#inst", JobItems.INSTANCE_ID, "#type", JobItems.INSTANCE_TYPE,
-                "#attempt", JobItems.ATTEMPT));
+                "#attempt", JobItems.ATTEMPT, "#mid", JobItems.MESSAGE_ID, "#receipt", JobItems.RECEIPT));
         Map<String, AttributeValue> values = runningValues(Map.of(
                 ":in", AttributeValue.fromS(JobStatus.STAGING_INPUTS.wireName()),
                 ":now", AttributeValue.fromN(Long.toString(now)),
                 ":stale", AttributeValue.fromN(Long.toString(staleBefore)),
                 ":me", AttributeValue.fromS(instanceId),
                 ":type", AttributeValue.fromS(instanceType == null ? "unknown" : instanceType),
-                ":zero", AttributeValue.fromN("0"), ":one", AttributeValue.fromN("1")));
+                ":zero", AttributeValue.fromN("0"), ":one", AttributeValue.fromN("1"),
+                ":mid", AttributeValue.fromS(messageId)));
         try {
             UpdateItemResponse response = dynamo.updateItem(b -> b.tableName(table).key(key(jobId))
                     .updateExpression("SET #s = :in, #inst = :me, #type = :type, #start = :now, #hb = :now,"
-                            + " #attempt = if_not_exists(#attempt, :zero) + :one")
+                            + " #attempt = if_not_exists(#attempt, :zero) + :one, #mid = :mid REMOVE #receipt")
                     .conditionExpression("#s IN (:a, :b, :c) AND (#hb < :stale"
                             + " OR (attribute_not_exists(#hb) AND #start < :stale))")
                     .expressionAttributeNames(names)

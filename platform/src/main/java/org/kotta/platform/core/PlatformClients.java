@@ -15,6 +15,7 @@ import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3Configuration;
@@ -74,6 +75,11 @@ public final class PlatformClients {
 
     public SnsClient sns() {
         return cached(SnsClient.class, () -> build(SnsClient.builder()));
+    }
+
+    /** Task executors: their own instance's scale-in protection and termination hook. */
+    public AutoScalingClient autoScaling() {
+        return cached(AutoScalingClient.class, () -> build(AutoScalingClient.builder()));
     }
 
     public SecretsManagerClient secrets() {

@@ -51,6 +51,21 @@ public final class Wiring {
     public static final String INPUT_FILE_MAX_BYTES = "KOTTA_INPUT_FILE_MAX_BYTES";
     /** Task executors: the most a job may stage over all its inputs (bytes; default 20 GiB). */
     public static final String INPUT_TOTAL_MAX_BYTES = "KOTTA_INPUT_TOTAL_MAX_BYTES";
+    /** Task executors: the largest output file a job may leave for upload (bytes; default 5 GiB). */
+    public static final String OUTPUT_FILE_MAX_BYTES = "KOTTA_OUTPUT_FILE_MAX_BYTES";
+    /** Task executors: the most processes the job user may have at once (default 512). */
+    public static final String JOB_MAX_PROCESSES = "KOTTA_JOB_MAX_PROCESSES";
+    /**
+     * Task executors: {@code true} when no one but this executor's jobs runs as the job user (the
+     * bootstrap's {@code kotta-job}), so every process of that user left after a job is killed.
+     */
+    public static final String JOB_USER_DEDICATED = "KOTTA_JOB_USER_DEDICATED";
+    /** Task executors: the Auto Scaling group of this instance (scale-in protection, termination hook). */
+    public static final String AUTOSCALING_GROUP = "KOTTA_AUTOSCALING_GROUP";
+    /** Task executors: the group's termination lifecycle hook, completed once the running job ends. */
+    public static final String LIFECYCLE_HOOK = "KOTTA_LIFECYCLE_HOOK";
+    /** The instance metadata service (default http://169.254.169.254; the local runner serves its own). */
+    public static final String METADATA_URL = "KOTTA_METADATA_URL";
     /** The instance's id (EC2 instance id in AWS, a local name in the local cloud). */
     public static final String INSTANCE_ID = "KOTTA_INSTANCE_ID";
     public static final String INSTANCE_TYPE = "KOTTA_INSTANCE_TYPE";

@@ -1,11 +1,15 @@
 package org.kotta.platform.executor;
 
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.channels.Channels;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -13,6 +17,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 import org.kotta.platform.core.JobPaths;
 import org.kotta.platform.executor.InputRules.HttpsUrl;
@@ -21,28 +26,37 @@ import org.kotta.platform.executor.InputRules.S3Object;
 import org.kotta.platform.executor.InputRules.Source;
 
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.core.sync.ResponseTransformer;
+import software.amazon.awssdk.http.ContentStreamProvider;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
-/** Moves a job's files: checked inputs into its work directory, its outputs to {@code outputs/<job_id>/}. */
+/**
+ * Moves a job's files: checked inputs into its work directory, its outputs to {@code outputs/<job_id>/}.
+ * A transfer calls its {@code progress} callback after every chunk of {@value #CHUNK} bytes, so the
+ * caller's time-gated heartbeat keeps the job's message invisible however long one file takes.
+ */
 final class FileStager {
+    /** Bytes between two calls of a transfer's progress callback. */
+    static final int CHUNK = 64 * 1024;
+
     private final S3Client s3;
     private final String bucket;
     private final long maxFileBytes;
     private final long maxTotalBytes;
+    private final long maxOutputBytes;
     private HttpClient http;
 
-    FileStager(S3Client s3, String bucket, long maxFileBytes, long maxTotalBytes) {
+    FileStager(S3Client s3, String bucket, long maxFileBytes, long maxTotalBytes, long maxOutputBytes) {
         this.s3 = s3;
         this.bucket = bucket;
         this.maxFileBytes = maxFileBytes;
         this.maxTotalBytes = maxTotalBytes;
+        this.maxOutputBytes = maxOutputBytes;
     }
 
-    /** Fetches every input; between files {@code between} runs (the message heartbeat). Returns bytes staged. */
-    long stageIn(List<Source> inputs, Path workDir, Runnable between) throws RefusedInput, IOException {
+    /** Fetches every input, calling {@code progress} as the bytes flow (the message heartbeat). Returns bytes staged. */
+    long stageIn(List<Source> inputs, Path workDir, Runnable progress) throws RefusedInput, IOException {
         long total = 0;
         for (Source input : inputs) {
             Path target = workDir.resolve(input.dest());
@@ -50,19 +64,20 @@ final class FileStager {
                 throw new RefusedInput(input.url(), "another input already writes " + input.dest());
             }
             long room = Math.min(maxFileBytes, maxTotalBytes - total);
-            total += input instanceof S3Object object ? fetchS3(object, target, room)
-                    : fetchHttps((HttpsUrl) input, target, room);
-            between.run();
+            total += input instanceof S3Object object ? fetchS3(object, target, room, progress)
+                    : fetchHttps((HttpsUrl) input, target, room, progress);
+            progress.run();
         }
         return total;
     }
 
-    private long fetchS3(S3Object object, Path target, long room) throws RefusedInput {
+    private long fetchS3(S3Object object, Path target, long room, Runnable progress) throws RefusedInput, IOException {
         try {
             long size = s3.headObject(b -> b.bucket(object.bucket()).key(object.key())).contentLength();
             refuseIfTooLarge(object.url(), size, room);
-            s3.getObject(b -> b.bucket(object.bucket()).key(object.key()), ResponseTransformer.toFile(target));
-            return size;
+            try (InputStream body = s3.getObject(b -> b.bucket(object.bucket()).key(object.key()))) {
+                return copy(object.url(), body, target, room, progress);
+            }
         } catch (NoSuchKeyException e) {
             throw new RefusedInput(object.url(), "no such object");
         } catch (S3Exception e) {
@@ -73,7 +88,7 @@ final class FileStager {
         }
     }
 
-    private long fetchHttps(HttpsUrl url, Path target, long room) throws RefusedInput, IOException {
+    private long fetchHttps(HttpsUrl url, Path target, long room, Runnable progress) throws RefusedInput, IOException {
         HttpRequest request = HttpRequest.newBuilder(url.uri()).timeout(Duration.ofMinutes(30)).GET().build();
         HttpResponse<InputStream> response;
         try {
@@ -92,17 +107,24 @@ final class FileStager {
             if (declared >= 0) {
                 refuseIfTooLarge(url.url(), declared, room);
             }
-            long copied = 0;
-            byte[] buffer = new byte[64 * 1024];
-            try (OutputStream out = Files.newOutputStream(target, StandardOpenOption.CREATE_NEW)) {
-                for (int n; (n = body.read(buffer)) > 0; ) {
-                    copied += n;
-                    refuseIfTooLarge(url.url(), copied, room);
-                    out.write(buffer, 0, n);
-                }
-            }
-            return copied;
+            return copy(url.url(), body, target, room, progress);
         }
+    }
+
+    /** Copies a body into a new file, refusing it past {@code room} bytes, calling {@code progress} after each chunk. */
+    private long copy(String url, InputStream body, Path target, long room, Runnable progress)
+            throws RefusedInput, IOException {
+        long copied = 0;
+        byte[] buffer = new byte[CHUNK];
+        try (OutputStream out = Files.newOutputStream(target, StandardOpenOption.CREATE_NEW)) {
+            for (int n; (n = body.read(buffer)) > 0; ) {
+                copied += n;
+                refuseIfTooLarge(url, copied, room);
+                out.write(buffer, 0, n);
+                progress.run();
+            }
+        }
+        return copied;
     }
 
     private void refuseIfTooLarge(String url, long size, long room) throws RefusedInput {
@@ -112,25 +134,91 @@ final class FileStager {
         }
     }
 
-    /** The outcome of staging outputs: files uploaded and declared files the job did not create. */
-    record Uploaded(List<String> uploaded, List<String> missing) {
+    /**
+     * The outcome of staging outputs: files uploaded, and files not uploaded ({@code missing}: not
+     * made, not a regular file, or {@code tooLarge}: over the output cap).
+     */
+    record Uploaded(List<String> uploaded, List<String> missing, List<String> tooLarge) {
     }
 
-    /** Uploads each named regular file (never a link) of the work directory to {@code outputs/<job_id>/<name>}. */
-    Uploaded stageOut(String jobId, List<String> fileNames, Path workDir, Runnable between) {
+    /**
+     * Uploads each named regular file of the work directory to {@code outputs/<job_id>/<name>}:
+     * opened without following a link ({@code O_NOFOLLOW}) and uploaded from that open file, so a
+     * link the job left (to a file only the executor may read) is never followed. A file larger
+     * than the output cap is not uploaded and counts as missing. Called once no process of the job
+     * is left, so nothing swaps a file between the check and the open.
+     */
+    Uploaded stageOut(String jobId, List<String> fileNames, Path workDir, Runnable progress) throws IOException {
         List<String> uploaded = new ArrayList<>();
         List<String> missing = new ArrayList<>();
+        List<String> tooLarge = new ArrayList<>();
         for (String name : fileNames) {
             Path file = workDir.resolve(name);
             if (!InputRules.isSafeFileName(name) || !Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
                 missing.add(name);
                 continue;
             }
-            s3.putObject(b -> b.bucket(bucket).key(JobPaths.outputKey(jobId, name)), RequestBody.fromFile(file));
+            try (SeekableByteChannel channel = Files.newByteChannel(file, Set.of(StandardOpenOption.READ,
+                    LinkOption.NOFOLLOW_LINKS))) {
+                long size = channel.size();
+                if (size > maxOutputBytes) {
+                    missing.add(name);
+                    tooLarge.add(name);
+                    continue;
+                }
+                ContentStreamProvider content = () -> {
+                    try {
+                        channel.position(0);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                    return new ProgressStream(Channels.newInputStream(channel), progress);
+                };
+                s3.putObject(b -> b.bucket(bucket).key(JobPaths.outputKey(jobId, name)),
+                        RequestBody.fromContentProvider(content, size, "application/octet-stream"));
+            }
             uploaded.add(name);
-            between.run();
+            progress.run();
         }
-        return new Uploaded(uploaded, missing);
+        return new Uploaded(uploaded, missing, tooLarge);
+    }
+
+    /** Reads through to a channel's stream (never closing the channel) and reports progress every chunk read. */
+    static final class ProgressStream extends FilterInputStream {
+        private final Runnable progress;
+        private long sinceLast;
+
+        ProgressStream(InputStream in, Runnable progress) {
+            super(in);
+            this.progress = progress;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            count(b < 0 ? 0 : 1);
+            return b;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            int n = super.read(buffer, offset, length);
+            count(Math.max(n, 0));
+            return n;
+        }
+
+        private void count(int n) {
+            sinceLast += n;
+            while (sinceLast >= CHUNK) {
+                sinceLast -= CHUNK;
+                progress.run();
+            }
+        }
+
+        @Override
+        public void close() {
+            // the channel is closed by its owner, after every attempt of the upload
+        }
     }
 
     private synchronized HttpClient client() {

@@ -12,6 +12,9 @@ import java.util.Optional;
  * directory, in a session of its own ({@code setsid}) so its whole tree can be found and
  * killed, and as the unprivileged job user when the executor runs as root ({@code setpriv}).
  * The environment is built from scratch: nothing of the executor's (credentials, wiring) leaks in.
+ * {@code prlimit} caps the size of any file the job writes ({@code --fsize}: a write past it
+ * fails with SIGXFSZ) and, for the job user, its number of processes ({@code --nproc}: a fork
+ * bomb stops there); the caps are inherited by everything the job starts.
  */
 public final class JobCommand {
     private JobCommand() {
@@ -28,9 +31,29 @@ public final class JobCommand {
         return command.isEmpty() ? Optional.empty() : Optional.of(command);
     }
 
+    /** The command without limits (see {@link #argv(String, Optional, long, int)}). */
     public static List<String> argv(String commandLine, Optional<JobUser> user) {
+        return argv(commandLine, user, 0, 0);
+    }
+
+    /**
+     * @param maxFileBytes  the largest file the job may write (0: no cap)
+     * @param maxProcesses  the most processes of the job user (0: no cap; never set for the
+     *                      executor's own user, whose threads would count against it)
+     */
+    public static List<String> argv(String commandLine, Optional<JobUser> user, long maxFileBytes, int maxProcesses) {
         List<String> argv = new ArrayList<>();
         argv.add("setsid");
+        if (maxFileBytes > 0 || (maxProcesses > 0 && user.isPresent())) {
+            argv.add("prlimit");
+            if (maxFileBytes > 0) {
+                argv.add("--fsize=" + maxFileBytes);
+            }
+            if (maxProcesses > 0 && user.isPresent()) {
+                argv.add("--nproc=" + maxProcesses);
+            }
+            argv.add("--");
+        }
         user.ifPresent(u -> {
             argv.add("setpriv");
             argv.add("--reuid=" + u.uid());

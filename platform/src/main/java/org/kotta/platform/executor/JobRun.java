@@ -64,11 +64,30 @@ final class JobRun {
         return job.jobId();
     }
 
-    /** Kills the job's process tree, if it runs (a stop that could not wait any longer). */
+    /** Kills the job's process tree, if it runs (a stop that could not wait any longer), and what it left behind. */
     void killNow() {
         long sid = sessionId;
         if (sid > 0) {
             ProcessTree.kill(sid, context.settings().killGrace());
+        }
+        killLeftovers();
+    }
+
+    /**
+     * Every process of the job user, when that user is dedicated to this executor's jobs
+     * ({@code KOTTA_JOB_USER_DEDICATED}): a job that left its session ({@code setsid}, a double
+     * fork) must not outlive it, read its outputs' files while they are uploaded, or run on
+     * into the next job. Never the executor's own user: without a job user there is none to sweep.
+     */
+    private void killLeftovers() {
+        Optional<JobUser> user = context.jobUser();
+        if (user.isEmpty() || !context.settings().limits().dedicatedUser()) {
+            return;
+        }
+        List<Long> left = ProcessTree.ofUser(user.get().uid());
+        if (!left.isEmpty()) {
+            log("processing", "killing " + left.size() + " process(es) of " + user.get().name() + " the job left behind");
+            ProcessTree.killUser(user.get().uid(), context.settings().killGrace());
         }
     }
 
@@ -140,6 +159,10 @@ final class JobRun {
                     uploaded.missing().stream().map(AttributeValue::fromS).toList()));
             log("staging_outputs", "missing: " + String.join(", ", uploaded.missing()));
         }
+        if (!uploaded.tooLarge().isEmpty()) {
+            log("staging_outputs", "not uploaded, larger than " + context.settings().limits().maxOutputFileBytes()
+                    + " bytes: " + String.join(", ", uploaded.tooLarge()));
+        }
         if (outcome == Outcome.WALLTIME) {
             return fail(JobStatus.STAGING_OUTPUTS, "the wall time of " + walltime()
                     + " s was exceeded: the job was killed", exitCode, ending);
@@ -186,7 +209,9 @@ final class JobRun {
         Optional<JobUser> user = context.jobUser();
         String stdout = outputFile(job.stdoutFile(), JobRecord.DEFAULT_STDOUT);
         String stderr = outputFile(job.stderrFile(), JobRecord.DEFAULT_STDERR);
-        ProcessBuilder builder = new ProcessBuilder(JobCommand.argv(command, user)).directory(workDir.toFile());
+        ProcessBuilder builder = new ProcessBuilder(JobCommand.argv(command, user,
+                context.settings().limits().maxOutputFileBytes(), context.settings().limits().maxProcesses()))
+                .directory(workDir.toFile());
         builder.environment().clear();
         builder.environment().putAll(JobCommand.environment(workDir, job.jobId(), user));
         builder.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
@@ -201,6 +226,7 @@ final class JobRun {
         Outcome outcome = watch(process);
         ProcessTree.kill(sessionId, context.settings().killGrace());
         sessionId = -1;
+        killLeftovers();
         try {
             exitCode = process.waitFor();
         } catch (InterruptedException e) {
@@ -324,8 +350,10 @@ final class JobRun {
         return new ArrayList<>(names);
     }
 
-    private long walltime() {
-        return job.walltimeSeconds() > 0 ? job.walltimeSeconds() : DEFAULT_WALLTIME;
+    /** The job's wall time in seconds, at most {@link JobRecord#MAX_WALLTIME_MINUTES} (older items may ask for more). */
+    long walltime() {
+        long asked = job.walltimeSeconds() > 0 ? job.walltimeSeconds() : DEFAULT_WALLTIME;
+        return Math.min(asked, JobRecord.MAX_WALLTIME_MINUTES * 60);
     }
 
     private static String outputFile(String name, String fallback) {

@@ -26,7 +26,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 
 /**
@@ -34,16 +33,21 @@ import software.amazon.awssdk.services.sqs.model.Message;
  * conditional write (a message delivered twice runs once), runs it ({@link JobRun}) and deletes
  * the message only once the job's final status is written.
  *
- * <p>{@link #stop()} is what SIGTERM does (spot interruption, scale-in): the running job is
- * killed, put back as {@code pending}, and its message made visible at once, so another
- * executor finishes it. {@code Main task-executor} calls {@link #runFromEnvironment()}.
+ * <p>In an Auto Scaling group it protects its instance from scale-in while a job runs, and when
+ * the group terminates the instance (scale-in, a rollout) it lets the running job finish, then
+ * completes the termination hook and returns ({@link InstanceLifecycle}).
+ *
+ * <p>{@link #stop()} is what SIGTERM does (a spot interruption, a stop by hand): the running job is
+ * killed, put back as {@code pending}, and a fresh message sent for it (the old one deleted), so
+ * another executor finishes it. {@code Main task-executor} calls {@link #runFromEnvironment()}.
  */
 public final class TaskExecutor {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ExecutorSettings settings;
-    private final SqsClient sqs;
+    private final PendingQueue queue;
     private final ExecutorContext context;
+    private final InstanceLifecycle lifecycle;
     private final Object lock = new Object();
     private final AtomicInteger claimed = new AtomicInteger();
     private final AtomicInteger received = new AtomicInteger();
@@ -53,14 +57,17 @@ public final class TaskExecutor {
     private boolean polling;
     private JobRun current;
     private String currentReceipt;
+    private Heartbeat currentHeartbeat;
 
     public TaskExecutor(ExecutorSettings settings, PlatformClients clients) {
         this.settings = settings;
-        this.sqs = clients.sqs();
         JobStore store = new JobStore(clients.dynamo(), settings.jobsTable());
         FileStager stager = new FileStager(clients.s3(), settings.bucket(), settings.maxInputFileBytes(),
-                settings.maxInputTotalBytes());
+                settings.maxInputTotalBytes(), settings.limits().maxOutputFileBytes());
         this.context = new ExecutorContext(settings, store, stager, jobUser(settings), clients.sns());
+        this.queue = new PendingQueue(clients.sqs(), settings.queueUrl(), context);
+        this.lifecycle = new InstanceLifecycle(settings, settings.scaling().group().map(g -> clients.autoScaling()),
+                line -> context.log("-", "lifecycle", line));
     }
 
     /** The process of {@code kotta-start task-executor}: runs until SIGTERM, which puts a running job back. */
@@ -89,6 +96,11 @@ public final class TaskExecutor {
         context.log("-", "started", "pool " + settings.pool().pool() + ", work dir " + settings.workRoot()
                 + context.jobUser().map(u -> ", jobs run as " + u.name()).orElse(", jobs run as this process's user"));
         while (true) {
+            if (InstanceLifecycle.next(lifecycle.terminating(), false) == InstanceLifecycle.Next.COMPLETE_AND_EXIT) {
+                // idle, or the job it ran has ended: nothing holds the instance any longer
+                lifecycle.complete();
+                break;
+            }
             synchronized (lock) {
                 if (stopping) {
                     break;
@@ -96,8 +108,7 @@ public final class TaskExecutor {
                 polling = true;
             }
             try {
-                List<Message> messages = sqs.receiveMessage(b -> b.queueUrl(settings.queueUrl())
-                        .maxNumberOfMessages(1).waitTimeSeconds(settings.pollWaitSeconds())).messages();
+                List<Message> messages = queue.receive(settings.pollWaitSeconds());
                 for (Message message : messages) {
                     received.incrementAndGet();
                     handle(message);
@@ -116,8 +127,8 @@ public final class TaskExecutor {
     }
 
     /**
-     * Stops polling; a running job is killed, put back as {@code pending} and its message made
-     * visible again, as is a message the poll in progress still receives. Waits for that at most
+     * Stops polling; a running job is killed, put back as {@code pending} with a fresh message, as
+     * is the job of a message the poll in progress still receives. Waits for that at most
      * the settings' stop grace.
      */
     public void stop() {
@@ -142,7 +153,7 @@ public final class TaskExecutor {
                 context.log(current.jobId(), "pending", "stop grace over: killing and putting it back");
                 current.killNow();
                 if (context.store().requeue(current.jobId(), settings.instanceId())) {
-                    release(currentReceipt);
+                    queue.putBack(current.jobId(), currentHeartbeat != null ? currentHeartbeat.receipt() : currentReceipt);
                 }
             }
         }
@@ -159,9 +170,11 @@ public final class TaskExecutor {
     }
 
     private void handle(Message message) {
+        boolean terminating = lifecycle.terminating();
         synchronized (lock) {
-            if (stopping) {
-                release(message.receiptHandle());
+            if (stopping || terminating) {
+                jobIdOf(message.body()).ifPresentOrElse(id -> queue.putBack(id, message.receiptHandle()),
+                        () -> queue.release(message.receiptHandle()));
                 return;
             }
             busy = true;
@@ -176,6 +189,7 @@ public final class TaskExecutor {
                 busy = false;
                 current = null;
                 currentReceipt = null;
+                currentHeartbeat = null;
                 lock.notifyAll();
             }
         }
@@ -186,36 +200,47 @@ public final class TaskExecutor {
         Optional<String> jobId = jobIdOf(message.body());
         if (jobId.isEmpty()) {
             context.log("-", "skipped", "malformed message deleted: " + abbreviate(message.body()));
-            delete(receipt);
+            queue.delete(receipt);
             return;
         }
         long now = System.currentTimeMillis() / 1000;
-        Optional<JobRecord> job = context.store().claim(jobId.get(), settings.instanceId(), settings.instanceType(), now);
+        Optional<JobRecord> job = context.store().claim(jobId.get(), settings.instanceId(), settings.instanceType(), now,
+                message.messageId());
         if (job.isEmpty()) {
-            job = takeOverIfStale(jobId.get(), now);
+            job = takeOverIfStale(jobId.get(), now, message.messageId());
         }
         if (job.isEmpty()) {
-            skipUnclaimed(jobId.get(), receipt, now);
+            skipUnclaimed(jobId.get(), message, now);
             return;
         }
         claimed.incrementAndGet();
         context.log(jobId.get(), "claimed", "attempt " + job.get().attempt());
-        Heartbeat heartbeat = new Heartbeat(jobId.get(), receipt);
+        lifecycle.protect(true);
+        try {
+            runClaimed(job.get(), receipt);
+        } finally {
+            lifecycle.protect(false);
+        }
+    }
+
+    private void runClaimed(JobRecord job, String receipt) throws IOException {
+        Heartbeat heartbeat = new Heartbeat(job.jobId(), receipt);
         heartbeat.extendNow();
-        JobRun run = new JobRun(context, job.get(), heartbeat::extendIfDue, () -> stopping);
+        JobRun run = new JobRun(context, job, heartbeat::extendIfDue, () -> stopping);
         synchronized (lock) {
             current = run;
+            currentHeartbeat = heartbeat;
         }
         switch (run.run()) {
-            case ENDED -> delete(receipt);
-            case PUT_BACK -> release(receipt);
+            case ENDED -> queue.delete(heartbeat.receipt());
+            case PUT_BACK -> queue.putBack(job.jobId(), heartbeat.receipt());
             case LOST -> {
-                boolean pending = context.store().find(jobId.get()).map(j -> j.status() == JobStatus.PENDING)
+                boolean pending = context.store().find(job.jobId()).map(j -> j.status() == JobStatus.PENDING)
                         .orElse(false);
                 if (pending) {
-                    release(receipt);
+                    queue.putBack(job.jobId(), heartbeat.receipt());
                 } else {
-                    delete(receipt);
+                    queue.delete(heartbeat.receipt());
                 }
             }
         }
@@ -225,36 +250,61 @@ public final class TaskExecutor {
      * A running job whose message came back and whose executor has shown no sign of life for
      * {@link ExecutorSettings#staleAfterSeconds()}: its executor died without putting it back.
      */
-    private Optional<JobRecord> takeOverIfStale(String jobId, long now) {
+    private Optional<JobRecord> takeOverIfStale(String jobId, long now, String messageId) {
         Optional<JobRecord> job = context.store().find(jobId);
         if (job.isEmpty() || !job.get().status().isRunning()) {
             return Optional.empty();
         }
         Optional<JobRecord> taken = context.store().reclaimStale(jobId, settings.instanceId(), settings.instanceType(),
-                now, now - settings.staleAfterSeconds());
+                now, now - settings.staleAfterSeconds(), messageId);
         taken.ifPresent(t -> context.log(jobId, "taken over", "from " + job.get().instanceId()
                 + ", silent for over " + settings.staleAfterSeconds() + " s"));
         return taken;
     }
 
     /** A message whose job could not be claimed: unknown, ended, running elsewhere, or cancelled while pending. */
-    private void skipUnclaimed(String jobId, String receipt, long now) {
+    private void skipUnclaimed(String jobId, Message message, long now) {
+        String receipt = message.receiptHandle();
         Optional<JobRecord> job = context.store().find(jobId);
         if (job.isEmpty()) {
             context.log(jobId, "skipped", "no such job: message deleted");
-            delete(receipt);
+            queue.delete(receipt);
         } else if (job.get().status() == JobStatus.PENDING && job.get().cancelRequested()) {
             context.store().transition(jobId, Set.of(JobStatus.PENDING), JobStatus.CANCELLED,
                     Map.of(JobItems.COMPLETE_TIME, AttributeValue.fromN(Long.toString(now)),
                             JobItems.ERROR, AttributeValue.fromS("cancelled by its owner before it ran")));
             context.log(jobId, "skipped", "cancelled while pending: message deleted");
-            delete(receipt);
+            queue.delete(receipt);
         } else if (job.get().status() == JobStatus.PENDING) {
             context.log(jobId, "skipped", "still pending but not claimed: the message comes back later");
+        } else if (job.get().status().isRunning()) {
+            skipRunning(jobId, message);
         } else {
             context.log(jobId, "skipped", "already " + job.get().status().wireName() + ": message deleted");
-            delete(receipt);
+            queue.delete(receipt);
         }
+    }
+
+    /**
+     * The message of a job another executor runs, alive (else it was taken over). A duplicate of
+     * the message that executor holds is deleted. The held message itself (its visibility lapsed:
+     * the executor was late, or the message reached SQS's 12-hour cap) is never deleted: it is kept
+     * invisible until that executor would count as dead, and its new receipt handle is left in the
+     * item, from which that executor extends and finally deletes it. So a job is never left without
+     * a message while it runs: if its executor dies, the message comes back and the job is taken over.
+     */
+    private void skipRunning(String jobId, Message message) {
+        String receipt = message.receiptHandle();
+        Optional<String> held = context.store().heldMessage(jobId);
+        if (held.isPresent() && !held.get().equals(message.messageId())) {
+            context.log(jobId, "skipped", "a duplicate of the message its executor holds: deleted");
+            queue.delete(receipt);
+            return;
+        }
+        queue.extend(jobId, receipt, (int) settings.staleAfterSeconds());
+        boolean handed = held.isPresent() && context.store().handOver(jobId, message.messageId(), receipt);
+        context.log(jobId, "skipped", handed ? "its executor's message came back while it runs: handed back to it"
+                : "running elsewhere: its message is kept for " + settings.staleAfterSeconds() + " s");
     }
 
     static Optional<String> jobIdOf(String body) {
@@ -265,26 +315,6 @@ public final class TaskExecutor {
                     : Optional.empty();
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
-        }
-    }
-
-    private void delete(String receipt) {
-        try {
-            sqs.deleteMessage(b -> b.queueUrl(settings.queueUrl()).receiptHandle(receipt));
-        } catch (SdkException e) {
-            context.log("-", "delete", "could not delete a message: " + e.getMessage());
-        }
-    }
-
-    /** Makes a message visible again at once (another executor takes it). */
-    private void release(String receipt) {
-        if (receipt == null) {
-            return;
-        }
-        try {
-            sqs.changeMessageVisibility(b -> b.queueUrl(settings.queueUrl()).receiptHandle(receipt).visibilityTimeout(0));
-        } catch (SdkException e) {
-            context.log("-", "release", "could not make a message visible again: " + e.getMessage());
         }
     }
 
@@ -345,11 +375,12 @@ public final class TaskExecutor {
 
     /**
      * Keeps a running job's message invisible (extended every {@code visibilityEvery} to
-     * {@code visibilityAhead}) and records the executor's heartbeat on the job.
+     * {@code visibilityAhead}) and records the executor's heartbeat on the job; takes up a receipt
+     * handle another executor handed back ({@link JobStore#handOver}).
      */
     private final class Heartbeat {
         private final String jobId;
-        private final String receipt;
+        private volatile String receipt;
         private long next;
 
         Heartbeat(String jobId, String receipt) {
@@ -357,20 +388,25 @@ public final class TaskExecutor {
             this.receipt = receipt;
         }
 
+        /** The newest receipt handle of the job's message this executor knows. */
+        String receipt() {
+            return receipt;
+        }
+
         void extendNow() {
             try {
-                if (!context.store().heartbeat(jobId, settings.instanceId(), System.currentTimeMillis() / 1000)) {
+                Optional<String> handed = context.store().heartbeat(jobId, settings.instanceId(),
+                        System.currentTimeMillis() / 1000);
+                if (handed.isEmpty()) {
                     context.log(jobId, "heartbeat", "the job is no longer this executor's");
+                } else if (!handed.get().isEmpty() && !handed.get().equals(receipt)) {
+                    receipt = handed.get();
+                    context.log(jobId, "heartbeat", "its message came back and was handed back: extending it again");
                 }
             } catch (SdkException e) {
                 context.log(jobId, "heartbeat", "could not record the heartbeat: " + e.getMessage());
             }
-            try {
-                sqs.changeMessageVisibility(b -> b.queueUrl(settings.queueUrl()).receiptHandle(receipt)
-                        .visibilityTimeout(settings.visibilityAhead()));
-            } catch (SdkException e) {
-                context.log("-", "heartbeat", "could not extend a message's visibility: " + e.getMessage());
-            }
+            queue.extend(jobId, receipt, settings.visibilityAhead());
             next = System.nanoTime() + settings.visibilityEvery().toNanos();
         }
 
@@ -378,6 +414,7 @@ public final class TaskExecutor {
             if (System.nanoTime() >= next) {
                 extendNow();
             }
+            lifecycle.whileJobRuns();
         }
     }
 }

@@ -33,7 +33,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * and sends {@code {"job_id":...}} to the pending queue of the job's queue.
  */
 public final class JobSubmission {
-    public static final long MAX_WALLTIME_MINUTES = 7 * 24 * 60;
+    public static final long MAX_WALLTIME_MINUTES = JobRecord.MAX_WALLTIME_MINUTES;
     public static final int MAX_SCRIPT_BYTES = 256 * 1024;
     public static final int MAX_FILES = 100;
     public static final int MAX_TEXT = 4096;
@@ -143,7 +143,8 @@ public final class JobSubmission {
             if (minutes <= 0) {
                 errors.add("walltime: must be more than 0 minutes");
             } else if (minutes > MAX_WALLTIME_MINUTES) {
-                errors.add("walltime: at most " + MAX_WALLTIME_MINUTES + " minutes (7 days)");
+                errors.add("walltime: at most " + MAX_WALLTIME_MINUTES + " minutes (11 hours: a job's queue message"
+                        + " can be held for at most 12 hours, staging included)");
             }
         } catch (NumberFormatException e) {
             errors.add("walltime: a whole number of minutes is needed");

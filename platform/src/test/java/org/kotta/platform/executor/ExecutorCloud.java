@@ -52,6 +52,8 @@ final class ExecutorCloud implements AutoCloseable {
     final SqsClient sqs;
     final JobStore store;
     final String queueUrl;
+    /** The pending queue's dead-letter queue; null without one. */
+    final String deadLettersUrl;
     final String topicArn;
     final String notificationsUrl;
     final Path workRoot;
@@ -63,6 +65,15 @@ final class ExecutorCloud implements AutoCloseable {
 
     /** @param visibilityTimeout the pending queue's default visibility timeout, seconds */
     ExecutorCloud(int visibilityTimeout) throws IOException {
+        this(visibilityTimeout, 0);
+    }
+
+    /**
+     * @param visibilityTimeout the pending queue's default visibility timeout, seconds
+     * @param maxReceiveCount   when positive, the pending queue dead-letters a message received more
+     *                          often than this (as the Kotta stack's queues do, with 5)
+     */
+    ExecutorCloud(int visibilityTimeout, int maxReceiveCount) throws IOException {
         clients = new PlatformClients(new Wiring(Map.of(Wiring.ENDPOINT_URL, endpoint, Wiring.REGION, "us-east-1")));
         dynamo = clients.dynamo();
         s3 = clients.s3();
@@ -78,8 +89,18 @@ final class ExecutorCloud implements AutoCloseable {
                                 k -> k.attributeName(JobItems.SUBMIT_TIME).keyType(KeyType.RANGE))
                         .projection(p -> p.projectionType(ProjectionType.ALL))));
         s3.createBucket(b -> b.bucket(bucket));
-        queueUrl = sqs.createQueue(b -> b.queueName("pending-" + suffix)
-                .attributes(Map.of(QueueAttributeName.VISIBILITY_TIMEOUT, Integer.toString(visibilityTimeout)))).queueUrl();
+        Map<QueueAttributeName, String> attributes = new HashMap<>();
+        attributes.put(QueueAttributeName.VISIBILITY_TIMEOUT, Integer.toString(visibilityTimeout));
+        if (maxReceiveCount > 0) {
+            deadLettersUrl = sqs.createQueue(b -> b.queueName("pending-dlq-" + suffix)).queueUrl();
+            String deadLettersArn = sqs.getQueueAttributes(b -> b.queueUrl(deadLettersUrl)
+                    .attributeNames(QueueAttributeName.QUEUE_ARN)).attributes().get(QueueAttributeName.QUEUE_ARN);
+            attributes.put(QueueAttributeName.REDRIVE_POLICY, "{\"deadLetterTargetArn\":\"" + deadLettersArn
+                    + "\",\"maxReceiveCount\":\"" + maxReceiveCount + "\"}");
+        } else {
+            deadLettersUrl = null;
+        }
+        queueUrl = sqs.createQueue(b -> b.queueName("pending-" + suffix).attributes(attributes)).queueUrl();
         topicArn = clients.sns().createTopic(b -> b.name("notifications-" + suffix)).topicArn();
         notificationsUrl = sqs.createQueue(b -> b.queueName("notified-" + suffix)).queueUrl();
         String notificationsArn = sqs.getQueueAttributes(b -> b.queueUrl(notificationsUrl)
@@ -114,7 +135,15 @@ final class ExecutorCloud implements AutoCloseable {
 
     /** An executor extending a running job's message every {@code visibilityEvery} to {@code visibilityAhead} s. */
     TaskExecutor startExecutor(String instanceId, Duration visibilityEvery, int visibilityAhead) {
-        ExecutorSettings settings = ExecutorSettings.fromWiring(new Wiring(wiring(instanceId)))
+        return startExecutor(instanceId, visibilityEvery, visibilityAhead, Map.of());
+    }
+
+    /** As above, with more wiring (e.g. {@code KOTTA_JOB_USER_DEDICATED}). */
+    TaskExecutor startExecutor(String instanceId, Duration visibilityEvery, int visibilityAhead,
+                               Map<String, String> more) {
+        Map<String, String> env = wiring(instanceId);
+        env.putAll(more);
+        ExecutorSettings settings = ExecutorSettings.fromWiring(new Wiring(env))
                 .withTimings(1, visibilityEvery, visibilityAhead, Duration.ofSeconds(1), Duration.ofSeconds(2),
                         Duration.ofSeconds(20));
         TaskExecutor executor = new TaskExecutor(settings, clients);
@@ -182,7 +211,12 @@ final class ExecutorCloud implements AutoCloseable {
 
     /** Messages waiting plus in flight on the pending queue. */
     int messagesLeft() {
-        Map<QueueAttributeName, String> attributes = sqs.getQueueAttributes(b -> b.queueUrl(queueUrl).attributeNames(
+        return messagesOn(queueUrl);
+    }
+
+    /** Messages waiting plus in flight on a queue. */
+    int messagesOn(String url) {
+        Map<QueueAttributeName, String> attributes = sqs.getQueueAttributes(b -> b.queueUrl(url).attributeNames(
                 QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
                 QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)).attributes();
         return Integer.parseInt(attributes.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))

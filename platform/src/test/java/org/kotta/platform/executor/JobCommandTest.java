@@ -31,6 +31,15 @@ class JobCommandTest {
     }
 
     @Test
+    void capsFileSizeAlways_andProcessesOnlyForTheJobUser() {
+        assertThat(JobCommand.argv("make", Optional.of(new JobUser("kotta-job", 990, 990)), 1024, 64))
+                .containsExactly("setsid", "prlimit", "--fsize=1024", "--nproc=64", "--", "setpriv", "--reuid=990",
+                        "--regid=990", "--init-groups", "--", "/bin/sh", "-c", "make");
+        assertThat(JobCommand.argv("make", Optional.empty(), 1024, 64))
+                .containsExactly("setsid", "prlimit", "--fsize=1024", "--", "/bin/sh", "-c", "make");
+    }
+
+    @Test
     void theEnvironmentCarriesNothingOfTheExecutors() {
         assertThat(JobCommand.environment(Path.of("/work/j1"), "j1", Optional.empty()))
                 .containsEntry("HOME", "/work/j1").containsEntry("KOTTA_JOB_ID", "j1")

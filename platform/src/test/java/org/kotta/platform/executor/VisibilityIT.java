@@ -33,4 +33,41 @@ class VisibilityIT {
             assertThat(cloud.messagesLeft()).isZero();
         }
     }
+
+    /**
+     * The running executor's message lapses (here: it extends only every 5 s, 2 s ahead). Another
+     * executor receives it while the job runs on a live executor: the message is neither deleted
+     * (the job would have no message left if its executor died) nor run twice; its new receipt
+     * handle is handed back through the item, and the job's executor deletes it at the end.
+     */
+    @Test
+    void aRunningJobsMessageThatCameBack_isKept_andHandedBackToItsExecutor() throws Exception {
+        try (ExecutorCloud cloud = new ExecutorCloud(3)) {
+            TaskExecutor runner = cloud.startExecutor("exec-late-" + cloud.suffix, Duration.ofSeconds(5), 2);
+            String id = cloud.submit(cloud.job("user-a", "sleep 12\necho done\n", List.of(), List.of(), 60));
+            cloud.await(id, j -> j.status() == JobStatus.PROCESSING, Duration.ofSeconds(20));
+            TaskExecutor watcher = cloud.startExecutor("exec-watcher-" + cloud.suffix, Duration.ofSeconds(5), 2);
+
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (watcher.messagesReceived() == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            assertThat(watcher.messagesReceived()).as("the lapsed message reached the watcher").isPositive();
+            Thread.sleep(500);
+            assertThat(cloud.store.find(id).orElseThrow().status()).isEqualTo(JobStatus.PROCESSING);
+            assertThat(cloud.messagesLeft()).as("the running job's message is still on the queue").isEqualTo(1);
+
+            JobRecord ended = cloud.awaitEnd(id, Duration.ofSeconds(30));
+            deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (cloud.messagesLeft() > 0 && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+            }
+
+            assertThat(ended.status()).isEqualTo(JobStatus.COMPLETED);
+            assertThat(ended.attempt()).isEqualTo(1);
+            assertThat(runner.jobsClaimed()).isEqualTo(1);
+            assertThat(watcher.jobsClaimed()).isZero();
+            assertThat(cloud.messagesLeft()).isZero();
+        }
+    }
 }

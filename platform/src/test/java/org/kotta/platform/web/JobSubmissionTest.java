@@ -83,11 +83,22 @@ class JobSubmissionTest {
 
     @Test
     void refusesWalltimeZeroNegativeTooLargeOrNotANumber() {
-        for (String bad : List.of("0", "-3", "10081", "five", "")) {
+        for (String bad : List.of("0", "-3", "661", "10080", "five", "")) {
             Map<String, List<String>> form = example();
             form.put("walltime", List.of(bad));
             assertThat(errors(form)).as(bad).singleElement().asString().startsWith("walltime:");
         }
+    }
+
+    @Test
+    void acceptsElevenHours_andRefusesMore_namingWhatHoldsTheCap() {
+        Map<String, List<String>> form = example();
+        form.put("walltime", List.of("660"));
+        assertThat(build(form).walltimeSeconds()).isEqualTo(11 * 3600);
+        form.put("walltime", List.of("661"));
+        assertThat(errors(form)).singleElement().asString()
+                .isEqualTo("walltime: at most 660 minutes (11 hours: a job's queue message can be held for at most"
+                        + " 12 hours, staging included)");
     }
 
     @Test

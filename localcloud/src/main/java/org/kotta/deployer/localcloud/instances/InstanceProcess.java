@@ -28,16 +28,32 @@ final class InstanceProcess {
     private final int port;
     private final Path log;
     private final Process process;
+    private final LocalMetadata metadata;
 
-    private InstanceProcess(String id, int port, Path log, Process process) {
+    private InstanceProcess(String id, int port, Path log, Process process, LocalMetadata metadata) {
         this.id = id;
         this.port = port;
         this.log = log;
         this.process = process;
+        this.metadata = metadata;
     }
 
+    /** Starts the process with its own metadata service stand-in, whose URL it gets as {@code KOTTA_METADATA_URL}. */
     static InstanceProcess start(String id, Path release, String role, Map<String, String> env, int port,
                                  Path instanceDir) throws IOException {
+        LocalMetadata metadata = new LocalMetadata();
+        try {
+            Map<String, String> withMetadata = new java.util.LinkedHashMap<>(env);
+            withMetadata.put("KOTTA_METADATA_URL", metadata.url());
+            return start(id, release, role, withMetadata, port, instanceDir, metadata);
+        } catch (IOException | RuntimeException e) {
+            metadata.close();
+            throw e;
+        }
+    }
+
+    private static InstanceProcess start(String id, Path release, String role, Map<String, String> env, int port,
+                                         Path instanceDir, LocalMetadata metadata) throws IOException {
         Files.createDirectories(instanceDir);
         Path log = instanceDir.resolve("instance.log");
         Files.writeString(log, "== " + Instant.now() + " " + id + ": " + Releases.START + " " + role
@@ -50,7 +66,7 @@ final class InstanceProcess {
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         builder.environment().clear();
         builder.environment().putAll(env);
-        return new InstanceProcess(id, port, log, builder.start());
+        return new InstanceProcess(id, port, log, builder.start(), metadata);
     }
 
     String id() {
@@ -101,8 +117,28 @@ final class InstanceProcess {
         return "/health did not answer 200 within " + limit.toSeconds() + " s (last: " + last + ")";
     }
 
+    /**
+     * Retires the instance as an Auto Scaling group with a termination hook does: its target
+     * lifecycle state becomes {@code Terminated}, and the executor exits by itself once its job
+     * has ended. Waits for that at most {@code limit}.
+     *
+     * @return true when the process exited by itself
+     */
+    boolean retire(Duration limit) throws InterruptedException {
+        metadata.terminate();
+        return process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
     /** SIGTERM to the process and its descendants, then SIGKILL to what is left after the grace period. */
     void stop() {
+        try {
+            stopProcesses();
+        } finally {
+            metadata.close();
+        }
+    }
+
+    private void stopProcesses() {
         List<ProcessHandle> tree = new java.util.ArrayList<>(process.descendants().toList());
         tree.add(0, process.toHandle());
         tree.forEach(ProcessHandle::destroy);

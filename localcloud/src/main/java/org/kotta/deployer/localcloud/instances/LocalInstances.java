@@ -38,6 +38,11 @@ public final class LocalInstances implements AutoCloseable {
     /** How long requests already sent to a replaced web server may take to finish (deregistration delay). */
     private static final Duration DRAIN_LIMIT = Duration.ofSeconds(10);
     private static final Duration EXECUTOR_SETTLE = Duration.ofSeconds(1);
+    /**
+     * How long a rolling replacement waits for a retired executor's job to end (the termination
+     * hook's heartbeats would hold an EC2 instance up to the job's wall time; locally, this).
+     */
+    private static final Duration EXECUTOR_DRAIN_LIMIT = Duration.ofMinutes(15);
     private static final int LOG_LINES = 20;
     /** What an instance inherits from this machine; everything else comes from its wiring. */
     private static final Set<String> HOST_ENV = Set.of("PATH", "HOME", "LANG", "LC_ALL", "TZ", "JAVA_HOME", "TMPDIR");
@@ -171,11 +176,19 @@ public final class LocalInstances implements AutoCloseable {
             if (i < old.size()) {
                 if (spec.role() == GroupSpec.Role.WEB_SERVER) {
                     url.drain(old.get(i).port(), DRAIN_LIMIT);
+                    stop(old.get(i));
+                } else {
+                    retire(old.get(i));
                 }
-                stop(old.get(i));
             }
         }
-        old.subList(Math.min(spec.localCount(), old.size()), old.size()).forEach(this::stop);
+        for (InstanceProcess extra : old.subList(Math.min(spec.localCount(), old.size()), old.size())) {
+            if (spec.role() == GroupSpec.Role.WEB_SERVER) {
+                stop(extra);
+            } else {
+                retire(extra);
+            }
+        }
         groupsOfStack.put(group, new RunningGroup(spec.fingerprint(), fresh));
     }
 
@@ -214,6 +227,24 @@ public final class LocalInstances implements AutoCloseable {
     private static String settles(InstanceProcess process) throws InterruptedException {
         Thread.sleep(EXECUTOR_SETTLE.toMillis());
         return process.alive() ? null : "it exited within " + EXECUTOR_SETTLE.toSeconds() + " s of its start";
+    }
+
+    /**
+     * An executor leaves as from a group with a termination hook: told {@code Terminated} through
+     * its metadata stand-in, it finishes its job, completes the hook and exits; SIGTERM (which puts
+     * a job back) only when it has not gone within {@link #EXECUTOR_DRAIN_LIMIT}.
+     */
+    private void retire(InstanceProcess process) throws InterruptedException {
+        log.println("  retiring " + process.id() + ": target lifecycle state Terminated, waiting up to "
+                + EXECUTOR_DRAIN_LIMIT.toMinutes() + " min for its job to end");
+        if (process.retire(EXECUTOR_DRAIN_LIMIT)) {
+            log.println("  " + process.id() + " (pid " + process.pid() + ") exited by itself");
+            process.stop();
+        } else {
+            log.println("  " + process.id() + " still runs after " + EXECUTOR_DRAIN_LIMIT.toMinutes()
+                    + " min: stopping it (its job is put back)");
+            stop(process);
+        }
     }
 
     private void stop(InstanceProcess process) {
