@@ -28,11 +28,11 @@ class UserDataWiringTest {
             Wiring.OAUTH_CLIENT_ID, Wiring.OAUTH_CLIENT_SECRET_ARN, Wiring.OIDC_ISSUER, Wiring.SESSION_KEY_SECRET_ARN,
             Wiring.PUBLIC_URL, Wiring.PORT, Wiring.RELEASE_KEY);
     private static final List<String> EXECUTORS = List.of(Wiring.POOL, Wiring.WORK_DIR, Wiring.JOB_USER);
-    // read by bin/kotta-bootstrap (log shipping, the web server's cfn-signal) and the executors (their own
-    // group and its termination hook); not yet constants of Wiring
+    // read only by bin/kotta-bootstrap (log shipping, the web server's cfn-signal), not by the Java code
     private static final String LOG_GROUP = "KOTTA_LOG_GROUP";
     private static final List<String> WEB_SERVER = List.of("KOTTA_SIGNAL_RESOURCE");
-    private static final List<String> EXECUTOR_GROUP = List.of("KOTTA_AUTOSCALING_GROUP", "KOTTA_LIFECYCLE_HOOK");
+    // the executors' own group and its termination hook
+    private static final List<String> EXECUTOR_GROUP = List.of(Wiring.AUTOSCALING_GROUP, Wiring.LIFECYCLE_HOOK);
 
     @Test
     void everyLaunchTemplateWritesTheWholeWiringAndRunsTheBootstrap() throws IOException {
@@ -70,7 +70,7 @@ class UserDataWiringTest {
         assertThat(wiring("prod", userData.get("ProdWorkerLaunchTemplate"))).containsEntry(Wiring.POOL, "prod")
                 .containsEntry(Wiring.WORK_DIR, "/opt/kotta/work").containsEntry(Wiring.JOB_USER, "kotta-job");
         assertThat(wiring("test", userData.get("TestWorkerLaunchTemplate"))).containsEntry(Wiring.POOL, "test")
-                .containsEntry("KOTTA_AUTOSCALING_GROUP", "${AWS::StackName}-test-workers");
+                .containsEntry(Wiring.AUTOSCALING_GROUP, "${AWS::StackName}-test-workers");
         assertThat(wiring("web", userData.get("WebServerLaunchTemplate")))
                 .containsEntry("KOTTA_SIGNAL_RESOURCE", "WebServerGroup");
     }
