@@ -276,7 +276,7 @@ class CloudKottaIT {
         Instant exited = executorExit.get(10, java.util.concurrent.TimeUnit.SECONDS);
         assertThat(exited.getEpochSecond()).as("the executor went after its job completed")
                 .isGreaterThanOrEqualTo(Long.parseLong(item.get("complete_time").n()));
-        assertThat(new WebClient(url).get("/health").body()).contains("\"release\":\"" + newRelease + "\"");
+        assertThat(new WebSession(url).get("/health").body()).contains("\"release\":\"" + newRelease + "\"");
         assertThat(instances.describe(stackName)).noneMatch(line -> line.startsWith("local-testworker-1 "));
         jobs.add(jobId);
     }

@@ -1,6 +1,7 @@
 package org.kotta.deployer.localcloud;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.http.HttpResponse;
 import java.util.HashMap;
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.kotta.deployer.localcloud.platform.LocalPlatformStack;
 import org.kotta.deployer.localcloud.platform.WebSession;
 import org.kotta.platform.core.JobStatus;
+import org.kotta.platform.core.PlatformClients;
 import org.kotta.platform.core.Wiring;
 import org.kotta.platform.web.WebServer;
 
@@ -45,6 +47,23 @@ class WebPagesIT {
             fields.put("csrf", csrf);
         }
         return fields;
+    }
+
+    /** Issue 12, point 7: a secret that cannot be read, or reads empty, stops the start; nothing runs on without it. */
+    @Test
+    void theServerRefusesToStartWithoutItsSecrets() {
+        var secrets = new PlatformClients(new Wiring(stack.wiring)).secrets();
+        String empty = secrets.createSecret(b -> b.name("kotta-it/empty-" + java.util.UUID.randomUUID())
+                .secretString("")).arn();
+        String missing = "arn:aws:secretsmanager:us-east-1:000000000000:secret:kotta-it/missing-AbCdEf";
+        for (String[] swap : new String[][] {{Wiring.OAUTH_CLIENT_SECRET_ARN, missing},
+                {Wiring.OAUTH_CLIENT_SECRET_ARN, empty}, {Wiring.SESSION_KEY_SECRET_ARN, empty}}) {
+            Map<String, String> wiring = new HashMap<>(stack.wiring);
+            wiring.put(swap[0], swap[1]);
+            wiring.put(Wiring.PORT, Integer.toString(LocalPlatformStack.freePort()));
+            assertThatThrownBy(() -> WebServer.start(new Wiring(wiring)).close())
+                    .as("%s = %s", swap[0], swap[1]).isInstanceOf(Exception.class);
+        }
     }
 
     @Test
