@@ -175,12 +175,21 @@ final class FileStager {
                     return new ProgressStream(Channels.newInputStream(channel), progress);
                 };
                 s3.putObject(b -> b.bucket(bucket).key(JobPaths.outputKey(jobId, name)),
-                        RequestBody.fromContentProvider(content, size, "application/octet-stream"));
+                        RequestBody.fromContentProvider(content, size, contentTypeOf(name)));
             }
             uploaded.add(name);
             progress.run();
         }
         return new Uploaded(uploaded, missing, tooLarge);
+    }
+
+    /**
+     * The type a browser opening the output's link sees: by the file name, from the JDK's own table
+     * (text/plain for .txt, image/png …), so foo.txt shows in the browser instead of downloading.
+     */
+    static String contentTypeOf(String fileName) {
+        String type = java.net.URLConnection.getFileNameMap().getContentTypeFor(fileName);
+        return type == null ? "application/octet-stream" : type;
     }
 
     /** Reads through to a channel's stream (never closing the channel) and reports progress every chunk read. */
