@@ -25,10 +25,12 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 import org.kotta.deployer.core.AwsClients;
 import org.kotta.deployer.core.DeploymentRequest;
+import org.kotta.deployer.core.Json;
 import org.kotta.deployer.core.S3Location;
 import org.kotta.deployer.core.Templates;
 
 import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
@@ -42,7 +44,8 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * {@link DeploymentConf} and uploads the result to {@code releases/<sha256>.tar.gz} in the
  * JobsBucket — never under {@code code/}, whose uploads trigger a redeploy. It also uploads
  * {@code kotta.yaml} for the Kotta stack's TemplateURL. Work files live in a temporary folder
- * (Lambda's /tmp) that is removed afterwards.
+ * (Lambda's /tmp) that is removed afterwards. For the platform release it also leaves a
+ * {@link ReleaseRecipe}, so the same code and wiring later cost two small S3 reads, no tar work.
  */
 public final class ReleasePackager {
     public static final String RELEASES_PREFIX = "releases/";
@@ -58,16 +61,23 @@ public final class ReleasePackager {
     private final Optional<URI> endpoint;
     private final Templates templates;
     private final TarballInspector inspector;
+    private final PlatformRelease platform;
 
     public ReleasePackager(S3Client s3, AwsClients clients, Templates templates) {
         this(s3, clients.endpoint(), templates, TarballLimits.DEFAULTS);
     }
 
     ReleasePackager(S3Client s3, Optional<URI> endpoint, Templates templates, TarballLimits limits) {
+        this(s3, endpoint, templates, limits, PlatformRelease.EMBEDDED);
+    }
+
+    ReleasePackager(S3Client s3, Optional<URI> endpoint, Templates templates, TarballLimits limits,
+                    PlatformRelease platform) {
         this.s3 = s3;
         this.endpoint = endpoint;
         this.templates = templates;
         this.inspector = new TarballInspector(limits);
+        this.platform = platform;
     }
 
     /**
@@ -83,12 +93,23 @@ public final class ReleasePackager {
         }
         String conf = DeploymentConf.render(request, baseOutputs);
         String source = request.codeSource() == null ? PlatformRelease.SOURCE : request.codeSource();
+        // only the platform release has a digest known without reading it; an s3:// tarball's
+        // ETag or VersionId is no content digest, so an admin's code always takes the full path
+        Optional<String> recipeKey = request.codeSource() == null
+                ? platform.sha256().map(digest -> ReleaseRecipe.key(digest, conf, inspector.limits()))
+                : Optional.empty();
+        Optional<ReleaseRecipe> known = recipeKey.flatMap(key -> readRecipe(bucket, key));
+        Optional<Long> knownSize = known.flatMap(recipe -> releaseSize(bucket, recipe));
+        if (knownSize.isPresent()) {
+            return new PackageResult(true, null, known.get().releaseKey(), known.get().sha256(), knownSize.get(),
+                    source, uploadTemplate(bucket, request.region()));
+        }
         Path work = null;
         try {
             work = Files.createTempDirectory("kotta-release-");
             Path original = work.resolve("source.tar.gz");
             if (request.codeSource() == null) {
-                PlatformRelease.copyTo(original);
+                platform.copyTo(original);
             } else {
                 String refused = download(request.codeSource(), original);
                 if (refused != null) {
@@ -107,6 +128,7 @@ public final class ReleasePackager {
             String releaseKey = RELEASES_PREFIX + sha256 + ".tar.gz";
             uploadUnlessPresent(bucket, releaseKey, sha256, release, "application/gzip",
                     releaseMetadata(sha256, deploymentId, source));
+            recipeKey.ifPresent(key -> writeRecipe(bucket, key, ReleaseRecipe.of(sha256)));
             String templateUrl = uploadTemplate(bucket, request.region());
             return new PackageResult(true, null, releaseKey, sha256, Files.size(release), source, templateUrl);
         } catch (IOException e) {
@@ -215,6 +237,47 @@ public final class ReleasePackager {
         return copy;
     }
 
+    /** The recipe at {@code key}; empty when there is none or it does not read as one. */
+    private Optional<ReleaseRecipe> readRecipe(String bucket, String key) {
+        byte[] json;
+        try {
+            json = s3.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asByteArray();
+        } catch (NoSuchKeyException e) {
+            return Optional.empty();
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+        try {
+            ReleaseRecipe recipe = Json.MAPPER.readValue(json, ReleaseRecipe.class);
+            return recipe.wellFormed() ? Optional.of(recipe) : Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The size of the recipe's release, if that object is there with the recipe's sha256 metadata. */
+    private Optional<Long> releaseSize(String bucket, ReleaseRecipe recipe) {
+        return headObject(bucket, recipe.releaseKey())
+                .filter(head -> recipe.sha256().equals(head.metadata().get(META_SHA256)))
+                .map(HeadObjectResponse::contentLength);
+    }
+
+    /**
+     * Written after the release, so a recipe never comes before the object it names. A failed write
+     * fails nothing: the next deployment of the same code and wiring takes the full path again.
+     */
+    private void writeRecipe(String bucket, String key, ReleaseRecipe recipe) {
+        try {
+            byte[] json = Json.MAPPER.writeValueAsBytes(recipe);
+            s3.putObject(b -> b.bucket(bucket).key(key).contentType("application/json"), RequestBody.fromBytes(json));
+        } catch (IOException | SdkException e) {
+            // the recipe only saves time
+        }
+    }
+
     private String uploadTemplate(String bucket, String region) {
         byte[] template = templates.read(KOTTA_TEMPLATE);
         String sha256 = HexFormat.of().formatHex(sha256().digest(template));
@@ -236,14 +299,17 @@ public final class ReleasePackager {
     }
 
     private boolean sameObjectExists(String bucket, String key, String sha256) {
+        return headObject(bucket, key).filter(head -> sha256.equals(head.metadata().get(META_SHA256))).isPresent();
+    }
+
+    private Optional<HeadObjectResponse> headObject(String bucket, String key) {
         try {
-            HeadObjectResponse head = s3.headObject(b -> b.bucket(bucket).key(key));
-            return sha256.equals(head.metadata().get(META_SHA256));
+            return Optional.of(s3.headObject(b -> b.bucket(bucket).key(key)));
         } catch (NoSuchKeyException e) {
-            return false;
+            return Optional.empty();
         } catch (S3Exception e) {
             if (e.statusCode() == 404) {
-                return false;
+                return Optional.empty();
             }
             throw e;
         }

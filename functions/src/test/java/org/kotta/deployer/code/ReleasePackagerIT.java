@@ -1,6 +1,7 @@
 package org.kotta.deployer.code;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -177,6 +178,82 @@ class ReleasePackagerIT {
     }
 
     @Test
+    void platformReleaseIsFoundByItsRecipeTheSecondTime() {
+        PackageResult first = packager.packageRelease(request(null), SampleRequests.baseOutputs(bucket), "dep-1");
+
+        // a fresh packager (a cold start) that cannot even read the tarball: any tar work would throw
+        PackageResult second = withoutTarball().packageRelease(request(null), SampleRequests.baseOutputs(bucket), "dep-2");
+
+        assertThat(second).isEqualTo(first);
+        assertThat(keysUnder("releases/")).containsExactlyInAnyOrder(first.releaseKey(), onlyRecipeKey());
+        assertThat(S3.getObjectAsBytes(b -> b.bucket(bucket).key(first.releaseKey())).response().metadata())
+                .containsEntry("deployment-id", "dep-1");
+    }
+
+    @Test
+    void aRecipeIsForTheSameWiringOnly() {
+        packager.packageRelease(request(null), SampleRequests.baseOutputs(bucket), "dep-1");
+        Map<String, String> otherWiring = new LinkedHashMap<>(SampleRequests.baseOutputs(bucket));
+        otherWiring.put("JobsTableName", "kotta-demo-base-JobsTable-OTHER");
+
+        assertThatThrownBy(() -> withoutTarball().packageRelease(request(null), otherWiring, "dep-2"))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("not on the classpath");
+    }
+
+    @Test
+    void ignoresARecipeWhoseReleaseIsMissing() {
+        PackageResult first = packager.packageRelease(request(null), SampleRequests.baseOutputs(bucket), "dep-1");
+        S3.deleteObject(b -> b.bucket(bucket).key(first.releaseKey()));
+
+        PackageResult second = packager.packageRelease(request(null), SampleRequests.baseOutputs(bucket), "dep-2");
+
+        assertThat(second).isEqualTo(first);
+        byte[] release = download(first.releaseKey());
+        assertThat(sha256(release)).isEqualTo(first.sha256());
+        assertThat(S3.headObject(b -> b.bucket(bucket).key(first.releaseKey())).metadata())
+                .containsEntry("sha256", first.sha256()).containsEntry("deployment-id", "dep-2");
+    }
+
+    @Test
+    void ignoresARecipeWhoseReleaseHasAnotherSha256() {
+        PackageResult first = packager.packageRelease(request(null), SampleRequests.baseOutputs(bucket), "dep-1");
+        S3.putObject(b -> b.bucket(bucket).key(first.releaseKey()).metadata(Map.of("sha256", "0".repeat(64))),
+                RequestBody.fromString("not the release"));
+
+        PackageResult second = packager.packageRelease(request(null), SampleRequests.baseOutputs(bucket), "dep-2");
+
+        assertThat(second).isEqualTo(first);
+        assertThat(sha256(download(first.releaseKey()))).isEqualTo(first.sha256());
+    }
+
+    @Test
+    void writesTheRecipeAgainWhenOnlyTheReleaseIsThere() {
+        PackageResult first = packager.packageRelease(request(null), SampleRequests.baseOutputs(bucket), "dep-1");
+        String recipe = onlyRecipeKey();
+        S3.deleteObject(b -> b.bucket(bucket).key(recipe));
+
+        assertThat(packager.packageRelease(request(null), SampleRequests.baseOutputs(bucket), "dep-2")).isEqualTo(first);
+
+        assertThat(keysUnder("releases/recipes/")).containsExactly(recipe);
+        assertThat(withoutTarball().packageRelease(request(null), SampleRequests.baseOutputs(bucket), "dep-3"))
+                .isEqualTo(first);
+    }
+
+    @Test
+    void ignoresARecipeThatNamesAnotherKey() {
+        PackageResult first = packager.packageRelease(request(null), SampleRequests.baseOutputs(bucket), "dep-1");
+        String recipe = onlyRecipeKey();
+        S3.putObject(b -> b.bucket(bucket).key("code/x.tar.gz").metadata(Map.of("sha256", first.sha256())),
+                RequestBody.fromString("elsewhere"));
+        S3.putObject(b -> b.bucket(bucket).key(recipe), RequestBody.fromString(
+                "{\"releaseKey\":\"code/x.tar.gz\",\"sha256\":\"" + first.sha256() + "\"}"));
+
+        assertThatThrownBy(() -> withoutTarball().packageRelease(request(null), SampleRequests.baseOutputs(bucket), "dep-2"))
+                .isInstanceOf(IllegalStateException.class);
+        assertThat(packager.packageRelease(request(null), SampleRequests.baseOutputs(bucket), "dep-2")).isEqualTo(first);
+    }
+
+    @Test
     void refusesCodeWithoutTheStartScriptNamingIt() {
         String source = upload("code/kotta.tar.gz", Tarballs.gzipTar()
                 .file("cloudkotta/web_server.py", "print 'python 2'").build());
@@ -257,6 +334,18 @@ class ReleasePackagerIT {
         packager.packageRelease(request(source), SampleRequests.baseOutputs(bucket), "dep-1");
 
         assertThat(keysUnder("code/")).containsExactly("code/app.tar.gz");
+    }
+
+    /** A packager whose platform release has the real digest but no tarball to read. */
+    private ReleasePackager withoutTarball() {
+        return new ReleasePackager(S3, CLIENTS.endpoint(), templates, TarballLimits.DEFAULTS,
+                new PlatformRelease("no-such-folder/kotta-platform-release.tar.gz", PlatformRelease.RESOURCE + ".sha256"));
+    }
+
+    private String onlyRecipeKey() {
+        List<String> recipes = keysUnder("releases/recipes/");
+        assertThat(recipes).hasSize(1);
+        return recipes.get(0);
     }
 
     private DeploymentRequest request(String codeSource) {
