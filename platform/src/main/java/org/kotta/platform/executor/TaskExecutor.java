@@ -159,6 +159,15 @@ public final class TaskExecutor {
         }
     }
 
+    /** Whether a job is pending; a failed read counts as not pending (its message is then only released). */
+    private boolean isPending(String jobId) {
+        try {
+            return context.store().find(jobId).map(job -> job.status() == JobStatus.PENDING).orElse(false);
+        } catch (SdkException e) {
+            return false;
+        }
+    }
+
     /** How many messages this executor has received (claimed or skipped). */
     public int messagesReceived() {
         return received.get();
@@ -171,9 +180,13 @@ public final class TaskExecutor {
 
     private void handle(Message message) {
         boolean terminating = lifecycle.terminating();
+        // read before the lock: only a pending job's message may be swapped for a fresh one (a put-back);
+        // a running job's own message, come back while its executor works, must stay the one it holds
+        boolean leaving = stopping || terminating;
+        Optional<String> pendingJob = leaving ? jobIdOf(message.body()).filter(this::isPending) : Optional.empty();
         synchronized (lock) {
             if (stopping || terminating) {
-                jobIdOf(message.body()).ifPresentOrElse(id -> queue.putBack(id, message.receiptHandle()),
+                pendingJob.ifPresentOrElse(id -> queue.putBack(id, message.receiptHandle()),
                         () -> queue.release(message.receiptHandle()));
                 return;
             }
