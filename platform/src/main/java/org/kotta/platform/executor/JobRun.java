@@ -28,6 +28,7 @@ import org.kotta.platform.executor.InputRules.RefusedInput;
 import org.kotta.platform.executor.InputRules.Source;
 import org.kotta.platform.executor.JobCommand.JobUser;
 
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
@@ -282,7 +283,11 @@ final class JobRun {
             }
             if (now >= nextCheck) {
                 nextCheck = now + checkEvery;
-                Optional<JobRecord> current = context.store().find(job.jobId());
+                Optional<JobRecord> current = readRecord();
+                if (current == null) {
+                    heartbeat.run();
+                    continue;
+                }
                 if (current.isEmpty() || current.get().status() != JobStatus.PROCESSING
                         || !context.settings().instanceId().equals(current.get().instanceId())) {
                     return Outcome.LOST;
@@ -297,7 +302,23 @@ final class JobRun {
     }
 
     private boolean cancelRequested() {
-        return context.store().find(job.jobId()).map(JobRecord::cancelRequested).orElse(false);
+        Optional<JobRecord> current = readRecord();
+        return current != null && current.map(JobRecord::cancelRequested).orElse(false);
+    }
+
+    /**
+     * The job's record as it is now, or null when it could not be read: a read that fails even
+     * after the SDK's retries (throttling, a network blip) is no news, never a reason to fail
+     * a job that runs for hours; the next look, seconds later, tries again.
+     */
+    private Optional<JobRecord> readRecord() {
+        try {
+            return context.store().find(job.jobId());
+        } catch (SdkException e) {
+            log(job.status().wireName(), "could not read the job's record (" + e.getClass().getSimpleName()
+                    + "): looking again at the next check");
+            return null;
+        }
     }
 
     private Ending putBack() {
