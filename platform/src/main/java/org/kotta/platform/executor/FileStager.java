@@ -5,9 +5,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.net.HttpURLConnection;
+import java.net.SocketTimeoutException;
 import java.nio.channels.Channels;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Files;
@@ -45,7 +44,8 @@ final class FileStager {
     private final long maxFileBytes;
     private final long maxTotalBytes;
     private final long maxOutputBytes;
-    private HttpClient http;
+    private static final Duration CONNECT = Duration.ofSeconds(30);
+    private static final Duration READ_IDLE = Duration.ofSeconds(60);
 
     FileStager(S3Client s3, String bucket, long maxFileBytes, long maxTotalBytes, long maxOutputBytes) {
         this.s3 = s3;
@@ -88,26 +88,38 @@ final class FileStager {
         }
     }
 
+    /**
+     * An https input. Every read waits at most {@link #READ_IDLE}: a server that stops sending
+     * fails the input (naming it) instead of holding the executor, whose heartbeats ride on the
+     * transfer's progress, until another takes the job over.
+     */
     private long fetchHttps(HttpsUrl url, Path target, long room, Runnable progress) throws RefusedInput, IOException {
-        HttpRequest request = HttpRequest.newBuilder(url.uri()).timeout(Duration.ofMinutes(30)).GET().build();
-        HttpResponse<InputStream> response;
+        HttpURLConnection connection;
+        int status;
         try {
-            response = client().send(request, HttpResponse.BodyHandlers.ofInputStream());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while fetching " + url.url(), e);
+            connection = (HttpURLConnection) url.uri().toURL().openConnection();
+            connection.setConnectTimeout((int) CONNECT.toMillis());
+            connection.setReadTimeout((int) READ_IDLE.toMillis());
+            connection.setInstanceFollowRedirects(true);
+            status = connection.getResponseCode();
         } catch (IOException e) {
             throw new RefusedInput(url.url(), "could not be fetched (" + e.getMessage() + ")");
         }
-        try (InputStream body = response.body()) {
-            if (response.statusCode() != 200) {
-                throw new RefusedInput(url.url(), "the server answered HTTP " + response.statusCode());
+        try {
+            if (status != 200) {
+                throw new RefusedInput(url.url(), "the server answered HTTP " + status);
             }
-            long declared = response.headers().firstValueAsLong("content-length").orElse(-1);
+            long declared = connection.getContentLengthLong();
             if (declared >= 0) {
                 refuseIfTooLarge(url.url(), declared, room);
             }
-            return copy(url.url(), body, target, room, progress);
+            try (InputStream body = connection.getInputStream()) {
+                return copy(url.url(), body, target, room, progress);
+            } catch (SocketTimeoutException e) {
+                throw new RefusedInput(url.url(), "the server sent nothing for " + READ_IDLE.toSeconds() + " s");
+            }
+        } finally {
+            connection.disconnect();
         }
     }
 
@@ -228,13 +240,5 @@ final class FileStager {
         public void close() {
             // the channel is closed by its owner, after every attempt of the upload
         }
-    }
-
-    private synchronized HttpClient client() {
-        if (http == null) {
-            http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL)
-                    .connectTimeout(Duration.ofSeconds(10)).build();
-        }
-        return http;
     }
 }
