@@ -84,8 +84,15 @@ public record ExecutorSettings(
                 Long.parseLong(wiring.orDefault(Wiring.OUTPUT_FILE_MAX_BYTES, Long.toString(5 * GIB))),
                 Integer.parseInt(wiring.orDefault(Wiring.JOB_MAX_PROCESSES, "512")),
                 "true".equalsIgnoreCase(wiring.orDefault(Wiring.JOB_USER_DEDICATED, "false")));
+        String metadataUrl = wiring.orDefault(Wiring.METADATA_URL, EC2_METADATA_URL);
+        try {
+            java.net.URI.create(metadataUrl + "/latest/api/token").toURL();
+        } catch (IllegalArgumentException | java.net.MalformedURLException e) {
+            // refused at start, naming the variable, instead of failing inside the queue loop
+            throw new IllegalStateException(Wiring.METADATA_URL + " is not an http URL: " + metadataUrl, e);
+        }
         Scaling scaling = new Scaling(wiring.optional(Wiring.AUTOSCALING_GROUP), wiring.optional(Wiring.LIFECYCLE_HOOK),
-                wiring.orDefault(Wiring.METADATA_URL, EC2_METADATA_URL), Duration.ofSeconds(5), Duration.ofMinutes(5));
+                metadataUrl, Duration.ofSeconds(5), Duration.ofMinutes(5));
         return new ExecutorSettings(pool, wiring.pendingQueueUrl(pool), wiring.required(Wiring.JOBS_BUCKET),
                 wiring.required(Wiring.JOBS_TABLE), wiring.optional(Wiring.NOTIFICATIONS_TOPIC_ARN),
                 Path.of(wiring.required(Wiring.WORK_DIR)), wiring.optional(Wiring.JOB_USER),

@@ -20,7 +20,8 @@ final class InstanceMetadata {
     private static final int TOKEN_SECONDS = 21600;
 
     private final String base;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+    // HTTP/1.1: the instance metadata service speaks nothing else (no h2c upgrade headers)
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(TIMEOUT).build();
     private String token;
     private long tokenUntil;
 
