@@ -223,4 +223,13 @@ class SafeRolloutTemplateTest {
         }
         return values;
     }
+
+    /** Crashes count receives: the pending queues keep a job's message through many before dead-lettering it. */
+    @Test
+    void pendingQueuesKeepAJobsMessageThroughManyExecutorCrashes() {
+        for (String pool : List.of("Prod", "Test")) {
+            JsonNode redrive = kotta.path(pool + "PendingQueue").path("Properties").path("RedrivePolicy");
+            assertThat(redrive.path("maxReceiveCount").asInt()).as(pool + "PendingQueue").isGreaterThanOrEqualTo(20);
+        }
+    }
 }
