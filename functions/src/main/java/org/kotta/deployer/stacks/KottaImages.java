@@ -6,7 +6,6 @@ import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
-import software.amazon.awssdk.services.cloudformation.model.CloudFormationException;
 import software.amazon.awssdk.services.cloudformation.model.Parameter;
 import software.amazon.awssdk.services.cloudformation.model.Stack;
 import software.amazon.awssdk.services.ssm.SsmClient;
@@ -79,13 +78,6 @@ public final class KottaImages {
     }
 
     private Optional<Stack> describe(String stackName) {
-        try {
-            return cfn.describeStacks(r -> r.stackName(stackName)).stacks().stream().findFirst();
-        } catch (CloudFormationException e) {
-            if (StackErrors.isStackMissing(e)) {
-                return Optional.empty();
-            }
-            throw e;
-        }
+        return StackErrors.describe(cfn, stackName);
     }
 }

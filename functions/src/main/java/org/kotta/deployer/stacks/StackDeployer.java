@@ -256,14 +256,7 @@ public final class StackDeployer {
     }
 
     private Optional<Stack> describe(String stackName) {
-        try {
-            return cfn.describeStacks(r -> r.stackName(stackName)).stacks().stream().findFirst();
-        } catch (CloudFormationException e) {
-            if (StackErrors.isStackMissing(e)) {
-                return Optional.empty();
-            }
-            throw e;
-        }
+        return StackErrors.describe(cfn, stackName);
     }
 
     private Optional<DescribeChangeSetResponse> describeChangeSet(String stackName, String changeSetName) {

@@ -1,6 +1,10 @@
 package org.kotta.deployer.stacks;
 
+import java.util.Optional;
+
+import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.cloudformation.model.CloudFormationException;
+import software.amazon.awssdk.services.cloudformation.model.Stack;
 
 /** How CloudFormation says the expected things, told apart from real errors. */
 public final class StackErrors {
@@ -10,6 +14,18 @@ public final class StackErrors {
     /** DescribeStacks and friends answer a missing stack with a ValidationError "... does not exist". */
     static boolean isStackMissing(CloudFormationException e) {
         return isValidationError(e) && message(e).contains("does not exist");
+    }
+
+    /** The stack as DescribeStacks reports it; empty when there is no such stack. */
+    static Optional<Stack> describe(CloudFormationClient cfn, String stackName) {
+        try {
+            return cfn.describeStacks(r -> r.stackName(stackName)).stacks().stream().findFirst();
+        } catch (CloudFormationException e) {
+            if (isStackMissing(e)) {
+                return Optional.empty();
+            }
+            throw e;
+        }
     }
 
     /** A refusal of the request itself (4xx), as opposed to throttling or a service fault. */
