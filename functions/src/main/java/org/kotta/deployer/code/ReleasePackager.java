@@ -239,19 +239,12 @@ public final class ReleasePackager {
 
     /** The recipe at {@code key}; empty when there is none or it does not read as one. */
     private Optional<ReleaseRecipe> readRecipe(String bucket, String key) {
-        byte[] json;
-        try {
-            json = s3.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asByteArray();
-        } catch (NoSuchKeyException e) {
+        Optional<byte[]> json = unlessMissing(() -> s3.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asByteArray());
+        if (json.isEmpty()) {
             return Optional.empty();
-        } catch (S3Exception e) {
-            if (e.statusCode() == 404) {
-                return Optional.empty();
-            }
-            throw e;
         }
         try {
-            ReleaseRecipe recipe = Json.MAPPER.readValue(json, ReleaseRecipe.class);
+            ReleaseRecipe recipe = Json.MAPPER.readValue(json.get(), ReleaseRecipe.class);
             return recipe.wellFormed() ? Optional.of(recipe) : Optional.empty();
         } catch (IOException e) {
             return Optional.empty();
@@ -303,8 +296,13 @@ public final class ReleasePackager {
     }
 
     private Optional<HeadObjectResponse> headObject(String bucket, String key) {
+        return unlessMissing(() -> s3.headObject(b -> b.bucket(bucket).key(key)));
+    }
+
+    /** An S3 read's answer; empty when the object is not there (NoSuchKey, or a bare 404 for HEAD). */
+    private static <T> Optional<T> unlessMissing(java.util.function.Supplier<T> read) {
         try {
-            return Optional.of(s3.headObject(b -> b.bucket(bucket).key(key)));
+            return Optional.of(read.get());
         } catch (NoSuchKeyException e) {
             return Optional.empty();
         } catch (S3Exception e) {
