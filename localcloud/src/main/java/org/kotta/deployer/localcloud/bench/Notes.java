@@ -12,14 +12,15 @@ final class Notes {
             ## Findings: where targets are missed, what was profiled, what is left
 
             **Since the platform release rides in the functions' artifact (issue 10).** The artifact
-            now carries `platform-release/kotta-platform-release.tar.gz` (15.4 MB), which
-            PackageAndUploadCode deploys when a request names no code: 38.7 MB, where the paragraphs
-            below (written before it) say 23.0 MB. PackageAndUploadCode became the slowest handler:
-            its warm invocation went from about 22 ms to about 0.6 s and its first answer past 1.5 s,
-            because each invocation copies the 15 MB tarball off the class path and builds the release
-            from it (`ReleasePackager` → `PlatformRelease.copyTo`) before its HeadObject finds that
-            release already uploaded. Not changed here (functions/ is outside the bench); options:
-            key the release by the embedded tarball's digest computed once per container, or ship the
+            carries `platform-release/kotta-platform-release.tar.gz` (17.5 MB in this run), which
+            PackageAndUploadCode deploys when a request names no code: 46.1 MB, where the paragraphs
+            below (written before it) say 23.0 MB. Building that release from the tarball on every
+            invocation (copy, inspect, repack with the wiring) had made PackageAndUploadCode's warm
+            invocation about 0.6 s and its first answer 1.5 s; a release "recipe" in S3
+            (`releases/recipes/<digest of code and wiring>.json`, trusted only when the release it
+            names is there with the same sha256) now lets a known code-and-wiring pair skip all tar
+            work: 737 ms to first answer and 20.7 ms warm above (the build writes the tarball's
+            digest beside it, so nothing is hashed at run time). The size is issue 13's: ship the
             platform release beside the artifact (S3) instead of inside it.
 
             **Cold start.** Holds on a quiet machine: the slowest handler, ValidateInputs (six SDK
