@@ -247,15 +247,30 @@ public final class TaskExecutor {
         switch (run.run()) {
             case ENDED -> queue.delete(heartbeat.receipt());
             case PUT_BACK -> queue.putBack(job.jobId(), heartbeat.receipt());
-            case LOST -> {
-                boolean pending = context.store().find(job.jobId()).map(j -> j.status() == JobStatus.PENDING)
-                        .orElse(false);
-                if (pending) {
-                    queue.putBack(job.jobId(), heartbeat.receipt());
-                } else {
-                    queue.delete(heartbeat.receipt());
-                }
-            }
+            case LOST -> settleLost(job.jobId(), heartbeat.receipt());
+        }
+    }
+
+    /**
+     * Someone else moved the job while this executor ran it. Pending: put back with a fresh
+     * message. Running elsewhere (taken over): the message is the new holder's now — SQS may
+     * honour a delete with an old receipt — so it is left alone. Ended or gone: deleted. When
+     * the record cannot be read, nothing is done: the message comes back and is settled then.
+     */
+    private void settleLost(String jobId, String receipt) {
+        Optional<JobRecord> now;
+        try {
+            now = context.store().find(jobId);
+        } catch (SdkException e) {
+            context.log(jobId, "lost", "could not read the record; its message comes back and is settled then");
+            return;
+        }
+        if (now.isPresent() && now.get().status() == JobStatus.PENDING) {
+            queue.putBack(jobId, receipt);
+        } else if (now.isPresent() && now.get().status().isRunning()) {
+            context.log(jobId, "lost", "running on " + now.get().instanceId() + ", whose message it is now");
+        } else {
+            queue.delete(receipt);
         }
     }
 
