@@ -30,10 +30,6 @@ public final class JobStore {
         this.table = table;
     }
 
-    public String table() {
-        return table;
-    }
-
     /** Writes a new job; fails if the id exists. */
     public void create(JobRecord job) {
         dynamo.putItem(b -> b.tableName(table).item(JobItems.toItem(job))
@@ -252,8 +248,14 @@ public final class JobStore {
      * Returns the job as it now is; empty when it is not the user's or has already ended.
      */
     public Optional<JobRecord> requestCancel(String jobId, String userId, long now) {
-        Optional<JobRecord> job = findOwned(jobId, userId);
-        if (job.isEmpty() || job.get().status().isFinal()) {
+        return findOwned(jobId, userId).flatMap(job -> requestCancel(job, now));
+    }
+
+    /** {@link #requestCancel(String, String, long)} for a job its caller has already read as the user's. */
+    public Optional<JobRecord> requestCancel(JobRecord owned, long now) {
+        String jobId = owned.jobId();
+        Optional<JobRecord> job = Optional.of(owned);
+        if (job.get().status().isFinal()) {
             return Optional.empty();
         }
         Optional<JobRecord> cancelled = update(jobId, Set.of(JobStatus.PENDING), JobStatus.CANCELLED,

@@ -113,10 +113,11 @@ final class JobPages extends Pages {
         if (signed.isEmpty()) {
             return;
         }
-        if (owned(r, jobId, signed.get()).isEmpty()) {
+        Optional<JobRecord> job = owned(r, jobId, signed.get());
+        if (job.isEmpty()) {
             return;
         }
-        web.jobs().requestCancel(jobId, signed.get().userId(), Instant.now().getEpochSecond());
+        web.jobs().requestCancel(job.get(), Instant.now().getEpochSecond());
         r.redirect("/jobs/" + jobId);
     }
 

@@ -71,11 +71,12 @@ final class RestApi {
             }
             case "list_tasks" -> r.json(200, RestAnswers.list(web.jobs().listForUser(userId, JobPages.LIST_LIMIT)));
             default -> {
-                if (web.jobs().findOwned(jobId, userId).isEmpty()) {
+                Optional<JobRecord> owned = web.jobs().findOwned(jobId, userId);
+                if (owned.isEmpty()) {
                     r.json(404, RestAnswers.fail("job " + jobId + " not found"));
                     return;
                 }
-                Optional<JobRecord> cancelled = web.jobs().requestCancel(jobId, userId, Instant.now().getEpochSecond());
+                Optional<JobRecord> cancelled = web.jobs().requestCancel(owned.get(), Instant.now().getEpochSecond());
                 if (cancelled.isEmpty()) {
                     r.json(409, RestAnswers.fail("job " + jobId + " has already ended"));
                 } else {
