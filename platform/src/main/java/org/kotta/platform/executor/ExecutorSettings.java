@@ -112,12 +112,6 @@ public record ExecutorSettings(
                 cancelCheck, kill, stop, limits, scaling);
     }
 
-    public ExecutorSettings withInstanceId(String id) {
-        return new ExecutorSettings(pool, queueUrl, bucket, jobsTable, topicArn, workRoot, jobUser, id,
-                instanceType, maxInputFileBytes, maxInputTotalBytes, pollWaitSeconds, visibilityEvery, visibilityAhead,
-                cancelCheckEvery, killGrace, stopGrace, limits, scaling);
-    }
-
     /**
      * A running job whose record shows no heartbeat for this long, and whose message came back,
      * lost its executor (a crash, not a stop): another executor takes it over.
