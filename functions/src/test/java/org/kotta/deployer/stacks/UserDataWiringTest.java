@@ -77,6 +77,7 @@ class UserDataWiringTest {
 
     @Test
     void userDataStaysAFewLines() throws IOException {
+        assertThat(userDataByResource()).as("the three launch templates' user data").hasSize(3);
         userDataByResource().forEach((resource, script) -> {
             long commands = script.lines().map(String::strip)
                     .filter(l -> !l.isEmpty() && !l.startsWith("#") && !l.matches("[A-Z_]+=.*"))

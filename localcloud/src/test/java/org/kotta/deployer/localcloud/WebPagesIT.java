@@ -56,13 +56,15 @@ class WebPagesIT {
         String empty = secrets.createSecret(b -> b.name("kotta-it/empty-" + java.util.UUID.randomUUID())
                 .secretString("")).arn();
         String missing = "arn:aws:secretsmanager:us-east-1:000000000000:secret:kotta-it/missing-AbCdEf";
-        for (String[] swap : new String[][] {{Wiring.OAUTH_CLIENT_SECRET_ARN, missing},
-                {Wiring.OAUTH_CLIENT_SECRET_ARN, empty}, {Wiring.SESSION_KEY_SECRET_ARN, empty}}) {
+        // {variable, secret, what the refusal says}
+        for (String[] swap : new String[][] {{Wiring.OAUTH_CLIENT_SECRET_ARN, missing, "kotta-it/missing"},
+                {Wiring.OAUTH_CLIENT_SECRET_ARN, empty, "has no string value"},
+                {Wiring.SESSION_KEY_SECRET_ARN, empty, "has no string value"}}) {
             Map<String, String> wiring = new HashMap<>(stack.wiring);
             wiring.put(swap[0], swap[1]);
             wiring.put(Wiring.PORT, Integer.toString(LocalPlatformStack.freePort()));
             assertThatThrownBy(() -> WebServer.start(new Wiring(wiring)).close())
-                    .as("%s = %s", swap[0], swap[1]).isInstanceOf(Exception.class);
+                    .as("%s = %s", swap[0], swap[1]).hasMessageContaining(swap[2]);
         }
     }
 
@@ -215,7 +217,8 @@ class WebPagesIT {
     void theClientSecretAppearsOnNoPage() throws Exception {
         WebSession ada = new WebSession(stack.url());
         StringBuilder seen = new StringBuilder(ada.get("/").body()).append(ada.get("/login").headers().map());
-        ada.signIn(ADA);
+        assertThat(ada.signIn(ADA).statusCode()).as("signed in").isEqualTo(303);
+        assertThat(ada.get("/jobs").body()).as("the pages scanned are the signed-in ones").contains(ADA);
         for (String path : List.of("/jobs", "/submit", "/files", "/admin/users", "/health", "/static/kotta.css")) {
             seen.append(ada.get(path).body());
         }
