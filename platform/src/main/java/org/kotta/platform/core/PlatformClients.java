@@ -21,6 +21,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
@@ -91,7 +92,12 @@ public final class PlatformClients {
      * missing or empty. The value is never logged or written anywhere.
      */
     public String secretString(String secretArn) {
-        String value = secrets().getSecretValue(b -> b.secretId(secretArn)).secretString();
+        String value;
+        try {
+            value = secrets().getSecretValue(b -> b.secretId(secretArn)).secretString();
+        } catch (ResourceNotFoundException e) {
+            throw new IllegalStateException("the secret " + secretArn + " does not exist", e);
+        }
         if (value == null || value.isEmpty()) {
             throw new IllegalStateException("the secret " + secretArn + " has no string value");
         }
