@@ -30,6 +30,8 @@ class LeastPrivilegeTest {
     /** Actions AWS authorises only on "Resource": "*" (no resource-level permissions exist). */
     private static final Set<String> STAR_ONLY_ACTIONS = Set.of(
             "ec2:Describe*", "ec2:Get*", "elasticloadbalancing:Describe*", "autoscaling:Describe*",
+            // the site check's look at the web server's targets
+            "elasticloadbalancing:DescribeTargetHealth",
             "acm:RequestCertificate", "cloudwatch:GetMetricData", "route53:ListHostedZones",
             "xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray:GetSamplingRules",
             "xray:GetSamplingTargets", "xray:GetSamplingStatisticSummaries",
@@ -72,7 +74,10 @@ class LeastPrivilegeTest {
                     "s3:PutObject")),
             Map.entry("PublishOutputsFunctionRole", Set.of("dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:PutItem")),
             Map.entry("RecordFailureFunctionRole", Set.of("dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem",
-                    "states:GetExecutionHistory")),
+                    "states:GetExecutionHistory", "logs:DescribeLogStreams", "logs:GetLogEvents")),
+            Map.entry("CheckSiteFunctionRole", Set.of("dynamodb:UpdateItem", "elasticloadbalancing:DescribeTargetHealth")),
+            Map.entry("RollBackFunctionRole", Set.of("dynamodb:Query", "dynamodb:GetItem", "dynamodb:PutItem",
+                    "dynamodb:UpdateItem", "dynamodb:DeleteItem", "states:StartExecution")),
             Map.entry("CodeUploadedFunctionRole", Set.of("dynamodb:Query", "dynamodb:GetItem", "dynamodb:PutItem",
                     "dynamodb:UpdateItem", "dynamodb:DeleteItem", "states:StartExecution",
                     // SAM grants this for the function's DeadLetterQueue

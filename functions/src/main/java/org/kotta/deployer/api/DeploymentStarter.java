@@ -1,6 +1,7 @@
 package org.kotta.deployer.api;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import org.kotta.deployer.core.DeploymentRecords;
@@ -49,11 +50,22 @@ public final class DeploymentStarter {
     }
 
     public Started start(String deploymentId, DeploymentRequest request, String trigger) {
+        return start(deploymentId, request, trigger, null);
+    }
+
+    /**
+     * @param rollback for a rollback deployment, what it rolls back (deployment {@code of}) and
+     *                 to which release ({@code releaseKey}, {@code sha256}): it goes into the
+     *                 execution input as {@code rollback}, and {@code of} into the record as
+     *                 {@code rollbackOf}; null otherwise
+     */
+    public Started start(String deploymentId, DeploymentRequest request, String trigger, ObjectNode rollback) {
         Optional<String> holder = records.acquireStackLock(request.stackName(), deploymentId);
         if (holder.isPresent()) {
             return new Started(Outcome.STACK_BUSY, deploymentId, null, List.of(), holder.get());
         }
-        if (!records.createPending(deploymentId, request, trigger)) {
+        Map<String, Object> attributes = rollback == null ? Map.of() : Map.of("rollbackOf", rollback.path("of").asText());
+        if (!records.createPending(deploymentId, request, trigger, attributes)) {
             // this deployment id exists already (a repeated event): start nothing new, and
             // give back the lock just taken if that deployment has already ended
             JsonNode existing = records.get(deploymentId).orElse(null);
@@ -68,6 +80,9 @@ public final class DeploymentStarter {
         input.put("deploymentId", deploymentId);
         input.put("trigger", trigger);
         input.set("request", Json.MAPPER.valueToTree(request));
+        if (rollback != null) {
+            input.set("rollback", rollback);
+        }
         String executionArn;
         try {
             executionArn = sfn.startExecution(b -> b.stateMachineArn(stateMachineArn).name(deploymentId)

@@ -8,6 +8,8 @@ import org.kotta.deployer.core.Failure;
 import org.kotta.deployer.core.StepInput;
 import org.kotta.deployer.core.Steps;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 /**
  * "Package and upload the code": the checked, configured release goes to
  * {@code releases/<sha256>.tar.gz}. A tarball that fails the checks is an expected outcome,
@@ -26,7 +28,12 @@ public final class PackageAndUploadCode {
         String deploymentId = input.deploymentId();
         DeploymentRequest request = input.validatedRequest();
         records.stepStarted(deploymentId, Steps.PACKAGE_AND_UPLOAD_CODE);
-        PackageResult result = packager.packageRelease(request, input.stackOutputs("baseStack"), deploymentId);
+        JsonNode rollback = input.path("rollback");
+        PackageResult result = rollback.hasNonNull("releaseKey")
+                // a rollback deploys the last good release itself, never a repackaged one
+                ? packager.reuseRelease(request, input.stackOutputs("baseStack"), rollback.path("releaseKey").asText(),
+                        rollback.path("sha256").asText(), "rollback of " + rollback.path("of").asText())
+                : packager.packageRelease(request, input.stackOutputs("baseStack"), deploymentId);
         records.stepFinished(deploymentId, Steps.PACKAGE_AND_UPLOAD_CODE, Map.of("release", result));
         Failure failure = result.accepted() ? null
                 : new Failure(Failure.CODE_REJECTED, "code tarball " + result.source() + " refused: " + result.reason());

@@ -237,6 +237,26 @@ public final class ReleasePackager {
         return copy;
     }
 
+    /**
+     * A rollback's release: the last good deployment's release object, used as it is (same
+     * key, same sha256, so the Kotta stack goes back to exactly what served), with the template
+     * uploaded for this deployment. Refused when the object is gone or no longer has that sha256.
+     */
+    public PackageResult reuseRelease(DeploymentRequest request, Map<String, String> baseOutputs, String releaseKey,
+                                      String sha256, String source) {
+        String bucket = baseOutputs.get(DeploymentConf.JOBS_BUCKET_OUTPUT);
+        if (bucket == null || bucket.isBlank()) {
+            throw new IllegalArgumentException("the base stack output JobsBucketName is missing");
+        }
+        Optional<Long> size = releaseSize(bucket, ReleaseRecipe.of(sha256));
+        if (size.isEmpty() || !ReleaseRecipe.of(sha256).releaseKey().equals(releaseKey)) {
+            return PackageResult.rejected(source, "the release " + releaseKey + " to roll back to is not in s3://"
+                    + bucket + " with sha256 " + sha256 + " any more");
+        }
+        return new PackageResult(true, null, releaseKey, sha256, size.get(), source,
+                uploadTemplate(bucket, request.region()));
+    }
+
     /** The recipe at {@code key}; empty when there is none or it does not read as one. */
     private Optional<ReleaseRecipe> readRecipe(String bucket, String key) {
         Optional<byte[]> json = unlessMissing(() -> s3.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asByteArray());

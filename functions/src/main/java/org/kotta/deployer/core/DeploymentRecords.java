@@ -60,7 +60,22 @@ public final class DeploymentRecords {
      * is overwritten).
      */
     public boolean createPending(String deploymentId, DeploymentRequest request, String trigger) {
-        return putIfAbsent(newDeploymentItem(deploymentId, PENDING, request, trigger));
+        return createPending(deploymentId, request, trigger, Map.of());
+    }
+
+    /** As {@link #createPending(String, DeploymentRequest, String)}, with more attributes in the same write. */
+    public boolean createPending(String deploymentId, DeploymentRequest request, String trigger,
+            Map<String, Object> attributes) {
+        Map<String, AttributeValue> item = newDeploymentItem(deploymentId, PENDING, request, trigger);
+        attributes.forEach((name, value) -> item.put(name, DynamoJson.toAttribute(value)));
+        return putIfAbsent(item);
+    }
+
+    /** Adds attributes to a record, whatever its status (a later note, such as the rollback a failure started). */
+    public void note(String deploymentId, Map<String, Object> attributes) {
+        Update update = new Update().set("updatedAt", s(now()));
+        attributes.forEach((name, value) -> update.set(name, DynamoJson.toAttribute(value)));
+        apply(deploymentId, update);
     }
 
     /** A deployment's first item: what every record starts with, whatever its status. */

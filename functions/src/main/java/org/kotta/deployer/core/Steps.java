@@ -9,10 +9,11 @@ public final class Steps {
     public static final String CREATE_BASE_STACK = "createBaseStack";
     public static final String PACKAGE_AND_UPLOAD_CODE = "packageAndUploadCode";
     public static final String CREATE_KOTTA_STACK = "createKottaStack";
+    public static final String CHECK_SITE = "checkSite";
     public static final String PUBLISH_OUTPUTS = "publishOutputs";
 
     public static final List<String> ALL = List.of(VALIDATE_INPUTS, CREATE_BASE_STACK,
-            PACKAGE_AND_UPLOAD_CODE, CREATE_KOTTA_STACK, PUBLISH_OUTPUTS);
+            PACKAGE_AND_UPLOAD_CODE, CREATE_KOTTA_STACK, CHECK_SITE, PUBLISH_OUTPUTS);
 
     /**
      * The step each Task state of statemachine/kotta-deploy.asl.json belongs to (a test
@@ -26,6 +27,7 @@ public final class Steps {
             "Package and upload the code", PACKAGE_AND_UPLOAD_CODE,
             "Create or update the Kotta stack", CREATE_KOTTA_STACK,
             "Check the Kotta stack", CREATE_KOTTA_STACK,
+            "Check that Cloud Kotta answers", CHECK_SITE,
             "Publish the outputs", PUBLISH_OUTPUTS);
 
     private Steps() {

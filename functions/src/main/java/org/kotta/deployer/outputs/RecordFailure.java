@@ -20,12 +20,17 @@ public final class RecordFailure {
     private static final String THIS_STATE = "Record the failure";
     private final DeploymentRecords records;
     private final SfnClient sfn;
+    /** The steps where the instances' boot log tells why: the Kotta stack's rollout, and the site check. */
+    private static final java.util.Set<String> BOOT_LOG_STEPS = java.util.Set.of(Steps.CREATE_KOTTA_STACK,
+            Steps.CHECK_SITE);
     private final Metrics metrics;
+    private final BootLog bootLog;
 
-    public RecordFailure(DeploymentRecords records, SfnClient sfn, Metrics metrics) {
+    public RecordFailure(DeploymentRecords records, SfnClient sfn, Metrics metrics, BootLog bootLog) {
         this.records = records;
         this.sfn = sfn;
         this.metrics = metrics;
+        this.bootLog = bootLog;
     }
 
     public Recorded run(StepInput input) {
@@ -53,14 +58,31 @@ public final class RecordFailure {
         String step = failedState != null && Steps.OF_TASK_STATE.containsKey(failedState)
                 ? Steps.OF_TASK_STATE.get(failedState)
                 : record == null ? null : record.path("currentStep").asText(null);
+        String stackName = record == null ? null : record.path("stackName").asText(null);
+        if (stackName != null && BOOT_LOG_STEPS.contains(step)) {
+            cause = cause + bootLogOf(input.path("baseStack", "outputs", "InstanceLogGroupName")
+                    .asText(BootLog.groupOf(stackName)));
+        }
         if (records.failed(deploymentId, step, error, cause, stackReason)) {
             metrics.deploymentFailed(step);
         }
-        String stackName = record == null ? null : record.path("stackName").asText(null);
         if (stackName != null) {
             records.releaseStackLock(stackName, deploymentId);
         }
         return new Recorded(error, (step == null ? "" : "step " + step + ": ") + cause, step);
+    }
+
+    /**
+     * The boot log's last lines for a failure where instances did not start or do not serve, so the
+     * record says why without anyone logging in; nothing when there is none or it cannot be read
+     * (the failure is recorded all the same).
+     */
+    private String bootLogOf(String logGroup) {
+        try {
+            return bootLog.lastLines(logGroup).map(lines -> "\n" + lines).orElse("");
+        } catch (RuntimeException unreadable) {
+            return "\n(the boot log in " + logGroup + " could not be read: " + unreadable.getClass().getSimpleName() + ")";
+        }
     }
 
     /** The Task state the execution was in before it came here (newest history first). */

@@ -19,7 +19,8 @@ public final class RecordFailureHandler extends StepHandler {
     public RecordFailureHandler(Settings settings) {
         AwsClients aws = new AwsClients(settings);
         this.step = new RecordFailure(new DeploymentRecords(aws.dynamoDb(), settings.required(Settings.DEPLOYMENTS_TABLE)),
-                aws.stepFunctions(), new Metrics());
+                aws.stepFunctions(), new Metrics(),
+                new BootLog(aws.build(software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient.builder())));
     }
 
     @Override

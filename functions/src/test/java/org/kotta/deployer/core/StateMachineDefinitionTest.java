@@ -15,6 +15,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 /** Rules of statemachine/kotta-deploy.asl.json that keep it a readable, safe deployment log. */
 class StateMachineDefinitionTest {
+    private static final String ROLL_BACK = "Roll back to the last good release";
+    /** Task states that run after "Record the failure" has ended the deployment. */
+    private static final java.util.Set<String> AFTER_THE_FAILURE = java.util.Set.of("Record the failure", ROLL_BACK);
     private static JsonNode definition;
 
     @BeforeAll
@@ -30,7 +33,7 @@ class StateMachineDefinitionTest {
     void everyTaskStateBelongsToARecordedStep() {
         List<String> tasks = new ArrayList<>();
         definition.path("States").fields().forEachRemaining(state -> {
-            if (state.getValue().path("Type").asText().equals("Task") && !state.getKey().equals("Record the failure")) {
+            if (state.getValue().path("Type").asText().equals("Task") && !AFTER_THE_FAILURE.contains(state.getKey())) {
                 tasks.add(state.getKey());
             }
         });
@@ -52,7 +55,12 @@ class StateMachineDefinitionTest {
                             "Lambda.SnapStartException", "Lambda.SnapStartNotReadyException",
                             "Lambda.SnapStartTimeoutException");
             assertThat(state.path("TimeoutSeconds").asInt()).as(entry.getKey()).isPositive();
-            if (!entry.getKey().equals("Record the failure")) {
+            if (entry.getKey().equals(ROLL_BACK)) {
+                // the failure is recorded already: a rollback that cannot start ends the execution as failed
+                JsonNode catcher = state.path("Catch").get(0);
+                assertThat(catcher.path("ErrorEquals").get(0).asText()).isEqualTo("States.ALL");
+                assertThat(catcher.path("Next").asText()).isEqualTo("Deployment failed");
+            } else if (!entry.getKey().equals("Record the failure")) {
                 JsonNode catcher = state.path("Catch").get(0);
                 assertThat(catcher.path("ErrorEquals").get(0).asText()).as(entry.getKey()).isEqualTo("States.ALL");
                 assertThat(catcher.path("ResultPath").asText()).isEqualTo("$.failure");

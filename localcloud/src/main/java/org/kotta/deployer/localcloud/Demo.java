@@ -49,6 +49,7 @@ public final class Demo {
     private final PrintStream out;
     private final Path root;
     private final String endpoint;
+    private static final Duration SITE_CHECK_LIMIT = Duration.ofMinutes(2);
     private String stackName;
     private String jobsBucket;
     private String adminEmail;
@@ -119,6 +120,9 @@ public final class Demo {
         out.println("  secret      " + prerequisites.secretArn() + " (the value never leaves Secrets Manager)");
         out.println("  sign-in     " + issuer + " (the local OpenID Connect provider standing in for Login with Amazon)");
 
+        site.follow(stackName);
+        // a local web server starts in seconds: the site check gives it 2 minutes, not the template's 10
+        orchestrator.siteCheck(true, SITE_CHECK_LIMIT);
         step("POST /deployments (" + ExampleRequest.PATH + ", stack " + request.path("stackName").asText() + ")");
         SignedApiClient.Response posted = api.postJson("/deployments", request.toString(),
                 Map.of("Idempotency-Key", "demo-" + suffix));

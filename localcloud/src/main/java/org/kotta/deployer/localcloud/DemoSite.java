@@ -48,6 +48,12 @@ final class DemoSite implements AutoCloseable {
         instances.describe(stackName).forEach(line -> out.println("  running " + line));
     }
 
+    /** From now on the stack's instances follow its Auto Scaling groups, during deployments too. */
+    void follow(String stackName) {
+        out.println("  the local instances follow stack " + stackName + " (logs under .kotta/instances/" + stackName + "/)");
+        instances.follow(stackName);
+    }
+
     /** The local OpenID Connect provider the site's users sign in with (port: {@value LocalIdentityProvider#PORT_ENV}). */
     LocalIdentityProvider identityProvider() {
         return identityProvider;

@@ -16,6 +16,7 @@ import java.util.function.Consumer;
 
 import org.kotta.deployer.core.AwsClients;
 import org.kotta.deployer.core.Settings;
+import org.kotta.deployer.verify.CheckSiteHandler;
 
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
@@ -37,6 +38,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 public final class LocalOrchestrator implements AutoCloseable {
     public static final String STACK_NAME = "kotta-deployer";
     private static final String ARTIFACTS_BUCKET = "kotta-deployer-local-artifacts";
+    private static final String CHECK_SITE_FUNCTION = "CheckSiteFunction";
 
     private final Path root;
     private final AwsClients aws;
@@ -119,6 +121,17 @@ public final class LocalOrchestrator implements AutoCloseable {
                 env.put(name, value);
             }
         });
+    }
+
+    /**
+     * Turns the site check ("Check that Cloud Kotta answers") on or off for the deployments that
+     * follow, with its limit. Off is for tests of the pipeline alone, where no instance runs
+     * (the step then records that it skipped); the template's value is on, 600 s.
+     */
+    public void siteCheck(boolean on, java.time.Duration limit) {
+        setFunctionEnvironment(CHECK_SITE_FUNCTION, CheckSiteHandler.SITE_CHECK, on ? "on" : "off");
+        setFunctionEnvironment(CHECK_SITE_FUNCTION, CheckSiteHandler.SITE_CHECK_LIMIT_SECONDS,
+                Long.toString(limit.toSeconds()));
     }
 
     private void bindToHost(String functionName) {

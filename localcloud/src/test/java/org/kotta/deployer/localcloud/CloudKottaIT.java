@@ -23,6 +23,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.kotta.deployer.core.AwsClients;
+import org.kotta.deployer.core.DeploymentRecords;
+import org.kotta.deployer.core.Json;
 import org.kotta.deployer.localcloud.SignedApiClient.Response;
 import org.kotta.deployer.localcloud.instances.LocalInstances;
 import org.kotta.deployer.localcloud.platform.WebSession;
@@ -67,13 +69,19 @@ class CloudKottaIT {
         idp = LocalIdentityProvider.start(0);
         request = ExampleRequest.withIdentityProvider(Fixtures.validRequest(aws, Fixtures.shortId()), idp.issuer());
         stackName = request.path("stackName").asText();
+        // the deployments check that the site serves: the instances follow the stack while they run
+        orchestrator.siteCheck(true, LocalCloud.SITE_CHECK_LIMIT);
+        instances = new LocalInstances(aws, LocalCloud.endpoint(), STATE, 0, new PrintStream(System.out, true));
+        instances.follow(stackName);
         Response accepted = SignedApi.forLocalCloud(orchestrator).postJson("/deployments", request.toString(), Map.of());
         assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
         var execution = LocalCloud.awaitEnd(accepted.json().path("executionArn").asText(), Duration.ofMinutes(3));
         assertThat(execution.status()).as("%s %s", execution.error(), execution.cause()).isEqualTo(ExecutionStatus.SUCCEEDED);
-        outputs = LocalCloud.record(accepted.json().path("deploymentId").asText()).path("outputs");
+        JsonNode record = LocalCloud.record(accepted.json().path("deploymentId").asText());
+        outputs = record.path("outputs");
+        assertThat(record.path("siteCheck").path("seen").asText()).as("the site check looked at the running site")
+                .startsWith("healthy target");
 
-        instances = new LocalInstances(aws, LocalCloud.endpoint(), STATE, 0, new PrintStream(System.out, true));
         instances.sync(stackName);
         url = instances.webUrl(stackName);
         rest = new RestV1Client(url, idp.accessToken(ADMIN));
@@ -81,6 +89,7 @@ class CloudKottaIT {
 
     @AfterAll
     void stopEverything() {
+        LocalCloud.orchestrator().siteCheck(false, LocalCloud.SITE_CHECK_LIMIT);
         List<Long> pids = instances == null ? List.of() : instances.pids();
         if (instances != null) {
             instances.close();
@@ -279,6 +288,77 @@ class CloudKottaIT {
         assertThat(new WebSession(url).get("/health").body()).contains("\"release\":\"" + newRelease + "\"");
         assertThat(instances.describe(stackName)).noneMatch(line -> line.startsWith("local-testworker-1 "));
         jobs.add(jobId);
+    }
+
+    /**
+     * A release whose {@code kotta-start} exits at once, uploaded under {@code code/}: its stack
+     * update settles (the local cloud ignores the signals AWS would wait for), the new web server
+     * never passes /health so the old one keeps serving, the site check fails naming the health
+     * check, and the orchestrator rolls the stack back to the last good release on its own.
+     */
+    @Test
+    @Order(5)
+    void aBrokenReleaseUploadedUnderCode_failsTheHealthCheck_andIsRolledBackWhileTheOldOneServes() throws Exception {
+        String serving = releaseOnHealth();
+        String key = "code/broken-" + Fixtures.shortId() + ".tar.gz";
+        Instant uploaded = Instant.now();
+        aws.s3().putObject(b -> b.bucket(bucket()).key(key), software.amazon.awssdk.core.sync.RequestBody.fromBytes(
+                CustomizedRelease.of(LocalOrchestrator.findRoot(), "bin/kotta-start",
+                        start -> "#!/bin/sh\necho 'kotta-start: broken on purpose' >&2\nexit 1\n")));
+
+        JsonNode broken = awaitDeployment(d -> "code-upload".equals(d.path("trigger").asText())
+                && d.path("createdAt").asText().compareTo(uploaded.toString()) >= 0);
+        var failed = LocalCloud.awaitEnd(broken.path("executionArn").asText(), Duration.ofMinutes(4));
+        assertThat(failed.status()).isEqualTo(ExecutionStatus.FAILED);
+        assertThat(failed.error()).isEqualTo("SiteNotServing");
+        assertThat(failed.cause()).contains("step checkSite", "the health check", "answered " + serving)
+                .as("the instance's boot log, quoted").contains("/kotta-bootstrap in /kotta/" + stackName + "/instances:",
+                        "kotta-signal: FAILED", "kotta-start: broken on purpose");
+        assertThat(releaseOnHealth()).as("the previous release keeps serving").isEqualTo(serving);
+
+        String brokenId = broken.path("deploymentId").asText();
+        JsonNode failedRecord = LocalCloud.record(brokenId);
+        assertThat(failedRecord.path("status").asText()).isEqualTo("FAILED");
+        assertThat(failedRecord.path("failedStep").asText()).isEqualTo("checkSite");
+        assertThat(failedRecord.path("rollback").path("started").asBoolean()).as(failedRecord.toString()).isTrue();
+        String rollbackId = failedRecord.path("rollback").path("deploymentId").asText();
+        assertThat(LocalCloud.statesEntered(broken.path("executionArn").asText()))
+                .containsSubsequence("Check that Cloud Kotta answers", "Note the site check failure",
+                        "Record the failure", "Roll back to the last good release", "Deployment failed");
+
+        JsonNode rollback = LocalCloud.record(rollbackId);
+        var rolledBack = LocalCloud.awaitEnd(rollback.path("executionArn").asText(), Duration.ofMinutes(4));
+        assertThat(rolledBack.status()).as("%s %s", rolledBack.error(), rolledBack.cause())
+                .isEqualTo(ExecutionStatus.SUCCEEDED);
+        rollback = LocalCloud.record(rollbackId);
+        assertThat(rollback.path("trigger").asText()).isEqualTo("rollback");
+        assertThat(rollback.path("rollbackOf").asText()).isEqualTo(brokenId);
+        assertThat(rollback.path("codeVersion").asText()).isEqualTo(serving);
+        assertThat(releaseOnHealth()).isEqualTo(serving);
+
+        String jobId = rest.submit(RestV1Client.exampleJob("Prod", "after the rollback"));
+        jobs.add(jobId);
+        assertThat(rest.awaitStatus(jobId, FINAL::contains, JOB_LIMIT)).endsWith("completed");
+    }
+
+    private String releaseOnHealth() throws IOException, InterruptedException {
+        return Json.MAPPER.readTree(new WebSession(url).get("/health").body()).path("release").asText();
+    }
+
+    /** The newest deployment of this stack that matches, once there is one (the trigger starts it). */
+    private JsonNode awaitDeployment(java.util.function.Predicate<JsonNode> wanted) throws InterruptedException {
+        DeploymentRecords records = new DeploymentRecords(aws.dynamoDb(),
+                LocalCloud.orchestrator().output("DeploymentsTableName"));
+        Instant deadline = Instant.now().plusSeconds(60);
+        while (Instant.now().isBefore(deadline)) {
+            var found = records.deploymentsOfStack(stackName, 10, null, null).stream().filter(wanted::test)
+                    .filter(d -> d.hasNonNull("executionArn")).findFirst();
+            if (found.isPresent()) {
+                return found.get();
+            }
+            Thread.sleep(500);
+        }
+        throw new AssertionError("no such deployment of " + stackName + " within 60 s");
     }
 
     private String bucket() {

@@ -206,9 +206,11 @@ class DeploymentPipelineIT {
         assertThat(execution.error()).isEqualTo("ValidationFailed");
         assertThat(execution.cause()).contains("jobsBucketName", "domainName", "oauthClientSecretArn",
                 "prodMinWorkers", "webServerInstanceType").doesNotContain("hunter2-plain-secret");
-        // straight from validation to the end: no stack or code step ran
+        // straight from validation to the end: no stack or code step ran (and, the site check not
+        // having failed, no rollback)
         assertThat(LocalCloud.statesEntered(executionArn)).containsExactly("Validate the request",
-                "Is the request valid?", "Note the refused request", "Record the failure", "Deployment failed");
+                "Is the request valid?", "Note the refused request", "Record the failure", "Did the site check fail?",
+                "Deployment failed");
 
         JsonNode record = LocalCloud.record(id);
         assertThat(record.path("status").asText()).isEqualTo("FAILED");

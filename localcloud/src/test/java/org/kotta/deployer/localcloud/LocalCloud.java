@@ -48,11 +48,16 @@ final class LocalCloud {
     /** Everything the handlers log in this JVM (they run here, in the function host). */
     static final Path FUNCTION_LOG = LocalOrchestrator.findRoot().resolve("localcloud/target/function-logs.txt");
 
+    /** How long the site check waits for a local site that runs (a web server starts in seconds). */
+    static final java.time.Duration SITE_CHECK_LIMIT = java.time.Duration.ofSeconds(60);
+
     static synchronized LocalOrchestrator orchestrator() {
         if (orchestrator == null) {
             teeStandardOutput();
             try {
                 orchestrator = new LocalOrchestrator(LocalOrchestrator.findRoot(), endpoint()).start();
+                // most tests deploy stacks whose instances nothing runs; CloudKottaIT turns the check on
+                orchestrator.siteCheck(false, SITE_CHECK_LIMIT);
             } catch (Exception e) {
                 throw new IllegalStateException("could not install the orchestrator in the local cloud", e);
             }

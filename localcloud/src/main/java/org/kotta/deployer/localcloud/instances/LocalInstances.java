@@ -20,7 +20,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.kotta.deployer.core.AwsClients;
 
 import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
+import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
+import software.amazon.awssdk.services.cloudformation.model.CloudFormationException;
 import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
 
 /**
  * The local stand-in for EC2, Auto Scaling and the load balancer, which the local cloud does
@@ -52,11 +55,16 @@ public final class LocalInstances implements AutoCloseable {
     private final Path state;
     private final int webPort;
     private final StackGroups groups;
+    private final LoadBalancerTargets targets;
+    private final LocalBootLogs bootLogs;
+    private final CloudFormationClient cfn;
     private final Releases releases;
     private final PrintStream log;
     private final Map<String, StableUrl> urls = new ConcurrentHashMap<>();
     private final Map<String, Map<String, RunningGroup>> running = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> counters = new ConcurrentHashMap<>();
+    private final List<Thread> followers = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private volatile boolean closed;
 
     /** The processes standing in for one group's instances, and the launch template they run. */
     private record RunningGroup(String fingerprint, List<InstanceProcess> instances) {
@@ -75,8 +83,12 @@ public final class LocalInstances implements AutoCloseable {
         this.state = state;
         this.webPort = webPort;
         this.log = log;
-        this.groups = new StackGroups(aws.cloudFormation(), aws.build(AutoScalingClient.builder()),
-                aws.build(Ec2Client.builder()));
+        AutoScalingClient autoScaling = aws.build(AutoScalingClient.builder());
+        this.cfn = aws.cloudFormation();
+        this.groups = new StackGroups(cfn, autoScaling, aws.build(Ec2Client.builder()));
+        this.bootLogs = new LocalBootLogs(aws.build(
+                software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient.builder()));
+        this.targets = new LoadBalancerTargets(cfn, autoScaling, aws.build(ElasticLoadBalancingV2Client.builder()));
         this.releases = new Releases(aws.s3(), state.resolve("releases"));
     }
 
@@ -162,6 +174,7 @@ public final class LocalInstances implements AutoCloseable {
             if (problem != null) {
                 String tail = next.logTail(LOG_LINES);
                 stop(next);
+                bootLogs.failed(stackName, next.id(), problem, tail);
                 List<InstanceProcess> left = new ArrayList<>(fresh);
                 left.addAll(old.subList(Math.min(i, old.size()), old.size()));
                 groupsOfStack.put(group, new RunningGroup(current == null ? "" : current.fingerprint(), left));
@@ -171,6 +184,7 @@ public final class LocalInstances implements AutoCloseable {
             }
             if (spec.role() == GroupSpec.Role.WEB_SERVER) {
                 url.switchTo(next.port());
+                targets.register(stackName, spec.groupName(), url.port());
             }
             fresh.add(next);
             if (i < old.size()) {
@@ -221,6 +235,56 @@ public final class LocalInstances implements AutoCloseable {
         InstanceProcess process = InstanceProcess.start(id, release, spec.role().argument(), env, port, dir);
         log.println("  started " + spec.role().argument() + " " + process);
         return process;
+    }
+
+    /**
+     * Keeps the stack's instances in line while deployments run, as Auto Scaling does in AWS:
+     * a background thread looks at the stack every {@link #FOLLOW_PERIOD} and, once it has
+     * settled ({@code *_COMPLETE}) with launch templates other than the ones it last synced to,
+     * syncs. A sync that failed is not tried again until the launch templates change once more
+     * (the old instances keep serving meanwhile). Ends when the stack is gone or on {@link #close}.
+     */
+    public void follow(String stackName) {
+        Thread follower = new Thread(() -> followLoop(stackName), "local-instances-" + stackName);
+        follower.setDaemon(true);
+        followers.add(follower);
+        follower.start();
+    }
+
+    private static final Duration FOLLOW_PERIOD = Duration.ofSeconds(1);
+
+    private void followLoop(String stackName) {
+        String tried = null;
+        while (!closed) {
+            try {
+                Thread.sleep(FOLLOW_PERIOD.toMillis());
+                String status = cfn.describeStacks(b -> b.stackName(stackName)).stacks().get(0).stackStatusAsString();
+                if (status.startsWith("DELETE")) {
+                    return;
+                }
+                if (!status.endsWith("_COMPLETE")) {
+                    continue;
+                }
+                String templates = String.join(",", groups.read(stackName).stream().map(GroupSpec::fingerprint).toList());
+                if (templates.equals(tried)) {
+                    continue;
+                }
+                tried = templates;
+                try {
+                    sync(stackName);
+                } catch (InstanceSyncException e) {
+                    log.println("  " + e.getMessage().replace("\n", "\n  "));
+                }
+            } catch (InterruptedException e) {
+                return;
+            } catch (CloudFormationException notYet) {
+                // the stack is not created yet, or was deleted: look again
+            } catch (RuntimeException e) {
+                if (!closed) {
+                    log.println("  following " + stackName + ": " + e);
+                }
+            }
+        }
     }
 
     /** An executor has no health check: it must at least still run a moment after its start. */
@@ -293,7 +357,13 @@ public final class LocalInstances implements AutoCloseable {
 
     /** Stops every instance this started (SIGTERM, then SIGKILL after a grace period) and the stable URLs. */
     @Override
-    public synchronized void close() {
+    public void close() {
+        closed = true;
+        followers.forEach(Thread::interrupt);
+        stopAll();
+    }
+
+    private synchronized void stopAll() {
         running.values().forEach(groupsOfStack -> groupsOfStack.values()
                 .forEach(group -> group.instances().forEach(this::stop)));
         running.clear();

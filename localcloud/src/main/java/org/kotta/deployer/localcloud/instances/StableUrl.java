@@ -49,6 +49,10 @@ final class StableUrl implements AutoCloseable {
         return "http://127.0.0.1:" + server.getLocalPort();
     }
 
+    int port() {
+        return server.getLocalPort();
+    }
+
     /** New connections go to the instance on {@code port} from now on (0: none). */
     void switchTo(int port) {
         backend.set(port);
