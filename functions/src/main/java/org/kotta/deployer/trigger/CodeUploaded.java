@@ -21,7 +21,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * The request is the bucket's latest successful deployment's, with the new code source;
  * the start goes through {@link DeploymentStarter} like the API's, so the same rules and
  * per-stack lock apply. A busy stack refuses the redeploy with a FAILED record telling the
- * admin to upload again (see docs/local-cloud-gaps-trigger.md for why it does not wait).
+ * admin to upload again (docs/local-cloud.md, "The redeploy trigger", says why it does not wait).
  */
 public final class CodeUploaded {
     public static final String TRIGGER = "code-upload";
