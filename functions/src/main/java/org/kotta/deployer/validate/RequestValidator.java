@@ -38,6 +38,9 @@ public final class RequestValidator {
 
     /** Path of the whole body in {@link FieldError#field()}. */
     public static final String BODY = "$";
+    // AwsNames' set, named here so that the SDK's region metadata (about 0.1 s of class loading)
+    // loads when a handler builds its validator at cold start, not in the first request
+    public static final Set<String> COMMERCIAL_REGIONS = AwsNames.COMMERCIAL_REGIONS;
 
     static final int MAX_ADMIN_NAME = 128;
     public static final int MAX_ADMIN_USERS = 50;
@@ -183,11 +186,9 @@ public final class RequestValidator {
     }
 
     /** How the load balancer gets its certificate: exactly one of the two is set. */
-    private record Tls(String certificateArn, String hostedZoneId) {
-    }
+    private record Tls(String certificateArn, String hostedZoneId) { }
 
-    private record WorkerRange(int min, int max) {
-    }
+    private record WorkerRange(int min, int max) { }
 
     private Tls certificateOrHostedZone(JsonNode body, String region, JsonFields fields) {
         String certField = "certificateArn";
