@@ -1,4 +1,9 @@
-# Shared by ./kotta and tools/sam (sourced, not run).
+# shellcheck shell=bash
+# Shared by ./kotta, tools/sam and tools/checkov (sourced, not run).
+
+# Messages to stderr, prefixed with the name of the script that sourced this ("kotta: ...").
+lib_say() { printf '%s: %s\n' "${0##*/}" "$*" >&2; }
+lib_die() { lib_say "$*"; exit 1; }
 
 # ensure_venv DIR REQUIREMENTS: a virtualenv in DIR holding the pinned REQUIREMENTS; made or
 # refreshed when they changed, or when an earlier attempt left it without a working pip.
@@ -37,6 +42,3 @@ ensure_browser() {
   fi
   [[ -x /usr/bin/chromium && -x /usr/bin/chromedriver ]] || lib_die "chromium-driver left no /usr/bin/chromedriver"
 }
-
-lib_say() { printf '%s: %s\n' "${0##*/}" "$*" >&2; }
-lib_die() { lib_say "$*"; exit 1; }

@@ -5,7 +5,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,6 +22,7 @@ import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
+import org.apache.commons.io.input.BoundedInputStream;
 import org.kotta.deployer.core.AwsClients;
 import org.kotta.deployer.core.DeploymentRequest;
 import org.kotta.deployer.core.Json;
@@ -32,8 +32,12 @@ import org.kotta.deployer.core.Templates;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3Configuration;
+import software.amazon.awssdk.services.s3.S3Utilities;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.GetUrlRequest;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
@@ -58,20 +62,21 @@ public final class ReleasePackager {
     private static final int NO_SPECIAL_BITS = 0777;
 
     private final S3Client s3;
-    private final Optional<URI> endpoint;
+    /** The S3 endpoint override (the local cloud's URL), or null in AWS. */
+    private final URI endpoint;
     private final Templates templates;
     private final TarballInspector inspector;
     private final PlatformRelease platform;
 
     public ReleasePackager(S3Client s3, AwsClients clients, Templates templates) {
-        this(s3, clients.endpoint(), templates, TarballLimits.DEFAULTS);
+        this(s3, clients.endpoint().orElse(null), templates, TarballLimits.DEFAULTS);
     }
 
-    ReleasePackager(S3Client s3, Optional<URI> endpoint, Templates templates, TarballLimits limits) {
+    ReleasePackager(S3Client s3, URI endpoint, Templates templates, TarballLimits limits) {
         this(s3, endpoint, templates, limits, PlatformRelease.EMBEDDED);
     }
 
-    ReleasePackager(S3Client s3, Optional<URI> endpoint, Templates templates, TarballLimits limits,
+    ReleasePackager(S3Client s3, URI endpoint, Templates templates, TarballLimits limits,
                     PlatformRelease platform) {
         this.s3 = s3;
         this.endpoint = endpoint;
@@ -138,15 +143,17 @@ public final class ReleasePackager {
         }
     }
 
-    /** The path-style URL CloudFormation fetches an object of {@code bucket} from. */
-    static String objectUrl(Optional<URI> endpoint, String region, String bucket, String key) {
-        String path = "/" + bucket + "/" + encodeKey(key);
-        if (endpoint.isPresent()) {
-            String base = endpoint.get().toString();
-            return (base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + path;
-        }
-        // commercial regions only (the request rules refuse the other partitions)
-        return "https://s3." + region + ".amazonaws.com" + path;
+    /**
+     * The path-style URL CloudFormation fetches an object of {@code bucket} from: at
+     * {@code endpoint} when set (the local cloud), else at the region's S3 endpoint.
+     */
+    static String objectUrl(URI endpoint, String region, String bucket, String key) {
+        S3Utilities urls = S3Utilities.builder()
+                .region(Region.of(region))
+                .endpoint(endpoint)
+                .s3Configuration(S3Configuration.builder().pathStyleAccessEnabled(true).build())
+                .build();
+        return urls.getUrl(GetUrlRequest.builder().bucket(bucket).key(key).build()).toExternalForm();
     }
 
     /** Copies the code object to {@code target}; a reason when it is missing or over the cap. */
@@ -169,16 +176,13 @@ public final class ReleasePackager {
                 in.abort();
                 return overCap;
             }
-            byte[] buffer = new byte[64 * 1024];
-            long total = 0;
-            int n;
-            while ((n = in.read(buffer)) != -1) {
-                total += n;
-                if (total > cap) {
-                    in.abort();
-                    return overCap;
-                }
-                out.write(buffer, 0, n);
+            // one byte past the cap is enough to know the object passes it
+            BoundedInputStream capped = BoundedInputStream.builder()
+                    .setInputStream(in).setMaxCount(cap + 1).setPropagateClose(false).get();
+            capped.transferTo(out);
+            if (capped.getCount() > cap) {
+                in.abort();
+                return overCap;
             }
         }
         return null;
@@ -353,17 +357,6 @@ public final class ReleasePackager {
             } else {
                 out.append(String.format("%%%02X", c));
             }
-        }
-        return out.toString();
-    }
-
-    private static String encodeKey(String key) {
-        StringBuilder out = new StringBuilder();
-        for (String segment : key.split("/", -1)) {
-            if (!out.isEmpty()) {
-                out.append('/');
-            }
-            out.append(URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20"));
         }
         return out.toString();
     }

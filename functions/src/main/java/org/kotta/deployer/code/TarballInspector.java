@@ -15,6 +15,8 @@ import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.archivers.tar.TarConstants;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
+import org.apache.commons.io.IOUtils;
+import org.apache.commons.io.input.CountingInputStream;
 
 /**
  * Decides whether a gzip tar of web code is safe to extract on the web server: every entry
@@ -65,8 +67,8 @@ public final class TarballInspector {
     /** The state of one inspection: counters shared by the stream layers and the entry loop. */
     private static final class Run {
         private final TarballLimits limits;
-        private long compressedBytes;
-        private long uncompressedBytes;
+        private CompressedSide compressed;
+        private UncompressedSide inflated;
         private boolean inflatedToEnd;
         private boolean gzipOpened;
         private String verdict;
@@ -82,17 +84,18 @@ public final class TarballInspector {
         }
 
         TarballInspection inspect(InputStream source) throws IOException {
-            InputStream compressed = new BufferedInputStream(new CompressedSide(source), BUFFER);
-            String notGzip = notGzip(compressed);
+            compressed = new CompressedSide(source);
+            InputStream buffered = new BufferedInputStream(compressed, BUFFER);
+            String notGzip = notGzip(buffered);
             if (notGzip != null) {
                 return reject(notGzip);
             }
             GzipCompressorInputStream gzip = GzipCompressorInputStream.builder()
-                    .setInputStream(compressed)
+                    .setInputStream(buffered)
                     .setDecompressConcatenated(true)
                     .get();
             gzipOpened = true;
-            UncompressedSide inflated = new UncompressedSide(gzip);
+            inflated = new UncompressedSide(gzip);
             CheckedTarStream tar = new CheckedTarStream(inflated);
             Map<String, String> symlinks = new HashMap<>();
             List<TarArchiveEntry> symlinkEntries = new ArrayList<>();
@@ -155,7 +158,7 @@ public final class TarballInspector {
                 }
                 earlierFiles.add(path);
             }
-            if (entryCount == 0 && uncompressedBytes == 0) {
+            if (entryCount == 0 && uncompressedBytes() == 0) {
                 return reject("the tarball holds no files");
             }
             if (!tar.sawEndMarker) {
@@ -189,7 +192,7 @@ public final class TarballInspector {
                 return reject(START_SCRIPT + " is not executable (mode " + String.format("%04o", startScriptMode & 07777)
                         + "): chmod 0755 it before taring; see docs/customizing.md");
             }
-            return TarballInspection.accept(entryCount, fileCount, uncompressedBytes);
+            return TarballInspection.accept(entryCount, fileCount, uncompressedBytes());
         }
 
         /** Records what {@code bin/kotta-start} is: {@code kind} for anything but a regular file. */
@@ -201,7 +204,11 @@ public final class TarballInspector {
         }
 
         TarballInspection reject(String reason) {
-            return TarballInspection.reject(reason, entryCount, fileCount, uncompressedBytes);
+            return TarballInspection.reject(reason, entryCount, fileCount, uncompressedBytes());
+        }
+
+        private long uncompressedBytes() {
+            return inflated == null ? 0 : inflated.getByteCount();
         }
 
         /** The admin's words for a decoding failure that no cap or entry rule explained. */
@@ -236,22 +243,20 @@ public final class TarballInspector {
             return "not a gzip file";
         }
 
-        private void onCompressed(int n) throws CapExceeded {
-            compressedBytes += n;
+        private void checkCompressed(long compressedBytes) throws CapExceeded {
             if (compressedBytes > limits.maxCompressedBytes()) {
                 throw fail("the tarball passes the " + TarballLimits.describe(limits.maxCompressedBytes())
                         + " compressed size cap");
             }
         }
 
-        private void onUncompressed(int n) throws CapExceeded {
-            uncompressedBytes += n;
+        private void checkUncompressed(long uncompressedBytes) throws CapExceeded {
             if (uncompressedBytes > limits.maxUncompressedBytes()) {
                 throw fail("uncompressed size passes the " + TarballLimits.describe(limits.maxUncompressedBytes())
                         + " cap");
             }
             if (uncompressedBytes > limits.ratioFloorBytes()
-                    && uncompressedBytes > Math.max(compressedBytes, 1) * limits.maxRatio()) {
+                    && uncompressedBytes > Math.max(compressed.getByteCount(), 1) * limits.maxRatio()) {
                 throw fail("compression ratio passes the " + limits.maxRatio()
                         + ":1 cap (a gzip bomb?)");
             }
@@ -262,66 +267,66 @@ public final class TarballInspector {
             return new CapExceeded(reason);
         }
 
-        /** A stream that reads in chunks only: its one-byte read goes through the chunk read. */
-        private abstract static class ChunkedStream extends InputStream {
+        /**
+         * A counting stream whose skips are reads, so that every byte passes the caps; the caps
+         * are checked after each read ({@link #afterRead}) with the count so far.
+         */
+        private abstract static class CheckedCount extends CountingInputStream {
+            CheckedCount(InputStream in) {
+                super(in);
+            }
+
             @Override
-            public int read() throws IOException {
-                byte[] one = new byte[1];
-                return read(one, 0, 1) == -1 ? -1 : one[0] & 0xff;
+            public long skip(long n) throws IOException {
+                return IOUtils.skip(this, n);
             }
         }
 
         /** Counts what is read from the caller's stream; its own failures are kept apart. */
-        private final class CompressedSide extends ChunkedStream {
-            private final InputStream in;
-
+        private final class CompressedSide extends CheckedCount {
             CompressedSide(InputStream in) {
-                this.in = in;
+                super(in);
             }
 
             @Override
-            public int read(byte[] b, int off, int len) throws IOException {
-                int n;
-                try {
-                    n = in.read(b, off, len);
-                } catch (IOException e) {
-                    sourceFailure = e;
-                    throw e;
-                }
+            protected synchronized void afterRead(int n) throws IOException {
+                super.afterRead(n);
                 if (n > 0) {
-                    onCompressed(n);
+                    checkCompressed(getByteCount());
                 }
-                return n;
+            }
+
+            @Override
+            protected void handleIOException(IOException e) throws IOException {
+                if (!(e instanceof CapExceeded)) {
+                    sourceFailure = e;
+                }
+                throw e;
             }
         }
 
         /** Counts inflated bytes against the caps; gzip failures come out as {@link GzipFailure}. */
-        private final class UncompressedSide extends ChunkedStream {
-            private final InputStream gzip;
-
+        private final class UncompressedSide extends CheckedCount {
             UncompressedSide(InputStream gzip) {
-                this.gzip = gzip;
+                super(gzip);
             }
 
             @Override
-            public int read(byte[] b, int off, int len) throws IOException {
-                int n;
-                try {
-                    n = gzip.read(b, off, len);
-                } catch (CapExceeded e) {
-                    throw e;
-                } catch (IOException e) {
-                    if (sourceFailure != null) {
-                        throw e;
-                    }
-                    throw new GzipFailure(e);
-                }
-                if (n == -1) {
+            protected synchronized void afterRead(int n) throws IOException {
+                super.afterRead(n);
+                if (n == IOUtils.EOF) {
                     inflatedToEnd = true;
                 } else if (n > 0) {
-                    onUncompressed(n);
+                    checkUncompressed(getByteCount());
                 }
-                return n;
+            }
+
+            @Override
+            protected void handleIOException(IOException e) throws IOException {
+                if (e instanceof CapExceeded || sourceFailure != null) {
+                    throw e;
+                }
+                throw new GzipFailure(e);
             }
         }
     }

@@ -32,7 +32,10 @@ public final class Metrics {
         this.clock = clock;
     }
 
-    /** A deployment started; by trigger ("api", "codeUploaded", ...) and in total. */
+    /**
+     * A deployment started; by trigger ("api" or "code-upload", "unknown" for an execution
+     * started directly, which carries none) and in total.
+     */
     public void deploymentStarted(String trigger) {
         Map<String, Object> values = new LinkedHashMap<>();
         values.put("Trigger", trigger == null ? "unknown" : trigger);

@@ -10,6 +10,8 @@ import software.amazon.awssdk.services.cloudformation.model.Parameter;
 import software.amazon.awssdk.services.cloudformation.model.Stack;
 import software.amazon.awssdk.services.ssm.SsmClient;
 
+import org.kotta.deployer.core.StackErrors;
+
 /**
  * Chooses the image the Kotta stack's instances run, once per deployment. kotta.yaml takes it
  * as a plain {@code AWS::EC2::Image::Id}, so no change set ever looks an image up by itself:

@@ -16,6 +16,8 @@ import software.amazon.awssdk.services.cloudformation.model.Parameter;
 import software.amazon.awssdk.services.cloudformation.model.Stack;
 import software.amazon.awssdk.services.cloudformation.model.Tag;
 
+import org.kotta.deployer.core.StackErrors;
+
 /**
  * Creates or updates a stack, always through a change set: create it, wait the few seconds
  * CloudFormation takes to compute it, inspect it, execute it. "Nothing to change" is then the

@@ -12,6 +12,8 @@ import software.amazon.awssdk.services.cloudformation.model.OperationEvent;
 import software.amazon.awssdk.services.cloudformation.model.Stack;
 import software.amazon.awssdk.services.cloudformation.model.StackEvent;
 
+import org.kotta.deployer.core.StackErrors;
+
 /**
  * One look at a stack, for the state machine's Wait → WaitForStack loop: one DescribeStacks per
  * call, and DescribeStackEvents only when the stack failed, to name the resource that broke it.

@@ -10,7 +10,7 @@ import org.kotta.deployer.core.DeploymentRecords;
 import org.kotta.deployer.core.DeploymentRequest;
 import org.kotta.deployer.core.Executions;
 import org.kotta.deployer.core.Log;
-import org.kotta.deployer.stacks.StackErrors;
+import org.kotta.deployer.core.StackErrors;
 
 import com.fasterxml.jackson.databind.JsonNode;
 

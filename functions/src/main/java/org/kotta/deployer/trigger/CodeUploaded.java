@@ -21,7 +21,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * The request is the bucket's latest successful deployment's, with the new code source;
  * the start goes through {@link DeploymentStarter} like the API's, so the same rules and
  * per-stack lock apply. A busy stack refuses the redeploy with a FAILED record telling the
- * admin to upload again (see docs/local-cloud-gaps-trigger.md for why it does not wait).
+ * admin to upload again (docs/local-cloud.md, "The redeploy trigger", says why it does not wait).
  */
 public final class CodeUploaded {
     public static final String TRIGGER = "code-upload";
@@ -54,7 +54,7 @@ public final class CodeUploaded {
         return switch (started.outcome()) {
             case STARTED -> {
                 log.info("redeploy started", fields(event, "basedOn", basedOn, "executionArn", started.executionArn()));
-                yield new RedeployResult(RedeployResult.Outcome.STARTED, null, id, started.executionArn(), basedOn);
+                yield new RedeployResult(RedeployResult.Decision.STARTED, null, id, started.executionArn(), basedOn);
             }
             case ALREADY_STARTED -> repeated(event, log, id, started.executionArn(), basedOn);
             case STACK_BUSY -> refuse(event, log, request, id, basedOn, Failure.STACK_BUSY,
@@ -80,13 +80,13 @@ public final class CodeUploaded {
             return repeated(event, log, id, null, basedOn);
         }
         log.info("redeploy refused", fields(event, "error", error, "cause", cause));
-        return new RedeployResult(RedeployResult.Outcome.REFUSED, error + ": " + cause, id, null, basedOn);
+        return new RedeployResult(RedeployResult.Decision.REFUSED, error + ": " + cause, id, null, basedOn);
     }
 
     private static RedeployResult repeated(CodeUploadedEvent event, Log log, String id, String executionArn,
             String basedOn) {
         log.info("repeated event: this upload's redeploy exists, nothing new started", fields(event));
-        return new RedeployResult(RedeployResult.Outcome.ALREADY_STARTED,
+        return new RedeployResult(RedeployResult.Decision.ALREADY_STARTED,
                 "repeated event: redeploy " + id + " exists already", id, executionArn, basedOn);
     }
 

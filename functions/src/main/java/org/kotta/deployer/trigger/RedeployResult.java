@@ -8,10 +8,10 @@ package org.kotta.deployer.trigger;
  * @param deploymentId the redeploy's id, null when IGNORED
  * @param basedOn      the successful deployment whose request was reused, or null
  */
-public record RedeployResult(Outcome outcome, String reason, String deploymentId, String executionArn,
+public record RedeployResult(Decision outcome, String reason, String deploymentId, String executionArn,
         String basedOn) {
 
-    public enum Outcome {
+    public enum Decision {
         /** a redeploy execution was started */
         STARTED,
         /** a repeated event: this upload's redeploy exists already, nothing new started */
@@ -23,6 +23,6 @@ public record RedeployResult(Outcome outcome, String reason, String deploymentId
     }
 
     static RedeployResult ignored(String reason) {
-        return new RedeployResult(Outcome.IGNORED, reason, null, null, null);
+        return new RedeployResult(Decision.IGNORED, reason, null, null, null);
     }
 }

@@ -8,7 +8,7 @@ import org.kotta.deployer.core.AwsClients;
 import org.kotta.deployer.core.DeploymentRequest;
 import org.kotta.deployer.core.FieldError;
 import org.kotta.deployer.core.S3Location;
-import org.kotta.deployer.stacks.StackErrors;
+import org.kotta.deployer.core.StackErrors;
 
 import software.amazon.awssdk.services.acm.AcmClient;
 import software.amazon.awssdk.services.acm.model.CertificateDetail;

@@ -6,7 +6,8 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * The rule for the request's {@code oidcIssuer}: the issuer URL of an OpenID Connect provider
+ * The rules for the request's {@code oidcIssuer} and, with it, its {@code oauthClientId}.
+ * The issuer is the URL of an OpenID Connect provider
  * (CILogon, Cognito, Google), whose {@code /.well-known/openid-configuration} the web server
  * reads. {@code https} only, except {@code http} on a loopback host, so that the local identity
  * provider of the local cloud passes the same rule. The characters are limited to what an
@@ -15,11 +16,14 @@ import java.util.regex.Pattern;
  */
 final class OidcIssuers {
     static final int MAX_LENGTH = 2048;
+    static final int MAX_CLIENT_ID = 255;
     static final Set<String> LOOPBACK_HOSTS = Set.of("127.0.0.1", "localhost", "[::1]");
     private static final Pattern SHAPE =
             Pattern.compile("^https?://[A-Za-z0-9.-]+(\\[[0-9a-fA-F:]+])?(:[0-9]{1,5})?(/[A-Za-z0-9._~/:@+=,-]*)?$");
     private static final Pattern SHAPE_V6 =
             Pattern.compile("^https?://\\[[0-9a-fA-F:]+](:[0-9]{1,5})?(/[A-Za-z0-9._~/:@+=,-]*)?$");
+
+    private static final Pattern CLIENT_ID = Pattern.compile("^[\\x21\\x23\\x24\\x26\\x28-\\x5B\\x5D-\\x7E]+$");
 
     private OidcIssuers() {
     }
@@ -47,6 +51,15 @@ final class OidcIssuers {
         }
         if ("http".equals(uri.getScheme()) && !LOOPBACK_HOSTS.contains(host.toLowerCase(java.util.Locale.ROOT))) {
             return "must use https (http only for a loopback host: 127.0.0.1, localhost, [::1])";
+        }
+        return null;
+    }
+
+    /** Why {@code value} is not a plain OpenID Connect client id, or null when it is. */
+    static String clientIdProblem(String value) {
+        if (value.length() > MAX_CLIENT_ID || !CLIENT_ID.matcher(value).matches()) {
+            return "must be the OpenID Connect provider's client id: at most " + MAX_CLIENT_ID
+                    + " printable ASCII characters, without blanks, quotes, '%' or backslashes";
         }
         return null;
     }

@@ -36,13 +36,13 @@ public final class ValidateInputs {
         this.metrics = metrics;
     }
 
-    public Outcome run(StepInput input) {
+    public Validation run(StepInput input) {
         String deploymentId = input.deploymentId();
         String trigger = input.path("trigger").asText(null);
         if (!records.markRunning(deploymentId, null, trigger, input.execution(),
                 Executions.consoleUrl(orchestratorRegion, input.execution()))) {
-            return new Outcome(false, List.of(), null, new Failure(Failure.ALREADY_ENDED, "deployment " + deploymentId
-                    + " had already ended when this execution began; it does nothing"));
+            return new Validation(false, List.of(), null, new Failure(Failure.ALREADY_ENDED,
+                    "deployment " + deploymentId + " had already ended when this execution began; it does nothing"));
         }
         records.stepStarted(deploymentId, Steps.VALIDATE_INPUTS);
         metrics.deploymentStarted(trigger);
@@ -64,7 +64,7 @@ public final class ValidateInputs {
             Optional<String> holder = records.acquireStackLock(request.stackName(), deploymentId);
             if (holder.isPresent()) {
                 records.stepFinished(deploymentId, Steps.VALIDATE_INPUTS, Map.of("stackName", request.stackName()));
-                return new Outcome(false, List.of(), null, new Failure(Failure.STACK_BUSY, "deployment "
+                return new Validation(false, List.of(), null, new Failure(Failure.STACK_BUSY, "deployment "
                         + holder.get() + " of stack " + request.stackName() + " is running; start this one again"
                         + " when it has finished"));
             }
@@ -72,11 +72,11 @@ public final class ValidateInputs {
             recorded.put("stackName", request.stackName());
             recorded.put("jobsBucketName", request.jobsBucketName());
             records.stepFinished(deploymentId, Steps.VALIDATE_INPUTS, recorded);
-            return new Outcome(true, List.of(), request, null);
+            return new Validation(true, List.of(), request, null);
         }
         recorded.put("fieldErrors", errors);
         records.stepFinished(deploymentId, Steps.VALIDATE_INPUTS, recorded);
-        return new Outcome(false, errors, null, new Failure(Failure.VALIDATION_FAILED, describe(errors)));
+        return new Validation(false, errors, null, new Failure(Failure.VALIDATION_FAILED, describe(errors)));
     }
 
     static String describe(List<FieldError> errors) {
@@ -92,6 +92,6 @@ public final class ValidateInputs {
     }
 
     /** The state's result ({@code $.validation}). */
-    public record Outcome(boolean ok, List<FieldError> errors, DeploymentRequest request, Failure failure) {
+    public record Validation(boolean ok, List<FieldError> errors, DeploymentRequest request, Failure failure) {
     }
 }

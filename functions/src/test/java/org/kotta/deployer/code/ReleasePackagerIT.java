@@ -302,7 +302,7 @@ class ReleasePackagerIT {
 
     @Test
     void refusesCodeOverTheCompressedCapBeforeReadingIt() {
-        ReleasePackager small = new ReleasePackager(S3, CLIENTS.endpoint(), templates,
+        ReleasePackager small = new ReleasePackager(S3, CLIENTS.endpoint().orElse(null), templates,
                 new TarballLimits(1024, TarballLimits.MIB, 100, 100));
         String source = upload("code/app.tar.gz", Tarballs.gzipTar().startScript().file("big.txt", randomHex(8192)).build());
 
@@ -338,7 +338,7 @@ class ReleasePackagerIT {
 
     /** A packager whose platform release has the real digest but no tarball to read. */
     private ReleasePackager withoutTarball() {
-        return new ReleasePackager(S3, CLIENTS.endpoint(), templates, TarballLimits.DEFAULTS,
+        return new ReleasePackager(S3, CLIENTS.endpoint().orElse(null), templates, TarballLimits.DEFAULTS,
                 new PlatformRelease("no-such-folder/kotta-platform-release.tar.gz", PlatformRelease.RESOURCE + ".sha256"));
     }
 

@@ -145,7 +145,7 @@ class InfrastructureTemplatesIT {
     @Order(5)
     void baseStack_withBucketNameBreakingS3Rules_isRefusedWithTheNamingRule() {
         // the template's AllowedPattern refuses the name at CreateStack, in AWS and in the local cloud
-        // alike, so no stack (and no stack events) exist; see docs/local-cloud-gaps-templates.md
+        // alike, so no stack (and no stack events) exist; see docs/local-cloud.md, "The Cloud Kotta templates"
         String stackName = "kotta-base-bad-it-" + suffix;
 
         assertThatThrownBy(() -> createStack(stackName, template("infrastructure/kotta-base.yaml"),

@@ -99,7 +99,7 @@ class OidcIssuerRulesTest {
 
     @Test
     void refusesAnOverlongOidcClientId() {
-        ValidationResult result = validate("https://cilogon.org", "a".repeat(RequestValidator.MAX_OIDC_CLIENT_ID + 1));
+        ValidationResult result = validate("https://cilogon.org", "a".repeat(OidcIssuers.MAX_CLIENT_ID + 1));
 
         assertThat(result.errors()).extracting(FieldError::field).containsOnly("oauthClientId");
     }

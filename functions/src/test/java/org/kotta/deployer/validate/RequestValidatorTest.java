@@ -220,7 +220,7 @@ class RequestValidatorTest {
         ValidationResult result = validator.validate(body);
 
         assertThat(result.errors()).singleElement().satisfies(e -> {
-            assertThat(RequestValidator.hasControlCharacters(e.field())).isFalse();
+            assertThat(JsonFields.hasControlCharacters(e.field())).isFalse();
             assertThat(e.field()).hasSizeLessThan(70).startsWith("bad?name");
         });
     }
@@ -338,7 +338,7 @@ class RequestValidatorTest {
 
     @Test
     void rejectsAStackNameTooLongForTheDerivedQueueNames() {
-        assertThat(RequestValidator.MAX_STACK_NAME_LENGTH).isEqualTo(80 - "-prod-pending-dlq".length());
+        assertThat(AwsNames.MAX_STACK_NAME_LENGTH).isEqualTo(80 - "-prod-pending-dlq".length());
 
         assertThat(assertOnlyFieldRejected(validateWith("stackName", repeat('k', 64)), "stackName"))
                 .containsExactly("must be at most 63 characters (got 64): the deployment's queue"

@@ -148,7 +148,7 @@ class ApiIT {
     void unsignedRequest_isRefusedByTheGateway() {
         Response refused = api.send("GET", "/deployments", null, Map.of(), false);
         // the body is the template's problem+json gateway response in AWS; the local cloud does not
-        // import gateway responses (docs/local-cloud-gaps-api.md), so only the status is checked
+        // import gateway responses (docs/local-cloud.md, "The admin API"), so only the status is checked
         assertThat(refused.status()).isEqualTo(403);
         assertThat(api.send("GET", "/deployments/dep-" + UUID.randomUUID(), null, Map.of(), false).status())
                 .isEqualTo(403);

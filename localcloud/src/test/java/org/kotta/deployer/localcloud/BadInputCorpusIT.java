@@ -24,7 +24,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
- * Issue 6, case 7: a corpus of bad request bodies generated from the request rules
+ * Bad input: a corpus of bad request bodies generated from the request rules
  * (RequestValidator, docs/openapi.yaml), sent through the signed API. Every one must be a
  * 4xx naming the field, none a 5xx, and nothing may start or be written. A value the rules
  * accept (the in-bound side of a boundary, an optional field's null) is sent next to an

@@ -33,7 +33,7 @@ import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
 import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
 
 /**
- * Issue 6, case 6: hostile code tarballs, each sent both ways a tarball reaches the deployer —
+ * Hostile code tarballs, each sent both ways a tarball reaches the deployer —
  * uploaded under {@code code/} of a deployed JobsBucket (the redeploy trigger, for real:
  * S3 → EventBridge → CodeUploadedFunction) and named as {@code codeSource} in a signed POST.
  * Each must be refused with a reason naming the entry or the cap, while the last good release

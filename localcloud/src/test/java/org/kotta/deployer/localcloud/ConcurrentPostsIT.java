@@ -27,7 +27,7 @@ import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
 import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
 
 /**
- * Issue 6, case 5: 26 signed POSTs released at once by a barrier, for 5 stacks, some sharing
+ * Concurrent starts: 26 signed POSTs released at once by a barrier, for 5 stacks, some sharing
  * an Idempotency-Key. Per stack: four requests under one key; four under another key; two
  * under a key and two without; ten without (the plain contention for one stack); two under
  * each of two keys. Exactly one deployment per stack may start; every other answer is a 409 or

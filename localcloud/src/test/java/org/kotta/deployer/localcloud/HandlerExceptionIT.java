@@ -51,8 +51,8 @@ class HandlerExceptionIT {
     }
 
     /** What one fault case left behind, read from the services once it ended. */
-    private record Outcome(String function, String expectedStep, Response accepted, DescribeExecutionResponse execution,
-                           JsonNode record, boolean lockFree) {
+    private record FaultAftermath(String function, String expectedStep, Response accepted,
+                                  DescribeExecutionResponse execution, JsonNode record, boolean lockFree) {
         String recordStatus() {
             return record == null ? "none" : record.path("status").asText();
         }
@@ -77,7 +77,7 @@ class HandlerExceptionIT {
         String stackName = request.path("stackName").asText();
         int exchanges = FaultChecks.exchangeMark();
         long slowestSeconds = 0;
-        List<Outcome> outcomes = new ArrayList<>();
+        List<FaultAftermath> outcomes = new ArrayList<>();
         List<String> ids = new ArrayList<>();
 
         // every deployment here is of one stack: each start after a failure proves the lock was freed
@@ -96,7 +96,7 @@ class HandlerExceptionIT {
                     slowestSeconds = Math.max(slowestSeconds, Duration.between(started, Instant.now()).toSeconds());
                     record = records.get(id).orElse(null);
                 }
-                outcomes.add(new Outcome(function, fault.getValue(), accepted, execution, record,
+                outcomes.add(new FaultAftermath(function, fault.getValue(), accepted, execution, record,
                         records.lockHolder(stackName).isEmpty()));
             } finally {
                 orchestrator.setFunctionEnvironment(function, Settings.ENDPOINT_URL, null);
@@ -143,7 +143,7 @@ class HandlerExceptionIT {
                 + "RUNNING; the stack lock freed (the next deployment of the stack starts, the last one succeeds)",
                 counts);
 
-        for (Outcome o : outcomes) {
+        for (FaultAftermath o : outcomes) {
             String function = o.function();
             assertThat(o.accepted().status()).as("start with %s failing: %s", function, o.accepted().body())
                     .isEqualTo(202);

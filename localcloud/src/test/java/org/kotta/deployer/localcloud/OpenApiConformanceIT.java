@@ -98,7 +98,7 @@ class OpenApiConformanceIT {
         String context = exchange.method() + " " + exchange.route() + " " + exchange.response();
         if (exchange.response().status() == 403) {
             // API Gateway's own refusal: the local cloud ignores the template's gateway responses
-            // (docs/local-cloud-gaps-api.md), so its body is not the documented one
+            // (docs/local-cloud.md, "The admin API"), so its body is not the documented one
             return;
         }
         assertThat(exchange.response().header("Content-Type")).as(context).startsWith(media.getKey());

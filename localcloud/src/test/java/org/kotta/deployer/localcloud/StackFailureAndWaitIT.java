@@ -45,7 +45,7 @@ class StackFailureAndWaitIT {
         SlowTemplates.use(orchestrator, null);
     }
 
-    /** Issue 6, case 1, through the signed API: the figures go to docs/reliability.md. */
+    /** A failing Kotta stack, through the signed API: the figures go to docs/reliability.md. */
     @Test
     void failingKottaStack_throughTheApi_isFailedWithTheStacksReason_keepsTheBase_andTheSameBodyThenSucceeds()
             throws Exception {

@@ -49,7 +49,7 @@ class WebPagesIT {
         return fields;
     }
 
-    /** Issue 12, point 7: a secret that cannot be read, or reads empty, stops the start; nothing runs on without it. */
+    /** Secrets at start: a secret that cannot be read, or reads empty, stops the start; nothing runs on without it. */
     @Test
     void theServerRefusesToStartWithoutItsSecrets() {
         var secrets = new PlatformClients(new Wiring(stack.wiring)).secrets();

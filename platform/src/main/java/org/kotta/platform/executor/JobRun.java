@@ -41,7 +41,8 @@ final class JobRun {
     /** How a run left the job, which decides what happens to its message. */
     enum Ending { ENDED, PUT_BACK, LOST }
 
-    private enum Outcome { EXITED, WALLTIME, CANCELLED, STOPPED, LOST }
+    /** How the job's command stopped running. */
+    private enum CommandEnd { EXITED, WALLTIME, CANCELLED, STOPPED, LOST }
 
     private static final long DEFAULT_WALLTIME = 3600;
 
@@ -134,7 +135,7 @@ final class JobRun {
         }
         long processingStart = System.nanoTime();
         log("processing", "walltime " + walltime() + " s");
-        Outcome outcome = runCommand(command);
+        CommandEnd outcome = runCommand(command);
         AttributeValue processing = seconds(processingStart);
         switch (outcome) {
             case STOPPED:
@@ -151,7 +152,7 @@ final class JobRun {
             return lost("staging_outputs");
         }
         long stageOutStart = System.nanoTime();
-        log("staging_outputs", outcome == Outcome.WALLTIME ? "after the wall-time kill" : "exit code " + exitCode);
+        log("staging_outputs", outcome == CommandEnd.WALLTIME ? "after the wall-time kill" : "exit code " + exitCode);
         FileStager.Uploaded uploaded = context.stager().stageOut(job.jobId(), outputNames(), workDir, heartbeat);
         Map<String, AttributeValue> ending = new HashMap<>();
         ending.put(JobItems.STAGE_OUT_DURATION, seconds(stageOutStart));
@@ -164,7 +165,7 @@ final class JobRun {
             log("staging_outputs", "not uploaded, larger than " + context.settings().limits().maxOutputFileBytes()
                     + " bytes: " + String.join(", ", uploaded.tooLarge()));
         }
-        if (outcome == Outcome.WALLTIME) {
+        if (outcome == CommandEnd.WALLTIME) {
             return fail(JobStatus.STAGING_OUTPUTS, "the wall time of " + walltime()
                     + " s was exceeded: the job was killed", exitCode, ending);
         }
@@ -206,7 +207,7 @@ final class JobRun {
         return command;
     }
 
-    private Outcome runCommand(String command) throws IOException {
+    private CommandEnd runCommand(String command) throws IOException {
         Optional<JobUser> user = context.jobUser();
         String stdout = outputFile(job.stdoutFile(), JobRecord.DEFAULT_STDOUT);
         String stderr = outputFile(job.stderrFile(), JobRecord.DEFAULT_STDERR);
@@ -224,7 +225,7 @@ final class JobRun {
         }
         Process process = builder.start();
         sessionId = process.pid();
-        Outcome outcome = watch(process);
+        CommandEnd outcome = watch(process);
         ProcessTree.kill(sessionId, context.settings().killGrace());
         sessionId = -1;
         killLeftovers();
@@ -234,9 +235,9 @@ final class JobRun {
             Thread.currentThread().interrupt();
             exitCode = -1;
         }
-        if (outcome == Outcome.EXITED && exitCode > 128 && stoppingWithin(1000)) {
+        if (outcome == CommandEnd.EXITED && exitCode > 128 && stoppingWithin(1000)) {
             log("processing", "killed by signal " + (exitCode - 128) + " while the executor stops: putting it back");
-            return Outcome.STOPPED;
+            return CommandEnd.STOPPED;
         }
         return outcome;
     }
@@ -258,7 +259,7 @@ final class JobRun {
         return stopping.getAsBoolean();
     }
 
-    private Outcome watch(Process process) {
+    private CommandEnd watch(Process process) {
         long started = System.nanoTime();
         long deadline = started + TimeUnit.SECONDS.toNanos(walltime());
         long checkEvery = context.settings().cancelCheckEvery().toNanos();
@@ -266,20 +267,20 @@ final class JobRun {
         while (true) {
             try {
                 if (process.waitFor(200, TimeUnit.MILLISECONDS)) {
-                    return Outcome.EXITED;
+                    return CommandEnd.EXITED;
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return Outcome.STOPPED;
+                return CommandEnd.STOPPED;
             }
             long now = System.nanoTime();
             if (stopping.getAsBoolean()) {
                 log("processing", "the executor is stopping: killing the job to put it back");
-                return Outcome.STOPPED;
+                return CommandEnd.STOPPED;
             }
             if (now >= deadline) {
                 log("processing", "wall time of " + walltime() + " s exceeded: killing the process tree");
-                return Outcome.WALLTIME;
+                return CommandEnd.WALLTIME;
             }
             if (now >= nextCheck) {
                 nextCheck = now + checkEvery;
@@ -290,11 +291,11 @@ final class JobRun {
                 }
                 if (current.isEmpty() || current.get().status() != JobStatus.PROCESSING
                         || !context.settings().instanceId().equals(current.get().instanceId())) {
-                    return Outcome.LOST;
+                    return CommandEnd.LOST;
                 }
                 if (current.get().cancelRequested()) {
                     log("processing", "cancel requested: killing the process tree");
-                    return Outcome.CANCELLED;
+                    return CommandEnd.CANCELLED;
                 }
             }
             heartbeat.run();

@@ -1,4 +1,4 @@
-package org.kotta.deployer.stacks;
+package org.kotta.deployer.core;
 
 import java.util.Optional;
 
@@ -12,12 +12,12 @@ public final class StackErrors {
     }
 
     /** DescribeStacks and friends answer a missing stack with a ValidationError "... does not exist". */
-    static boolean isStackMissing(CloudFormationException e) {
+    public static boolean isStackMissing(CloudFormationException e) {
         return isValidationError(e) && message(e).contains("does not exist");
     }
 
     /** The stack as DescribeStacks reports it; empty when there is no such stack. */
-    static Optional<Stack> describe(CloudFormationClient cfn, String stackName) {
+    public static Optional<Stack> describe(CloudFormationClient cfn, String stackName) {
         try {
             return cfn.describeStacks(r -> r.stackName(stackName)).stacks().stream().findFirst();
         } catch (CloudFormationException e) {
@@ -29,7 +29,7 @@ public final class StackErrors {
     }
 
     /** A refusal of the request itself (4xx), as opposed to throttling or a service fault. */
-    static boolean isClientRefusal(CloudFormationException e) {
+    public static boolean isClientRefusal(CloudFormationException e) {
         return e.statusCode() >= 400 && e.statusCode() < 500 && !e.isThrottlingException();
     }
 
@@ -38,7 +38,7 @@ public final class StackErrors {
         return e.awsErrorDetails() != null && "ValidationError".equals(e.awsErrorDetails().errorCode());
     }
 
-    static String message(CloudFormationException e) {
+    public static String message(CloudFormationException e) {
         if (e.awsErrorDetails() != null && e.awsErrorDetails().errorMessage() != null) {
             return e.awsErrorDetails().errorMessage();
         }
