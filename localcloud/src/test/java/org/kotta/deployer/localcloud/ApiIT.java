@@ -12,6 +12,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.kotta.deployer.core.AwsClients;
 import org.kotta.deployer.core.DeploymentRecords;
+import org.kotta.deployer.core.Executions;
 import org.kotta.deployer.core.Json;
 import org.kotta.deployer.localcloud.SignedApiClient.Response;
 import org.kotta.deployer.validate.RequestValidator;
@@ -168,7 +169,8 @@ class ApiIT {
         var validated = new RequestValidator("us-east-1").validate(request).request();
         assertThat(records.acquireStackLock(stackName, running)).isEmpty();
         records.createPending(running, validated, "test");
-        records.markRunning(running, validated, "test", "arn:aws:states:us-east-1:000000000000:execution:x:" + running, "");
+        String executionArn = "arn:aws:states:us-east-1:000000000000:execution:x:" + running;
+        records.markRunning(running, validated, "test", executionArn, Executions.consoleUrl("us-east-1", executionArn));
         int executionsBefore = FaultChecks.executionCount();
         try {
             Response busy = api.postJson("/deployments", request.toString(), Map.of());

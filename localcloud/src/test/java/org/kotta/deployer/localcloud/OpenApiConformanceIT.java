@@ -12,24 +12,27 @@ import org.junit.jupiter.api.Test;
 import org.kotta.deployer.localcloud.SignedApi.Exchange;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 
 /**
- * docs/openapi.yaml against the running API: every documented (method, path, status) was
- * answered by the API with a body holding the schema's required properties, and every
- * status the API answered is documented. The answers are ApiIT's; when ApiIT has not run in
- * this JVM, its scenarios are run here first.
+ * docs/openapi.yaml against the running API and the request rules. Every documented
+ * (method, path, status) is answered, and every answer's body validates against its
+ * documented schema (networknt, OpenAPI 3.0 dialect); every status the API answered in this
+ * JVM (these answers, and any other test's) is documented. The answers are made here, by
+ * ApiIT's scenarios, whatever ran before. The request schema's limits are held against the
+ * validator's rules ({@link RequestSchemaLimits}).
  */
 class OpenApiConformanceIT {
     private static final Set<String> METHODS = Set.of("get", "post", "put", "patch", "delete");
+    private static OpenApiSchemas openApi;
     private static JsonNode spec;
+    /** The exchanges this class's own scenarios made. */
+    private static List<Exchange> answered;
 
     @BeforeAll
     static void exerciseTheApi() throws Exception {
-        spec = new YAMLMapper().readTree(LocalOrchestrator.findRoot().resolve("docs/openapi.yaml").toFile());
-        if (!SignedApi.EXCHANGES.isEmpty()) {
-            return;
-        }
+        openApi = OpenApiSchemas.read(LocalOrchestrator.findRoot());
+        spec = openApi.spec();
+        int mark = SignedApi.EXCHANGES.size();
         ApiIT.install();
         ApiIT scenarios = new ApiIT();
         scenarios.post_validRequest_answers202_theExecutionSucceeds_andGetShowsIt();
@@ -44,10 +47,11 @@ class OpenApiConformanceIT {
         scenarios.sameIdempotencyKey_sameBody_replaysTheFirstAnswer_otherBody_answers422();
         scenarios.list_isNewestFirst_andPagesWithNextToken();
         scenarios.unexpectedFailure_answers500Problem_withRequestId_andNoTrace();
+        answered = SignedApi.EXCHANGES.stream().skip(mark).toList();
     }
 
     @Test
-    void everyDocumentedStatus_wasAnswered_withTheRequiredProperties() {
+    void everyDocumentedStatus_wasAnswered_withABodyOfItsSchema() {
         List<String> missing = new ArrayList<>();
         spec.path("paths").fields().forEachRemaining(path -> path.getValue().fields().forEachRemaining(operation -> {
             if (!METHODS.contains(operation.getKey())) {
@@ -56,14 +60,16 @@ class OpenApiConformanceIT {
             String method = operation.getKey().toUpperCase(Locale.ROOT);
             operation.getValue().path("responses").fields().forEachRemaining(documented -> {
                 int status = Integer.parseInt(documented.getKey());
-                List<Exchange> answered = SignedApi.EXCHANGES.stream()
+                List<Exchange> answers = answered.stream()
                         .filter(e -> e.method().equals(method) && e.route().equals(path.getKey())
                                 && e.response().status() == status)
                         .toList();
-                if (answered.isEmpty()) {
+                if (answers.isEmpty()) {
                     missing.add(method + " " + path.getKey() + " " + status);
                 }
-                answered.forEach(exchange -> assertConforms(exchange, documented.getValue()));
+                String pointer = "/paths/" + OpenApiSchemas.step(path.getKey()) + "/" + operation.getKey()
+                        + "/responses/" + status;
+                answers.forEach(exchange -> assertConforms(exchange, pointer));
             });
         }));
         assertThat(missing).as("documented but never answered").isEmpty();
@@ -74,55 +80,42 @@ class OpenApiConformanceIT {
         List<String> undocumented = new ArrayList<>();
         for (Exchange exchange : SignedApi.EXCHANGES) {
             String status = Integer.toString(exchange.response().status());
-            JsonNode operation = spec.path("paths").path(exchange.route())
-                    .path(exchange.method().toLowerCase(Locale.ROOT));
-            JsonNode documented = operation.isMissingNode()
-                    ? spec.path("x-unrouted-responses").path(status)
-                    : operation.path("responses").path(status);
-            if (documented.isMissingNode()) {
+            String operation = "/paths/" + OpenApiSchemas.step(exchange.route()) + "/"
+                    + exchange.method().toLowerCase(Locale.ROOT);
+            String pointer = spec.at(operation).isMissingNode()
+                    ? "/x-unrouted-responses/" + status
+                    : operation + "/responses/" + status;
+            if (spec.at(pointer).isMissingNode()) {
                 undocumented.add(exchange.method() + " " + exchange.route() + " " + status);
             } else {
-                assertConforms(exchange, documented);
+                assertConforms(exchange, pointer);
             }
         }
         assertThat(undocumented).as("answered but not documented").isEmpty();
     }
 
-    private static void assertConforms(Exchange exchange, JsonNode documentedResponse) {
-        JsonNode response = resolve(documentedResponse);
-        var content = response.path("content").fields();
+    @Test
+    void theRequestSchemasLimits_areTheValidatorsRules() {
+        RequestSchemaLimits.assertAgree(openApi, ExampleRequest.read(LocalOrchestrator.findRoot()));
+    }
+
+    /** The answer's Content-Type is the documented media type and its body validates against that schema. */
+    private static void assertConforms(Exchange exchange, String responsePointer) {
+        String response = openApi.resolve(responsePointer);
+        var content = spec.at(response + "/content").fieldNames();
         if (!content.hasNext()) {
             return;
         }
-        var media = content.next();
+        String media = content.next();
         String context = exchange.method() + " " + exchange.route() + " " + exchange.response();
         if (exchange.response().status() == 403) {
             // API Gateway's own refusal: the local cloud ignores the template's gateway responses
             // (docs/local-cloud.md, "The admin API"), so its body is not the documented one
             return;
         }
-        assertThat(exchange.response().header("Content-Type")).as(context).startsWith(media.getKey());
+        assertThat(exchange.response().header("Content-Type")).as(context).startsWith(media);
         JsonNode body = exchange.response().json();
-        for (String property : requiredProperties(media.getValue().path("schema"))) {
-            assertThat(body.has(property)).as(context + " lacks " + property).isTrue();
-        }
-    }
-
-    /** Required properties of a schema, through $ref and allOf. */
-    private static List<String> requiredProperties(JsonNode schema) {
-        JsonNode resolved = resolve(schema);
-        List<String> required = new ArrayList<>();
-        resolved.path("required").forEach(name -> required.add(name.asText()));
-        resolved.path("allOf").forEach(part -> required.addAll(requiredProperties(part)));
-        return required;
-    }
-
-    private static JsonNode resolve(JsonNode node) {
-        JsonNode current = node;
-        while (current.has("$ref")) {
-            String pointer = current.get("$ref").asText().substring(1);
-            current = spec.at(pointer);
-        }
-        return current;
+        assertThat(openApi.violations(response + "/content/" + OpenApiSchemas.step(media) + "/schema", body))
+                .as(context).isEmpty();
     }
 }

@@ -29,9 +29,8 @@ final class ApiLatency {
     private ApiLatency() {
     }
 
-    static ObjectNode measure(SignedApiClient api, AwsClients aws, LocalOrchestrator orchestrator,
+    static BenchResults.ApiResults measure(SignedApiClient api, AwsClients aws, LocalOrchestrator orchestrator,
                               Function<String, ObjectNode> requests, String deploymentId) throws Exception {
-        ObjectNode result = Json.MAPPER.createObjectNode();
         List<Double> gets = new ArrayList<>();
         Map<Integer, Integer> getStatuses = new TreeMap<>();
         for (int i = 0; i < Bench.API_WARMUP + Bench.API_REQUESTS; i++) {
@@ -43,7 +42,7 @@ final class ApiLatency {
                 getStatuses.merge(response.status(), 1, Integer::sum);
             }
         }
-        result.set("get", summary(gets, getStatuses));
+        BenchResults.Latency get = summary(gets, getStatuses, null);
 
         ObjectNode request = requests.apply("bench-api-" + Bench.shortId());
         String stackName = request.path("stackName").asText();
@@ -70,22 +69,15 @@ final class ApiLatency {
             records.failed(holder, "start", "BenchLockHolder", "held the stack lock for ./kotta bench", null);
             records.releaseStackLock(stackName, holder);
         }
-        ObjectNode post = summary(posts, postStatuses);
-        post.put("how", "one stack whose lock a PENDING deployment holds: every POST answered 409, none started");
-        result.set("post", post);
-        return result;
+        return new BenchResults.ApiResults(get, summary(posts, postStatuses,
+                "one stack whose lock a PENDING deployment holds: every POST answered 409, none started"));
     }
 
-    private static ObjectNode summary(List<Double> ms, Map<Integer, Integer> statuses) {
-        ObjectNode node = Json.MAPPER.createObjectNode();
-        node.put("n", ms.size());
-        node.put("p50Ms", Stats.round(Stats.percentile(ms, 50)));
-        node.put("p99Ms", Stats.round(Stats.percentile(ms, 99)));
-        node.put("minMs", Stats.round(Stats.of(ms).min()));
-        node.put("maxMs", Stats.round(Stats.of(ms).max()));
+    private static BenchResults.Latency summary(List<Double> ms, Map<Integer, Integer> statuses, String how) {
         Map<String, Integer> byStatus = new LinkedHashMap<>();
         statuses.forEach((k, v) -> byStatus.put(k.toString(), v));
-        node.set("statuses", Json.MAPPER.valueToTree(byStatus));
-        return node;
+        return new BenchResults.Latency(ms.size(), Stats.round(Stats.percentile(ms, 50)),
+                Stats.round(Stats.percentile(ms, 99)), Stats.round(Stats.of(ms).min()), Stats.round(Stats.of(ms).max()),
+                byStatus, how);
     }
 }

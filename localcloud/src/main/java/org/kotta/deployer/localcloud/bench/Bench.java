@@ -1,13 +1,13 @@
 package org.kotta.deployer.localcloud.bench;
 
-import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,13 +24,11 @@ import org.kotta.deployer.localcloud.LocalOrchestrator;
 import org.kotta.deployer.localcloud.SignedApiClient;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
-import software.amazon.awssdk.services.sfn.model.HistoryEvent;
 
 /**
  * {@code ./kotta bench}: in one run against the local cloud — cold starts of every handler
@@ -50,7 +48,7 @@ public final class Bench {
     private final String endpoint;
     private final int runs;
     private final Path work;
-    private final ObjectNode results = Json.MAPPER.createObjectNode();
+    private final PrintStream console;
     private final Map<String, Double> phaseSeconds = new LinkedHashMap<>();
 
     private LocalOrchestrator orchestrator;
@@ -59,49 +57,68 @@ public final class Bench {
     private SignedApiClient api;
     private AdminPrerequisites prerequisites;
 
-    private Bench(Path root, String endpoint, int runs) {
+    private Bench(Path root, String endpoint, int runs, PrintStream console) {
         this.root = root;
         this.endpoint = endpoint;
         this.runs = runs;
+        this.console = console;
         this.work = root.resolve("target/bench");
     }
 
-    public static void main(String[] args) throws Exception {
-        CallCounter.ignoreCurrentThread();
-        // the handlers' log lines (the function host runs them in this JVM) go to a file
-        Path log = LocalOrchestrator.findRoot().resolve("target/bench/function-host.log");
-        Files.createDirectories(log.getParent());
-        OUT = System.out;
-        System.setOut(new java.io.PrintStream(Files.newOutputStream(log), true, java.nio.charset.StandardCharsets.UTF_8));
-        Path root = LocalOrchestrator.findRoot();
-        String endpoint = System.getenv().getOrDefault("KOTTA_ENDPOINT", "http://127.0.0.1:4566");
-        int runs = Integer.parseInt(System.getenv().getOrDefault("KOTTA_BENCH_RUNS", "5"));
-        if (List.of(args).contains("--report-only")) {
-            // docs/benchmarks.md again from the last run's results.json (after editing Notes)
-            JsonNode results = Json.MAPPER.readTree(root.resolve("target/bench/results.json").toFile());
-            Files.writeString(root.resolve("docs/benchmarks.md"), Report.markdown(results));
-            say("wrote docs/benchmarks.md from target/bench/results.json");
-            return;
+    /** The only place that decides the exit code: the function host's threads would keep the JVM up. */
+    public static void main(String[] args) {
+        int code;
+        try {
+            code = run(List.of(args), LocalOrchestrator.findRoot(), System.out);
+        } catch (Exception e) {
+            e.printStackTrace();
+            code = 1;
         }
-        if (List.of(args).contains("--only-platform")) {
-            PlatformReport.onlyPlatform(root, endpoint);
-            return;
-        }
-        if (runs < 5) {
-            say("KOTTA_BENCH_RUNS=" + runs + " (fewer than 5: a trial, not a result)");
-        }
-        new Bench(root, endpoint, runs).run();
+        System.exit(code);
     }
 
-    private void run() throws Exception {
+    /**
+     * Measures, or with {@code --report-only} writes docs/benchmarks.md again from the last
+     * run's results.json, or with {@code --only-platform} measures the platform alone.
+     *
+     * @param root the repository: template.yaml, docs/, target/bench/
+     * @param console where the bench's own progress lines go
+     * @return the exit code: 0 when done (failures throw)
+     */
+    static int run(List<String> args, Path root, PrintStream console) throws Exception {
+        String endpoint = System.getenv().getOrDefault("KOTTA_ENDPOINT", "http://127.0.0.1:4566");
+        int runs = Integer.parseInt(System.getenv().getOrDefault("KOTTA_BENCH_RUNS", "5"));
+        if (args.contains("--report-only")) {
+            BenchResults results = BenchResults.read(root.resolve("target/bench/results.json"));
+            Files.writeString(root.resolve("docs/benchmarks.md"), Report.markdown(results));
+            say(console, "wrote docs/benchmarks.md from target/bench/results.json");
+            return 0;
+        }
+        CallCounter.ignoreCurrentThread();
+        // the handlers' log lines (the function host runs them in this JVM) go to a file
+        Path log = root.resolve("target/bench/function-host.log");
+        Files.createDirectories(log.getParent());
+        System.setOut(new PrintStream(Files.newOutputStream(log), true, StandardCharsets.UTF_8));
+        if (args.contains("--only-platform")) {
+            PlatformReport.onlyPlatform(root, endpoint, console);
+            return 0;
+        }
+        if (runs < 5) {
+            say(console, "KOTTA_BENCH_RUNS=" + runs + " (fewer than 5: a trial, not a result)");
+        }
+        new Bench(root, endpoint, runs, console).measure();
+        return 0;
+    }
+
+    private void measure() throws Exception {
         Instant began = Instant.now();
         Files.createDirectories(work);
         template = TemplateFunctions.read(root.resolve("template.yaml"));
-        results.set("machine", Machine.describe(root));
-        results.put("date", began.toString());
-        results.put("command", System.getenv().getOrDefault("KOTTA_BENCH_COMMAND", "./kotta bench"));
-        results.put("runs", runs);
-        results.put("sfnWaitScale", System.getenv().getOrDefault("KOTTA_SFN_WAIT_SCALE", "0.2"));
+        BenchResults.MachineInfo machine = Machine.describe(root);
+        BenchResults.EndToEndResults endToEnd;
+        ColdStartResults cold;
+        BenchResults.ApiResults apiLatency;
+        JsonNode costs;
 
         try (LocalOrchestrator installed = new LocalOrchestrator(root, endpoint)) {
             orchestrator = installed;
@@ -115,36 +132,45 @@ public final class Bench {
                     "bench");
 
             t = System.nanoTime();
-            EndToEnd.Run probe = endToEnd();
+            Deployments deployments = endToEnd();
+            EndToEnd.Run probe = deployments.probe();
+            endToEnd = deployments.results();
             phase("end to end and manual path", t);
 
             t = System.nanoTime();
-            coldStarts(probe);
+            cold = coldStarts(probe);
             phase("cold starts", t);
 
             t = System.nanoTime();
-            apiLatency(probe);
+            apiLatency = ApiLatency.measure(api, aws, orchestrator, this::request, probe.deploymentId());
             phase("API latency", t);
-            results.set("costs", Costs.model(results, template, root));
+            costs = Costs.model(endToEnd, cold.byFunction(), template, root);
         }
         long t = System.nanoTime();
-        results.set("platform", PlatformBench.measure(root, endpoint));
+        JsonNode platform = PlatformBench.measure(root, endpoint, this::say);
         phase("Cloud Kotta platform", t);
         phaseSeconds.put("whole bench (JVM)", Duration.between(began, Instant.now()).toNanos() / 1e9);
-        ObjectNode phases = results.putObject("phaseSeconds");
+        Map<String, Double> phases = new LinkedHashMap<>();
         phaseSeconds.forEach((k, v) -> phases.put(k, Stats.round(v)));
+        BenchResults results = new BenchResults(machine, began.toString(),
+                System.getenv().getOrDefault("KOTTA_BENCH_COMMAND", "./kotta bench"), runs,
+                System.getenv().getOrDefault("KOTTA_SFN_WAIT_SCALE", "0.2"), endToEnd, cold.artifactBytes(),
+                cold.probeJava(), template.javaToolOptions(), cold.eventShapes(), cold.byFunction(), apiLatency, costs,
+                platform, phases);
         Path json = work.resolve("results.json");
-        Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(json.toFile(), results);
+        results.write(json);
         Path doc = root.resolve("docs/benchmarks.md");
         Files.writeString(doc, Report.markdown(results));
         say("wrote " + root.relativize(json) + " and " + root.relativize(doc));
-        System.exit(0);
     }
 
     // ---------------------------------------------------------------- end to end
 
-    /** @return the warm-up deployment, whose states' inputs the cold starts replay */
-    private EndToEnd.Run endToEnd() throws Exception {
+    /** The figures, and the warm-up deployment, whose states' inputs the cold starts replay. */
+    private record Deployments(EndToEnd.Run probe, BenchResults.EndToEndResults results) {
+    }
+
+    private Deployments endToEnd() throws Exception {
         List<String> functionNames = new ArrayList<>();
         for (TemplateFunctions.Function f : template.functions()) {
             String name = orchestrator.functionName(f.logicalId());
@@ -177,19 +203,8 @@ public final class Bench {
             say(String.format("run %d/%d: orchestrator fresh %.2f s, redeploy %.2f s, manual %.2f s", i + 1, runs,
                     first.wallSeconds(), again.wallSeconds(), byHand.wallSeconds()));
         }
-        ObjectNode e2e = results.putObject("endToEnd");
-        e2e.set("fresh", runsJson(fresh));
-        e2e.set("redeploy", runsJson(redeploys));
-        ArrayNode manualJson = e2e.putArray("manual");
-        for (ManualPath.Run run : manuals) {
-            ObjectNode node = manualJson.addObject();
-            node.put("stackName", run.stackName());
-            node.put("wallSeconds", Stats.round(run.wallSeconds()));
-            ObjectNode steps = node.putObject("steps");
-            run.steps().forEach(s -> steps.put(s.name(), Stats.round(s.seconds())));
-        }
+        List<String> commands = new ArrayList<>();
         if (!manuals.isEmpty()) {
-            ArrayNode commands = e2e.putArray("manualCommands");
             String prefix = root + "/";
             manuals.get(0).steps().forEach(s -> commands.add(String.join(" ", s.command()).replace(prefix, "")));
         }
@@ -197,9 +212,11 @@ public final class Bench {
         for (int i = 0; i < runs; i++) {
             ratios.add(fresh.get(i).wallSeconds() / manuals.get(i).wallSeconds());
         }
-        e2e.set("ratioFreshOverManual", Json.MAPPER.valueToTree(Stats.of(ratios).toMap()));
-        e2e.set("recordBytes", Json.MAPPER.valueToTree(recordBytes(fresh.get(0).deploymentId())));
-        return probe;
+        return new Deployments(probe, new BenchResults.EndToEndResults(
+                fresh.stream().map(BenchResults.DeploymentRun::of).toList(),
+                redeploys.stream().map(BenchResults.DeploymentRun::of).toList(),
+                manuals.stream().map(BenchResults.ManualRun::of).toList(), commands, Stats.of(ratios).rounded(),
+                recordBytes(fresh.get(0).deploymentId())));
     }
 
     private int recordBytes(String deploymentId) {
@@ -219,26 +236,6 @@ public final class Bench {
         }
     }
 
-    private static ArrayNode runsJson(List<EndToEnd.Run> runs) {
-        ArrayNode array = Json.MAPPER.createArrayNode();
-        for (EndToEnd.Run run : runs) {
-            ObjectNode node = array.addObject();
-            node.put("deploymentId", run.deploymentId());
-            node.put("wallSeconds", Stats.round(run.wallSeconds()));
-            node.put("executionSeconds", Stats.round(run.executionSeconds()));
-            node.put("apiSeconds", Stats.round(run.apiSeconds()));
-            node.put("transitions", run.transitions());
-            node.put("lambdaInvocations", run.lambdaInvocations());
-            ObjectNode states = node.putObject("stateSeconds");
-            run.stateSeconds().forEach((k, v) -> states.put(k, Stats.round(v)));
-            ObjectNode entries = node.putObject("stateEntries");
-            run.stateEntries().forEach(entries::put);
-            ObjectNode calls = node.putObject("awsCalls");
-            run.awsCalls().forEach(calls::put);
-        }
-        return array;
-    }
-
     /** {@code examples/deploy-request.json} with this run's certificate and secret, for a stack of its own. */
     private ObjectNode request(String stackName) {
         return ExampleRequest.load(root, prerequisites.certificateArn(), prerequisites.secretArn(), stackName,
@@ -247,13 +244,16 @@ public final class Bench {
 
     // ---------------------------------------------------------------- cold starts
 
-    private void coldStarts(EndToEnd.Run probe) throws Exception {
+    /** What the cold starts phase measured, besides the figures per function. */
+    private record ColdStartResults(long artifactBytes, String probeJava, Map<String, String> eventShapes,
+                                    Map<String, BenchResults.ColdStart> byFunction) {
+    }
+
+    private ColdStartResults coldStarts(EndToEnd.Run probe) throws Exception {
         Path artifact = root.resolve("functions/target/kotta-deployer-functions.zip");
-        results.put("artifactBytes", Files.size(artifact));
         ColdStarts cold = ColdStarts.prepare(artifact, work);
-        results.put("probeJava", cold.javaVersion());
-        results.put("javaToolOptions", template.javaToolOptions());
-        Map<String, Path> events = probeEvents(probe);
+        Map<String, String> shapes = new LinkedHashMap<>();
+        Map<String, Path> events = probeEvents(probe, shapes);
         LambdaClient lambda = aws.build(LambdaClient.builder());
 
         // the probes that start deployments (a redeploy, a POST) run last in each round
@@ -274,31 +274,14 @@ public final class Bench {
             awaitQuiet();
             say("cold starts: round " + (round + 1) + "/" + runs + " done");
         }
-        ObjectNode node = results.putObject("coldStarts");
+        Map<String, BenchResults.ColdStart> figures = new LinkedHashMap<>();
         for (TemplateFunctions.Function function : template.functions()) {
             List<ColdStarts.Result> list = byFunction.get(function.logicalId());
-            ObjectNode f = node.putObject(function.logicalId());
-            f.put("handler", function.handlerClass());
-            f.put("memoryMb", function.memoryMb());
-            if (list == null) {
-                f.put("skipped", "no event");
-                continue;
-            }
-            f.set("firstAnswerMs", stats(list.stream().map(ColdStarts.Result::firstAnswerMs).toList()));
-            f.set("constructMs", stats(list.stream().map(ColdStarts.Result::constructMs).toList()));
-            f.set("firstInvokeMs", stats(list.stream().map(ColdStarts.Result::firstInvokeMs).toList()));
-            f.set("warmMedianMs", stats(list.stream().map(ColdStarts.Result::warmMedian).toList()));
-            f.set("peakRssMb", stats(list.stream().map(r -> r.vmHwmKb() / 1024.0).toList()));
-            f.set("firstCalls", Json.MAPPER.valueToTree(list.get(0).firstCalls()));
-            Map<String, Double> perWarm = new LinkedHashMap<>();
-            list.get(list.size() - 1).warmCalls().forEach((k, v) -> perWarm.put(k, v / (double) WARM_INVOCATIONS));
-            f.set("callsPerWarmInvocation", Json.MAPPER.valueToTree(perWarm));
-            f.put("reply", abbreviate(list.get(0).reply()));
+            figures.put(function.logicalId(), list == null
+                    ? BenchResults.ColdStart.skipped(function.handlerClass(), function.memoryMb(), "no event")
+                    : BenchResults.ColdStart.of(function, list, WARM_INVOCATIONS));
         }
-    }
-
-    private ObjectNode stats(List<Double> values) {
-        return Json.MAPPER.valueToTree(Stats.of(values).toMap());
+        return new ColdStartResults(Files.size(artifact), cold.javaVersion(), shapes, figures);
     }
 
     /** The deployed function's environment, as Lambda would give it, aimed at the local cloud. */
@@ -321,13 +304,13 @@ public final class Bench {
      * Task's Parameters applied to it); for functions outside the state machine, the sample
      * under {@code events/} with this run's identifiers.
      */
-    private Map<String, Path> probeEvents(EndToEnd.Run probe) throws Exception {
+    private Map<String, Path> probeEvents(EndToEnd.Run probe, Map<String, String> shapes) throws Exception {
         Path dir = work.resolve("events");
         Files.createDirectories(dir);
         JsonNode asl = Json.MAPPER.readTree(root.resolve("statemachine/kotta-deploy.asl.json").toFile());
         SfnClient sfn = aws.stepFunctions();
         Map<String, ObjectNode> events = new LinkedHashMap<>();
-        stateEvents(asl, ExecutionFollower.history(sfn, probe.executionArn()), probe.executionArn(), events);
+        StatePayloads.collect(asl, ExecutionFollower.history(sfn, probe.executionArn()), probe.executionArn(), events);
 
         // a refused request reaches "Record the failure"; the API would refuse it before any execution
         // starts, so it goes to StartExecution directly, as the API would pass it on
@@ -335,7 +318,7 @@ public final class Bench {
         bad.put("jobsBucketName", "Bad_Bucket");
         String failed = startExecution(bad);
         ExecutionFollower.awaitEnd(sfn, failed, Duration.ofMinutes(10));
-        stateEvents(asl, ExecutionFollower.history(sfn, failed), failed, events);
+        StatePayloads.collect(asl, ExecutionFollower.history(sfn, failed), failed, events);
 
         JsonNode record = Json.MAPPER.readTree(Json.MAPPER.writeValueAsString(
                 new org.kotta.deployer.core.DeploymentRecords(aws.dynamoDb(), orchestrator.output("DeploymentsTableName"))
@@ -354,14 +337,13 @@ public final class Bench {
             events.put(function.logicalId(), event);
         }
         Map<String, Path> files = new LinkedHashMap<>();
-        ObjectNode shapes = results.putObject("eventShapes");
         for (var e : events.entrySet()) {
             Path file = dir.resolve(e.getKey() + ".json");
             Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), e.getValue());
             files.put(e.getKey(), file);
             Path sample = root.resolve("events/" + e.getKey() + ".json");
             shapes.put(e.getKey(), !Files.exists(sample) ? "no sample in events/"
-                    : sameShape(Json.MAPPER.readTree(sample.toFile()), e.getValue()) ? "matches events/"
+                    : StatePayloads.sameShape(Json.MAPPER.readTree(sample.toFile()), e.getValue()) ? "matches events/"
                     : "differs from events/");
         }
         return files;
@@ -376,46 +358,6 @@ public final class Bench {
         input.set("request", request);
         return aws.stepFunctions().startExecution(b -> b.stateMachineArn(orchestrator.output("StateMachineArn"))
                 .name(deploymentId).input(input.toString())).executionArn();
-    }
-
-    /** For each function the state machine invokes: its first Task state's payload, as Step Functions built it. */
-    private static void stateEvents(JsonNode asl, List<HistoryEvent> history, String executionArn,
-                                    Map<String, ObjectNode> events) {
-        for (HistoryEvent event : history) {
-            if (event.stateEnteredEventDetails() == null) {
-                continue;
-            }
-            String stateName = event.stateEnteredEventDetails().name();
-            JsonNode state = asl.path("States").path(stateName);
-            String resource = state.path("Resource").asText("");
-            if (!"Task".equals(state.path("Type").asText()) || !resource.startsWith("${")) {
-                continue;
-            }
-            String logicalId = resource.substring(2, resource.length() - 1).replaceFirst("Arn$", "");
-            if (events.containsKey(logicalId)) {
-                continue;
-            }
-            JsonNode input;
-            try {
-                input = Json.MAPPER.readTree(event.stateEnteredEventDetails().input());
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
-            }
-            ObjectNode payload = Json.MAPPER.createObjectNode();
-            Iterator<Map.Entry<String, JsonNode>> fields = state.path("Parameters").fields();
-            while (fields.hasNext()) {
-                var field = fields.next();
-                String key = field.getKey().replaceFirst("\\.\\$$", "");
-                String path = field.getValue().asText();
-                switch (path) {
-                    case "$" -> payload.set(key, input);
-                    case "$$.Execution.Id" -> payload.put(key, executionArn);
-                    case "$$.State.Name" -> payload.put(key, stateName);
-                    default -> payload.set(key, input.at("/" + path.substring(2).replace('.', '/')));
-                }
-            }
-            events.put(logicalId, payload);
-        }
     }
 
     private void bind(String logicalId, ObjectNode event, String deploymentId, String bucket) {
@@ -437,20 +379,6 @@ public final class Bench {
         }
     }
 
-    private static boolean sameShape(JsonNode a, JsonNode b) {
-        if (a.isObject() != b.isObject() || a.isArray() != b.isArray()) {
-            return false;
-        }
-        if (a.isObject()) {
-            List<String> ka = new ArrayList<>();
-            a.fieldNames().forEachRemaining(ka::add);
-            List<String> kb = new ArrayList<>();
-            b.fieldNames().forEachRemaining(kb::add);
-            return ka.equals(kb);
-        }
-        return true;
-    }
-
     /** Waits until no deployment started by a probe is still running. */
     private void awaitQuiet() throws InterruptedException {
         Instant deadline = Instant.now().plusSeconds(300);
@@ -465,12 +393,6 @@ public final class Bench {
         }
     }
 
-    // ---------------------------------------------------------------- API
-
-    private void apiLatency(EndToEnd.Run probe) throws Exception {
-        results.set("api", ApiLatency.measure(api, aws, orchestrator, this::request, probe.deploymentId()));
-    }
-
     // ---------------------------------------------------------------- helpers
 
     private void phase(String name, long startNanos) {
@@ -479,15 +401,13 @@ public final class Bench {
         say(String.format("%s: %.1f s", name, seconds));
     }
 
-    private static java.io.PrintStream OUT = System.out;
-
-    static void say(String text) {
-        OUT.println("bench: " + text);
-        OUT.flush();
+    private void say(String text) {
+        say(console, text);
     }
 
-    private static String abbreviate(String text) {
-        return text.length() > 300 ? text.substring(0, 300) + "…" : text;
+    static void say(PrintStream console, String text) {
+        console.println("bench: " + text);
+        console.flush();
     }
 
     static String shortId() {

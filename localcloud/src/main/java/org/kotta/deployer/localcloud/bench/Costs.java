@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -38,7 +37,8 @@ final class Costs {
     private Costs() {
     }
 
-    static ObjectNode model(ObjectNode results, TemplateFunctions template, Path root) throws IOException {
+    static ObjectNode model(BenchResults.EndToEndResults endToEnd, Map<String, BenchResults.ColdStart> coldStarts,
+                            TemplateFunctions template, Path root) throws IOException {
         JsonNode asl = Json.MAPPER.readTree(root.resolve("statemachine/kotta-deploy.asl.json").toFile());
         Map<String, Integer> memory = new HashMap<>();
         template.functions().forEach(f -> memory.put(f.logicalId(), f.memoryMb()));
@@ -51,8 +51,8 @@ final class Costs {
                 functionOfState.put(s.getKey(), resource.substring(2, resource.length() - 1).replaceFirst("Arn$", ""));
             }
         }
-        JsonNode fresh = median(results.path("endToEnd").path("fresh"));
-        int recordBytes = results.path("endToEnd").path("recordBytes").asInt(1024);
+        BenchResults.DeploymentRun fresh = median(endToEnd.fresh());
+        int recordBytes = endToEnd.recordBytes();
         int wruPerWrite = Math.max(1, (int) Math.ceil(recordBytes / 1024.0));
         int rruPerRead = Math.max(1, (int) Math.ceil(recordBytes / 4096.0));
 
@@ -71,51 +71,42 @@ final class Costs {
 
         String[][] loops = {{"Wait for the base stack", "Check the base stack", "Is the base stack done?"},
                 {"Wait for the Kotta stack", "Check the Kotta stack", "Is the Kotta stack done?"}};
-        JsonNode waitCalls = results.path("coldStarts").path("WaitForStackFunction").path("callsPerWarmInvocation");
-        double checkWrites = 0;
-        double checkReads = 0;
-        for (var it = waitCalls.fields(); it.hasNext(); ) {
-            var e = it.next();
-            String op = e.getKey().substring(e.getKey().indexOf('.') + 1);
-            if (e.getKey().startsWith("DynamoDb") && WRITES.contains(op)) {
-                checkWrites += e.getValue().asDouble();
-            }
-            if (e.getKey().startsWith("DynamoDb") && READS.contains(op)) {
-                checkReads += e.getValue().asDouble();
-            }
-        }
+        BenchResults.ColdStart check = coldStarts.get("WaitForStackFunction");
+        Map<String, Double> waitCalls = check == null || check.callsPerWarmInvocation() == null ? Map.of()
+                : check.callsPerWarmInvocation();
+        double checkWrites = ddb(waitCalls, WRITES);
+        double checkReads = ddb(waitCalls, READS);
         ObjectNode cases = out.putObject("cases");
         for (String label : List.of("local", "10min", "20min")) {
             Duration stackTime = label.equals("local") ? null : Duration.ofMinutes(Integer.parseInt(label.replace("min", "")));
             int checks = stackTime == null ? -1 : WaitSchedule.standard().checksFor(stackTime);
-            int transitions = fresh.path("transitions").asInt();
-            int invocations = fresh.path("lambdaInvocations").asInt();
+            int transitions = fresh.transitions();
+            int invocations = fresh.lambdaInvocations();
             double gbSeconds = 0;
-            for (var it = fresh.path("stateSeconds").fields(); it.hasNext(); ) {
-                var e = it.next();
+            for (var e : fresh.stateSeconds().entrySet()) {
                 String function = functionOfState.get(e.getKey());
                 if (function != null) {
-                    gbSeconds += e.getValue().asDouble() * memory.getOrDefault(function, 1024) / 1024.0;
+                    gbSeconds += e.getValue() * memory.getOrDefault(function, 1024) / 1024.0;
                 }
             }
-            double writes = ddb(fresh.path("awsCalls"), WRITES);
-            double reads = ddb(fresh.path("awsCalls"), READS);
+            double writes = ddb(fresh.awsCalls(), WRITES);
+            double reads = ddb(fresh.awsCalls(), READS);
             int checksLocal = 0;
             for (String[] loop : loops) {
-                int localChecks = fresh.path("stateEntries").path(loop[1]).asInt();
+                int localChecks = fresh.stateEntries().getOrDefault(loop[1], 0);
                 checksLocal += localChecks;
                 if (checks >= 0) {
                     int extra = checks - localChecks;
                     transitions += 3 * extra;
                     invocations += extra;
                     double perCheck = localChecks == 0 ? 0
-                            : fresh.path("stateSeconds").path(loop[1]).asDouble() / localChecks;
+                            : fresh.stateSeconds().getOrDefault(loop[1], 0.0) / localChecks;
                     gbSeconds += extra * perCheck * memory.getOrDefault("WaitForStackFunction", 1024) / 1024.0;
                     writes += extra * checkWrites;
                     reads += extra * checkReads;
                 }
             }
-            gbSeconds += fresh.path("apiSeconds").asDouble() * memory.getOrDefault("StartDeploymentFunction", 1024) / 1024.0;
+            gbSeconds += fresh.apiSeconds() * memory.getOrDefault("StartDeploymentFunction", 1024) / 1024.0;
             ObjectNode c = cases.putObject(label);
             c.put("checksPerStack", checks >= 0 ? checks : checksLocal / 2.0);
             c.put("transitions", transitions);
@@ -137,26 +128,20 @@ final class Costs {
         return out;
     }
 
-    private static double ddb(JsonNode calls, List<String> ops) {
+    private static double ddb(Map<String, ? extends Number> calls, List<String> ops) {
         double n = 0;
-        for (var it = calls.fields(); it.hasNext(); ) {
-            var e = it.next();
+        for (var e : calls.entrySet()) {
             if (e.getKey().startsWith("DynamoDb") && ops.contains(e.getKey().substring(e.getKey().indexOf('.') + 1))) {
-                n += e.getValue().asDouble();
+                n += e.getValue().doubleValue();
             }
         }
         return n;
     }
 
     /** The run whose wall time is the median of the list ({@link Stats}' nearest-rank median). */
-    static JsonNode median(JsonNode runs) {
-        List<JsonNode> list = new ArrayList<>();
-        runs.forEach(list::add);
-        if (list.isEmpty()) {
-            return Json.MAPPER.createObjectNode();
-        }
-        list.sort((a, b) -> Double.compare(a.path("wallSeconds").asDouble(), b.path("wallSeconds").asDouble()));
-        return list.get(Stats.nearestRank(list.size(), 50));
+    static BenchResults.DeploymentRun median(List<BenchResults.DeploymentRun> runs) {
+        List<BenchResults.DeploymentRun> sorted = new ArrayList<>(runs);
+        sorted.sort(java.util.Comparator.comparingDouble(BenchResults.DeploymentRun::wallSeconds));
+        return sorted.get(Stats.nearestRank(sorted.size(), 50));
     }
-
 }

@@ -6,28 +6,21 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
-import org.kotta.deployer.core.Json;
-
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
 /** What the numbers were measured on: CPU, memory, OS, and the versions of everything in the path. */
 final class Machine {
     private Machine() {
     }
 
-    static ObjectNode describe(Path root) {
-        ObjectNode m = Json.MAPPER.createObjectNode();
-        m.put("cpu", firstMatch(Path.of("/proc/cpuinfo"), "model name"));
-        m.put("cores", Runtime.getRuntime().availableProcessors());
-        m.put("memory", firstMatch(Path.of("/proc/meminfo"), "MemTotal"));
-        m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
-        m.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
-        m.put("python", command(root, List.of(root.resolve(".venv/bin/python").toString(), "--version")));
-        m.put("ministack", pin(root, "ministack"));
-        m.put("awscli", pin(root, "awscli"));
-        m.put("commit", command(root, List.of("git", "rev-parse", "--short", "HEAD"))
-                + (command(root, List.of("git", "status", "--porcelain", "--untracked-files=no")).isBlank() ? "" : " (with uncommitted changes)"));
-        return m;
+    static BenchResults.MachineInfo describe(Path root) {
+        return new BenchResults.MachineInfo(firstMatch(Path.of("/proc/cpuinfo"), "model name"),
+                Runtime.getRuntime().availableProcessors(), firstMatch(Path.of("/proc/meminfo"), "MemTotal"),
+                System.getProperty("os.name") + " " + System.getProperty("os.version"),
+                System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"),
+                command(root, List.of(root.resolve(".venv/bin/python").toString(), "--version")),
+                pin(root, "ministack"), pin(root, "awscli"),
+                command(root, List.of("git", "rev-parse", "--short", "HEAD"))
+                        + (command(root, List.of("git", "status", "--porcelain", "--untracked-files=no")).isBlank()
+                        ? "" : " (with uncommitted changes)"));
     }
 
     private static String firstMatch(Path file, String key) {

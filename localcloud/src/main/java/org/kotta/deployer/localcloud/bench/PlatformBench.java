@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 import org.kotta.deployer.core.Json;
 import org.kotta.deployer.localcloud.platform.LocalPlatformStack;
@@ -49,6 +50,8 @@ final class PlatformBench {
     static final int PAGE_WARMUP = 20;
     static final int PAGE_REQUESTS = 200;
     static final int POLL_MILLIS = 100;
+    /** How often the batch's jobs are read while it runs. */
+    static final int BATCH_POLL_MILLIS = 250;
     static final int IDLE_SECONDS = 10;
     static final String RUNNER = "bench-runner@example.org";
     static final String BATCH = "bench-batch@example.org";
@@ -56,19 +59,22 @@ final class PlatformBench {
     private final Path root;
     private final Path work;
     private final String endpoint;
+    private final Consumer<String> progress;
     private final ObjectNode out = Json.MAPPER.createObjectNode();
     private LocalPlatformStack stack;
     private PlatformProcess web;
     private final List<PlatformProcess> executors = new ArrayList<>();
 
-    private PlatformBench(Path root, String endpoint) {
+    private PlatformBench(Path root, String endpoint, Consumer<String> progress) {
         this.root = root;
         this.endpoint = endpoint;
+        this.progress = progress;
         this.work = root.resolve("target/bench/platform");
     }
 
-    static ObjectNode measure(Path root, String endpoint) throws Exception {
-        return new PlatformBench(root, endpoint).run();
+    /** @param progress where the lines that say how far it got go */
+    static ObjectNode measure(Path root, String endpoint, Consumer<String> progress) throws Exception {
+        return new PlatformBench(root, endpoint, progress).run();
     }
 
     private ObjectNode run() throws Exception {
@@ -110,7 +116,7 @@ final class PlatformBench {
         String opts = System.getenv("KOTTA_JAVA_OPTS");
         out.put("javaOpts", opts == null || opts.isBlank() ? "`KOTTA_JAVA_OPTS` unset, so kotta-start's defaults"
                 : "`KOTTA_JAVA_OPTS` set by the bench's caller (not the release's defaults)");
-        Bench.say("platform: web server and 2 executors up (" + stack.id + ")");
+        progress.accept("platform: web server and 2 executors up (" + stack.id + ")");
         out.set("longPoll", LongPollProbe.measure(stack.clients.sqs(), stack.id));
         latency();
         batch();
@@ -173,7 +179,7 @@ final class PlatformBench {
         node.set("recordedStagesMs", samples(executorSeconds.stream().map(s -> s * 1000).toList()));
         node.set("claimedLoggedMs", samples(claimedLogged));
         node.set("completedLoggedMs", samples(completedLogged));
-        Bench.say(String.format("platform: trivial job submit → completed median %.0f ms, p90 %.0f ms",
+        progress.accept(String.format("platform: trivial job submit → completed median %.0f ms, p90 %.0f ms",
                 Stats.percentile(total, 50), Stats.percentile(total, 90)));
     }
 
@@ -214,7 +220,7 @@ final class PlatformBench {
             if (millis(t0) > 600_000) {
                 throw new IllegalStateException("the batch did not end within 10 minutes");
             }
-            Thread.sleep(250);
+            Thread.sleep(BATCH_POLL_MILLIS);
         }
         double seen = millis(t0);
         double wall = 0;
@@ -236,7 +242,7 @@ final class PlatformBench {
         node.put("jobsPerMinute", Stats.round(BATCH_JOBS / (wall / 60_000)));
         node.set("byExecutor", Json.MAPPER.valueToTree(byExecutor));
         node.set("byStatus", Json.MAPPER.valueToTree(byStatus));
-        Bench.say(String.format("platform: %d jobs over 2 executors in %.1f s (%.0f jobs/min)", BATCH_JOBS,
+        progress.accept(String.format("platform: %d jobs over 2 executors in %.1f s (%.0f jobs/min)", BATCH_JOBS,
                 wall / 1000, BATCH_JOBS / (wall / 60_000)));
     }
 
@@ -255,7 +261,7 @@ final class PlatformBench {
         ObjectNode w = node.putObject("web-server");
         w.put("rssMb", Stats.round(web.statusKb("VmRSS") / 1024.0));
         w.put("peakRssMb", Stats.round(web.statusKb("VmHWM") / 1024.0));
-        Bench.say("platform: idle memory " + node);
+        progress.accept("platform: idle memory " + node);
     }
 
     // ---------------------------------------------------------------- pages
@@ -307,7 +313,7 @@ final class PlatformBench {
             p.set("serverMs", samples(serverMillis(page.getValue())));
             p.put("bodyBytes", bytes.get(page.getKey()));
         }
-        Bench.say("platform: pages " + node);
+        progress.accept("platform: pages " + node);
     }
 
     /**

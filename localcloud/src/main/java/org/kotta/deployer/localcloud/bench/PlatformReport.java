@@ -1,5 +1,6 @@
 package org.kotta.deployer.localcloud.bench;
 
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,36 +20,38 @@ final class PlatformReport {
     private PlatformReport() {
     }
 
-    /** {@code ./kotta bench --only platform}: this section alone, to stdout and platform-results.json; docs untouched. */
-    static void onlyPlatform(Path root, String endpoint) throws Exception {
+    /** {@code ./kotta bench --only platform}: this section alone, to the console and platform-results.json; docs untouched. */
+    static void onlyPlatform(Path root, String endpoint, PrintStream console) throws Exception {
+        BenchResults.MachineInfo machine = Machine.describe(root);
         ObjectNode results = Json.MAPPER.createObjectNode();
-        results.set("machine", Machine.describe(root));
+        results.set("machine", Json.MAPPER.valueToTree(machine));
         results.put("date", Instant.now().toString());
-        results.set("platform", PlatformBench.measure(root, endpoint));
+        JsonNode platform = PlatformBench.measure(root, endpoint, line -> Bench.say(console, line));
+        results.set("platform", platform);
         Path json = root.resolve("target/bench/platform-results.json");
         Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(json.toFile(), results);
         StringBuilder md = new StringBuilder("| target | measured | holds |\n| --- | --- | --- |\n");
-        targetRows(results).forEach(line -> md.append(line).append('\n'));
-        md.append('\n').append(section(results));
-        Bench.say("wrote " + root.relativize(json) + " (docs/benchmarks.md untouched: the full ./kotta bench writes it)\n\n"
-                + md);
-        System.exit(0);
+        targetRows(platform).forEach(line -> md.append(line).append('\n'));
+        md.append('\n').append(section(machine, platform));
+        Bench.say(console, "wrote " + root.relativize(json)
+                + " (docs/benchmarks.md untouched: the full ./kotta bench writes it)\n\n" + md);
     }
 
     /** The platform's rows of the targets table; none when the results hold no platform section. */
-    static List<String> targetRows(JsonNode r) {
+    static List<String> targetRows(JsonNode p) {
         List<String> rows = new ArrayList<>();
-        JsonNode p = r.path("platform");
-        if (p.isMissingNode()) {
+        if (p == null || p.isMissingNode()) {
             return rows;
         }
         JsonNode job = p.path("trivialJob").path("totalMs");
-        rows.add(row("Cloud Kotta: a trivial job, submit (REST) → `completed`, median ≤ 3 s",
+        rows.add(row("Cloud Kotta: a trivial job, submit (REST) → `completed`, median ≤ "
+                        + Report.number(TRIVIAL_JOB_MEDIAN_TARGET_MS / 1000) + " s",
                 String.format("median %.0f ms, p90 %.0f ms (%d jobs, one at a time)", job.path("median").asDouble(),
                         job.path("p90").asDouble(), job.path("n").asInt()),
                 job.path("median").asDouble() <= TRIVIAL_JOB_MEDIAN_TARGET_MS));
         JsonNode batch = p.path("batch");
-        rows.add(row("Cloud Kotta: " + batch.path("jobs").asInt() + " trivial jobs over 2 executors, throughput reported",
+        rows.add(row("Cloud Kotta: " + batch.path("jobs").asInt() + " trivial jobs over " + batch.path("executors").asInt()
+                        + " executors, throughput reported",
                 String.format("%.0f jobs/min (%.1f s wall, submit of the first → last completed); %s",
                         batch.path("jobsPerMinute").asDouble(), batch.path("wallSeconds").asDouble(),
                         batch.path("byStatus").toString()),
@@ -56,7 +59,8 @@ final class PlatformReport {
         JsonNode pages = p.path("pages");
         double list = pages.path("list").path("ms").path("p99").asDouble();
         double page = pages.path("job").path("ms").path("p99").asDouble();
-        rows.add(row("Cloud Kotta: page p99 ≤ 100 ms, job list and a job page, 1,000 jobs in the table",
+        rows.add(row("Cloud Kotta: page p99 ≤ " + Report.number(PAGE_P99_TARGET_MS) + " ms, job list and a job page, "
+                        + String.format(java.util.Locale.ROOT, "%,d", PlatformBench.TABLE_JOBS) + " jobs in the table",
                 String.format("job list p99 %.1f ms, job page p99 %.1f ms (%d jobs of the user)", list, page,
                         pages.path("jobsOfTheUser").asInt()),
                 Math.max(list, page) <= PAGE_P99_TARGET_MS));
@@ -67,7 +71,7 @@ final class PlatformReport {
             worst = Math.max(worst, rss);
             each.add(String.format("%s %.0f MB", name, rss));
         }
-        rows.add(row("Cloud Kotta: executor RSS when idle ≤ 200 MB",
+        rows.add(row("Cloud Kotta: executor RSS when idle ≤ " + Report.number(EXECUTOR_RSS_TARGET_MB) + " MB",
                 String.join(", ", each) + " (VmRSS, " + p.path("memory").path("idleSeconds").asInt() + " s idle after the batch)",
                 worst <= EXECUTOR_RSS_TARGET_MB));
         return rows;
@@ -78,17 +82,14 @@ final class PlatformReport {
     }
 
     /** Section 5; empty when the results hold no platform section. */
-    static String section(JsonNode r) {
-        JsonNode p = r.path("platform");
-        if (p.isMissingNode()) {
+    static String section(BenchResults.MachineInfo m, JsonNode p) {
+        if (p == null || p.isMissingNode()) {
             return "";
         }
-        JsonNode m = r.path("machine");
         StringBuilder md = new StringBuilder();
         md.append("## 5. Cloud Kotta platform\n\n");
-        md.append("Machine: ").append(m.path("cpu").asText()).append(", ").append(m.path("cores").asText())
-                .append(" cores, ").append(m.path("memory").asText()).append(" RAM; local cloud MiniStack ")
-                .append(m.path("ministack").asText()).append(".\n\n");
+        md.append("Machine: ").append(m.cpu()).append(", ").append(m.cores()).append(" cores, ").append(m.memory())
+                .append(" RAM; local cloud MiniStack ").append(m.ministack()).append(".\n\n");
         md.append("**How.** The release `mvn package` builds, ").append(p.path("release").asText())
                 .append(", unpacked and run as the instances run it: ").append(p.path("how").asText())
                 .append(" — one `web-server` and two `task-executor` processes (Test pool), their environment "
@@ -122,7 +123,7 @@ final class PlatformReport {
         JsonNode b = p.path("batch");
         md.append("### ").append(b.path("jobs").asInt()).append(" trivial jobs over 2 executors\n\n");
         md.append("All submitted through the REST API one after another (").append(b.path("submitSeconds").asDouble())
-                .append(" s), then the user's jobs read through the `by-user` index every 250 ms until all ended (seen after ")
+                .append(" s), then the user's jobs read through the `by-user` index every " + PlatformBench.BATCH_POLL_MILLIS + " ms until all ended (seen after ")
                 .append(b.path("seenEndedSeconds").asDouble()).append(" s). Wall: from before the first submit to the "
                         + "last job's final status in its executor's log (same clock).\n\n");
         md.append("| wall (first submit → last ended) | throughput | jobs per executor | statuses |\n"
@@ -165,7 +166,7 @@ final class PlatformReport {
             md.append(String.format("| %s | %.0f | %.0f |%n", name, mem.path(name).path("rssMb").asDouble(),
                     mem.path(name).path("peakRssMb").asDouble()));
         }
-        md.append('\n').append(PlatformNotes.TEXT);
+        md.append('\n').append(Notes.platformMarkdown(m, p));
         return md.toString();
     }
 

@@ -54,6 +54,11 @@ public record Stats(int n, double median, double min, double max) {
         return map;
     }
 
+    /** The same figures rounded to 3 decimals, as results.json keeps them. */
+    public Stats rounded() {
+        return new Stats(n, round(median), round(min), round(max));
+    }
+
     /** "median (min–max)" with the given number of decimals. */
     public String format(int decimals) {
         if (n == 0) {

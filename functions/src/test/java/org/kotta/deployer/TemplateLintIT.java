@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
  * with the SAM transform). The SAM CLI itself lives in its own venv (tools/sam), so CI calls
  * cfn-lint from the project's venv directly, which needs no region and no network.
  */
-class TemplateLintTest {
+class TemplateLintIT {
 
     @Test
     void templatePassesCfnLintWithoutErrorsOrWarnings() throws Exception {

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
  * do not turn on. A resource type added to a template without its permissions fails here, as does
  * a grant of a whole service or of anything no handler calls.
  */
-class StacksRoleTest {
+class StacksRoleIT {
 
     private static final List<String> TEMPLATES = List.of("infrastructure/kotta-base.yaml", "infrastructure/kotta.yaml");
 

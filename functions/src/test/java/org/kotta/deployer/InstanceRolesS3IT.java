@@ -20,7 +20,7 @@ import com.fasterxml.jackson.databind.JsonNode;
  * (which takes researchers' uploads) nor a task executor (which runs researchers' code) may
  * write there. Each may write only the prefix the platform writes ({@link JobPaths}).
  */
-class InstanceRolesS3Test {
+class InstanceRolesS3IT {
     private static JsonNode resources;
 
     @BeforeAll

@@ -19,11 +19,11 @@ import org.kotta.deployer.stacks.KottaImages;
  * "service:*", no "Resource": "*" unless AWS offers nothing
  * narrower for that action, and iam:PassRole only with a PassedToService condition.
  */
-class LeastPrivilegeTest {
+class LeastPrivilegeIT {
 
     /**
      * No role may use a whole service; the CloudFormation service role for the Kotta stacks holds
-     * exactly its resource handlers' permissions (StacksRoleTest).
+     * exactly its resource handlers' permissions (StacksRoleIT).
      */
     private static final Map<String, Set<String>> WHOLE_SERVICES_ALLOWED = Map.of();
 

@@ -18,7 +18,7 @@ import org.kotta.deployer.stacks.StackSteps;
  * the templates themselves: template.yaml after the SAM transform, the infrastructure templates
  * as written.
  */
-class RealAccountTemplateTest {
+class RealAccountTemplateIT {
 
     private static Map<String, JsonNode> templates;
 

@@ -14,7 +14,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The Cloud Kotta templates pass cfn-lint (from the project's virtualenv) without errors or warnings. */
-class InfrastructureTemplatesLintTest {
+class InfrastructureTemplatesLintIT {
 
     @ParameterizedTest
     @ValueSource(strings = {"kotta-base.yaml", "kotta.yaml"})

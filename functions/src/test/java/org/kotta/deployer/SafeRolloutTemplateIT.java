@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
  * drain through a termination hook, scale-in follows running jobs, and the instance roles may do
  * exactly that (signal, ship their logs, hold their own group's hook).
  */
-class SafeRolloutTemplateTest {
+class SafeRolloutTemplateIT {
 
     private static JsonNode kotta;
     private static JsonNode base;
