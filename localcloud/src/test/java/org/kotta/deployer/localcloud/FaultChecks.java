@@ -12,7 +12,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
+
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 import org.kotta.deployer.core.DeploymentRecords;
 import org.kotta.deployer.core.DynamoJson;
@@ -24,8 +28,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import software.amazon.awssdk.services.cloudformation.model.Stack;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.Select;
-import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
-import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
 
 /**
  * What the fault cases measure in the local cloud: executions of the state machine, items of
@@ -34,6 +36,7 @@ import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
  */
 final class FaultChecks {
     static final Duration DEPLOYMENT_LIMIT = Duration.ofMinutes(4);
+    private static final Duration POLL = Duration.ofMillis(200);
 
     private FaultChecks() {
     }
@@ -100,22 +103,6 @@ final class FaultChecks {
         return stuckDeployments(records(), ids);
     }
 
-    /**
-     * The execution once it has ended, or as it is when {@code limit} has passed: a case gathers
-     * its figures (a RUNNING execution is a stuck deployment), records them, then asserts.
-     */
-    static DescribeExecutionResponse endOrLatest(String executionArn, Duration limit) throws InterruptedException {
-        Instant deadline = Instant.now().plus(limit);
-        while (true) {
-            DescribeExecutionResponse execution = orchestrator().aws().stepFunctions()
-                    .describeExecution(b -> b.executionArn(executionArn));
-            if (execution.status() != ExecutionStatus.RUNNING || Instant.now().isAfter(deadline)) {
-                return execution;
-            }
-            Thread.sleep(250);
-        }
-    }
-
     /** Key → ETag of every object under {@code releases/} of the bucket. */
     static Map<String, String> releases(String bucket) {
         Map<String, String> objects = new TreeMap<>();
@@ -158,17 +145,20 @@ final class FaultChecks {
         return errors.isArray() ? errors.findValuesAsText("field") : List.of();
     }
 
-    static <T> T await(String what, Duration limit, Supplier<Optional<T>> probe) throws InterruptedException {
-        Instant deadline = Instant.now().plus(limit);
-        while (true) {
-            Optional<T> value = probe.get();
-            if (value.isPresent()) {
-                return value.get();
-            }
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("no " + what + " within " + limit);
-            }
-            Thread.sleep(200);
+    /** The probe's value once it has one; fails naming {@code what} when it has none after {@code limit}. */
+    static <T> T await(String what, Duration limit, Supplier<Optional<T>> probe) {
+        return Awaitility.await(what).atMost(limit).pollInterval(POLL).until(probe::get, Optional::isPresent).get();
+    }
+
+    /**
+     * The probe's value once it meets {@code done}, or as it is when {@code limit} has passed: for
+     * a case that records its figures whatever they are, then asserts.
+     */
+    static <T> T untilOrLatest(Duration limit, Supplier<T> probe, Predicate<T> done) {
+        try {
+            return Awaitility.await().atMost(limit).pollInterval(POLL).until(probe::get, done);
+        } catch (ConditionTimeoutException late) {
+            return probe.get();
         }
     }
 

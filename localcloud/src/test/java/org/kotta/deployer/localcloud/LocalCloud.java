@@ -1,5 +1,7 @@
 package org.kotta.deployer.localcloud;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -15,12 +17,14 @@ import java.util.UUID;
 import org.kotta.deployer.core.DeploymentRecords;
 import org.kotta.deployer.core.Json;
 import org.kotta.deployer.localcloud.platform.LocalPlatformStack;
+import org.kotta.deployer.testing.RepoRoot;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
+import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
 import software.amazon.awssdk.services.sfn.model.HistoryEvent;
 
 /**
@@ -46,13 +50,13 @@ final class LocalCloud {
     }
 
     /** Everything the handlers log in this JVM (they run here, in the function host). */
-    static final Path FUNCTION_LOG = LocalOrchestrator.findRoot().resolve("localcloud/target/function-logs.txt");
+    static final Path FUNCTION_LOG = RepoRoot.path().resolve("localcloud/target/function-logs.txt");
 
     static synchronized LocalOrchestrator orchestrator() {
         if (orchestrator == null) {
             teeStandardOutput();
             try {
-                orchestrator = new LocalOrchestrator(LocalOrchestrator.findRoot(), endpoint()).start();
+                orchestrator = new LocalOrchestrator(RepoRoot.path(), endpoint()).start();
             } catch (Exception e) {
                 throw new IllegalStateException("could not install the orchestrator in the local cloud", e);
             }
@@ -135,8 +139,23 @@ final class LocalCloud {
                 .name(deploymentId).input(input.toString())).executionArn();
     }
 
-    static DescribeExecutionResponse awaitEnd(String executionArn, Duration limit) throws InterruptedException {
-        return ExecutionFollower.awaitEnd(orchestrator().aws().stepFunctions(), executionArn, limit);
+    /** The execution once it has ended; fails when it still runs after {@code limit}. */
+    static DescribeExecutionResponse awaitEnd(String executionArn, Duration limit) {
+        return await("the end of " + executionArn).atMost(limit).pollInterval(Duration.ofMillis(100))
+                .until(() -> describe(executionArn), execution -> execution.status() != ExecutionStatus.RUNNING);
+    }
+
+    /**
+     * The execution once it has ended, or as it is when {@code limit} has passed: a fault case
+     * gathers its figures (a RUNNING execution is a stuck deployment), records them, then asserts.
+     */
+    static DescribeExecutionResponse endOrLatest(String executionArn, Duration limit) {
+        return FaultChecks.untilOrLatest(limit, () -> describe(executionArn),
+                execution -> execution.status() != ExecutionStatus.RUNNING);
+    }
+
+    private static DescribeExecutionResponse describe(String executionArn) {
+        return orchestrator().aws().stepFunctions().describeExecution(b -> b.executionArn(executionArn));
     }
 
     static List<HistoryEvent> history(String executionArn) {

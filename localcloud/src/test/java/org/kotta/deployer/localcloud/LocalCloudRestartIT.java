@@ -29,6 +29,7 @@ import org.kotta.deployer.core.DeploymentRecords;
 import org.kotta.deployer.core.Json;
 import org.kotta.deployer.core.Settings;
 import org.kotta.deployer.localcloud.SignedApiClient.Response;
+import org.kotta.deployer.testing.RepoRoot;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -54,11 +55,11 @@ class LocalCloudRestartIT {
     @Test
     void miniStackRestartsMidDeployment_theExecutionEnds_andTheSweepEndsTheRecord() throws Exception {
         Path stateDir = Files.createTempDirectory("kotta-ministack-state");
-        Path logFile = LocalOrchestrator.findRoot().resolve("localcloud/target/ministack-" + PORT + ".log");
+        Path logFile = RepoRoot.path().resolve("localcloud/target/ministack-" + PORT + ".log");
         Process ministack = startMiniStack(stateDir, logFile);
         LocalOrchestrator orchestrator = null;
         try {
-            orchestrator = new LocalOrchestrator(LocalOrchestrator.findRoot(), ENDPOINT).start();
+            orchestrator = new LocalOrchestrator(RepoRoot.path(), ENDPOINT).start();
             AwsClients aws = orchestrator.aws();
             DeploymentRecords records = new DeploymentRecords(aws.dynamoDb(), orchestrator.output("DeploymentsTableName"));
             ObjectNode request = Fixtures.validRequest(sharedCloud(), Fixtures.shortId());
@@ -156,7 +157,7 @@ class LocalCloudRestartIT {
     }
 
     private static Process startMiniStack(Path stateDir, Path logFile) throws IOException, InterruptedException {
-        Path root = LocalOrchestrator.findRoot();
+        Path root = RepoRoot.path();
         Files.createDirectories(logFile.getParent());
         ProcessBuilder builder = new ProcessBuilder(root.resolve(".venv/bin/ministack").toString())
                 .redirectErrorStream(true)

@@ -32,6 +32,7 @@ import org.kotta.deployer.core.AwsClients;
 import org.kotta.deployer.core.Settings;
 import org.kotta.deployer.localcloud.instances.InstanceSyncException;
 import org.kotta.deployer.localcloud.instances.LocalInstances;
+import org.kotta.deployer.testing.RepoRoot;
 
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
@@ -86,7 +87,7 @@ class LocalInstancesIT {
         cfn.createStack(b -> b.stackName(stack).templateBody(template).parameters(parameters("releases/v1.tar.gz")));
         awaitStack("CREATE_COMPLETE");
         // instance logs stay for a look after a failure: target/local-instances-it/<stack>/<instance>/instance.log
-        Path state = LocalOrchestrator.findRoot().resolve("localcloud/target/local-instances-it");
+        Path state = RepoRoot.path().resolve("localcloud/target/local-instances-it");
         instances = new LocalInstances(aws, LocalCloud.endpoint(), state, 0, new PrintStream(System.out, true));
     }
 
