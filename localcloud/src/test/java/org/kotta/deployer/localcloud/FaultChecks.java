@@ -12,11 +12,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 import org.awaitility.Awaitility;
-import org.awaitility.core.ConditionTimeoutException;
 
 import org.kotta.deployer.core.DeploymentRecords;
 import org.kotta.deployer.core.DynamoJson;
@@ -36,7 +34,8 @@ import software.amazon.awssdk.services.dynamodb.model.Select;
  */
 final class FaultChecks {
     static final Duration DEPLOYMENT_LIMIT = Duration.ofMinutes(4);
-    private static final Duration POLL = Duration.ofMillis(200);
+    /** How often a fault case looks again at what it waits for. */
+    static final Duration POLL = Duration.ofMillis(200);
 
     private FaultChecks() {
     }
@@ -148,18 +147,6 @@ final class FaultChecks {
     /** The probe's value once it has one; fails naming {@code what} when it has none after {@code limit}. */
     static <T> T await(String what, Duration limit, Supplier<Optional<T>> probe) {
         return Awaitility.await(what).atMost(limit).pollInterval(POLL).until(probe::get, Optional::isPresent).get();
-    }
-
-    /**
-     * The probe's value once it meets {@code done}, or as it is when {@code limit} has passed: for
-     * a case that records its figures whatever they are, then asserts.
-     */
-    static <T> T untilOrLatest(Duration limit, Supplier<T> probe, Predicate<T> done) {
-        try {
-            return Awaitility.await().atMost(limit).pollInterval(POLL).until(probe::get, done);
-        } catch (ConditionTimeoutException late) {
-            return probe.get();
-        }
     }
 
     /** Counts for {@link ReliabilityReport#record}, in the order given. */

@@ -18,6 +18,7 @@ import org.kotta.deployer.core.DeploymentRecords;
 import org.kotta.deployer.core.Json;
 import org.kotta.deployer.localcloud.platform.LocalPlatformStack;
 import org.kotta.deployer.testing.RepoRoot;
+import org.kotta.deployer.testing.Waits;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -150,7 +151,7 @@ final class LocalCloud {
      * gathers its figures (a RUNNING execution is a stuck deployment), records them, then asserts.
      */
     static DescribeExecutionResponse endOrLatest(String executionArn, Duration limit) {
-        return FaultChecks.untilOrLatest(limit, () -> describe(executionArn),
+        return Waits.untilOrLatest(limit, FaultChecks.POLL, () -> describe(executionArn),
                 execution -> execution.status() != ExecutionStatus.RUNNING);
     }
 

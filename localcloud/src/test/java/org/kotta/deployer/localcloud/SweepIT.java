@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.kotta.deployer.core.DeploymentRecords;
 import org.kotta.deployer.core.Json;
 import org.kotta.deployer.localcloud.SignedApiClient.Response;
+import org.kotta.deployer.testing.Waits;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -143,12 +144,12 @@ class SweepIT {
 
     /** The record once it meets {@code condition}, or as it is after two minutes. */
     private static JsonNode awaitRecord(String id, Predicate<JsonNode> condition) {
-        return FaultChecks.untilOrLatest(Duration.ofMinutes(2), () -> LocalCloud.record(id), condition);
+        return Waits.untilOrLatest(Duration.ofMinutes(2), FaultChecks.POLL, () -> LocalCloud.record(id), condition);
     }
 
     /** Until the stack has no operation in progress, or a minute has passed (the next deployment then says why). */
     private static void awaitStackSettled(String stackName) {
-        FaultChecks.untilOrLatest(Duration.ofMinutes(1), () -> LocalCloud.stackStatus(stackName),
+        Waits.untilOrLatest(Duration.ofMinutes(1), FaultChecks.POLL, () -> LocalCloud.stackStatus(stackName),
                 status -> !status.endsWith("_IN_PROGRESS"));
     }
 }
