@@ -126,7 +126,10 @@ class CloudKottaIT {
         String running = rest.submit(RestV1Client.commandJob("Test", "long", "sleep 300", 10));
         assertThat(rest.awaitStatus(running, "processing"::equals, JOB_LIMIT)).endsWith("processing");
         String pending = rest.submit(RestV1Client.exampleJob("Test", "waits behind the long one"));
-        Thread.sleep(1000);
+        // no event says "not taken" (the busy executor does not poll): it stays pending throughout a second
+        org.awaitility.Awaitility.await("the job behind the long one").during(Duration.ofSeconds(1))
+                .atMost(Duration.ofSeconds(3)).pollInterval(Duration.ofMillis(200))
+                .until(() -> rest.status(pending).path("status").asText().equals("pending"));
         assertThat(rest.status(pending).path("status").asText()).isEqualTo("pending");
 
         assertThat(rest.cancel(pending).path("status").asText()).isEqualTo("Success");
@@ -285,22 +288,16 @@ class CloudKottaIT {
         return outputs.path("base").path("JobsBucketName").asText();
     }
 
-    private void awaitQueueEmpty(String queueUrl, Duration limit) throws InterruptedException {
-        Instant deadline = Instant.now().plus(limit);
+    private void awaitQueueEmpty(String queueUrl, Duration limit) {
         SqsClient sqs = aws.build(SqsClient.builder());
-        int left;
-        do {
+        org.awaitility.Awaitility.await("no message left on " + queueUrl).atMost(limit)
+                .pollInterval(Duration.ofMillis(250)).until(() -> {
             Map<QueueAttributeName, String> attributes = sqs.getQueueAttributes(b -> b.queueUrl(queueUrl)
                     .attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
                             QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)).attributes();
-            left = Integer.parseInt(attributes.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
+            return Integer.parseInt(attributes.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
                     + Integer.parseInt(attributes.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE));
-            if (left == 0) {
-                return;
-            }
-            Thread.sleep(250);
-        } while (Instant.now().isBefore(deadline));
-        throw new AssertionError(left + " message(s) still on " + queueUrl + " after " + limit);
+        }, left -> left == 0);
     }
 
 }
