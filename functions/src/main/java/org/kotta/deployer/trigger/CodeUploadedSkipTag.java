@@ -33,6 +33,9 @@ public final class CodeUploadedSkipTag {
     }
 
     public void write(CodeUploadedEvent event, String reason) {
+        if (event.bucket().isBlank() || event.key().isBlank()) {
+            return; // an event naming no object: nothing to tag
+        }
         String versionId = event.versionId().isEmpty() ? null : event.versionId();
         try {
             List<Tag> tags = new ArrayList<>(s3.getObjectTagging(b -> b.bucket(event.bucket()).key(event.key())
