@@ -80,6 +80,9 @@ class LeastPrivilegeIT {
                     "dynamodb:UpdateItem", "dynamodb:DeleteItem", "states:StartExecution")),
             Map.entry("CodeUploadedFunctionRole", Set.of("dynamodb:Query", "dynamodb:GetItem", "dynamodb:PutItem",
                     "dynamodb:UpdateItem", "dynamodb:DeleteItem", "states:StartExecution",
+                    // the skip decision's tag on the uploaded object (CodeUploadedSkipTag)
+                    "s3:GetObjectTagging", "s3:GetObjectVersionTagging", "s3:PutObjectTagging",
+                    "s3:PutObjectVersionTagging",
                     // SAM grants this for the function's DeadLetterQueue
                     "sqs:SendMessage")),
             Map.entry("StartDeploymentFunctionRole", Set.of("dynamodb:GetItem", "dynamodb:PutItem",

@@ -21,7 +21,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * The request is the bucket's latest successful deployment's, with the new code source;
  * the start goes through {@link DeploymentStarter} like the API's, so the same rules and
  * per-stack lock apply. A busy stack refuses the redeploy with a FAILED record telling the
- * admin to upload again (docs/local-cloud.md, "The redeploy trigger", says why it does not wait).
+ * admin to upload again (docs/local-cloud.md, "The redeploy trigger", says why it does not wait). An
+ * upload it skips (not a code tarball, a bucket no successful deployment uses) gets the tag
+ * {@code kotta-trigger = skipped: <reason>} ({@link CodeUploadedSkipTag}).
  */
 public final class CodeUploaded {
     public static final String TRIGGER = "code-upload";
@@ -29,10 +31,12 @@ public final class CodeUploaded {
 
     private final DeploymentStarter starter;
     private final DeploymentRecords records;
+    private final CodeUploadedSkipTag skipTag;
 
-    public CodeUploaded(DeploymentStarter starter, DeploymentRecords records) {
+    public CodeUploaded(DeploymentStarter starter, DeploymentRecords records, CodeUploadedSkipTag skipTag) {
         this.starter = starter;
         this.records = records;
+        this.skipTag = skipTag;
     }
 
     public RedeployResult handle(CodeUploadedEvent event) {
@@ -90,8 +94,9 @@ public final class CodeUploaded {
                 "repeated event: redeploy " + id + " exists already", id, executionArn, basedOn);
     }
 
-    private static RedeployResult ignore(CodeUploadedEvent event, String reason) {
+    private RedeployResult ignore(CodeUploadedEvent event, String reason) {
         Log.forDeployment(null, STATE).info("event ignored", fields(event, "reason", reason));
+        skipTag.write(event, reason);
         return RedeployResult.ignored(reason);
     }
 

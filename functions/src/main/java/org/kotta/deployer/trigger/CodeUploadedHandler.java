@@ -30,7 +30,7 @@ public final class CodeUploadedHandler implements RequestStreamHandler {
         DeploymentRecords records = new DeploymentRecords(aws.dynamoDb(), table);
         this.logic = new CodeUploaded(new DeploymentStarter(new RequestValidator(region), records, aws.stepFunctions(),
                         settings.required(Settings.STATE_MACHINE_ARN), region),
-                records);
+                records, new CodeUploadedSkipTag(aws.s3()));
     }
 
     @Override

@@ -3,13 +3,12 @@ package org.kotta.deployer.core;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.kotta.deployer.testing.RepoRoot;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -22,11 +21,7 @@ class StateMachineDefinitionTest {
 
     @BeforeAll
     static void read() throws IOException {
-        Path dir = Path.of("").toAbsolutePath();
-        while (!Files.exists(dir.resolve("statemachine/kotta-deploy.asl.json"))) {
-            dir = dir.getParent();
-        }
-        definition = Json.MAPPER.readTree(dir.resolve("statemachine/kotta-deploy.asl.json").toFile());
+        definition = Json.MAPPER.readTree(RepoRoot.resolve("statemachine/kotta-deploy.asl.json").toFile());
     }
 
     @Test

@@ -12,6 +12,7 @@ import java.util.UUID;
 
 import org.kotta.deployer.core.AwsClients;
 import org.kotta.deployer.core.Settings;
+import org.kotta.deployer.testing.Waits;
 
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.cloudformation.model.CloudFormationException;
@@ -53,36 +54,17 @@ final class LocalStacks implements AutoCloseable {
                 token, null);
     }
 
-    /** The state machine's loop, compressed: check once a second until the stack is done. */
+    /** The state machine's loop, compressed: check once a second until the stack is done (or the limit). */
     StackReport waitUntilDone(String stackNameOrId, Duration limit) {
         StackWatcher watcher = new StackWatcher(cfn);
-        long deadline = System.nanoTime() + limit.toNanos();
-        StackReport report = watcher.check(stackNameOrId);
-        while (StackReport.IN_PROGRESS.equals(report.phase()) && System.nanoTime() < deadline) {
-            pause(Duration.ofSeconds(1));
-            report = watcher.check(stackNameOrId);
-        }
-        return report;
+        return Waits.untilOrLatest(limit, Duration.ofSeconds(1), () -> watcher.check(stackNameOrId),
+                report -> !StackReport.IN_PROGRESS.equals(report.phase()));
     }
 
     /** Deploys, following DELETING answers as the state machine does: wait, deploy again. */
     StackLaunch deployThroughDeletes(StackDeployer deployer, StackSpec spec, Duration limit) {
-        long deadline = System.nanoTime() + limit.toNanos();
-        StackLaunch launch = deployer.deploy(spec);
-        while (StackLaunch.DELETING.equals(launch.action()) && System.nanoTime() < deadline) {
-            pause(Duration.ofSeconds(1));
-            launch = deployer.deploy(spec);
-        }
-        return launch;
-    }
-
-    static void pause(Duration duration) {
-        try {
-            Thread.sleep(duration.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return Waits.untilOrLatest(limit, Duration.ofSeconds(1), () -> deployer.deploy(spec),
+                launch -> !StackLaunch.DELETING.equals(launch.action()));
     }
 
     @Override

@@ -1,6 +1,7 @@
 package org.kotta.deployer.stacks;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.Map;
@@ -10,6 +11,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import software.amazon.awssdk.services.cloudformation.model.Capability;
+import software.amazon.awssdk.services.cloudformation.model.ChangeSetStatus;
 import software.amazon.awssdk.services.cloudformation.model.ChangeSetType;
 import software.amazon.awssdk.services.cloudformation.model.StackResourceSummary;
 
@@ -105,7 +107,9 @@ class StackDeployerIT {
         local.cfn.createChangeSet(r -> r.stackName(name).changeSetName("by-hand")
                 .changeSetType(ChangeSetType.CREATE).templateBody(LocalStacks.template("broken-stack.yaml"))
                 .capabilities(Capability.CAPABILITY_IAM));
-        LocalStacks.pause(Duration.ofMillis(500));
+        await("the change set").atMost(LIMIT).pollInterval(Duration.ofMillis(100)).until(() -> local.cfn
+                .describeChangeSet(r -> r.stackName(name).changeSetName("by-hand")).status()
+                == ChangeSetStatus.CREATE_COMPLETE);
         local.cfn.executeChangeSet(r -> r.stackName(name).changeSetName("by-hand"));
         local.cfn.updateTerminationProtection(r -> r.stackName(name).enableTerminationProtection(true));
         StackReport rolledBack = local.waitUntilDone(name, LIMIT);

@@ -1,15 +1,18 @@
 package org.kotta.deployer.stacks;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.kotta.deployer.testing.Waits;
 
 class StackWatcherIT {
     private static LocalStacks local;
@@ -45,13 +48,12 @@ class StackWatcherIT {
         assertThat(launch.action()).isEqualTo(StackLaunch.CREATE);
 
         List<String> phases = new ArrayList<>();
-        StackReport report = watcher.check(launch.stackId());
-        phases.add(report.phase());
-        for (int i = 0; i < 60 && StackReport.IN_PROGRESS.equals(report.phase()); i++) {
-            LocalStacks.pause(Duration.ofSeconds(1));
-            report = watcher.check(launch.stackId());
-            phases.add(report.phase());
-        }
+        // a check, then one a second, as the state machine's loop does; every phase seen is kept
+        StackReport report = Waits.untilOrLatest(Duration.ofSeconds(60), Duration.ofSeconds(1), () -> {
+            StackReport seen = watcher.check(launch.stackId());
+            phases.add(seen.phase());
+            return seen;
+        }, seen -> !StackReport.IN_PROGRESS.equals(seen.phase()));
 
         assertThat(phases.subList(0, 3)).as("phases " + phases).containsOnly(StackReport.IN_PROGRESS);
         assertThat(report.phase()).isEqualTo(StackReport.SUCCEEDED);
@@ -66,16 +68,18 @@ class StackWatcherIT {
         StackLaunch launch = deployer.deploy(local.spec(name, "slow-stack.yaml",
                 Map.of("DelaySeconds", "4"), local.token("loop")));
 
-        int checks = 0;
-        StackReport report;
-        do {
-            LocalStacks.pause(Duration.ofSeconds(schedule.nextWaitSeconds(checks)));
-            report = watcher.check(launch.stackId());
-            checks++;
-        } while (StackReport.IN_PROGRESS.equals(report.phase()) && checks < 30);
+        // the state machine's Wait before each check, as the schedule says after the checks so far
+        AtomicInteger checks = new AtomicInteger();
+        StackReport report = await().pollDelay(Duration.ofSeconds(schedule.nextWaitSeconds(0)))
+                .pollInterval((polls, previous) -> Duration.ofSeconds(schedule.nextWaitSeconds(checks.get())))
+                .atMost(Duration.ofMinutes(2))
+                .until(() -> {
+                    checks.incrementAndGet();
+                    return watcher.check(launch.stackId());
+                }, seen -> !StackReport.IN_PROGRESS.equals(seen.phase()) || checks.get() >= 30);
 
         assertThat(report.phase()).isEqualTo(StackReport.SUCCEEDED);
-        assertThat(checks).isBetween(3, schedule.checksFor(Duration.ofSeconds(10)));
+        assertThat(checks.get()).isBetween(3, schedule.checksFor(Duration.ofSeconds(10)));
     }
 
     @Test

@@ -2,6 +2,7 @@ package org.kotta.deployer.validate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -17,6 +18,7 @@ import org.kotta.deployer.core.FieldError;
 import org.kotta.deployer.core.Settings;
 import org.kotta.deployer.stacks.StackReport;
 import org.kotta.deployer.stacks.StackWatcher;
+import org.kotta.deployer.testing.Waits;
 
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.acm.AcmClient;
@@ -105,11 +107,8 @@ class AccountCheckerIT {
         cloudFormation.createStack(r -> r.stackName(stackName).templateBody(template));
         // the product's own look at a stack, as the state machine's wait loop takes it
         StackWatcher watcher = new StackWatcher(cloudFormation);
-        StackReport report = watcher.check(stackName);
-        for (int i = 0; i < 60 && StackReport.IN_PROGRESS.equals(report.phase()); i++) {
-            Thread.sleep(500);
-            report = watcher.check(stackName);
-        }
+        StackReport report = Waits.untilOrLatest(Duration.ofSeconds(30), Duration.ofMillis(500),
+                () -> watcher.check(stackName), seen -> !StackReport.IN_PROGRESS.equals(seen.phase()));
         assertThat(report.status()).as("base stack %s: %s", stackName, report.reason()).isEqualTo("CREATE_COMPLETE");
     }
 

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -23,6 +22,7 @@ import org.kotta.deployer.core.AdminUser;
 import org.kotta.deployer.core.DeploymentRequest;
 import org.kotta.deployer.core.FieldError;
 import org.kotta.deployer.core.Json;
+import org.kotta.deployer.testing.RepoRoot;
 
 class RequestValidatorTest {
     private static final String REGION = "us-east-1";
@@ -112,7 +112,7 @@ class RequestValidatorTest {
 
     @Test
     void acceptsTheExampleRequestShippedWithTheProject() throws IOException {
-        JsonNode example = Json.MAPPER.readTree(Files.readString(Path.of("..", "examples", "deploy-request.json")));
+        JsonNode example = Json.MAPPER.readTree(Files.readString(RepoRoot.resolve("examples/deploy-request.json")));
 
         assertValid(validator.validate(example));
     }

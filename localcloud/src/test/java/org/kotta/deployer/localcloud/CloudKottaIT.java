@@ -50,7 +50,7 @@ class CloudKottaIT {
     private static final Duration JOB_LIMIT = Duration.ofSeconds(40);
     private static final Set<String> FINAL = Set.of("completed", "failed", "cancelled");
     /** Instances' releases, logs and work dirs: this test's stand-in for .kotta/instances/. */
-    private static final Path STATE = LocalOrchestrator.findRoot().resolve("localcloud/target/cloud-kotta-it");
+    private static final Path STATE = org.kotta.deployer.testing.RepoRoot.path().resolve("localcloud/target/cloud-kotta-it");
 
     private AwsClients aws;
     private LocalIdentityProvider idp;
@@ -135,7 +135,10 @@ class CloudKottaIT {
         String running = rest.submit(RestV1Client.commandJob("Test", "long", "sleep 300", 10));
         assertThat(rest.awaitStatus(running, "processing"::equals, JOB_LIMIT)).endsWith("processing");
         String pending = rest.submit(RestV1Client.exampleJob("Test", "waits behind the long one"));
-        Thread.sleep(1000);
+        // no event says "not taken" (the busy executor does not poll): it stays pending throughout a second
+        org.awaitility.Awaitility.await("the job behind the long one").during(Duration.ofSeconds(1))
+                .atMost(Duration.ofSeconds(3)).pollInterval(Duration.ofMillis(200))
+                .until(() -> rest.status(pending).path("status").asText().equals("pending"));
         assertThat(rest.status(pending).path("status").asText()).isEqualTo("pending");
 
         assertThat(rest.cancel(pending).path("status").asText()).isEqualTo("Success");
@@ -262,7 +265,7 @@ class CloudKottaIT {
 
         String key = "custom/redeploy-" + Fixtures.shortId() + ".tar.gz";
         aws.s3().putObject(b -> b.bucket(bucket()).key(key), software.amazon.awssdk.core.sync.RequestBody.fromBytes(
-                CustomizedRelease.of(LocalOrchestrator.findRoot(), "views/header.mustache",
+                CustomizedRelease.of(org.kotta.deployer.testing.RepoRoot.path(), "views/header.mustache",
                         view -> view + "\n<!-- redeployed during a job -->\n")));
         ObjectNode redeploy = request.deepCopy().put("codeSource", "s3://" + bucket() + "/" + key);
         Response accepted = SignedApi.forLocalCloud(LocalCloud.orchestrator()).postJson("/deployments",
@@ -303,7 +306,7 @@ class CloudKottaIT {
         String key = "code/broken-" + Fixtures.shortId() + ".tar.gz";
         Instant uploaded = Instant.now();
         aws.s3().putObject(b -> b.bucket(bucket()).key(key), software.amazon.awssdk.core.sync.RequestBody.fromBytes(
-                CustomizedRelease.of(LocalOrchestrator.findRoot(), "bin/kotta-start",
+                CustomizedRelease.of(org.kotta.deployer.testing.RepoRoot.path(), "bin/kotta-start",
                         start -> "#!/bin/sh\necho 'kotta-start: broken on purpose' >&2\nexit 1\n")));
 
         JsonNode broken = awaitDeployment(d -> "code-upload".equals(d.path("trigger").asText())
@@ -346,41 +349,30 @@ class CloudKottaIT {
     }
 
     /** The newest deployment of this stack that matches, once there is one (the trigger starts it). */
-    private JsonNode awaitDeployment(java.util.function.Predicate<JsonNode> wanted) throws InterruptedException {
+    private JsonNode awaitDeployment(java.util.function.Predicate<JsonNode> wanted) {
         DeploymentRecords records = new DeploymentRecords(aws.dynamoDb(),
                 LocalCloud.orchestrator().output("DeploymentsTableName"));
-        Instant deadline = Instant.now().plusSeconds(60);
-        while (Instant.now().isBefore(deadline)) {
-            var found = records.deploymentsOfStack(stackName, 10, null, null).stream().filter(wanted::test)
-                    .filter(d -> d.hasNonNull("executionArn")).findFirst();
-            if (found.isPresent()) {
-                return found.get();
-            }
-            Thread.sleep(500);
-        }
-        throw new AssertionError("no such deployment of " + stackName + " within 60 s");
+        return org.awaitility.Awaitility.await("a matching deployment of " + stackName).atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(500))
+                .until(() -> records.deploymentsOfStack(stackName, 10, null, null).stream().filter(wanted::test)
+                        .filter(d -> d.hasNonNull("executionArn")).findFirst(), java.util.Optional::isPresent)
+                .orElseThrow();
     }
 
     private String bucket() {
         return outputs.path("base").path("JobsBucketName").asText();
     }
 
-    private void awaitQueueEmpty(String queueUrl, Duration limit) throws InterruptedException {
-        Instant deadline = Instant.now().plus(limit);
+    private void awaitQueueEmpty(String queueUrl, Duration limit) {
         SqsClient sqs = aws.build(SqsClient.builder());
-        int left;
-        do {
+        org.awaitility.Awaitility.await("no message left on " + queueUrl).atMost(limit)
+                .pollInterval(Duration.ofMillis(250)).until(() -> {
             Map<QueueAttributeName, String> attributes = sqs.getQueueAttributes(b -> b.queueUrl(queueUrl)
                     .attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
                             QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)).attributes();
-            left = Integer.parseInt(attributes.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
+            return Integer.parseInt(attributes.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
                     + Integer.parseInt(attributes.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE));
-            if (left == 0) {
-                return;
-            }
-            Thread.sleep(250);
-        } while (Instant.now().isBefore(deadline));
-        throw new AssertionError(left + " message(s) still on " + queueUrl + " after " + limit);
+        }, left -> left == 0);
     }
 
 }

@@ -179,10 +179,8 @@ class DeploymentPipelineIT {
         aws.cloudFormation().updateStack(b -> b.stackName(stackName).usePreviousTemplate(true)
                 .parameters(parameters).capabilities(Capability.CAPABILITY_IAM, Capability.CAPABILITY_NAMED_IAM,
                         Capability.CAPABILITY_AUTO_EXPAND));
-        long deadline = System.nanoTime() + LIMIT.toNanos();
-        while (LocalCloud.stackStatus(stackName).endsWith("_IN_PROGRESS") && System.nanoTime() < deadline) {
-            Thread.sleep(500);
-        }
+        org.kotta.deployer.testing.Waits.untilOrLatest(LIMIT, Duration.ofMillis(500),
+                () -> LocalCloud.stackStatus(stackName), status -> !status.endsWith("_IN_PROGRESS"));
         assertThat(LocalCloud.stackStatus(stackName)).isEqualTo("UPDATE_COMPLETE");
         assertThat(stackImage(stackName)).isEqualTo(imageId);
     }

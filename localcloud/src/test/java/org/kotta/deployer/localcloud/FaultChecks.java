@@ -14,6 +14,8 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Supplier;
 
+import org.awaitility.Awaitility;
+
 import org.kotta.deployer.core.DeploymentRecords;
 import org.kotta.deployer.core.DynamoJson;
 import org.kotta.deployer.core.Json;
@@ -24,8 +26,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import software.amazon.awssdk.services.cloudformation.model.Stack;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.Select;
-import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
-import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
 
 /**
  * What the fault cases measure in the local cloud: executions of the state machine, items of
@@ -34,6 +34,8 @@ import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
  */
 final class FaultChecks {
     static final Duration DEPLOYMENT_LIMIT = Duration.ofMinutes(4);
+    /** How often a fault case looks again at what it waits for. */
+    static final Duration POLL = Duration.ofMillis(200);
 
     private FaultChecks() {
     }
@@ -100,22 +102,6 @@ final class FaultChecks {
         return stuckDeployments(records(), ids);
     }
 
-    /**
-     * The execution once it has ended, or as it is when {@code limit} has passed: a case gathers
-     * its figures (a RUNNING execution is a stuck deployment), records them, then asserts.
-     */
-    static DescribeExecutionResponse endOrLatest(String executionArn, Duration limit) throws InterruptedException {
-        Instant deadline = Instant.now().plus(limit);
-        while (true) {
-            DescribeExecutionResponse execution = orchestrator().aws().stepFunctions()
-                    .describeExecution(b -> b.executionArn(executionArn));
-            if (execution.status() != ExecutionStatus.RUNNING || Instant.now().isAfter(deadline)) {
-                return execution;
-            }
-            Thread.sleep(250);
-        }
-    }
-
     /** Key → ETag of every object under {@code releases/} of the bucket. */
     static Map<String, String> releases(String bucket) {
         Map<String, String> objects = new TreeMap<>();
@@ -158,18 +144,9 @@ final class FaultChecks {
         return errors.isArray() ? errors.findValuesAsText("field") : List.of();
     }
 
-    static <T> T await(String what, Duration limit, Supplier<Optional<T>> probe) throws InterruptedException {
-        Instant deadline = Instant.now().plus(limit);
-        while (true) {
-            Optional<T> value = probe.get();
-            if (value.isPresent()) {
-                return value.get();
-            }
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("no " + what + " within " + limit);
-            }
-            Thread.sleep(200);
-        }
+    /** The probe's value once it has one; fails naming {@code what} when it has none after {@code limit}. */
+    static <T> T await(String what, Duration limit, Supplier<Optional<T>> probe) {
+        return Awaitility.await(what).atMost(limit).pollInterval(POLL).until(probe::get, Optional::isPresent).get();
     }
 
     /** Counts for {@link ReliabilityReport#record}, in the order given. */

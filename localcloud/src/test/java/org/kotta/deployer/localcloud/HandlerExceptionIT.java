@@ -92,7 +92,7 @@ class HandlerExceptionIT {
                 if (accepted.status() == 202) {
                     String id = accepted.json().path("deploymentId").asText();
                     ids.add(id);
-                    execution = FaultChecks.endOrLatest(accepted.json().path("executionArn").asText(), LIMIT);
+                    execution = LocalCloud.endOrLatest(accepted.json().path("executionArn").asText(), LIMIT);
                     slowestSeconds = Math.max(slowestSeconds, Duration.between(started, Instant.now()).toSeconds());
                     record = records.get(id).orElse(null);
                 }
@@ -107,7 +107,7 @@ class HandlerExceptionIT {
         DescribeExecutionResponse healed = null;
         if (again.status() == 202) {
             ids.add(again.json().path("deploymentId").asText());
-            healed = FaultChecks.endOrLatest(again.json().path("executionArn").asText(), LIMIT);
+            healed = LocalCloud.endOrLatest(again.json().path("executionArn").asText(), LIMIT);
         }
         Map<String, String> recordedErrors = new LinkedHashMap<>();
         outcomes.forEach(o -> recordedErrors.put(o.function(), o.recordError()));

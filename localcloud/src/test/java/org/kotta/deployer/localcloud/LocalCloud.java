@@ -1,5 +1,7 @@
 package org.kotta.deployer.localcloud;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -15,12 +17,15 @@ import java.util.UUID;
 import org.kotta.deployer.core.DeploymentRecords;
 import org.kotta.deployer.core.Json;
 import org.kotta.deployer.localcloud.platform.LocalPlatformStack;
+import org.kotta.deployer.testing.RepoRoot;
+import org.kotta.deployer.testing.Waits;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
+import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
 import software.amazon.awssdk.services.sfn.model.HistoryEvent;
 
 /**
@@ -46,7 +51,7 @@ final class LocalCloud {
     }
 
     /** Everything the handlers log in this JVM (they run here, in the function host). */
-    static final Path FUNCTION_LOG = LocalOrchestrator.findRoot().resolve("localcloud/target/function-logs.txt");
+    static final Path FUNCTION_LOG = RepoRoot.path().resolve("localcloud/target/function-logs.txt");
 
     /** How long the site check waits for a local site that runs (a web server starts in seconds). */
     static final java.time.Duration SITE_CHECK_LIMIT = java.time.Duration.ofSeconds(60);
@@ -55,7 +60,7 @@ final class LocalCloud {
         if (orchestrator == null) {
             teeStandardOutput();
             try {
-                orchestrator = new LocalOrchestrator(LocalOrchestrator.findRoot(), endpoint()).start();
+                orchestrator = new LocalOrchestrator(RepoRoot.path(), endpoint()).start();
                 // most tests deploy stacks whose instances nothing runs; CloudKottaIT turns the check on
                 orchestrator.siteCheck(false, SITE_CHECK_LIMIT);
             } catch (Exception e) {
@@ -140,8 +145,23 @@ final class LocalCloud {
                 .name(deploymentId).input(input.toString())).executionArn();
     }
 
-    static DescribeExecutionResponse awaitEnd(String executionArn, Duration limit) throws InterruptedException {
-        return ExecutionFollower.awaitEnd(orchestrator().aws().stepFunctions(), executionArn, limit);
+    /** The execution once it has ended; fails when it still runs after {@code limit}. */
+    static DescribeExecutionResponse awaitEnd(String executionArn, Duration limit) {
+        return await("the end of " + executionArn).atMost(limit).pollInterval(Duration.ofMillis(100))
+                .until(() -> describe(executionArn), execution -> execution.status() != ExecutionStatus.RUNNING);
+    }
+
+    /**
+     * The execution once it has ended, or as it is when {@code limit} has passed: a fault case
+     * gathers its figures (a RUNNING execution is a stuck deployment), records them, then asserts.
+     */
+    static DescribeExecutionResponse endOrLatest(String executionArn, Duration limit) {
+        return Waits.untilOrLatest(limit, FaultChecks.POLL, () -> describe(executionArn),
+                execution -> execution.status() != ExecutionStatus.RUNNING);
+    }
+
+    private static DescribeExecutionResponse describe(String executionArn) {
+        return orchestrator().aws().stepFunctions().describeExecution(b -> b.executionArn(executionArn));
     }
 
     static List<HistoryEvent> history(String executionArn) {

@@ -1,6 +1,7 @@
 package org.kotta.deployer.localcloud;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -23,12 +24,14 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.kotta.deployer.core.AwsClients;
 import org.kotta.deployer.core.DeploymentRecords;
 import org.kotta.deployer.core.Json;
 import org.kotta.deployer.core.Settings;
 import org.kotta.deployer.localcloud.SignedApiClient.Response;
+import org.kotta.deployer.testing.RepoRoot;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -54,11 +57,11 @@ class LocalCloudRestartIT {
     @Test
     void miniStackRestartsMidDeployment_theExecutionEnds_andTheSweepEndsTheRecord() throws Exception {
         Path stateDir = Files.createTempDirectory("kotta-ministack-state");
-        Path logFile = LocalOrchestrator.findRoot().resolve("localcloud/target/ministack-" + PORT + ".log");
+        Path logFile = RepoRoot.path().resolve("localcloud/target/ministack-" + PORT + ".log");
         Process ministack = startMiniStack(stateDir, logFile);
         LocalOrchestrator orchestrator = null;
         try {
-            orchestrator = new LocalOrchestrator(LocalOrchestrator.findRoot(), ENDPOINT).start();
+            orchestrator = new LocalOrchestrator(RepoRoot.path(), ENDPOINT).start();
             AwsClients aws = orchestrator.aws();
             DeploymentRecords records = new DeploymentRecords(aws.dynamoDb(), orchestrator.output("DeploymentsTableName"));
             ObjectNode request = Fixtures.validRequest(sharedCloud(), Fixtures.shortId());
@@ -156,7 +159,7 @@ class LocalCloudRestartIT {
     }
 
     private static Process startMiniStack(Path stateDir, Path logFile) throws IOException, InterruptedException {
-        Path root = LocalOrchestrator.findRoot();
+        Path root = RepoRoot.path();
         Files.createDirectories(logFile.getParent());
         ProcessBuilder builder = new ProcessBuilder(root.resolve(".venv/bin/ministack").toString())
                 .redirectErrorStream(true)
@@ -173,27 +176,28 @@ class LocalCloudRestartIT {
         env.put("S3_DATA_DIR", stateDir.resolve("s3").toString());
         Process process = builder.start();
         HttpClient http = HttpClient.newHttpClient();
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
-        while (Instant.now().isBefore(deadline)) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("MiniStack on " + PORT + " exited; see " + logFile);
-            }
-            try {
-                HttpResponse<Void> health = http.send(HttpRequest.newBuilder(URI.create(ENDPOINT + "/_localstack/health"))
-                        .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
-                if (health.statusCode() == 200) {
-                    if (!process.isAlive()) {
-                        throw new IllegalStateException("port " + PORT + " answers, but not our MiniStack; see " + logFile);
-                    }
-                    return process;
-                }
-            } catch (IOException notYet) {
-                // not listening yet
-            }
-            Thread.sleep(250);
+        try {
+            await("MiniStack's health on " + PORT).atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
+                    .until(() -> {
+                        if (!process.isAlive()) {
+                            throw new IllegalStateException("MiniStack on " + PORT + " exited; see " + logFile);
+                        }
+                        try {
+                            return http.send(HttpRequest.newBuilder(URI.create(ENDPOINT + "/_localstack/health"))
+                                    .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding())
+                                    .statusCode() == 200;
+                        } catch (IOException notYet) {
+                            return false; // not listening yet
+                        }
+                    });
+        } catch (ConditionTimeoutException late) {
+            stop(process);
+            throw new IllegalStateException("MiniStack on " + PORT + " did not answer within 60 s; see " + logFile);
         }
-        stop(process);
-        throw new IllegalStateException("MiniStack on " + PORT + " did not answer within 60 s; see " + logFile);
+        if (!process.isAlive()) {
+            throw new IllegalStateException("port " + PORT + " answers, but not our MiniStack; see " + logFile);
+        }
+        return process;
     }
 
     /**
@@ -242,17 +246,11 @@ class LocalCloudRestartIT {
         }
     }
 
-    private static void awaitBaseStackInProgress(DeploymentRecords records, String id) throws InterruptedException {
-        Instant deadline = Instant.now().plus(LIMIT);
-        while (Instant.now().isBefore(deadline)) {
-            Optional<ObjectNode> record = records.get(id);
-            if (record.isPresent() && record.get().path("baseStack").path("checks").asInt() >= 1
-                    && "IN_PROGRESS".equals(record.get().path("baseStack").path("phase").asText())) {
-                return;
-            }
-            Thread.sleep(250);
-        }
-        throw new AssertionError("the deployment never reached its base-stack wait loop: " + records.get(id));
+    private static void awaitBaseStackInProgress(DeploymentRecords records, String id) {
+        await("deployment " + id + " in its base-stack wait loop").atMost(LIMIT).pollInterval(Duration.ofMillis(250))
+                .until(() -> records.get(id), record -> record.isPresent()
+                        && record.get().path("baseStack").path("checks").asInt() >= 1
+                        && "IN_PROGRESS".equals(record.get().path("baseStack").path("phase").asText()));
     }
 
     /** The shared local cloud's clients, only for {@link Fixtures}' request shape (its ARNs are replaced). */

@@ -2,6 +2,7 @@ package org.kotta.deployer.localcloud;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -12,7 +13,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,6 +32,8 @@ import org.kotta.deployer.core.AwsClients;
 import org.kotta.deployer.core.Settings;
 import org.kotta.deployer.localcloud.instances.InstanceSyncException;
 import org.kotta.deployer.localcloud.instances.LocalInstances;
+import org.kotta.deployer.testing.RepoRoot;
+import org.kotta.deployer.testing.Waits;
 
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
@@ -86,7 +88,7 @@ class LocalInstancesIT {
         cfn.createStack(b -> b.stackName(stack).templateBody(template).parameters(parameters("releases/v1.tar.gz")));
         awaitStack("CREATE_COMPLETE");
         // instance logs stay for a look after a failure: target/local-instances-it/<stack>/<instance>/instance.log
-        Path state = LocalOrchestrator.findRoot().resolve("localcloud/target/local-instances-it");
+        Path state = RepoRoot.path().resolve("localcloud/target/local-instances-it");
         instances = new LocalInstances(aws, LocalCloud.endpoint(), state, 0, new PrintStream(System.out, true));
     }
 
@@ -137,10 +139,9 @@ class LocalInstancesIT {
         });
         poller.start();
         instances.sync(stack);
-        Instant until = Instant.now().plusMillis(500);
-        while (Instant.now().isBefore(until)) {
-            Thread.sleep(50);
-        }
+        // the URL keeps answering after the switch: ten answers from the new release
+        await("ten answers from release v2").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                .until(() -> bodies.stream().filter("release v2"::equals).count() >= 10);
         polling.set(false);
         poller.join(5_000);
 
@@ -229,19 +230,10 @@ class LocalInstancesIT {
         awaitStack("UPDATE_COMPLETE");
     }
 
-    private void awaitStack(String wanted) throws InterruptedException {
-        Instant deadline = Instant.now().plusSeconds(30);
-        String status = "";
-        while (Instant.now().isBefore(deadline)) {
-            status = cfn.describeStacks(b -> b.stackName(stack)).stacks().get(0).stackStatusAsString();
-            if (status.equals(wanted)) {
-                return;
-            }
-            if (status.endsWith("FAILED") || status.contains("ROLLBACK")) {
-                break;
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("stack " + stack + " is " + status + ", not " + wanted);
+    private void awaitStack(String wanted) {
+        String status = Waits.untilOrLatest(Duration.ofSeconds(30), Duration.ofMillis(200),
+                () -> cfn.describeStacks(b -> b.stackName(stack)).stacks().get(0).stackStatusAsString(),
+                seen -> seen.equals(wanted) || seen.endsWith("FAILED") || seen.contains("ROLLBACK"));
+        assertThat(status).as("stack %s", stack).isEqualTo(wanted);
     }
 }

@@ -2,9 +2,10 @@ package org.kotta.deployer.localcloud;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -19,6 +20,7 @@ import org.kotta.deployer.core.DeploymentRecords;
 import org.kotta.deployer.core.DeploymentRequest;
 import org.kotta.deployer.core.Json;
 import org.kotta.deployer.trigger.CodeUploadedEvent;
+import org.kotta.deployer.trigger.CodeUploadedSkipTag;
 import org.kotta.deployer.trigger.RedeployRules;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -27,8 +29,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.cloudformation.model.Capability;
+import software.amazon.awssdk.services.cloudformation.model.Stack;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.s3.model.EventBridgeConfiguration;
+import software.amazon.awssdk.services.s3.model.Tag;
 import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
 import software.amazon.awssdk.services.sfn.model.ExecutionListItem;
 import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
@@ -38,13 +43,13 @@ import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
  * S3 → EventBridge → the rule in template.yaml → CodeUploadedFunction → a redeploy. A tap
  * (a second rule on the same buckets feeding a do-nothing state machine, deployed with
  * CloudFormation) keeps every S3 event EventBridge saw, so a test can replay the exact
- * event and know an event was emitted before asserting that nothing happened.
+ * event and know an event was emitted. "Nothing happened" is proven by a positive signal,
+ * never by waiting a while: the trigger's FAILED record of a refusal, its skip tag on the
+ * uploaded object, or EventBridge's own answer that the rule does not match the event.
  */
 class RedeployTriggerIT {
     private static final Duration LIMIT = Duration.ofMinutes(4);
     private static final Duration DELIVERY = Duration.ofSeconds(60);
-    /** After the tap saw an event, how long the trigger gets to (wrongly) act on it. */
-    private static final Duration GRACE = Duration.ofSeconds(4);
     private static final String SUFFIX = Fixtures.shortId();
     private static final String UNDEPLOYED_BUCKET = "kotta-it-nodeploy-" + SUFFIX;
     private static final String TAP_STACK = "kotta-it-s3-event-tap-" + SUFFIX;
@@ -164,7 +169,7 @@ class RedeployTriggerIT {
             assertThat(refused.path("failedStep").asText()).isEqualTo("start");
             assertThat(refused.path("cause").asText()).contains(running, stackName, key, "Upload it again");
             assertThat(refused.path("request").path("codeSource").asText()).isEqualTo("s3://" + bucket + "/" + key);
-            Thread.sleep(GRACE.toMillis());
+            // the record is the trigger's decision, written after the start was refused: nothing started
             assertThat(FaultChecks.executionNames()).isEqualTo(before);
             assertThat(records.lockHolder(stackName)).contains(running);
         } finally {
@@ -181,8 +186,9 @@ class RedeployTriggerIT {
         aws.s3().putObject(b -> b.bucket(bucket).key("code/readme.txt"),
                 RequestBody.fromString("upload the web code as code/<name>.tar.gz"));
 
-        tappedEvent(bucket, "code/readme.txt"); // S3 did emit it; the rule's pattern keeps it out
-        Thread.sleep(GRACE.toMillis());
+        JsonNode event = tappedEvent(bucket, "code/readme.txt"); // S3 did emit it
+        // the rule's pattern keeps it out, as EventBridge itself says: the trigger is never invoked
+        assertThat(codeUploadedRuleMatches(event)).isFalse();
         assertThat(triggerInvocations()).isEqualTo(invocations);
         assertThat(FaultChecks.executionNames()).isEqualTo(executions);
         assertThat(FaultChecks.recordsForBucket(bucket)).hasSize(bucketRecords);
@@ -196,10 +202,12 @@ class RedeployTriggerIT {
                 RequestBody.fromBytes(SiteTarball.of(Map.of("index.html", "<h1>nobody deployed me</h1>"))));
 
         tappedEvent(UNDEPLOYED_BUCKET, "code/site.tar.gz");
-        // the rule matches, the function runs, and ignores the unknown bucket
+        // the rule matches, the function runs, ignores the unknown bucket and says so on the object
         FaultChecks.await("the trigger's invocation", DELIVERY, () -> triggerInvocations() > invocations
                 ? Optional.of(true) : Optional.empty());
-        Thread.sleep(GRACE.toMillis());
+        String skipped = FaultChecks.await("the trigger's skip tag", DELIVERY,
+                () -> skipTag(UNDEPLOYED_BUCKET, "code/site.tar.gz"));
+        assertThat(skipped).isEqualTo("skipped: unknown bucket: no successful deployment uses " + UNDEPLOYED_BUCKET);
         assertThat(FaultChecks.executionNames()).isEqualTo(executions);
         assertThat(FaultChecks.recordsForBucket(UNDEPLOYED_BUCKET)).isEmpty();
     }
@@ -238,30 +246,27 @@ class RedeployTriggerIT {
                 """.formatted(buckets);
         var cfn = aws.cloudFormation();
         cfn.createStack(b -> b.stackName(TAP_STACK).templateBody(template).capabilities(Capability.CAPABILITY_IAM));
-        Instant deadline = Instant.now().plus(Duration.ofMinutes(1));
-        while (true) {
-            var stack = cfn.describeStacks(b -> b.stackName(TAP_STACK)).stacks().get(0);
-            if (stack.stackStatusAsString().equals("CREATE_COMPLETE")) {
-                return stack.outputs().get(0).outputValue();
-            }
-            if (stack.stackStatusAsString().contains("FAILED") || stack.stackStatusAsString().contains("ROLLBACK")
-                    || Instant.now().isAfter(deadline)) {
-                throw new IllegalStateException("the S3 event tap: " + stack.stackStatusAsString() + " "
-                        + stack.stackStatusReason());
-            }
-            Thread.sleep(250);
-        }
+        Stack tap = await("the S3 event tap").atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(250))
+                .until(() -> cfn.describeStacks(b -> b.stackName(TAP_STACK)).stacks().get(0), stack -> {
+                    String status = stack.stackStatusAsString();
+                    if (status.contains("FAILED") || status.contains("ROLLBACK")) {
+                        throw new IllegalStateException("the S3 event tap: " + status + " " + stack.stackStatusReason());
+                    }
+                    return status.equals("CREATE_COMPLETE");
+                });
+        return tap.outputs().get(0).outputValue();
     }
 
-    /** The S3 EventBridge event for the object, as the tap received it. */
-    private static JsonNode tappedEvent(String bucketName, String key) throws InterruptedException {
+    /** The S3 EventBridge "Object Created" event for the object, as the tap received it. */
+    private static JsonNode tappedEvent(String bucketName, String key) {
         return FaultChecks.await("S3's event for s3://" + bucketName + "/" + key, DELIVERY, () -> {
             for (ExecutionListItem execution : aws.stepFunctions()
                     .listExecutionsPaginator(b -> b.stateMachineArn(tapArn)).executions()) {
                 String input = aws.stepFunctions().describeExecution(b -> b.executionArn(execution.executionArn()))
                         .input();
                 JsonNode event = FaultChecks.readTree(input);
-                if (bucketName.equals(event.path("detail").path("bucket").path("name").asText())
+                if ("Object Created".equals(event.path("detail-type").asText())
+                        && bucketName.equals(event.path("detail").path("bucket").path("name").asText())
                         && key.equals(event.path("detail").path("object").path("key").asText())) {
                     return Optional.of(event);
                 }
@@ -275,6 +280,23 @@ class RedeployTriggerIT {
                 .payload(SdkBytes.fromUtf8String(event.toString())));
         assertThat(response.functionError()).as(response.payload().asUtf8String()).isNull();
         return Json.MAPPER.readTree(response.payload().asUtf8String());
+    }
+
+    /** EventBridge's own answer: does the deployed CodeUploadedRule's pattern match the event? */
+    private static boolean codeUploadedRuleMatches(JsonNode event) {
+        String rule = aws.cloudFormation().describeStackResource(b -> b.stackName(LocalOrchestrator.STACK_NAME)
+                .logicalResourceId("CodeUploadedRule")).stackResourceDetail().physicalResourceId();
+        String ruleName = rule.substring(rule.lastIndexOf('/') + 1);
+        try (EventBridgeClient events = aws.build(EventBridgeClient.builder())) {
+            String pattern = events.describeRule(b -> b.name(ruleName)).eventPattern();
+            return events.testEventPattern(b -> b.eventPattern(pattern).event(event.toString())).result();
+        }
+    }
+
+    /** The value of the trigger's skip tag on the object, if it has one. */
+    private static Optional<String> skipTag(String bucketName, String key) {
+        return aws.s3().getObjectTagging(b -> b.bucket(bucketName).key(key)).tagSet().stream()
+                .filter(tag -> tag.key().equals(CodeUploadedSkipTag.KEY)).map(Tag::value).findFirst();
     }
 
     private static int triggerInvocations() {

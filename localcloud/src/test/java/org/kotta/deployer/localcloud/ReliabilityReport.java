@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 import org.kotta.deployer.core.Json;
+import org.kotta.deployer.testing.RepoRoot;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -21,7 +22,7 @@ import com.fasterxml.jackson.databind.JsonNode;
  * the figures are the last run's, never typed by hand.
  */
 final class ReliabilityReport {
-    private static final Path ROOT = LocalOrchestrator.findRoot();
+    private static final Path ROOT = RepoRoot.path();
     private static final Path RESULTS = ROOT.resolve("localcloud/target/reliability");
     private static final Path PAGE = ROOT.resolve("docs/reliability.md");
 

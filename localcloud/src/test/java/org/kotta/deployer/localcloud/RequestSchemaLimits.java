@@ -175,7 +175,7 @@ final class RequestSchemaLimits {
             }
             if (p.getKey().equals("stackName")) {
                 same("maxLength of stackName", p.getValue().path("maxLength").asInt(),
-                        RequestValidator.MAX_STACK_NAME_LENGTH);
+                        org.kotta.deployer.validate.AwsNames.MAX_STACK_NAME_LENGTH);
             }
         });
     }

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.regex.Matcher;
 
 import org.kotta.deployer.core.Settings;
+import org.kotta.deployer.testing.RepoRoot;
 
 /**
  * The real templates with a base stack kept in progress by a Lambda-backed custom resource
@@ -21,7 +22,7 @@ final class SlowTemplates {
 
     /** A folder with kotta-base.yaml waiting {@code delaySeconds} and the real kotta.yaml. */
     static Path withBaseStackDelay(int delaySeconds) throws IOException {
-        Path root = LocalOrchestrator.findRoot();
+        Path root = RepoRoot.path();
         Path dir = Files.createTempDirectory("kotta-slow-templates");
         String slowStack = Files.readString(root.resolve("functions/src/test/resources/stack-templates/slow-stack.yaml"));
         String delayResources = slowStack.substring(slowStack.indexOf("Resources:\n") + "Resources:\n".length(),
@@ -38,7 +39,7 @@ final class SlowTemplates {
      * VisibilityTimeout over SQS's 12-hour maximum: the Kotta stack fails at create.
      */
     static Path withFailingKottaStack() throws IOException {
-        Path root = LocalOrchestrator.findRoot();
+        Path root = RepoRoot.path();
         Path dir = Files.createTempDirectory("kotta-failing-templates");
         Files.copy(root.resolve("infrastructure/kotta-base.yaml"), dir.resolve("kotta-base.yaml"));
         String kotta = Files.readString(root.resolve("infrastructure/kotta.yaml"));

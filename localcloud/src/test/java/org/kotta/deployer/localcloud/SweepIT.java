@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.kotta.deployer.core.DeploymentRecords;
 import org.kotta.deployer.core.Json;
 import org.kotta.deployer.localcloud.SignedApiClient.Response;
+import org.kotta.deployer.testing.Waits;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -64,7 +65,7 @@ class SweepIT {
         } finally {
             SlowTemplates.use(orchestrator, null);
         }
-        DescribeExecutionResponse aborted = FaultChecks.endOrLatest(executionArn, LIMIT);
+        DescribeExecutionResponse aborted = LocalCloud.endOrLatest(executionArn, LIMIT);
         // no state of the workflow runs after a stop: only the sweep, on the execution's status-change event
         // (EventBridge → SweepStaleDeploymentsFunction, delivered by the local cloud as by AWS), ends the record
         JsonNode swept = awaitRecord(id, r -> !"RUNNING".equals(r.path("status").asText()));
@@ -84,7 +85,7 @@ class SweepIT {
         DescribeExecutionResponse nextEnd = null;
         if (next.status() == 202) {
             ids.add(next.json().path("deploymentId").asText());
-            nextEnd = FaultChecks.endOrLatest(next.json().path("executionArn").asText(), LIMIT);
+            nextEnd = LocalCloud.endOrLatest(next.json().path("executionArn").asText(), LIMIT);
         }
         List<String> lost = FaultChecks.lostRecords(records, ids);
         List<String> stuck = FaultChecks.stuckDeployments(records, ids);
@@ -142,21 +143,13 @@ class SweepIT {
     }
 
     /** The record once it meets {@code condition}, or as it is after two minutes. */
-    private static JsonNode awaitRecord(String id, Predicate<JsonNode> condition) throws InterruptedException {
-        Instant deadline = Instant.now().plus(Duration.ofMinutes(2));
-        while (true) {
-            JsonNode record = LocalCloud.record(id);
-            if (condition.test(record) || Instant.now().isAfter(deadline)) {
-                return record;
-            }
-            Thread.sleep(200);
-        }
+    private static JsonNode awaitRecord(String id, Predicate<JsonNode> condition) {
+        return Waits.untilOrLatest(Duration.ofMinutes(2), FaultChecks.POLL, () -> LocalCloud.record(id), condition);
     }
 
-    private static void awaitStackSettled(String stackName) throws InterruptedException {
-        Instant deadline = Instant.now().plus(Duration.ofMinutes(1));
-        while (LocalCloud.stackStatus(stackName).endsWith("_IN_PROGRESS") && Instant.now().isBefore(deadline)) {
-            Thread.sleep(250);
-        }
+    /** Until the stack has no operation in progress, or a minute has passed (the next deployment then says why). */
+    private static void awaitStackSettled(String stackName) {
+        Waits.untilOrLatest(Duration.ofMinutes(1), FaultChecks.POLL, () -> LocalCloud.stackStatus(stackName),
+                status -> !status.endsWith("_IN_PROGRESS"));
     }
 }

@@ -44,7 +44,7 @@ class ThrottlingIT {
                 int exchanges = FaultChecks.exchangeMark();
                 String id = LocalCloud.newDeploymentId();
                 String executionArn = LocalCloud.startExecution(id, request);
-                DescribeExecutionResponse execution = FaultChecks.endOrLatest(executionArn, LIMIT);
+                DescribeExecutionResponse execution = LocalCloud.endOrLatest(executionArn, LIMIT);
                 String recordStatus = FaultChecks.records().get(id).map(r -> r.path("status").asText()).orElse("none");
 
                 List<JsonNode> retries = LocalCloud.functionLogLinesSince(logStart).stream()

@@ -170,9 +170,9 @@ class WebPagesIT {
             assertThat(new WebSession(stack.url()).get("/nothing%0aPOST%20/admin/users/approve%20303%201%20ms")
                     .statusCode()).isEqualTo(404);
             // the server logs just after it answers
-            for (int i = 0; i < 40 && !captured.toString(java.nio.charset.StandardCharsets.UTF_8).contains(" 404 "); i++) {
-                Thread.sleep(50);
-            }
+            org.awaitility.Awaitility.await("the request's log line").atMost(java.time.Duration.ofSeconds(10))
+                    .pollInterval(java.time.Duration.ofMillis(50))
+                    .until(() -> captured.toString(java.nio.charset.StandardCharsets.UTF_8).contains(" 404 "));
         } finally {
             System.setOut(out);
         }

@@ -1,6 +1,7 @@
 package org.kotta.deployer.localcloud;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -106,7 +107,10 @@ class WebRestApiIT {
     @Test
     void listTasksShowsTheUsersJobsNewestFirstWithABearerToken() throws Exception {
         String first = submit(BOB);
-        Thread.sleep(1100);
+        // jobs are ordered by their submit time in whole seconds: the second one goes in a later second
+        long firstSecond = Instant.now().getEpochSecond();
+        await("the next second").atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(20))
+                .until(() -> Instant.now().getEpochSecond() > firstSecond);
         String second = submit(BOB);
         HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                 URI.create(stack.url() + "/rest/v1/list_tasks")).header("Authorization", "Bearer "

@@ -1,6 +1,7 @@
 package org.kotta.platform.executor;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.File;
 import java.nio.file.Files;
@@ -44,10 +45,7 @@ class DeliveryIT {
         TaskExecutor second = cloud.startExecutor("exec-two-" + cloud.suffix);
 
         JobRecord ended = cloud.awaitEnd(job.jobId(), Duration.ofSeconds(40));
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (cloud.messagesLeft() > 0 && System.nanoTime() < deadline) {
-            Thread.sleep(250);
-        }
+        cloud.awaitNoMessagesLeft(Duration.ofSeconds(20));
 
         assertThat(ended.status()).isEqualTo(JobStatus.COMPLETED);
         assertThat(ended.attempt()).isEqualTo(1);
@@ -70,7 +68,9 @@ class DeliveryIT {
                     List.of("result.txt"), 120);
             String id = cloud.submit(job);
             cloud.await(id, j -> j.status() == JobStatus.PROCESSING, Duration.ofSeconds(30));
-            Thread.sleep(500);
+            // mid-job: the script has echoed "started" and sleeps
+            await("the job's sleep").atMost(Duration.ofSeconds(10)).until(() -> executor.descendants()
+                    .anyMatch(p -> p.info().command().filter(c -> c.endsWith("/sleep")).isPresent()));
 
             executor.destroy();
             assertThat(executor.waitFor(20, TimeUnit.SECONDS)).as("the executor exits promptly on SIGTERM").isTrue();
@@ -108,6 +108,8 @@ class DeliveryIT {
         Process executor = startExecutorProcess("exec-idle-" + cloud.suffix, log);
         try {
             awaitLog(log, "started", Duration.ofSeconds(30));
+            // The stop must come while the executor's first long poll is open. Nothing outside the
+            // process shows an open poll (the queue's counts do not change), so this waits a second.
             Thread.sleep(1000);
             executor.destroy();
             JobRecord job = cloud.job("user-a", "echo ran\n", List.of(), List.of(), 60);
@@ -141,17 +143,14 @@ class DeliveryIT {
         return builder.start();
     }
 
-    private static void awaitLog(Path log, String text, Duration within) throws Exception {
-        long deadline = System.nanoTime() + within.toNanos();
-        while (!Files.readString(log).contains(text)) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("no '" + text + "' in the executor's log:\n" + Files.readString(log));
-            }
-            Thread.sleep(200);
-        }
+    private static void awaitLog(Path log, String text, Duration within) {
+        await("'" + text + "' in the executor's log").atMost(within).pollInterval(Duration.ofMillis(200))
+                .until(() -> Files.readString(log).contains(text));
     }
 
     private static long rssKb(long pid) throws Exception {
+        // A measurement, not a wait: the idle executor's resident size once start-up has settled
+        // (classes loaded, first polls made), for which no event exists.
         Thread.sleep(3000);
         for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
             if (line.startsWith("VmRSS:")) {

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.function.Predicate;
 
+import org.awaitility.Awaitility;
 import org.kotta.platform.core.FileMapping;
 import org.kotta.platform.core.JobItems;
 import org.kotta.platform.core.JobPaths;
@@ -42,6 +43,7 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  * jobs created as the web server would, and executors run in this JVM.
  */
 final class ExecutorCloud implements AutoCloseable {
+    private static final Duration POLL = Duration.ofMillis(200);
     final String endpoint = System.getProperty("kotta.endpoint", "http://127.0.0.1:4566");
     final String suffix = UUID.randomUUID().toString().substring(0, 8);
     final String table = "jobs-" + suffix;
@@ -174,20 +176,12 @@ final class ExecutorCloud implements AutoCloseable {
         sqs.sendMessage(b -> b.queueUrl(queueUrl).messageBody("{\"job_id\":\"" + jobId + "\"}"));
     }
 
-    JobRecord await(String jobId, Predicate<JobRecord> until, Duration within) throws InterruptedException {
-        long deadline = System.nanoTime() + within.toNanos();
-        JobRecord job = store.find(jobId).orElseThrow();
-        while (!until.test(job)) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("job " + jobId + " still " + job.status() + " after " + within + ": " + job);
-            }
-            Thread.sleep(200);
-            job = store.find(jobId).orElseThrow();
-        }
-        return job;
+    JobRecord await(String jobId, Predicate<JobRecord> until, Duration within) {
+        return Awaitility.await("job " + jobId).atMost(within).pollInterval(POLL)
+                .until(() -> store.find(jobId).orElseThrow(), until);
     }
 
-    JobRecord awaitEnd(String jobId, Duration within) throws InterruptedException {
+    JobRecord awaitEnd(String jobId, Duration within) {
         return await(jobId, job -> job.status().isFinal(), within);
     }
 
@@ -207,6 +201,12 @@ final class ExecutorCloud implements AutoCloseable {
 
     void put(String key, String content) {
         s3.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromString(content, StandardCharsets.UTF_8));
+    }
+
+    /** Until no message is left on the pending queue (the executors delete theirs just after a job's end). */
+    void awaitNoMessagesLeft(Duration within) {
+        Awaitility.await("no message left on the pending queue").atMost(within).pollInterval(POLL)
+                .until(() -> messagesLeft() == 0);
     }
 
     /** Messages waiting plus in flight on the pending queue. */

@@ -169,11 +169,8 @@ class JobLifecycleIT {
         assertThat(cloud.output(job.jobId(), "STDOUT.txt")).isEqualTo("second try\n");
     }
 
-    private void awaitNoMessages() throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (cloud.messagesLeft() > 0 && System.nanoTime() < deadline) {
-            Thread.sleep(250);
-        }
+    private void awaitNoMessages() {
+        cloud.awaitNoMessagesLeft(Duration.ofSeconds(20));
         assertThat(cloud.messagesLeft()).as("messages left on the pending queue").isZero();
     }
 

@@ -1,6 +1,7 @@
 package org.kotta.platform.executor;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 
@@ -12,10 +13,8 @@ class ProcessTreeTest {
     void killsTheWholeSession_childrenIncluded() throws Exception {
         Process leader = new ProcessBuilder("setsid", "/bin/sh", "-c", "(sleep 600) & sleep 600 & wait").start();
         long session = leader.pid();
-        long deadline = System.currentTimeMillis() + 5000;
-        while (ProcessTree.members(session).size() < 3 && System.currentTimeMillis() < deadline) {
-            Thread.sleep(50);
-        }
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
+                .until(() -> ProcessTree.members(session).size() >= 3);
         assertThat(ProcessTree.members(session)).hasSizeGreaterThanOrEqualTo(3);
 
         assertThat(ProcessTree.kill(session, Duration.ofSeconds(2))).isTrue();
@@ -27,7 +26,9 @@ class ProcessTreeTest {
     @Test
     void aShellIgnoringTermIsKilled() throws Exception {
         Process leader = new ProcessBuilder("setsid", "/bin/sh", "-c", "trap '' TERM; while true; do sleep 1; done").start();
-        Thread.sleep(300);
+        // the trap is set before the loop's first sleep starts: a second member means it is in place
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
+                .until(() -> ProcessTree.members(leader.pid()).size() >= 2);
         long started = System.nanoTime();
         assertThat(ProcessTree.kill(leader.pid(), Duration.ofMillis(500))).isTrue();
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(3));

@@ -1,6 +1,7 @@
 package org.kotta.platform.executor;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -31,7 +32,10 @@ class TerminationIT {
             cloud.await(id, j -> j.status() == JobStatus.PROCESSING, Duration.ofSeconds(20));
 
             imds.state("Terminated");
-            Thread.sleep(4000);
+            int readsBefore = imds.reads();
+            // the executor has read "Terminated" (it reads the state while its job runs) and stays
+            await("the executor's read of the terminating state").atMost(Duration.ofSeconds(10))
+                    .pollInterval(Duration.ofMillis(100)).until(() -> imds.reads() > readsBefore);
             assertThat(ended).as("the executor waits for its job").isNotDone();
             String later = cloud.submit(cloud.job("user-a", "echo later\n", List.of(), List.of(), 60));
 

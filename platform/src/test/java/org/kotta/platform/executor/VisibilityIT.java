@@ -1,11 +1,13 @@
 package org.kotta.platform.executor;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
+import org.kotta.platform.core.JobItems;
 import org.kotta.platform.core.JobRecord;
 import org.kotta.platform.core.JobStatus;
 
@@ -22,10 +24,7 @@ class VisibilityIT {
 
             JobRecord ended = cloud.awaitEnd(id, Duration.ofSeconds(30));
             // the executor deletes the message just after writing the final status
-            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (cloud.messagesLeft() > 0 && System.nanoTime() < deadline) {
-                Thread.sleep(200);
-            }
+            cloud.awaitNoMessagesLeft(Duration.ofSeconds(10));
 
             assertThat(ended.status()).isEqualTo(JobStatus.COMPLETED);
             assertThat(runner.jobsClaimed()).isEqualTo(1);
@@ -48,20 +47,17 @@ class VisibilityIT {
             cloud.await(id, j -> j.status() == JobStatus.PROCESSING, Duration.ofSeconds(20));
             TaskExecutor watcher = cloud.startExecutor("exec-watcher-" + cloud.suffix, Duration.ofSeconds(5), 2);
 
-            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (watcher.messagesReceived() == 0 && System.nanoTime() < deadline) {
-                Thread.sleep(100);
-            }
+            await("the lapsed message at the watcher").atMost(Duration.ofSeconds(10))
+                    .pollInterval(Duration.ofMillis(100)).until(() -> watcher.messagesReceived() > 0);
             assertThat(watcher.messagesReceived()).as("the lapsed message reached the watcher").isPositive();
-            Thread.sleep(500);
+            // the watcher is done with it once it has handed the new receipt back through the item
+            await("the receipt handed back").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> cloud.item(id).containsKey(JobItems.RECEIPT));
             assertThat(cloud.store.find(id).orElseThrow().status()).isEqualTo(JobStatus.PROCESSING);
             assertThat(cloud.messagesLeft()).as("the running job's message is still on the queue").isEqualTo(1);
 
             JobRecord ended = cloud.awaitEnd(id, Duration.ofSeconds(30));
-            deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (cloud.messagesLeft() > 0 && System.nanoTime() < deadline) {
-                Thread.sleep(200);
-            }
+            cloud.awaitNoMessagesLeft(Duration.ofSeconds(10));
 
             assertThat(ended.status()).isEqualTo(JobStatus.COMPLETED);
             assertThat(ended.attempt()).isEqualTo(1);
