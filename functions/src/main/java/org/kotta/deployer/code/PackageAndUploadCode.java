@@ -4,7 +4,10 @@ import java.util.Map;
 
 import org.kotta.deployer.core.DeploymentRecords;
 import org.kotta.deployer.core.DeploymentRequest;
+import org.kotta.deployer.core.DeploymentState;
 import org.kotta.deployer.core.Failure;
+import org.kotta.deployer.core.Release;
+import org.kotta.deployer.core.StackKind;
 import org.kotta.deployer.core.StepInput;
 import org.kotta.deployer.core.Steps;
 
@@ -22,20 +25,15 @@ public final class PackageAndUploadCode {
         this.records = records;
     }
 
-    public Outcome run(StepInput input) {
+    public Release run(StepInput input) {
         String deploymentId = input.deploymentId();
         DeploymentRequest request = input.validatedRequest();
         records.stepStarted(deploymentId, Steps.PACKAGE_AND_UPLOAD_CODE);
-        PackageResult result = packager.packageRelease(request, input.stackOutputs("baseStack"), deploymentId);
-        records.stepFinished(deploymentId, Steps.PACKAGE_AND_UPLOAD_CODE, Map.of("release", result));
+        PackageResult result = packager.packageRelease(request, input.state().outputsOf(StackKind.BASE), deploymentId);
+        records.stepFinished(deploymentId, Steps.PACKAGE_AND_UPLOAD_CODE, Map.of(DeploymentState.RELEASE, result));
         Failure failure = result.accepted() ? null
                 : new Failure(Failure.CODE_REJECTED, "code tarball " + result.source() + " refused: " + result.reason());
-        return new Outcome(result.accepted(), result.releaseKey(), result.sha256(), result.sizeBytes(),
+        return new Release(result.accepted(), result.releaseKey(), result.sha256(), result.sizeBytes(),
                 result.source(), result.templateUrl(), result.reason(), failure);
-    }
-
-    /** The state's result ({@code $.release}). */
-    public record Outcome(boolean ok, String releaseKey, String sha256, long sizeBytes, String source,
-            String templateUrl, String reason, Failure failure) {
     }
 }

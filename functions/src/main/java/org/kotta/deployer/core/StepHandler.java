@@ -17,11 +17,11 @@ public abstract class StepHandler implements RequestStreamHandler {
     @Override
     public final void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
         StepInput step = Json.MAPPER.readValue(input, StepInput.class);
-        String deploymentId = step.state() == null ? null : step.state().path("deploymentId").asText(null);
+        String deploymentId = step.state() == null ? null : step.state().deploymentId();
         Log log = Log.forDeployment(deploymentId, step.stateName());
         log.info("state started");
         try {
-            Object result = handle(step, log);
+            Object result = handle(step);
             Json.MAPPER.writeValue(output, result);
             log.info("state finished");
         } catch (RuntimeException e) {
@@ -30,5 +30,5 @@ public abstract class StepHandler implements RequestStreamHandler {
         }
     }
 
-    protected abstract Object handle(StepInput input, Log log);
+    protected abstract Object handle(StepInput input);
 }

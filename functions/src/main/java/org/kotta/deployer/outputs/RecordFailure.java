@@ -1,8 +1,13 @@
 package org.kotta.deployer.outputs;
 
 import org.kotta.deployer.core.DeploymentRecords;
+import org.kotta.deployer.core.Failure;
 import org.kotta.deployer.core.Json;
 import org.kotta.deployer.core.Metrics;
+import org.kotta.deployer.core.Recorded;
+import org.kotta.deployer.core.StackKind;
+import org.kotta.deployer.core.StackPhase;
+import org.kotta.deployer.core.StackProgress;
 import org.kotta.deployer.core.StepInput;
 import org.kotta.deployer.core.Steps;
 
@@ -30,9 +35,9 @@ public final class RecordFailure {
 
     public Recorded run(StepInput input) {
         String deploymentId = input.deploymentId();
-        JsonNode failure = input.path("failure");
-        String error = failure.path("Error").asText("Unknown");
-        String cause = failure.path("Cause").asText("");
+        Failure failure = input.state().failure();
+        String error = failure == null || failure.error() == null ? "Unknown" : failure.error();
+        String cause = failure == null || failure.cause() == null ? "" : failure.cause();
         // a Lambda error's Cause is JSON: {"errorMessage", "errorType", "stackTrace"}
         JsonNode lambdaError = innermostLambdaError(parseObject(cause));
         if (lambdaError != null) {
@@ -41,10 +46,10 @@ public final class RecordFailure {
             error = type;
         }
         String stackReason = null;
-        for (String stack : new String[] {"kottaStack", "baseStack"}) {
-            JsonNode progress = input.path(stack);
-            if ("FAILED".equals(progress.path("phase").asText()) && progress.hasNonNull("reason")) {
-                stackReason = progress.path("reason").asText();
+        for (StackKind kind : new StackKind[] {StackKind.KOTTA, StackKind.BASE}) {
+            StackProgress progress = input.state().stack(kind);
+            if (progress != null && progress.phase() == StackPhase.FAILED && progress.reason() != null) {
+                stackReason = progress.reason();
                 break;
             }
         }
@@ -107,9 +112,5 @@ public final class RecordFailure {
         } catch (java.io.IOException notJson) {
             return null;
         }
-    }
-
-    /** The state's result ({@code $.recorded}). */
-    public record Recorded(String error, String cause, String failedStep) {
     }
 }

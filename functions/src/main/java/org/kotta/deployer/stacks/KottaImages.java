@@ -8,6 +8,7 @@ import java.util.regex.Pattern;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.cloudformation.model.Parameter;
 import software.amazon.awssdk.services.cloudformation.model.Stack;
+import software.amazon.awssdk.services.cloudformation.model.StackStatus;
 import software.amazon.awssdk.services.ssm.SsmClient;
 
 /**
@@ -25,8 +26,8 @@ public final class KottaImages {
 
     private static final Pattern IMAGE_ID = Pattern.compile("ami-[0-9a-f]{8,17}");
     /** A stack in these states is created afresh by {@link StackDeployer}: no image to keep. */
-    private static final Set<String> CREATED_AFRESH = Set.of(
-            "DELETE_COMPLETE", "DELETE_IN_PROGRESS", "ROLLBACK_COMPLETE", "REVIEW_IN_PROGRESS");
+    private static final Set<StackStatus> CREATED_AFRESH = Set.of(StackStatus.DELETE_COMPLETE,
+            StackStatus.DELETE_IN_PROGRESS, StackStatus.ROLLBACK_COMPLETE, StackStatus.REVIEW_IN_PROGRESS);
 
     private final CloudFormationClient cfn;
     private final Supplier<SsmClient> ssm;
@@ -42,7 +43,7 @@ public final class KottaImages {
             return resolve("the request asked for the latest image (refreshImage)");
         }
         Optional<Stack> stack = describe(stackName);
-        if (stack.isEmpty() || CREATED_AFRESH.contains(stack.get().stackStatusAsString())) {
+        if (stack.isEmpty() || CREATED_AFRESH.contains(stack.get().stackStatus())) {
             return resolve("the stack is being created");
         }
         return imageOf(stack.get())

@@ -8,12 +8,13 @@ import java.util.Optional;
 
 import org.kotta.deployer.core.DeploymentRecords;
 import org.kotta.deployer.core.DeploymentRequest;
+import org.kotta.deployer.core.Executions;
 import org.kotta.deployer.core.Failure;
 import org.kotta.deployer.core.FieldError;
 import org.kotta.deployer.core.Metrics;
-import org.kotta.deployer.core.Executions;
 import org.kotta.deployer.core.StepInput;
 import org.kotta.deployer.core.Steps;
+import org.kotta.deployer.core.Validation;
 
 /**
  * The first state: marks the deployment RUNNING, applies every request rule (the same
@@ -36,18 +37,18 @@ public final class ValidateInputs {
         this.metrics = metrics;
     }
 
-    public Outcome run(StepInput input) {
+    public Validation run(StepInput input) {
         String deploymentId = input.deploymentId();
-        String trigger = input.path("trigger").asText(null);
+        String trigger = input.state().trigger();
         if (!records.markRunning(deploymentId, null, trigger, input.execution(),
                 Executions.consoleUrl(orchestratorRegion, input.execution()))) {
-            return new Outcome(false, List.of(), null, new Failure(Failure.ALREADY_ENDED, "deployment " + deploymentId
+            return new Validation(false, List.of(), null, new Failure(Failure.ALREADY_ENDED, "deployment " + deploymentId
                     + " had already ended when this execution began; it does nothing"));
         }
         records.stepStarted(deploymentId, Steps.VALIDATE_INPUTS);
         metrics.deploymentStarted(trigger);
 
-        ValidationResult result = validator.validate(input.path("request"));
+        ValidationResult result = validator.validate(input.state().requestAsSent());
         List<FieldError> errors = new ArrayList<>(result.errors());
         DeploymentRequest request = result.request();
         if (errors.isEmpty()) {
@@ -64,7 +65,7 @@ public final class ValidateInputs {
             Optional<String> holder = records.acquireStackLock(request.stackName(), deploymentId);
             if (holder.isPresent()) {
                 records.stepFinished(deploymentId, Steps.VALIDATE_INPUTS, Map.of("stackName", request.stackName()));
-                return new Outcome(false, List.of(), null, new Failure(Failure.STACK_BUSY, "deployment "
+                return new Validation(false, List.of(), null, new Failure(Failure.STACK_BUSY, "deployment "
                         + holder.get() + " of stack " + request.stackName() + " is running; start this one again"
                         + " when it has finished"));
             }
@@ -72,11 +73,11 @@ public final class ValidateInputs {
             recorded.put("stackName", request.stackName());
             recorded.put("jobsBucketName", request.jobsBucketName());
             records.stepFinished(deploymentId, Steps.VALIDATE_INPUTS, recorded);
-            return new Outcome(true, List.of(), request, null);
+            return new Validation(true, List.of(), request, null);
         }
         recorded.put("fieldErrors", errors);
         records.stepFinished(deploymentId, Steps.VALIDATE_INPUTS, recorded);
-        return new Outcome(false, errors, null, new Failure(Failure.VALIDATION_FAILED, describe(errors)));
+        return new Validation(false, errors, null, new Failure(Failure.VALIDATION_FAILED, describe(errors)));
     }
 
     static String describe(List<FieldError> errors) {
@@ -89,9 +90,5 @@ public final class ValidateInputs {
             text.append(errors.get(i).field()).append(": ").append(errors.get(i).message());
         }
         return text.toString();
-    }
-
-    /** The state's result ({@code $.validation}). */
-    public record Outcome(boolean ok, List<FieldError> errors, DeploymentRequest request, Failure failure) {
     }
 }

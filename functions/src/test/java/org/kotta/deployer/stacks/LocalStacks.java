@@ -1,5 +1,7 @@
 package org.kotta.deployer.stacks;
 
+import org.kotta.deployer.core.StackPhase;
+import org.kotta.deployer.core.StackAction;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -58,7 +60,7 @@ final class LocalStacks implements AutoCloseable {
         StackWatcher watcher = new StackWatcher(cfn);
         long deadline = System.nanoTime() + limit.toNanos();
         StackReport report = watcher.check(stackNameOrId);
-        while (StackReport.IN_PROGRESS.equals(report.phase()) && System.nanoTime() < deadline) {
+        while (StackPhase.IN_PROGRESS.equals(report.phase()) && System.nanoTime() < deadline) {
             pause(Duration.ofSeconds(1));
             report = watcher.check(stackNameOrId);
         }
@@ -69,7 +71,7 @@ final class LocalStacks implements AutoCloseable {
     StackLaunch deployThroughDeletes(StackDeployer deployer, StackSpec spec, Duration limit) {
         long deadline = System.nanoTime() + limit.toNanos();
         StackLaunch launch = deployer.deploy(spec);
-        while (StackLaunch.DELETING.equals(launch.action()) && System.nanoTime() < deadline) {
+        while (StackAction.DELETING.equals(launch.action()) && System.nanoTime() < deadline) {
             pause(Duration.ofSeconds(1));
             launch = deployer.deploy(spec);
         }

@@ -1,5 +1,7 @@
 package org.kotta.deployer.stacks;
 
+import org.kotta.deployer.core.StackPhase;
+import org.kotta.deployer.core.StackAction;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -32,7 +34,7 @@ class StackWatcherIT {
     void missingStack_isAFailureSayingSo() {
         StackReport report = watcher.check("it-never-made-" + System.nanoTime());
 
-        assertThat(report.phase()).isEqualTo(StackReport.FAILED);
+        assertThat(report.phase()).isEqualTo(StackPhase.FAILED);
         assertThat(report.reason()).isEqualTo("stack " + report.stackName() + " does not exist");
         assertThat(report.outputs()).isEmpty();
     }
@@ -42,19 +44,19 @@ class StackWatcherIT {
         String name = local.stackName("slow");
         StackLaunch launch = deployer.deploy(local.spec(name, "slow-stack.yaml",
                 Map.of("DelaySeconds", "6"), local.token("slow")));
-        assertThat(launch.action()).isEqualTo(StackLaunch.CREATE);
+        assertThat(launch.action()).isEqualTo(StackAction.CREATE);
 
-        List<String> phases = new ArrayList<>();
+        List<StackPhase> phases = new ArrayList<>();
         StackReport report = watcher.check(launch.stackId());
         phases.add(report.phase());
-        for (int i = 0; i < 60 && StackReport.IN_PROGRESS.equals(report.phase()); i++) {
+        for (int i = 0; i < 60 && StackPhase.IN_PROGRESS.equals(report.phase()); i++) {
             LocalStacks.pause(Duration.ofSeconds(1));
             report = watcher.check(launch.stackId());
             phases.add(report.phase());
         }
 
-        assertThat(phases.subList(0, 3)).as("phases " + phases).containsOnly(StackReport.IN_PROGRESS);
-        assertThat(report.phase()).isEqualTo(StackReport.SUCCEEDED);
+        assertThat(phases.subList(0, 3)).as("phases " + phases).containsOnly(StackPhase.IN_PROGRESS);
+        assertThat(report.phase()).isEqualTo(StackPhase.SUCCEEDED);
         assertThat(report.status()).isEqualTo("CREATE_COMPLETE");
         assertThat(report.outputs()).containsEntry("WaitedSeconds", "6");
     }
@@ -72,9 +74,9 @@ class StackWatcherIT {
             LocalStacks.pause(Duration.ofSeconds(schedule.nextWaitSeconds(checks)));
             report = watcher.check(launch.stackId());
             checks++;
-        } while (StackReport.IN_PROGRESS.equals(report.phase()) && checks < 30);
+        } while (StackPhase.IN_PROGRESS.equals(report.phase()) && checks < 30);
 
-        assertThat(report.phase()).isEqualTo(StackReport.SUCCEEDED);
+        assertThat(report.phase()).isEqualTo(StackPhase.SUCCEEDED);
         assertThat(checks).isBetween(3, schedule.checksFor(Duration.ofSeconds(10)));
     }
 
@@ -82,11 +84,11 @@ class StackWatcherIT {
     void failedStack_namesTheFirstFailedResource_notTheOnesCancelledAfterIt() {
         String name = local.stackName("failed");
         StackLaunch launch = deployer.deploy(local.spec(name, "broken-stack.yaml", Map.of(), local.token("failed")));
-        assertThat(launch.action()).isEqualTo(StackLaunch.CREATE);
+        assertThat(launch.action()).isEqualTo(StackAction.CREATE);
 
         StackReport report = local.waitUntilDone(launch.stackId(), Duration.ofSeconds(60));
 
-        assertThat(report.phase()).isEqualTo(StackReport.FAILED);
+        assertThat(report.phase()).isEqualTo(StackPhase.FAILED);
         assertThat(report.stackId()).isEqualTo(launch.stackId());
         assertThat(report.reason())
                 .isEqualTo("BadQueue (AWS::SQS::Queue): Invalid value for the parameter VisibilityTimeout. "
@@ -98,13 +100,13 @@ class StackWatcherIT {
         String name = local.stackName("badupdate");
         StackLaunch create = deployer.deploy(local.spec(name, "simple-stack.yaml", Map.of(), local.token("ok")));
         assertThat(local.waitUntilDone(create.stackId(), Duration.ofSeconds(60)).phase())
-                .isEqualTo(StackReport.SUCCEEDED);
+                .isEqualTo(StackPhase.SUCCEEDED);
 
         StackLaunch update = deployer.deploy(local.spec(name, "broken-stack.yaml", Map.of(), local.token("bad")));
-        assertThat(update.action()).isEqualTo(StackLaunch.UPDATE);
+        assertThat(update.action()).isEqualTo(StackAction.UPDATE);
         StackReport report = local.waitUntilDone(update.stackId(), Duration.ofSeconds(60));
 
-        assertThat(report.phase()).isEqualTo(StackReport.FAILED);
+        assertThat(report.phase()).isEqualTo(StackPhase.FAILED);
         assertThat(report.status()).isEqualTo("UPDATE_ROLLBACK_COMPLETE");
         assertThat(report.reason()).startsWith("BadQueue (AWS::SQS::Queue): ");
     }

@@ -1,5 +1,6 @@
 package org.kotta.deployer.validate;
 
+import org.kotta.deployer.core.StackPhase;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
@@ -106,7 +107,7 @@ class AccountCheckerIT {
         // the product's own look at a stack, as the state machine's wait loop takes it
         StackWatcher watcher = new StackWatcher(cloudFormation);
         StackReport report = watcher.check(stackName);
-        for (int i = 0; i < 60 && StackReport.IN_PROGRESS.equals(report.phase()); i++) {
+        for (int i = 0; i < 60 && StackPhase.IN_PROGRESS.equals(report.phase()); i++) {
             Thread.sleep(500);
             report = watcher.check(stackName);
         }

@@ -1,0 +1,82 @@
+package org.kotta.deployer.core;
+
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
+
+/**
+ * The state document of statemachine/kotta-deploy.asl.json: the execution input
+ * ({@code deploymentId}, {@code trigger}, {@code request}) plus what each state wrote under its
+ * {@code ResultPath}. The constants are the one Java spelling of those paths (a test checks every
+ * {@code $.x} of the state machine is one of them, and each is a component here).
+ *
+ * @param request    the request as it was sent; only "Validate the request" reads it (a bad field
+ *                   must reach the rule book to be named), later states read {@code validation.request}
+ * @param validation "Validate the request"
+ * @param baseStack  "Create or update the base stack", then "Check the base stack"
+ * @param release    "Package and upload the code"
+ * @param kottaStack "Create or update the Kotta stack", then "Check the Kotta stack"
+ * @param published  "Publish the outputs"
+ * @param failure    a Catch (States.ALL), or a "Note the …" state copying a step's own failure
+ * @param recorded   "Record the failure"
+ */
+public record DeploymentState(
+        String deploymentId,
+        String trigger,
+        JsonNode request,
+        Validation validation,
+        StackProgress baseStack,
+        Release release,
+        StackProgress kottaStack,
+        Published published,
+        Failure failure,
+        Recorded recorded) {
+
+    public static final String DEPLOYMENT_ID = "deploymentId";
+    public static final String TRIGGER = "trigger";
+    public static final String REQUEST = "request";
+    public static final String VALIDATION = "validation";
+    public static final String BASE_STACK = "baseStack";
+    public static final String RELEASE = "release";
+    public static final String KOTTA_STACK = "kottaStack";
+    public static final String PUBLISHED = "published";
+    public static final String FAILURE = "failure";
+    public static final String RECORDED = "recorded";
+
+    /** Every top-level path, in the order the states write them. */
+    public static final List<String> PATHS = List.of(DEPLOYMENT_ID, TRIGGER, REQUEST, VALIDATION, BASE_STACK,
+            RELEASE, KOTTA_STACK, PUBLISHED, FAILURE, RECORDED);
+
+    /** The execution input: what a starter hands StartExecution. */
+    public static DeploymentState input(String deploymentId, String trigger, DeploymentRequest request) {
+        return new DeploymentState(deploymentId, trigger, Json.MAPPER.valueToTree(request), null, null, null,
+                null, null, null, null);
+    }
+
+    /** The execution input as StartExecution takes it. */
+    public String toJson() {
+        try {
+            return Json.MAPPER.writeValueAsString(this);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("the state document cannot be written", e);
+        }
+    }
+
+    /** The request as sent, or a missing node when the input has none. */
+    public JsonNode requestAsSent() {
+        return request == null ? MissingNode.getInstance() : request;
+    }
+
+    /** The progress of one stack, or null before its create state ran. */
+    public StackProgress stack(StackKind kind) {
+        return kind == StackKind.BASE ? baseStack : kottaStack;
+    }
+
+    /** A stack's outputs as the state carries them, in order; empty before it succeeded. */
+    public Map<String, String> outputsOf(StackKind kind) {
+        StackProgress progress = stack(kind);
+        return progress == null ? Map.of() : progress.outputs();
+    }
+}
