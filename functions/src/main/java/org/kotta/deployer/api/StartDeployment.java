@@ -5,10 +5,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 
-import org.kotta.deployer.api.DeploymentStarter.Started;
 import org.kotta.deployer.core.DeploymentRecords;
 import org.kotta.deployer.core.Json;
 import org.kotta.deployer.core.Log;
+import org.kotta.deployer.start.DeploymentStarter;
+import org.kotta.deployer.start.StartDecision;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -63,14 +64,14 @@ public final class StartDeployment {
     }
 
     private ApiResponse startUnderKey(ApiRequest request, JsonNode body, String key, String deploymentId) {
-        Started started;
+        StartDecision decision;
         try {
-            started = starter.start(deploymentId, body, TRIGGER);
+            decision = starter.start(deploymentId, body, TRIGGER);
         } catch (RuntimeException e) {
             records.releaseIdempotencyKey(key, deploymentId);
             throw e;
         }
-        ApiResponse response = answer(request, body, started);
+        ApiResponse response = answer(request, body, decision);
         if (response.status() == 202) {
             try {
                 records.completeIdempotencyKey(key, deploymentId, response.status(), response.body().toString());
@@ -85,23 +86,23 @@ public final class StartDeployment {
         return response;
     }
 
-    private static ApiResponse answer(ApiRequest request, JsonNode body, Started started) {
-        return switch (started.outcome()) {
+    private static ApiResponse answer(ApiRequest request, JsonNode body, StartDecision decision) {
+        return switch (decision.verdict()) {
             case STARTED, ALREADY_STARTED -> {
-                String url = request.absoluteUrl(Routes.DEPLOYMENTS + "/" + started.deploymentId());
+                String url = request.absoluteUrl(Routes.DEPLOYMENTS + "/" + decision.deploymentId());
                 ObjectNode accepted = Json.MAPPER.createObjectNode();
-                accepted.put("deploymentId", started.deploymentId());
-                accepted.put("executionArn", started.executionArn());
+                accepted.put("deploymentId", decision.deploymentId());
+                accepted.put("executionArn", decision.executionArn());
                 accepted.put("status", DeploymentRecords.PENDING);
                 accepted.put("url", url);
                 yield ApiResponse.json(202, accepted).withHeader("Location", url);
             }
-            case INVALID -> Problem.of(ProblemType.INVALID_REQUEST, started.errors().size() == 1
+            case INVALID -> Problem.of(ProblemType.INVALID_REQUEST, decision.errors().size() == 1
                     ? "1 field is invalid; nothing was started"
-                    : started.errors().size() + " fields are invalid; nothing was started", started.errors());
+                    : decision.errors().size() + " fields are invalid; nothing was started", decision.errors());
             case STACK_BUSY -> Problem.with(Problem.of(ProblemType.STACK_BUSY, "stack "
-                    + body.path("stackName").asText() + " is being deployed by " + started.runningDeployment()
-                    + "; retry when that deployment has finished"), "runningDeployment", started.runningDeployment());
+                    + body.path("stackName").asText() + " is being deployed by " + decision.runningDeployment()
+                    + "; retry when that deployment has finished"), "runningDeployment", decision.runningDeployment());
         };
     }
 

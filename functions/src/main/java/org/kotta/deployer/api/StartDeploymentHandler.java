@@ -3,6 +3,7 @@ package org.kotta.deployer.api;
 import org.kotta.deployer.core.AwsClients;
 import org.kotta.deployer.core.DeploymentRecords;
 import org.kotta.deployer.core.Settings;
+import org.kotta.deployer.start.DeploymentStarter;
 import org.kotta.deployer.validate.RequestValidator;
 
 /** Lambda entry point of {@code POST /deployments}. */

@@ -5,13 +5,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
-import org.kotta.deployer.api.DeploymentStarter;
-import org.kotta.deployer.api.DeploymentStarter.Started;
 import org.kotta.deployer.core.DeploymentRecords;
-import org.kotta.deployer.core.Failure;
 import org.kotta.deployer.core.DeploymentRequest;
+import org.kotta.deployer.core.Failure;
 import org.kotta.deployer.core.Json;
 import org.kotta.deployer.core.Log;
+import org.kotta.deployer.start.DeploymentStarter;
+import org.kotta.deployer.start.StartDecision;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -50,18 +50,18 @@ public final class CodeUploaded {
         String id = RedeployRules.deploymentId(event);
         Log log = Log.forDeployment(id, STATE);
 
-        Started started = starter.start(id, Json.MAPPER.valueToTree(request), TRIGGER);
-        return switch (started.outcome()) {
+        StartDecision decision = starter.start(id, Json.MAPPER.valueToTree(request), TRIGGER);
+        return switch (decision.verdict()) {
             case STARTED -> {
-                log.info("redeploy started", fields(event, "basedOn", basedOn, "executionArn", started.executionArn()));
-                yield new RedeployResult(RedeployResult.Outcome.STARTED, null, id, started.executionArn(), basedOn);
+                log.info("redeploy started", fields(event, "basedOn", basedOn, "executionArn", decision.executionArn()));
+                yield new RedeployResult(RedeployResult.Outcome.STARTED, null, id, decision.executionArn(), basedOn);
             }
-            case ALREADY_STARTED -> repeated(event, log, id, started.executionArn(), basedOn);
+            case ALREADY_STARTED -> repeated(event, log, id, decision.executionArn(), basedOn);
             case STACK_BUSY -> refuse(event, log, request, id, basedOn, Failure.STACK_BUSY,
-                    busyCause(request.stackName(), started.runningDeployment(), event.s3Uri()));
+                    busyCause(request.stackName(), decision.runningDeployment(), event.s3Uri()));
             case INVALID -> refuse(event, log, request, id, basedOn, Failure.VALIDATION_FAILED,
                     "the request of deployment " + basedOn + " with code " + event.s3Uri()
-                            + " no longer passes the request rules: " + started.errors().stream()
+                            + " no longer passes the request rules: " + decision.errors().stream()
                             .map(e -> e.field() + ": " + e.message()).collect(Collectors.joining("; "))
                             + ". Deploy through the API with a corrected request.");
         };

@@ -4,11 +4,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 
-import org.kotta.deployer.api.DeploymentStarter;
 import org.kotta.deployer.core.AwsClients;
 import org.kotta.deployer.core.DeploymentRecords;
 import org.kotta.deployer.core.Json;
 import org.kotta.deployer.core.Settings;
+import org.kotta.deployer.start.DeploymentStarter;
 import org.kotta.deployer.validate.RequestValidator;
 
 import com.amazonaws.services.lambda.runtime.Context;

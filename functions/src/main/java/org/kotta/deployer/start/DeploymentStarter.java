@@ -1,18 +1,17 @@
-package org.kotta.deployer.api;
+package org.kotta.deployer.start;
 
 import java.util.List;
 import java.util.Optional;
 
 import org.kotta.deployer.core.DeploymentRecords;
 import org.kotta.deployer.core.DeploymentRequest;
+import org.kotta.deployer.core.DeploymentState;
 import org.kotta.deployer.core.Executions;
 import org.kotta.deployer.core.FieldError;
-import org.kotta.deployer.core.Json;
 import org.kotta.deployer.validate.RequestValidator;
 import org.kotta.deployer.validate.ValidationResult;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sfn.model.ExecutionAlreadyExistsException;
@@ -40,18 +39,18 @@ public final class DeploymentStarter {
         this.region = region;
     }
 
-    public Started start(String deploymentId, JsonNode body, String trigger) {
+    public StartDecision start(String deploymentId, JsonNode body, String trigger) {
         ValidationResult validation = validator.validate(body);
         if (!validation.valid()) {
-            return new Started(Outcome.INVALID, deploymentId, null, validation.errors(), null);
+            return new StartDecision(StartDecision.Verdict.INVALID, deploymentId, null, validation.errors(), null);
         }
         return start(deploymentId, validation.request(), trigger);
     }
 
-    public Started start(String deploymentId, DeploymentRequest request, String trigger) {
+    public StartDecision start(String deploymentId, DeploymentRequest request, String trigger) {
         Optional<String> holder = records.acquireStackLock(request.stackName(), deploymentId);
         if (holder.isPresent()) {
-            return new Started(Outcome.STACK_BUSY, deploymentId, null, List.of(), holder.get());
+            return new StartDecision(StartDecision.Verdict.STACK_BUSY, deploymentId, null, List.of(), holder.get());
         }
         if (!records.createPending(deploymentId, request, trigger)) {
             // this deployment id exists already (a repeated event): start nothing new, and
@@ -61,17 +60,14 @@ public final class DeploymentStarter {
             if (DeploymentRecords.SUCCEEDED.equals(status) || DeploymentRecords.FAILED.equals(status)) {
                 records.releaseStackLock(request.stackName(), deploymentId);
             }
-            return new Started(Outcome.ALREADY_STARTED, deploymentId,
+            return new StartDecision(StartDecision.Verdict.ALREADY_STARTED, deploymentId,
                     existing == null ? null : existing.path("executionArn").asText(null), List.of(), null);
         }
-        ObjectNode input = Json.MAPPER.createObjectNode();
-        input.put("deploymentId", deploymentId);
-        input.put("trigger", trigger);
-        input.set("request", Json.MAPPER.valueToTree(request));
+        String input = DeploymentState.input(deploymentId, trigger, request).toJson();
         String executionArn;
         try {
             executionArn = sfn.startExecution(b -> b.stateMachineArn(stateMachineArn).name(deploymentId)
-                    .input(input.toString())).executionArn();
+                    .input(input)).executionArn();
         } catch (ExecutionAlreadyExistsException repeated) {
             executionArn = Executions.arn(stateMachineArn, deploymentId);
         } catch (RuntimeException e) {
@@ -81,16 +77,6 @@ public final class DeploymentStarter {
             throw e;
         }
         records.markStarted(deploymentId, executionArn, Executions.consoleUrl(region, executionArn));
-        return new Started(Outcome.STARTED, deploymentId, executionArn, List.of(), null);
-    }
-
-
-    public enum Outcome { STARTED, INVALID, STACK_BUSY, ALREADY_STARTED }
-
-    /**
-     * @param runningDeployment the deployment holding the stack's lock, for STACK_BUSY
-     */
-    public record Started(Outcome outcome, String deploymentId, String executionArn, List<FieldError> errors,
-            String runningDeployment) {
+        return new StartDecision(StartDecision.Verdict.STARTED, deploymentId, executionArn, List.of(), null);
     }
 }
