@@ -5,7 +5,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 
-import org.kotta.deployer.core.DeploymentRecords;
+import org.kotta.deployer.core.DeploymentStatus;
+import org.kotta.deployer.core.IdempotencyKeys;
 import org.kotta.deployer.core.Json;
 import org.kotta.deployer.core.Log;
 import org.kotta.deployer.start.DeploymentStarter;
@@ -26,11 +27,11 @@ public final class StartDeployment {
     private static final Duration WAIT_FOR_FIRST = Duration.ofSeconds(5);
 
     private final DeploymentStarter starter;
-    private final DeploymentRecords records;
+    private final IdempotencyKeys keys;
 
-    public StartDeployment(DeploymentStarter starter, DeploymentRecords records) {
+    public StartDeployment(DeploymentStarter starter, IdempotencyKeys keys) {
         this.starter = starter;
-        this.records = records;
+        this.keys = keys;
     }
 
     public ApiResponse start(ApiRequest request) {
@@ -43,16 +44,16 @@ public final class StartDeployment {
         String requestHash = JsonBodies.canonicalSha256(body);
         Instant deadline = Instant.now().plus(WAIT_FOR_FIRST);
         while (true) {
-            Optional<ObjectNode> claim = records.claimIdempotencyKey(key.get(), requestHash, deploymentId, KEY_LIFETIME);
+            Optional<IdempotencyKeys.Claim> claim = keys.claim(key.get(), requestHash, deploymentId, KEY_LIFETIME);
             if (claim.isEmpty()) {
                 return startUnderKey(request, body, key.get(), deploymentId);
             }
-            ObjectNode first = claim.get();
-            if (!requestHash.equals(first.path("requestHash").asText())) {
+            IdempotencyKeys.Claim first = claim.get();
+            if (!requestHash.equals(first.requestHash())) {
                 return Problem.of(ProblemType.IDEMPOTENCY_KEY_REUSED, "this Idempotency-Key was first used with"
                         + " another body; use a new key for a different request");
             }
-            if (first.hasNonNull("responseStatus")) {
+            if (first.answered()) {
                 return replay(first);
             }
             if (Instant.now().isAfter(deadline)) {
@@ -68,20 +69,20 @@ public final class StartDeployment {
         try {
             decision = starter.start(deploymentId, body, TRIGGER);
         } catch (RuntimeException e) {
-            records.releaseIdempotencyKey(key, deploymentId);
+            keys.release(key, deploymentId);
             throw e;
         }
         ApiResponse response = answer(request, body, decision);
         if (response.status() == 202) {
             try {
-                records.completeIdempotencyKey(key, deploymentId, response.status(), response.body().toString());
+                keys.complete(key, deploymentId, response.status(), response.body().toString());
             } catch (RuntimeException e) {
                 // the deployment runs; only a replay of this answer is lost, which is no reason to fail it
                 Log.forDeployment(deploymentId, "api").error("could not store the idempotent answer: " + e);
             }
         } else {
             // nothing started: a retry with this key is judged afresh
-            records.releaseIdempotencyKey(key, deploymentId);
+            keys.release(key, deploymentId);
         }
         return response;
     }
@@ -93,7 +94,7 @@ public final class StartDeployment {
                 ObjectNode accepted = Json.MAPPER.createObjectNode();
                 accepted.put("deploymentId", decision.deploymentId());
                 accepted.put("executionArn", decision.executionArn());
-                accepted.put("status", DeploymentRecords.PENDING);
+                accepted.put("status", DeploymentStatus.PENDING.name());
                 accepted.put("url", url);
                 yield ApiResponse.json(202, accepted).withHeader("Location", url);
             }
@@ -106,14 +107,14 @@ public final class StartDeployment {
         };
     }
 
-    private static ApiResponse replay(ObjectNode first) {
+    private static ApiResponse replay(IdempotencyKeys.Claim first) {
         JsonNode body;
         try {
-            body = Json.MAPPER.readTree(first.path("responseBody").asText());
+            body = Json.MAPPER.readTree(first.responseBody() == null ? "" : first.responseBody());
         } catch (IOException e) {
             throw new IllegalStateException("a stored idempotent answer is unreadable", e);
         }
-        ApiResponse response = ApiResponse.json(first.path("responseStatus").asInt(), body)
+        ApiResponse response = ApiResponse.json(first.responseStatus(), body)
                 .withHeader("Idempotent-Replayed", "true");
         return body.hasNonNull("url") ? response.withHeader("Location", body.get("url").asText()) : response;
     }

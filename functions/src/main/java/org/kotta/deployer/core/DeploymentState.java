@@ -51,8 +51,12 @@ public record DeploymentState(
 
     /** The execution input: what a starter hands StartExecution. */
     public static DeploymentState input(String deploymentId, String trigger, DeploymentRequest request) {
-        return new DeploymentState(deploymentId, trigger, Json.MAPPER.valueToTree(request), null, null, null,
-                null, null, null, null);
+        return input(deploymentId, trigger, Json.MAPPER.<JsonNode>valueToTree(request));
+    }
+
+    /** The execution input for a request not validated yet (ValidateInputs then judges it). */
+    public static DeploymentState input(String deploymentId, String trigger, JsonNode request) {
+        return new DeploymentState(deploymentId, trigger, request, null, null, null, null, null, null, null);
     }
 
     /** The execution input as StartExecution takes it. */

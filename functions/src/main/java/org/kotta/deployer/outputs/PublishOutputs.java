@@ -10,6 +10,7 @@ import org.kotta.deployer.core.DeploymentState;
 import org.kotta.deployer.core.Metrics;
 import org.kotta.deployer.core.Published;
 import org.kotta.deployer.core.StackKind;
+import org.kotta.deployer.core.StackLocks;
 import org.kotta.deployer.core.StepInput;
 import org.kotta.deployer.core.Steps;
 import org.kotta.platform.core.UserStore;
@@ -24,11 +25,13 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 public final class PublishOutputs {
     private final DynamoDbClient dynamo;
     private final DeploymentRecords records;
+    private final StackLocks locks;
     private final Metrics metrics;
 
-    public PublishOutputs(DynamoDbClient dynamo, DeploymentRecords records, Metrics metrics) {
+    public PublishOutputs(DynamoDbClient dynamo, DeploymentRecords records, StackLocks locks, Metrics metrics) {
         this.dynamo = dynamo;
         this.records = records;
+        this.locks = locks;
         this.metrics = metrics;
     }
 
@@ -49,7 +52,7 @@ public final class PublishOutputs {
                 : state.release().releaseKey();
         records.succeeded(deploymentId, Steps.PUBLISH_OUTPUTS, Map.of("outputs", outputs, "codeVersion", sha256,
                 "releaseKey", releaseKey, "adminsAdded", added));
-        records.releaseStackLock(request.stackName(), deploymentId);
+        locks.release(request.stackName(), deploymentId);
         metrics.deploymentSucceeded(input.secondsSinceStart(java.time.Instant.now()));
         return new Published(deploymentId, kotta.get("WebUrl"), sha256, added, outputs);
     }

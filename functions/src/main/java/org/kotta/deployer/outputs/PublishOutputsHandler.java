@@ -4,6 +4,7 @@ import org.kotta.deployer.core.AwsClients;
 import org.kotta.deployer.core.DeploymentRecords;
 import org.kotta.deployer.core.Metrics;
 import org.kotta.deployer.core.Settings;
+import org.kotta.deployer.core.StackLocks;
 import org.kotta.deployer.core.StepHandler;
 import org.kotta.deployer.core.StepInput;
 
@@ -18,7 +19,8 @@ public final class PublishOutputsHandler extends StepHandler {
     public PublishOutputsHandler(Settings settings) {
         AwsClients aws = new AwsClients(settings);
         var dynamo = aws.dynamoDb();
-        this.step = new PublishOutputs(dynamo, new DeploymentRecords(dynamo, settings.required(Settings.DEPLOYMENTS_TABLE)),
+        String table = settings.required(Settings.DEPLOYMENTS_TABLE);
+        this.step = new PublishOutputs(dynamo, new DeploymentRecords(dynamo, table), new StackLocks(dynamo, table),
                 new Metrics());
     }
 

@@ -1,11 +1,13 @@
 package org.kotta.deployer.outputs;
 
+import org.kotta.deployer.core.DeploymentRecord;
 import org.kotta.deployer.core.DeploymentRecords;
 import org.kotta.deployer.core.Failure;
 import org.kotta.deployer.core.Json;
 import org.kotta.deployer.core.Metrics;
 import org.kotta.deployer.core.Recorded;
 import org.kotta.deployer.core.StackKind;
+import org.kotta.deployer.core.StackLocks;
 import org.kotta.deployer.core.StackPhase;
 import org.kotta.deployer.core.StackProgress;
 import org.kotta.deployer.core.StepInput;
@@ -24,11 +26,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 public final class RecordFailure {
     private static final String THIS_STATE = "Record the failure";
     private final DeploymentRecords records;
+    private final StackLocks locks;
     private final SfnClient sfn;
     private final Metrics metrics;
 
-    public RecordFailure(DeploymentRecords records, SfnClient sfn, Metrics metrics) {
+    public RecordFailure(DeploymentRecords records, StackLocks locks, SfnClient sfn, Metrics metrics) {
         this.records = records;
+        this.locks = locks;
         this.sfn = sfn;
         this.metrics = metrics;
     }
@@ -53,17 +57,17 @@ public final class RecordFailure {
                 break;
             }
         }
-        JsonNode record = records.get(deploymentId).orElse(null);
+        DeploymentRecord record = records.find(deploymentId).orElse(null);
         String failedState = lastTaskState(input.execution());
         String step = failedState != null && Steps.OF_TASK_STATE.containsKey(failedState)
                 ? Steps.OF_TASK_STATE.get(failedState)
-                : record == null ? null : record.path("currentStep").asText(null);
+                : record == null ? null : record.currentStep();
         if (records.failed(deploymentId, step, error, cause, stackReason)) {
             metrics.deploymentFailed(step);
         }
-        String stackName = record == null ? null : record.path("stackName").asText(null);
+        String stackName = record == null ? null : record.stackName();
         if (stackName != null) {
-            records.releaseStackLock(stackName, deploymentId);
+            locks.release(stackName, deploymentId);
         }
         return new Recorded(error, (step == null ? "" : "step " + step + ": ") + cause, step);
     }

@@ -4,6 +4,7 @@ import org.kotta.deployer.core.AwsClients;
 import org.kotta.deployer.core.DeploymentRecords;
 import org.kotta.deployer.core.Metrics;
 import org.kotta.deployer.core.Settings;
+import org.kotta.deployer.core.StackLocks;
 import org.kotta.deployer.core.StepHandler;
 import org.kotta.deployer.core.StepInput;
 
@@ -17,7 +18,8 @@ public final class RecordFailureHandler extends StepHandler {
 
     public RecordFailureHandler(Settings settings) {
         AwsClients aws = new AwsClients(settings);
-        this.step = new RecordFailure(new DeploymentRecords(aws.dynamoDb(), settings.required(Settings.DEPLOYMENTS_TABLE)),
+        String table = settings.required(Settings.DEPLOYMENTS_TABLE);
+        this.step = new RecordFailure(new DeploymentRecords(aws.dynamoDb(), table), new StackLocks(aws.dynamoDb(), table),
                 aws.stepFunctions(), new Metrics());
     }
 

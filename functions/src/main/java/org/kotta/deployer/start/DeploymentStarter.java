@@ -3,11 +3,12 @@ package org.kotta.deployer.start;
 import java.util.List;
 import java.util.Optional;
 
+import org.kotta.deployer.core.DeploymentRecord;
 import org.kotta.deployer.core.DeploymentRecords;
 import org.kotta.deployer.core.DeploymentRequest;
 import org.kotta.deployer.core.DeploymentState;
 import org.kotta.deployer.core.Executions;
-import org.kotta.deployer.core.FieldError;
+import org.kotta.deployer.core.StackLocks;
 import org.kotta.deployer.validate.RequestValidator;
 import org.kotta.deployer.validate.ValidationResult;
 
@@ -26,14 +27,16 @@ import software.amazon.awssdk.services.sfn.model.ExecutionAlreadyExistsException
 public final class DeploymentStarter {
     private final RequestValidator validator;
     private final DeploymentRecords records;
+    private final StackLocks locks;
     private final SfnClient sfn;
     private final String stateMachineArn;
     private final String region;
 
-    public DeploymentStarter(RequestValidator validator, DeploymentRecords records, SfnClient sfn,
+    public DeploymentStarter(RequestValidator validator, DeploymentRecords records, StackLocks locks, SfnClient sfn,
             String stateMachineArn, String region) {
         this.validator = validator;
         this.records = records;
+        this.locks = locks;
         this.sfn = sfn;
         this.stateMachineArn = stateMachineArn;
         this.region = region;
@@ -48,20 +51,19 @@ public final class DeploymentStarter {
     }
 
     public StartDecision start(String deploymentId, DeploymentRequest request, String trigger) {
-        Optional<String> holder = records.acquireStackLock(request.stackName(), deploymentId);
+        Optional<String> holder = locks.acquire(request.stackName(), deploymentId);
         if (holder.isPresent()) {
             return new StartDecision(StartDecision.Verdict.STACK_BUSY, deploymentId, null, List.of(), holder.get());
         }
         if (!records.createPending(deploymentId, request, trigger)) {
             // this deployment id exists already (a repeated event): start nothing new, and
             // give back the lock just taken if that deployment has already ended
-            JsonNode existing = records.get(deploymentId).orElse(null);
-            String status = existing == null ? "" : existing.path("status").asText();
-            if (DeploymentRecords.SUCCEEDED.equals(status) || DeploymentRecords.FAILED.equals(status)) {
-                records.releaseStackLock(request.stackName(), deploymentId);
+            DeploymentRecord existing = records.find(deploymentId).orElse(null);
+            if (existing != null && existing.ended()) {
+                locks.release(request.stackName(), deploymentId);
             }
             return new StartDecision(StartDecision.Verdict.ALREADY_STARTED, deploymentId,
-                    existing == null ? null : existing.path("executionArn").asText(null), List.of(), null);
+                    existing == null ? null : existing.executionArn(), List.of(), null);
         }
         String input = DeploymentState.input(deploymentId, trigger, request).toJson();
         String executionArn;
@@ -73,7 +75,7 @@ public final class DeploymentStarter {
         } catch (RuntimeException e) {
             records.failed(deploymentId, "start", e.getClass().getSimpleName(),
                     "the execution could not be started: " + e.getMessage(), null);
-            records.releaseStackLock(request.stackName(), deploymentId);
+            locks.release(request.stackName(), deploymentId);
             throw e;
         }
         records.markStarted(deploymentId, executionArn, Executions.consoleUrl(region, executionArn));

@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
+import org.kotta.deployer.core.DeploymentRecord;
 import org.kotta.deployer.core.DeploymentRecords;
 import org.kotta.deployer.core.DeploymentRequest;
 import org.kotta.deployer.core.Failure;
@@ -13,8 +14,6 @@ import org.kotta.deployer.core.Log;
 import org.kotta.deployer.start.DeploymentStarter;
 import org.kotta.deployer.start.StartDecision;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * A tarball landed under {@code code/} of a JobsBucket: redeploy that Cloud Kotta with it.
@@ -40,13 +39,13 @@ public final class CodeUploaded {
         if (notCode.isPresent()) {
             return ignore(event, notCode.get());
         }
-        Optional<ObjectNode> latest = records.latestSucceededOfBucket(event.bucket());
+        Optional<DeploymentRecord> latest = records.latestSucceededOfBucket(event.bucket());
         if (latest.isEmpty()) {
             return ignore(event, "unknown bucket: no successful deployment uses " + event.bucket());
         }
-        String basedOn = latest.get().path(DeploymentRecords.KEY).asText();
+        String basedOn = latest.get().deploymentId();
         // a redeploy keeps the image the stack runs, whatever the request it copies asked for
-        DeploymentRequest request = storedRequest(latest.get()).withCodeSource(event.s3Uri()).withRefreshImage(false);
+        DeploymentRequest request = latest.get().storedRequest().withCodeSource(event.s3Uri()).withRefreshImage(false);
         String id = RedeployRules.deploymentId(event);
         Log log = Log.forDeployment(id, STATE);
 
@@ -93,15 +92,6 @@ public final class CodeUploaded {
     private static RedeployResult ignore(CodeUploadedEvent event, String reason) {
         Log.forDeployment(null, STATE).info("event ignored", fields(event, "reason", reason));
         return RedeployResult.ignored(reason);
-    }
-
-    private static DeploymentRequest storedRequest(ObjectNode record) {
-        try {
-            return Json.MAPPER.treeToValue(record.path("request"), DeploymentRequest.class);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("deployment " + record.path(DeploymentRecords.KEY).asText()
-                    + " holds an unreadable request", e);
-        }
     }
 
     private static Map<String, Object> fields(CodeUploadedEvent event, String... more) {

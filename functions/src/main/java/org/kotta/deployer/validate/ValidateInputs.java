@@ -12,6 +12,7 @@ import org.kotta.deployer.core.Executions;
 import org.kotta.deployer.core.Failure;
 import org.kotta.deployer.core.FieldError;
 import org.kotta.deployer.core.Metrics;
+import org.kotta.deployer.core.StackLocks;
 import org.kotta.deployer.core.StepInput;
 import org.kotta.deployer.core.Steps;
 import org.kotta.deployer.core.Validation;
@@ -25,14 +26,16 @@ public final class ValidateInputs {
     private final RequestValidator validator;
     private final AccountChecker accountChecker;
     private final DeploymentRecords records;
+    private final StackLocks locks;
     private final String orchestratorRegion;
     private final Metrics metrics;
 
     public ValidateInputs(RequestValidator validator, AccountChecker accountChecker,
-            DeploymentRecords records, String orchestratorRegion, Metrics metrics) {
+            DeploymentRecords records, StackLocks locks, String orchestratorRegion, Metrics metrics) {
         this.validator = validator;
         this.accountChecker = accountChecker;
         this.records = records;
+        this.locks = locks;
         this.orchestratorRegion = orchestratorRegion;
         this.metrics = metrics;
     }
@@ -62,7 +65,7 @@ public final class ValidateInputs {
             // every execution takes the stack's lock here (re-entrant for the API and the
             // trigger, which took it before starting), so one started directly cannot run
             // beside another deployment of the same stack
-            Optional<String> holder = records.acquireStackLock(request.stackName(), deploymentId);
+            Optional<String> holder = locks.acquire(request.stackName(), deploymentId);
             if (holder.isPresent()) {
                 records.stepFinished(deploymentId, Steps.VALIDATE_INPUTS, Map.of("stackName", request.stackName()));
                 return new Validation(false, List.of(), null, new Failure(Failure.STACK_BUSY, "deployment "

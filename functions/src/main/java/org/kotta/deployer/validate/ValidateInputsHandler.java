@@ -4,6 +4,7 @@ import org.kotta.deployer.core.AwsClients;
 import org.kotta.deployer.core.DeploymentRecords;
 import org.kotta.deployer.core.Metrics;
 import org.kotta.deployer.core.Settings;
+import org.kotta.deployer.core.StackLocks;
 import org.kotta.deployer.core.StepHandler;
 import org.kotta.deployer.core.StepInput;
 
@@ -20,6 +21,7 @@ public final class ValidateInputsHandler extends StepHandler {
         this.step = new ValidateInputs(new RequestValidator(aws.region().id()),
                 AccountChecker.from(aws),
                 new DeploymentRecords(aws.dynamoDb(), settings.required(Settings.DEPLOYMENTS_TABLE)),
+                new StackLocks(aws.dynamoDb(), settings.required(Settings.DEPLOYMENTS_TABLE)),
                 aws.region().id(), new Metrics());
     }
 

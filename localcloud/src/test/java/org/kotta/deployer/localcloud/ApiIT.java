@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.kotta.deployer.core.AwsClients;
 import org.kotta.deployer.core.DeploymentRecords;
 import org.kotta.deployer.core.Json;
+import org.kotta.deployer.core.StackLocks;
 import org.kotta.deployer.localcloud.SignedApiClient.Response;
 import org.kotta.deployer.validate.RequestValidator;
 
@@ -30,6 +31,7 @@ class ApiIT {
     private static AwsClients aws;
     private static SignedApi api;
     private static DeploymentRecords records;
+    private static StackLocks locks;
 
     @BeforeAll
     static void install() {
@@ -37,6 +39,7 @@ class ApiIT {
         aws = orchestrator.aws();
         api = SignedApi.forLocalCloud(orchestrator);
         records = new DeploymentRecords(aws.dynamoDb(), orchestrator.output("DeploymentsTableName"));
+        locks = new StackLocks(aws.dynamoDb(), orchestrator.output("DeploymentsTableName"));
     }
 
     @Test
@@ -166,7 +169,7 @@ class ApiIT {
         // a deployment of the stack that is RUNNING and holds the stack's lock
         String running = LocalCloud.newDeploymentId();
         var validated = new RequestValidator("us-east-1").validate(request).request();
-        assertThat(records.acquireStackLock(stackName, running)).isEmpty();
+        assertThat(locks.acquire(stackName, running)).isEmpty();
         records.createPending(running, validated, "test");
         records.markRunning(running, validated, "test", "arn:aws:states:us-east-1:000000000000:execution:x:" + running, "");
         int executionsBefore = FaultChecks.executionCount();
@@ -178,7 +181,7 @@ class ApiIT {
             assertThat(FaultChecks.executionCount()).isEqualTo(executionsBefore);
         } finally {
             records.failed(running, "test", "Test", "ended by the test", null);
-            records.releaseStackLock(stackName, running);
+            locks.release(stackName, running);
         }
     }
 
