@@ -47,7 +47,7 @@ public final class KottaImages {
             return resolve("the stack is being created");
         }
         return imageOf(stack.get())
-                .map(id -> new ImageChoice(id, ImageChoice.KEPT, null, "the image the stack runs"))
+                .map(id -> new ImageChoice(id, ImageChoice.Source.KEPT, null, "the image the stack runs"))
                 .orElseGet(() -> resolve("the stack names no image to keep"));
     }
 
@@ -75,7 +75,7 @@ public final class KottaImages {
             throw new IllegalStateException("the public parameter " + PUBLIC_PARAMETER
                     + " does not name an image id: " + value);
         }
-        return new ImageChoice(value, ImageChoice.RESOLVED, PUBLIC_PARAMETER, reason);
+        return new ImageChoice(value, ImageChoice.Source.RESOLVED, PUBLIC_PARAMETER, reason);
     }
 
     private Optional<Stack> describe(String stackName) {

@@ -31,4 +31,14 @@ class StackStepsTest {
         assertThat(StackSteps.afterNoChange(busy)).isEqualTo(busy);
         assertThat(StackSteps.afterNoChange(failedCreate)).isEqualTo(failedCreate);
     }
+
+    @Test
+    void theImageChoice_isRecordedAsResolvedOrKept() {
+        ImageChoice kept = new ImageChoice("ami-0123456789abcdef0", ImageChoice.Source.KEPT, null, "the image the stack runs");
+
+        assertThat(org.kotta.deployer.core.DynamoJson.toAttribute(kept).m().get("source").s()).isEqualTo("kept");
+        assertThat(org.kotta.deployer.core.Json.MAPPER.valueToTree(new ImageChoice("ami-0123456789abcdef0",
+                ImageChoice.Source.RESOLVED, KottaImages.PUBLIC_PARAMETER, "created")).path("source").asText())
+                .isEqualTo("resolved");
+    }
 }
