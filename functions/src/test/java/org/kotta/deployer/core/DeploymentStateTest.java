@@ -79,6 +79,14 @@ class DeploymentStateTest {
         assertThat(old.outputs()).isEmpty();
     }
 
+    @Test
+    void aPhaseThisCodeDoesNotKnow_isRefusedWhenTheStateIsRead_notCarriedOn() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Json.MAPPER.readValue(
+                        "{\"state\":{\"deploymentId\":\"d\",\"baseStack\":{\"phase\":\"DONE\"}}}", StepInput.class))
+                .isInstanceOf(com.fasterxml.jackson.databind.JsonMappingException.class)
+                .hasMessageContaining("StackPhase");
+    }
+
     static JsonNode readDefinition() throws IOException {
         Path dir = Path.of("").toAbsolutePath();
         while (!Files.exists(dir.resolve("statemachine/kotta-deploy.asl.json"))) {
