@@ -5,10 +5,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 
-import org.kotta.deployer.api.DeploymentStarter.Started;
-import org.kotta.deployer.core.DeploymentRecords;
+import org.kotta.deployer.core.DeploymentStatus;
+import org.kotta.deployer.core.IdempotencyKeys;
 import org.kotta.deployer.core.Json;
 import org.kotta.deployer.core.Log;
+import org.kotta.deployer.start.DeploymentStarter;
+import org.kotta.deployer.start.StartDecision;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -25,11 +27,11 @@ public final class StartDeployment {
     private static final Duration WAIT_FOR_FIRST = Duration.ofSeconds(5);
 
     private final DeploymentStarter starter;
-    private final DeploymentRecords records;
+    private final IdempotencyKeys keys;
 
-    public StartDeployment(DeploymentStarter starter, DeploymentRecords records) {
+    public StartDeployment(DeploymentStarter starter, IdempotencyKeys keys) {
         this.starter = starter;
-        this.records = records;
+        this.keys = keys;
     }
 
     public ApiResponse start(ApiRequest request) {
@@ -42,16 +44,16 @@ public final class StartDeployment {
         String requestHash = JsonBodies.canonicalSha256(body);
         Instant deadline = Instant.now().plus(WAIT_FOR_FIRST);
         while (true) {
-            Optional<ObjectNode> claim = records.claimIdempotencyKey(key.get(), requestHash, deploymentId, KEY_LIFETIME);
+            Optional<IdempotencyKeys.Claim> claim = keys.claim(key.get(), requestHash, deploymentId, KEY_LIFETIME);
             if (claim.isEmpty()) {
                 return startUnderKey(request, body, key.get(), deploymentId);
             }
-            ObjectNode first = claim.get();
-            if (!requestHash.equals(first.path("requestHash").asText())) {
+            IdempotencyKeys.Claim first = claim.get();
+            if (!requestHash.equals(first.requestHash())) {
                 return Problem.of(ProblemType.IDEMPOTENCY_KEY_REUSED, "this Idempotency-Key was first used with"
                         + " another body; use a new key for a different request");
             }
-            if (first.hasNonNull("responseStatus")) {
+            if (first.answered()) {
                 return replay(first);
             }
             if (Instant.now().isAfter(deadline)) {
@@ -63,56 +65,56 @@ public final class StartDeployment {
     }
 
     private ApiResponse startUnderKey(ApiRequest request, JsonNode body, String key, String deploymentId) {
-        Started started;
+        StartDecision decision;
         try {
-            started = starter.start(deploymentId, body, TRIGGER);
+            decision = starter.start(deploymentId, body, TRIGGER);
         } catch (RuntimeException e) {
-            records.releaseIdempotencyKey(key, deploymentId);
+            keys.release(key, deploymentId);
             throw e;
         }
-        ApiResponse response = answer(request, body, started);
+        ApiResponse response = answer(request, body, decision);
         if (response.status() == 202) {
             try {
-                records.completeIdempotencyKey(key, deploymentId, response.status(), response.body().toString());
+                keys.complete(key, deploymentId, response.status(), response.body().toString());
             } catch (RuntimeException e) {
                 // the deployment runs; only a replay of this answer is lost, which is no reason to fail it
                 Log.forDeployment(deploymentId, "api").error("could not store the idempotent answer: " + e);
             }
         } else {
             // nothing started: a retry with this key is judged afresh
-            records.releaseIdempotencyKey(key, deploymentId);
+            keys.release(key, deploymentId);
         }
         return response;
     }
 
-    private static ApiResponse answer(ApiRequest request, JsonNode body, Started started) {
-        return switch (started.outcome()) {
+    private static ApiResponse answer(ApiRequest request, JsonNode body, StartDecision decision) {
+        return switch (decision.verdict()) {
             case STARTED, ALREADY_STARTED -> {
-                String url = request.absoluteUrl(Routes.DEPLOYMENTS + "/" + started.deploymentId());
+                String url = request.absoluteUrl(Routes.DEPLOYMENTS + "/" + decision.deploymentId());
                 ObjectNode accepted = Json.MAPPER.createObjectNode();
-                accepted.put("deploymentId", started.deploymentId());
-                accepted.put("executionArn", started.executionArn());
-                accepted.put("status", DeploymentRecords.PENDING);
+                accepted.put("deploymentId", decision.deploymentId());
+                accepted.put("executionArn", decision.executionArn());
+                accepted.put("status", DeploymentStatus.PENDING.name());
                 accepted.put("url", url);
                 yield ApiResponse.json(202, accepted).withHeader("Location", url);
             }
-            case INVALID -> Problem.of(ProblemType.INVALID_REQUEST, started.errors().size() == 1
+            case INVALID -> Problem.of(ProblemType.INVALID_REQUEST, decision.errors().size() == 1
                     ? "1 field is invalid; nothing was started"
-                    : started.errors().size() + " fields are invalid; nothing was started", started.errors());
+                    : decision.errors().size() + " fields are invalid; nothing was started", decision.errors());
             case STACK_BUSY -> Problem.with(Problem.of(ProblemType.STACK_BUSY, "stack "
-                    + body.path("stackName").asText() + " is being deployed by " + started.runningDeployment()
-                    + "; retry when that deployment has finished"), "runningDeployment", started.runningDeployment());
+                    + body.path("stackName").asText() + " is being deployed by " + decision.runningDeployment()
+                    + "; retry when that deployment has finished"), "runningDeployment", decision.runningDeployment());
         };
     }
 
-    private static ApiResponse replay(ObjectNode first) {
+    private static ApiResponse replay(IdempotencyKeys.Claim first) {
         JsonNode body;
         try {
-            body = Json.MAPPER.readTree(first.path("responseBody").asText());
+            body = Json.MAPPER.readTree(first.responseBody() == null ? "" : first.responseBody());
         } catch (IOException e) {
             throw new IllegalStateException("a stored idempotent answer is unreadable", e);
         }
-        ApiResponse response = ApiResponse.json(first.path("responseStatus").asInt(), body)
+        ApiResponse response = ApiResponse.json(first.responseStatus(), body)
                 .withHeader("Idempotent-Replayed", "true");
         return body.hasNonNull("url") ? response.withHeader("Location", body.get("url").asText()) : response;
     }

@@ -4,11 +4,14 @@ import java.util.Map;
 
 import org.kotta.deployer.core.DeploymentRecords;
 import org.kotta.deployer.core.DeploymentRequest;
+import org.kotta.deployer.core.DeploymentState;
 import org.kotta.deployer.core.Failure;
+import org.kotta.deployer.core.Release;
+import org.kotta.deployer.core.StackKind;
+import org.kotta.deployer.core.RollbackTarget;
 import org.kotta.deployer.core.StepInput;
 import org.kotta.deployer.core.Steps;
 
-import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * "Package and upload the code": the checked, configured release goes to
@@ -24,25 +27,21 @@ public final class PackageAndUploadCode {
         this.records = records;
     }
 
-    public Outcome run(StepInput input) {
+    public Release run(StepInput input) {
         String deploymentId = input.deploymentId();
         DeploymentRequest request = input.validatedRequest();
         records.stepStarted(deploymentId, Steps.PACKAGE_AND_UPLOAD_CODE);
-        JsonNode rollback = input.path("rollback");
-        PackageResult result = rollback.hasNonNull("releaseKey")
+        RollbackTarget rollback = input.state().rollback();
+        Map<String, String> baseOutputs = input.state().outputsOf(StackKind.BASE);
+        PackageResult result = rollback != null
                 // a rollback deploys the last good release itself, never a repackaged one
-                ? packager.reuseRelease(request, input.stackOutputs("baseStack"), rollback.path("releaseKey").asText(),
-                        rollback.path("sha256").asText(), "rollback of " + rollback.path("of").asText())
-                : packager.packageRelease(request, input.stackOutputs("baseStack"), deploymentId);
-        records.stepFinished(deploymentId, Steps.PACKAGE_AND_UPLOAD_CODE, Map.of("release", result));
+                ? packager.reuseRelease(request, baseOutputs, rollback.releaseKey(), rollback.sha256(),
+                        "rollback of " + rollback.of())
+                : packager.packageRelease(request, baseOutputs, deploymentId);
+        records.stepFinished(deploymentId, Steps.PACKAGE_AND_UPLOAD_CODE, Map.of(DeploymentState.RELEASE, result));
         Failure failure = result.accepted() ? null
                 : new Failure(Failure.CODE_REJECTED, "code tarball " + result.source() + " refused: " + result.reason());
-        return new Outcome(result.accepted(), result.releaseKey(), result.sha256(), result.sizeBytes(),
+        return new Release(result.accepted(), result.releaseKey(), result.sha256(), result.sizeBytes(),
                 result.source(), result.templateUrl(), result.reason(), failure);
-    }
-
-    /** The state's result ({@code $.release}). */
-    public record Outcome(boolean ok, String releaseKey, String sha256, long sizeBytes, String source,
-            String templateUrl, String reason, Failure failure) {
     }
 }

@@ -2,7 +2,6 @@ package org.kotta.deployer.code;
 
 import org.kotta.deployer.core.AwsClients;
 import org.kotta.deployer.core.DeploymentRecords;
-import org.kotta.deployer.core.Log;
 import org.kotta.deployer.core.Settings;
 import org.kotta.deployer.core.StepHandler;
 import org.kotta.deployer.core.StepInput;
@@ -23,7 +22,7 @@ public final class PackageAndUploadCodeHandler extends StepHandler {
     }
 
     @Override
-    protected Object handle(StepInput input, Log log) {
+    protected Object handle(StepInput input) {
         return step.run(input);
     }
 }

@@ -6,6 +6,7 @@ import java.io.OutputStream;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.fasterxml.jackson.databind.JsonMappingException;
 
 /**
  * Base of the state handlers: reads the {@link StepInput}, runs the step, writes its result
@@ -16,12 +17,20 @@ public abstract class StepHandler implements RequestStreamHandler {
 
     @Override
     public final void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-        StepInput step = Json.MAPPER.readValue(input, StepInput.class);
-        String deploymentId = step.state() == null ? null : step.state().path("deploymentId").asText(null);
+        StepInput step;
+        try {
+            step = Json.MAPPER.readValue(input, StepInput.class);
+        } catch (IOException e) {
+            // a state document the typed state cannot read: say where (not what: values stay out of logs)
+            Log.forDeployment(null, null).error("unreadable state document: " + e.getClass().getSimpleName()
+                    + (e instanceof JsonMappingException mapping ? " at " + mapping.getPathReference() : ""));
+            throw e;
+        }
+        String deploymentId = step.state() == null ? null : step.state().deploymentId();
         Log log = Log.forDeployment(deploymentId, step.stateName());
         log.info("state started");
         try {
-            Object result = handle(step, log);
+            Object result = handle(step);
             Json.MAPPER.writeValue(output, result);
             log.info("state finished");
         } catch (RuntimeException e) {
@@ -30,5 +39,5 @@ public abstract class StepHandler implements RequestStreamHandler {
         }
     }
 
-    protected abstract Object handle(StepInput input, Log log);
+    protected abstract Object handle(StepInput input);
 }

@@ -1,32 +1,34 @@
 package org.kotta.deployer.core;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.MissingNode;
-
 /**
  * What every state's Lambda receives: the execution's state document, the execution ARN
- * and the state's name (ASL: {@code "Payload": {"state.$": "$", "execution.$":
+ * and the state's name (ASL: {@code "Parameters": {"state.$": "$", "execution.$":
  * "$$.Execution.Id", "stateName.$": "$$.State.Name", "executionStartTime.$":
  * "$$.Execution.StartTime"}}), plus for the stack watcher the stack being watched.
  */
-public record StepInput(JsonNode state, String execution, String stateName, JsonNode stack,
+public record StepInput(DeploymentState state, String execution, String stateName, StackProgress stack,
         String executionStartTime) {
 
     public String deploymentId() {
-        String id = state == null ? null : state.path("deploymentId").asText(null);
+        String id = state == null ? null : state.deploymentId();
         if (id == null || id.isBlank()) {
             throw new IllegalArgumentException("the execution input has no deploymentId");
         }
         return id;
     }
 
-    /** The validated request (set by ValidateInputs), or null before validation. */
+    /**
+     * The validated request (set by ValidateInputs).
+     *
+     * @throws IllegalStateException before validation, or when the request was refused
+     */
     public DeploymentRequest validatedRequest() {
-        JsonNode request = path("validation", "request");
-        if (request.isMissingNode() || request.isNull()) {
+        DeploymentRequest request = state == null || state.validation() == null ? null
+                : state.validation().request();
+        if (request == null) {
             throw new IllegalStateException("the state has no validated request");
         }
-        return Json.MAPPER.convertValue(request, DeploymentRequest.class);
+        return request;
     }
 
     /** Seconds since the execution started, or 0 when the start time is unknown. */
@@ -35,20 +37,5 @@ public record StepInput(JsonNode state, String execution, String stateName, Json
             return 0;
         }
         return java.time.Duration.between(java.time.Instant.parse(executionStartTime), now).toMillis() / 1000.0;
-    }
-
-    /** A stack's outputs as the state carries them ({@code $.<stack>.outputs}), in order. */
-    public java.util.Map<String, String> stackOutputs(String stack) {
-        java.util.Map<String, String> outputs = new java.util.LinkedHashMap<>();
-        path(stack, "outputs").fields().forEachRemaining(field -> outputs.put(field.getKey(), field.getValue().asText()));
-        return outputs;
-    }
-
-    public JsonNode path(String... names) {
-        JsonNode node = state == null ? MissingNode.getInstance() : state;
-        for (String name : names) {
-            node = node.path(name);
-        }
-        return node;
     }
 }

@@ -6,7 +6,11 @@ import java.util.Map;
 import org.kotta.deployer.core.AdminUser;
 import org.kotta.deployer.core.DeploymentRecords;
 import org.kotta.deployer.core.DeploymentRequest;
+import org.kotta.deployer.core.DeploymentState;
 import org.kotta.deployer.core.Metrics;
+import org.kotta.deployer.core.Published;
+import org.kotta.deployer.core.StackKind;
+import org.kotta.deployer.core.StackLocks;
 import org.kotta.deployer.core.StepInput;
 import org.kotta.deployer.core.Steps;
 import org.kotta.platform.core.UserStore;
@@ -21,32 +25,36 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 public final class PublishOutputs {
     private final DynamoDbClient dynamo;
     private final DeploymentRecords records;
+    private final StackLocks locks;
     private final Metrics metrics;
 
-    public PublishOutputs(DynamoDbClient dynamo, DeploymentRecords records, Metrics metrics) {
+    public PublishOutputs(DynamoDbClient dynamo, DeploymentRecords records, StackLocks locks, Metrics metrics) {
         this.dynamo = dynamo;
         this.records = records;
+        this.locks = locks;
         this.metrics = metrics;
     }
 
-    public Summary run(StepInput input) {
+    public Published run(StepInput input) {
         String deploymentId = input.deploymentId();
         DeploymentRequest request = input.validatedRequest();
         records.stepStarted(deploymentId, Steps.PUBLISH_OUTPUTS);
-        Map<String, String> base = input.stackOutputs("baseStack");
-        Map<String, String> kotta = input.stackOutputs("kottaStack");
+        DeploymentState state = input.state();
+        Map<String, String> base = state.outputsOf(StackKind.BASE);
+        Map<String, String> kotta = state.outputsOf(StackKind.KOTTA);
         int added = seedAdmins(base.get("UsersTableName"), request);
 
         Map<String, Object> outputs = new LinkedHashMap<>();
         outputs.put("base", base);
         outputs.put("kotta", kotta);
-        String sha256 = input.path("release", "sha256").asText();
-        String releaseKey = input.path("release", "releaseKey").asText();
+        String sha256 = state.release() == null || state.release().sha256() == null ? "" : state.release().sha256();
+        String releaseKey = state.release() == null || state.release().releaseKey() == null ? ""
+                : state.release().releaseKey();
         records.succeeded(deploymentId, Steps.PUBLISH_OUTPUTS, Map.of("outputs", outputs, "codeVersion", sha256,
                 "releaseKey", releaseKey, "adminsAdded", added));
-        records.releaseStackLock(request.stackName(), deploymentId);
+        locks.release(request.stackName(), deploymentId);
         metrics.deploymentSucceeded(input.secondsSinceStart(java.time.Instant.now()));
-        return new Summary(deploymentId, kotta.get("WebUrl"), sha256, added, outputs);
+        return new Published(deploymentId, kotta.get("WebUrl"), sha256, added, outputs);
     }
 
     /**
@@ -65,10 +73,5 @@ public final class PublishOutputs {
             // else already a user: keep what the platform has recorded about them
         }
         return added;
-    }
-
-    /** The execution's final output. */
-    public record Summary(String deploymentId, String webUrl, String codeVersion, int adminsAdded,
-            Map<String, Object> outputs) {
     }
 }

@@ -2,9 +2,9 @@ package org.kotta.deployer.outputs;
 
 import org.kotta.deployer.core.AwsClients;
 import org.kotta.deployer.core.DeploymentRecords;
-import org.kotta.deployer.core.Log;
 import org.kotta.deployer.core.Metrics;
 import org.kotta.deployer.core.Settings;
+import org.kotta.deployer.core.StackLocks;
 import org.kotta.deployer.core.StepHandler;
 import org.kotta.deployer.core.StepInput;
 
@@ -19,12 +19,13 @@ public final class PublishOutputsHandler extends StepHandler {
     public PublishOutputsHandler(Settings settings) {
         AwsClients aws = new AwsClients(settings);
         var dynamo = aws.dynamoDb();
-        this.step = new PublishOutputs(dynamo, new DeploymentRecords(dynamo, settings.required(Settings.DEPLOYMENTS_TABLE)),
+        String table = settings.required(Settings.DEPLOYMENTS_TABLE);
+        this.step = new PublishOutputs(dynamo, new DeploymentRecords(dynamo, table), new StackLocks(dynamo, table),
                 new Metrics());
     }
 
     @Override
-    protected Object handle(StepInput input, Log log) {
+    protected Object handle(StepInput input) {
         return step.run(input);
     }
 }

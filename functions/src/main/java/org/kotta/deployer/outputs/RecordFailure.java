@@ -1,8 +1,15 @@
 package org.kotta.deployer.outputs;
 
+import org.kotta.deployer.core.DeploymentRecord;
 import org.kotta.deployer.core.DeploymentRecords;
+import org.kotta.deployer.core.Failure;
 import org.kotta.deployer.core.Json;
 import org.kotta.deployer.core.Metrics;
+import org.kotta.deployer.core.Recorded;
+import org.kotta.deployer.core.StackKind;
+import org.kotta.deployer.core.StackLocks;
+import org.kotta.deployer.core.StackPhase;
+import org.kotta.deployer.core.StackProgress;
 import org.kotta.deployer.core.StepInput;
 import org.kotta.deployer.core.Steps;
 
@@ -19,6 +26,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 public final class RecordFailure {
     private static final String THIS_STATE = "Record the failure";
     private final DeploymentRecords records;
+    private final StackLocks locks;
     private final SfnClient sfn;
     /** The steps where the instances' boot log tells why: the Kotta stack's rollout, and the site check. */
     private static final java.util.Set<String> BOOT_LOG_STEPS = java.util.Set.of(Steps.CREATE_KOTTA_STACK,
@@ -26,8 +34,9 @@ public final class RecordFailure {
     private final Metrics metrics;
     private final BootLog bootLog;
 
-    public RecordFailure(DeploymentRecords records, SfnClient sfn, Metrics metrics, BootLog bootLog) {
+    public RecordFailure(DeploymentRecords records, StackLocks locks, SfnClient sfn, Metrics metrics, BootLog bootLog) {
         this.records = records;
+        this.locks = locks;
         this.sfn = sfn;
         this.metrics = metrics;
         this.bootLog = bootLog;
@@ -35,9 +44,9 @@ public final class RecordFailure {
 
     public Recorded run(StepInput input) {
         String deploymentId = input.deploymentId();
-        JsonNode failure = input.path("failure");
-        String error = failure.path("Error").asText("Unknown");
-        String cause = failure.path("Cause").asText("");
+        Failure failure = input.state().failure();
+        String error = failure == null || failure.error() == null ? "Unknown" : failure.error();
+        String cause = failure == null || failure.cause() == null ? "" : failure.cause();
         // a Lambda error's Cause is JSON: {"errorMessage", "errorType", "stackTrace"}
         JsonNode lambdaError = innermostLambdaError(parseObject(cause));
         if (lambdaError != null) {
@@ -46,28 +55,28 @@ public final class RecordFailure {
             error = type;
         }
         String stackReason = null;
-        for (String stack : new String[] {"kottaStack", "baseStack"}) {
-            JsonNode progress = input.path(stack);
-            if ("FAILED".equals(progress.path("phase").asText()) && progress.hasNonNull("reason")) {
-                stackReason = progress.path("reason").asText();
+        for (StackKind kind : new StackKind[] {StackKind.KOTTA, StackKind.BASE}) {
+            StackProgress progress = input.state().stack(kind);
+            if (progress != null && progress.phase() == StackPhase.FAILED && progress.reason() != null) {
+                stackReason = progress.reason();
                 break;
             }
         }
-        JsonNode record = records.get(deploymentId).orElse(null);
+        DeploymentRecord record = records.find(deploymentId).orElse(null);
         String failedState = lastTaskState(input.execution());
         String step = failedState != null && Steps.OF_TASK_STATE.containsKey(failedState)
                 ? Steps.OF_TASK_STATE.get(failedState)
-                : record == null ? null : record.path("currentStep").asText(null);
-        String stackName = record == null ? null : record.path("stackName").asText(null);
+                : record == null ? null : record.currentStep();
+        String stackName = record == null ? null : record.stackName();
         if (stackName != null && BOOT_LOG_STEPS.contains(step)) {
-            cause = cause + bootLogOf(input.path("baseStack", "outputs", "InstanceLogGroupName")
-                    .asText(BootLog.groupOf(stackName)));
+            cause = cause + bootLogOf(input.state().outputsOf(StackKind.BASE)
+                    .getOrDefault("InstanceLogGroupName", BootLog.groupOf(stackName)));
         }
         if (records.failed(deploymentId, step, error, cause, stackReason)) {
             metrics.deploymentFailed(step);
         }
         if (stackName != null) {
-            records.releaseStackLock(stackName, deploymentId);
+            locks.release(stackName, deploymentId);
         }
         return new Recorded(error, (step == null ? "" : "step " + step + ": ") + cause, step);
     }
@@ -129,9 +138,5 @@ public final class RecordFailure {
         } catch (java.io.IOException notJson) {
             return null;
         }
-    }
-
-    /** The state's result ({@code $.recorded}). */
-    public record Recorded(String error, String cause, String failedStep) {
     }
 }

@@ -2,9 +2,9 @@ package org.kotta.deployer.outputs;
 
 import org.kotta.deployer.core.AwsClients;
 import org.kotta.deployer.core.DeploymentRecords;
-import org.kotta.deployer.core.Log;
 import org.kotta.deployer.core.Metrics;
 import org.kotta.deployer.core.Settings;
+import org.kotta.deployer.core.StackLocks;
 import org.kotta.deployer.core.StepHandler;
 import org.kotta.deployer.core.StepInput;
 
@@ -18,13 +18,14 @@ public final class RecordFailureHandler extends StepHandler {
 
     public RecordFailureHandler(Settings settings) {
         AwsClients aws = new AwsClients(settings);
-        this.step = new RecordFailure(new DeploymentRecords(aws.dynamoDb(), settings.required(Settings.DEPLOYMENTS_TABLE)),
+        String table = settings.required(Settings.DEPLOYMENTS_TABLE);
+        this.step = new RecordFailure(new DeploymentRecords(aws.dynamoDb(), table), new StackLocks(aws.dynamoDb(), table),
                 aws.stepFunctions(), new Metrics(),
                 new BootLog(aws.build(software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient.builder())));
     }
 
     @Override
-    protected Object handle(StepInput input, Log log) {
+    protected Object handle(StepInput input) {
         return step.run(input);
     }
 }

@@ -1,6 +1,5 @@
 package org.kotta.deployer.stacks;
 
-import org.kotta.deployer.core.Log;
 import org.kotta.deployer.core.Settings;
 import org.kotta.deployer.core.StepHandler;
 import org.kotta.deployer.core.StepInput;
@@ -18,7 +17,7 @@ public final class CreateKottaStackHandler extends StepHandler {
     }
 
     @Override
-    protected Object handle(StepInput input, Log log) {
+    protected Object handle(StepInput input) {
         return steps.createKottaStack(input);
     }
 }

@@ -8,6 +8,7 @@ import java.util.regex.Pattern;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.cloudformation.model.Parameter;
 import software.amazon.awssdk.services.cloudformation.model.Stack;
+import software.amazon.awssdk.services.cloudformation.model.StackStatus;
 import software.amazon.awssdk.services.ssm.SsmClient;
 
 import org.kotta.deployer.core.StackErrors;
@@ -27,8 +28,8 @@ public final class KottaImages {
 
     private static final Pattern IMAGE_ID = Pattern.compile("ami-[0-9a-f]{8,17}");
     /** A stack in these states is created afresh by {@link StackDeployer}: no image to keep. */
-    private static final Set<String> CREATED_AFRESH = Set.of(
-            "DELETE_COMPLETE", "DELETE_IN_PROGRESS", "ROLLBACK_COMPLETE", "REVIEW_IN_PROGRESS");
+    private static final Set<StackStatus> CREATED_AFRESH = Set.of(StackStatus.DELETE_COMPLETE,
+            StackStatus.DELETE_IN_PROGRESS, StackStatus.ROLLBACK_COMPLETE, StackStatus.REVIEW_IN_PROGRESS);
 
     private final CloudFormationClient cfn;
     private final Supplier<SsmClient> ssm;
@@ -44,11 +45,11 @@ public final class KottaImages {
             return resolve("the request asked for the latest image (refreshImage)");
         }
         Optional<Stack> stack = describe(stackName);
-        if (stack.isEmpty() || CREATED_AFRESH.contains(stack.get().stackStatusAsString())) {
+        if (stack.isEmpty() || CREATED_AFRESH.contains(stack.get().stackStatus())) {
             return resolve("the stack is being created");
         }
         return imageOf(stack.get())
-                .map(id -> new ImageChoice(id, ImageChoice.KEPT, null, "the image the stack runs"))
+                .map(id -> new ImageChoice(id, ImageChoice.Source.KEPT, null, "the image the stack runs"))
                 .orElseGet(() -> resolve("the stack names no image to keep"));
     }
 
@@ -76,7 +77,7 @@ public final class KottaImages {
             throw new IllegalStateException("the public parameter " + PUBLIC_PARAMETER
                     + " does not name an image id: " + value);
         }
-        return new ImageChoice(value, ImageChoice.RESOLVED, PUBLIC_PARAMETER, reason);
+        return new ImageChoice(value, ImageChoice.Source.RESOLVED, PUBLIC_PARAMETER, reason);
     }
 
     private Optional<Stack> describe(String stackName) {

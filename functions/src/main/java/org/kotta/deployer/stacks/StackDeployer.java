@@ -4,9 +4,12 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
+import org.kotta.deployer.core.StackAction;
+
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.cloudformation.model.Capability;
 import software.amazon.awssdk.services.cloudformation.model.ChangeSetNotFoundException;
+import software.amazon.awssdk.services.cloudformation.model.ChangeSetStatus;
 import software.amazon.awssdk.services.cloudformation.model.ChangeSetType;
 import software.amazon.awssdk.services.cloudformation.model.CloudFormationException;
 import software.amazon.awssdk.services.cloudformation.model.CreateChangeSetRequest;
@@ -14,6 +17,7 @@ import software.amazon.awssdk.services.cloudformation.model.DescribeChangeSetRes
 import software.amazon.awssdk.services.cloudformation.model.OnStackFailure;
 import software.amazon.awssdk.services.cloudformation.model.Parameter;
 import software.amazon.awssdk.services.cloudformation.model.Stack;
+import software.amazon.awssdk.services.cloudformation.model.StackStatus;
 import software.amazon.awssdk.services.cloudformation.model.Tag;
 
 import org.kotta.deployer.core.StackErrors;
@@ -33,12 +37,12 @@ import org.kotta.deployer.core.StackErrors;
  * stack by id, sees DELETE_COMPLETE, and still reports the failed resource from the events.</li>
  * <li>A stack found in ROLLBACK_COMPLETE anyway (made by hand, by an older deployer, or kept by
  * termination protection) holds no resources, so deploy switches termination protection off,
- * starts DeleteStack and answers {@link StackLaunch#DELETING}; a stack found in
+ * starts DeleteStack and answers {@link StackAction#DELETING}; a stack found in
  * DELETE_IN_PROGRESS gets the same answer. Deletion is asynchronous in AWS, so deploy does not
  * wait: the caller waits and calls deploy again, which creates once the stack is gone.</li>
  * </ul>
  * ROLLBACK_FAILED, DELETE_FAILED and UPDATE_ROLLBACK_FAILED are not touched: resources may be
- * left that a person has to look at, so they come back as {@link StackLaunch#FAILED}.
+ * left that a person has to look at, so they come back as {@link StackAction#FAILED}.
  */
 public final class StackDeployer {
     static final List<Capability> CAPABILITIES = List.of(
@@ -68,7 +72,7 @@ public final class StackDeployer {
     public StackLaunch deploy(StackSpec spec) {
         String changeSetName = changeSetName(spec.clientRequestToken());
         Optional<Stack> found = describe(spec.stackName());
-        if (found.isEmpty() || "DELETE_COMPLETE".equals(found.get().stackStatusAsString())) {
+        if (found.isEmpty() || found.get().stackStatus() == StackStatus.DELETE_COMPLETE) {
             return createAndExecute(spec, changeSetName, ChangeSetType.CREATE);
         }
         Stack stack = found.get();
@@ -78,24 +82,24 @@ public final class StackDeployer {
         Optional<DescribeChangeSetResponse> earlier = describeChangeSet(spec.stackName(), changeSetName);
         if (earlier.isPresent()) {
             ChangeSetType type = status.startsWith("CREATE") || status.startsWith("ROLLBACK")
-                    || "REVIEW_IN_PROGRESS".equals(status) ? ChangeSetType.CREATE : ChangeSetType.UPDATE;
+                    || stack.stackStatus() == StackStatus.REVIEW_IN_PROGRESS ? ChangeSetType.CREATE : ChangeSetType.UPDATE;
             return continueWith(spec, changeSetName, type, earlier.get());
         }
 
-        switch (status) {
-            case "REVIEW_IN_PROGRESS":
+        switch (stack.stackStatus()) {
+            case REVIEW_IN_PROGRESS:
                 // a change set was made but never executed: the stack has no resources yet
                 return createAndExecute(spec, changeSetName, ChangeSetType.CREATE);
-            case "ROLLBACK_COMPLETE":
+            case ROLLBACK_COMPLETE:
                 return deleteFailedCreate(spec, stack, changeSetName);
-            case "DELETE_IN_PROGRESS":
-                return new StackLaunch(spec.stackName(), stack.stackId(), StackLaunch.DELETING, null,
+            case DELETE_IN_PROGRESS:
+                return new StackLaunch(spec.stackName(), stack.stackId(), StackAction.DELETING, null,
                         "stack " + spec.stackName() + " is being deleted; deploy again once it is gone");
-            case "CREATE_FAILED":
-            case "ROLLBACK_FAILED":
-            case "DELETE_FAILED":
-            case "UPDATE_ROLLBACK_FAILED":
-            case "IMPORT_ROLLBACK_FAILED":
+            case CREATE_FAILED:
+            case ROLLBACK_FAILED:
+            case DELETE_FAILED:
+            case UPDATE_ROLLBACK_FAILED:
+            case IMPORT_ROLLBACK_FAILED:
                 return failed(spec, stack.stackId(), changeSetName, "stack " + spec.stackName() + " is " + status
                         + " and may still hold resources; fix or delete it by hand before deploying again"
                         + reasonSuffix(stack));
@@ -166,27 +170,24 @@ public final class StackDeployer {
     private StackLaunch continueWith(StackSpec spec, String changeSetName, ChangeSetType type,
                                      DescribeChangeSetResponse changeSet) {
         String stackId = changeSet.stackId();
-        String status = changeSet.statusAsString();
+        if (isComputing(changeSet.status())) {
+            changeSet = awaitChangeSet(spec.stackName(), changeSetName);
+        }
+        ChangeSetStatus status = changeSet.status();
         String execution = changeSet.executionStatusAsString();
         String reason = changeSet.statusReason();
-        if ("CREATE_PENDING".equals(status) || "CREATE_IN_PROGRESS".equals(status)) {
-            changeSet = awaitChangeSet(spec.stackName(), changeSetName);
-            status = changeSet.statusAsString();
-            execution = changeSet.executionStatusAsString();
-            reason = changeSet.statusReason();
-        }
-        if ("FAILED".equals(status)) {
+        if (status == ChangeSetStatus.FAILED) {
             if (type == ChangeSetType.UPDATE && isNoChanges(reason)) {
                 cfn.deleteChangeSet(r -> r.stackName(spec.stackName()).changeSetName(changeSetName));
-                return new StackLaunch(spec.stackName(), stackId, StackLaunch.NONE, changeSetName, null);
+                return new StackLaunch(spec.stackName(), stackId, StackAction.NONE, changeSetName, null);
             }
             return failed(spec, stackId, changeSetName, "change set " + changeSetName + " failed: " + reason);
         }
-        if (!"CREATE_COMPLETE".equals(status)) {
-            return failed(spec, stackId, changeSetName, "change set " + changeSetName + " is still " + status
-                    + " after " + changeSetTimeout.toSeconds() + " s");
+        if (status != ChangeSetStatus.CREATE_COMPLETE) {
+            return failed(spec, stackId, changeSetName, "change set " + changeSetName + " is still "
+                    + changeSet.statusAsString() + " after " + changeSetTimeout.toSeconds() + " s");
         }
-        String action = type == ChangeSetType.CREATE ? StackLaunch.CREATE : StackLaunch.UPDATE;
+        StackAction action = type == ChangeSetType.CREATE ? StackAction.CREATE : StackAction.UPDATE;
         if (execution != null && execution.startsWith("EXECUTE_")) {
             // executed by an earlier attempt with this token: that operation is the one to watch
             return new StackLaunch(spec.stackName(), stackId, action, changeSetName, null);
@@ -201,15 +202,17 @@ public final class StackDeployer {
         return new StackLaunch(spec.stackName(), stackId, action, changeSetName, note);
     }
 
+    private static boolean isComputing(ChangeSetStatus status) {
+        return status == ChangeSetStatus.CREATE_PENDING || status == ChangeSetStatus.CREATE_IN_PROGRESS;
+    }
+
     private DescribeChangeSetResponse awaitChangeSet(String stackName, String changeSetName) {
         long deadline = System.nanoTime() + changeSetTimeout.toNanos();
         Duration pause = Duration.ofMillis(500);
         while (true) {
             DescribeChangeSetResponse changeSet = cfn.describeChangeSet(
                     r -> r.stackName(stackName).changeSetName(changeSetName));
-            String status = changeSet.statusAsString();
-            boolean computing = "CREATE_PENDING".equals(status) || "CREATE_IN_PROGRESS".equals(status);
-            if (!computing || System.nanoTime() >= deadline) {
+            if (!isComputing(changeSet.status()) || System.nanoTime() >= deadline) {
                 return changeSet;
             }
             try {
@@ -252,7 +255,7 @@ public final class StackDeployer {
                 r.roleARN(spec.serviceRoleArn());
             }
         });
-        return new StackLaunch(spec.stackName(), stackId, StackLaunch.DELETING, null,
+        return new StackLaunch(spec.stackName(), stackId, StackAction.DELETING, null,
                 "stack " + spec.stackName() + " was ROLLBACK_COMPLETE after a failed create"
                         + reasonSuffix(stack) + "; deleting it, deploy again once it is gone");
     }
@@ -270,7 +273,7 @@ public final class StackDeployer {
     }
 
     private static StackLaunch failed(StackSpec spec, String stackId, String changeSetName, String reason) {
-        return new StackLaunch(spec.stackName(), stackId, StackLaunch.FAILED, changeSetName, reason);
+        return new StackLaunch(spec.stackName(), stackId, StackAction.FAILED, changeSetName, reason);
     }
 
     private static String reasonSuffix(Stack stack) {

@@ -2,19 +2,18 @@ package org.kotta.deployer.stacks;
 
 import java.util.Map;
 
+import org.kotta.deployer.core.StackPhase;
+
 /**
  * One look at a stack.
  *
- * @param phase   {@link #IN_PROGRESS}, {@link #SUCCEEDED} or {@link #FAILED}
+ * @param phase   IN_PROGRESS, SUCCEEDED or FAILED (CREATE_AGAIN only after a deletion, see StackSteps)
  * @param status  CloudFormation's StackStatus, or null when the stack does not exist
  * @param reason  on failure: the first failed resource of the latest operation, else the stack's reason
  * @param outputs the stack's outputs (key to value); empty while in progress or failed
  */
-public record StackReport(String stackName, String stackId, String phase, String status, String reason,
+public record StackReport(String stackName, String stackId, StackPhase phase, String status, String reason,
                           Map<String, String> outputs) {
-    public static final String IN_PROGRESS = "IN_PROGRESS";
-    public static final String SUCCEEDED = "SUCCEEDED";
-    public static final String FAILED = "FAILED";
 
     public StackReport {
         outputs = outputs == null ? Map.of() : Map.copyOf(outputs);

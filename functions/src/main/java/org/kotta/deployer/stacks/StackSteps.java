@@ -4,12 +4,17 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import software.amazon.awssdk.services.cloudformation.model.StackStatus;
+
 import org.kotta.deployer.core.DeploymentRecords;
 import org.kotta.deployer.core.DeploymentRequest;
+import org.kotta.deployer.core.DeploymentState;
 import org.kotta.deployer.core.Failure;
-import org.kotta.deployer.core.Json;
+import org.kotta.deployer.core.StackAction;
+import org.kotta.deployer.core.StackKind;
+import org.kotta.deployer.core.StackPhase;
+import org.kotta.deployer.core.StackProgress;
 import org.kotta.deployer.core.StepInput;
-import org.kotta.deployer.core.Steps;
 import org.kotta.deployer.core.Templates;
 
 /**
@@ -18,8 +23,6 @@ import org.kotta.deployer.core.Templates;
  * waiting is the state machine's job, so each call here is short.
  */
 public final class StackSteps {
-    public static final String BASE = "base";
-    public static final String KOTTA = "kotta";
     public static final String BASE_TEMPLATE = "kotta-base.yaml";
     public static final String KOTTA_TEMPLATE = "kotta.yaml";
 
@@ -45,25 +48,28 @@ public final class StackSteps {
     public StackProgress createBaseStack(StepInput input) {
         String deploymentId = input.deploymentId();
         DeploymentRequest request = input.validatedRequest();
-        records.stepStarted(deploymentId, Steps.CREATE_BASE_STACK);
+        records.stepStarted(deploymentId, StackKind.BASE.step());
         StackSpec spec = new StackSpec(request.baseStackName(),
                 new String(templates.read(BASE_TEMPLATE), StandardCharsets.UTF_8), null,
                 baseParameters(request), tags(request), deploymentId + "-base", serviceRoleArn);
-        return launched(deploymentId, BASE, Steps.CREATE_BASE_STACK, deployer.deploy(spec), Map.of());
+        return launched(deploymentId, StackKind.BASE, deployer.deploy(spec), Map.of());
     }
 
     public StackProgress createKottaStack(StepInput input) {
         String deploymentId = input.deploymentId();
         DeploymentRequest request = input.validatedRequest();
-        records.stepStarted(deploymentId, Steps.CREATE_KOTTA_STACK);
+        records.stepStarted(deploymentId, StackKind.KOTTA.step());
         ImageChoice image = images.choose(request.stackName(), request.refreshImage());
-        Map<String, String> parameters = kottaParameters(request, input.stackOutputs("baseStack"),
-                input.path("release", "releaseKey").asText(), image.imageId());
-        String templateUrl = input.path("release", "templateUrl").asText();
+        DeploymentState state = input.state();
+        if (state.release() == null) {
+            throw new IllegalStateException("the state has no release");
+        }
+        Map<String, String> parameters = kottaParameters(request, state.outputsOf(StackKind.BASE),
+                state.release().releaseKey(), image.imageId());
+        String templateUrl = state.release().templateUrl();
         StackSpec spec = new StackSpec(request.stackName(), null, templateUrl, parameters,
                 tags(request), deploymentId + "-kotta", serviceRoleArn);
-        return launched(deploymentId, KOTTA, Steps.CREATE_KOTTA_STACK, deployer.deploy(spec),
-                Map.of("image", image));
+        return launched(deploymentId, StackKind.KOTTA, deployer.deploy(spec), Map.of("image", image));
     }
 
     /** kotta-base.yaml's parameters for a request (also what an admin would pass by hand). */
@@ -110,23 +116,27 @@ public final class StackSteps {
     /** One look at the stack named in {@code input.stack()}; never sleeps. */
     public StackProgress checkStack(StepInput input) {
         String deploymentId = input.deploymentId();
-        StackProgress previous = Json.MAPPER.convertValue(input.stack(), StackProgress.class);
+        StackProgress previous = input.stack();
+        if (previous == null) {
+            throw new IllegalArgumentException("the input names no stack to check");
+        }
         StackReport report = watcher.check(previous.stackId() != null ? previous.stackId() : previous.stackName());
         int checks = previous.checks() + 1;
-        if (StackLaunch.DELETING.equals(previous.action())) {
+        if (previous.action() == StackAction.DELETING) {
             report = afterDeletion(report);
-        } else if (StackLaunch.NONE.equals(previous.action())) {
+        } else if (previous.action() == StackAction.NONE) {
             report = afterNoChange(report);
         }
-        Failure failure = StackProgress.FAILED.equals(report.phase())
+        Failure failure = report.phase() == StackPhase.FAILED
                 ? new Failure(Failure.STACK_FAILED, "stack " + previous.stackName() + " ended "
                         + report.status() + ": " + report.reason())
                 : null;
-        StackProgress progress = new StackProgress(previous.role(), previous.stackName(),
+        StackProgress progress = new StackProgress(previous.stackKind(), previous.stackName(),
                 report.stackId() != null ? report.stackId() : previous.stackId(), previous.action(),
                 report.phase(), report.status(), report.reason(), checks,
                 schedule.nextWaitSeconds(checks), report.outputs(), failure);
-        records.stepFinished(deploymentId, stepOf(previous.role()), Map.of(previous.role() + "Stack", progress));
+        StackKind kind = previous.stackKind();
+        records.stepFinished(deploymentId, kind.step(), Map.of(kind.statePath(), progress));
         return progress;
     }
 
@@ -135,13 +145,13 @@ public final class StackSteps {
      * once it is gone the Choice state sends the deployment back to the create state.
      */
     private static StackReport afterDeletion(StackReport report) {
-        boolean gone = report.status() == null || "DELETE_COMPLETE".equals(report.status());
-        if (gone) {
-            return new StackReport(report.stackName(), null, StackProgress.CREATE_AGAIN, report.status(),
+        StackStatus status = report.status() == null ? null : StackStatus.fromValue(report.status());
+        if (status == null || status == StackStatus.DELETE_COMPLETE) {
+            return new StackReport(report.stackName(), null, StackPhase.CREATE_AGAIN, report.status(),
                     null, Map.of());
         }
-        if ("DELETE_IN_PROGRESS".equals(report.status())) {
-            return new StackReport(report.stackName(), report.stackId(), StackProgress.IN_PROGRESS,
+        if (status == StackStatus.DELETE_IN_PROGRESS) {
+            return new StackReport(report.stackName(), report.stackId(), StackPhase.IN_PROGRESS,
                     report.status(), null, Map.of());
         }
         return report;
@@ -153,34 +163,29 @@ public final class StackSteps {
      * the case of redeploying the release that was running before a failed update.
      */
     static StackReport afterNoChange(StackReport report) {
-        if ("UPDATE_ROLLBACK_COMPLETE".equals(report.status()) || "IMPORT_ROLLBACK_COMPLETE".equals(report.status())) {
-            return new StackReport(report.stackName(), report.stackId(), StackProgress.SUCCEEDED, report.status(),
+        StackStatus status = report.status() == null ? null : StackStatus.fromValue(report.status());
+        if (status == StackStatus.UPDATE_ROLLBACK_COMPLETE || status == StackStatus.IMPORT_ROLLBACK_COMPLETE) {
+            return new StackReport(report.stackName(), report.stackId(), StackPhase.SUCCEEDED, report.status(),
                     null, report.outputs());
         }
         return report;
     }
 
     /** Records what a create state started, with {@code also} (further record attributes). */
-    private StackProgress launched(String deploymentId, String role, String step, StackLaunch launch,
-            Map<String, Object> also) {
-        boolean failed = StackLaunch.FAILED.equals(launch.action());
-        StackProgress progress = new StackProgress(role, launch.stackName(), launch.stackId(), launch.action(),
-                failed ? StackProgress.FAILED : StackProgress.IN_PROGRESS, null, launch.reason(), 0,
+    private StackProgress launched(String deploymentId, StackKind kind, StackLaunch launch, Map<String, Object> also) {
+        boolean failed = launch.action() == StackAction.FAILED;
+        StackProgress progress = new StackProgress(kind, launch.stackName(), launch.stackId(), launch.action(),
+                failed ? StackPhase.FAILED : StackPhase.IN_PROGRESS, null, launch.reason(), 0,
                 // nothing to change: look once, straight away, to collect the outputs
-                StackLaunch.NONE.equals(launch.action()) ? 0 : schedule.nextWaitSeconds(0),
+                launch.action() == StackAction.NONE ? 0 : schedule.nextWaitSeconds(0),
                 Map.of(),
                 failed ? new Failure(Failure.STACK_FAILED, "stack " + launch.stackName()
                         + " could not start: " + launch.reason()) : null);
         Map<String, Object> attributes = new LinkedHashMap<>(also);
-        attributes.put(role + "Stack", progress);
-        records.stepFinished(deploymentId, step, attributes);
+        attributes.put(kind.statePath(), progress);
+        records.stepFinished(deploymentId, kind.step(), attributes);
         return progress;
     }
-
-    private static String stepOf(String role) {
-        return BASE.equals(role) ? Steps.CREATE_BASE_STACK : Steps.CREATE_KOTTA_STACK;
-    }
-
 
     /** The same tags on every deployment of a stack, so an unchanged stack stays unchanged. */
     private static Map<String, String> tags(DeploymentRequest request) {

@@ -5,12 +5,15 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
+import org.kotta.deployer.core.StackPhase;
+
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.cloudformation.model.CloudFormationException;
 import software.amazon.awssdk.services.cloudformation.model.Output;
 import software.amazon.awssdk.services.cloudformation.model.OperationEvent;
 import software.amazon.awssdk.services.cloudformation.model.Stack;
 import software.amazon.awssdk.services.cloudformation.model.StackEvent;
+import software.amazon.awssdk.services.cloudformation.model.StackStatus;
 
 import org.kotta.deployer.core.StackErrors;
 
@@ -25,8 +28,6 @@ public final class StackWatcher {
     private static final Set<String> OPERATION_STARTS = Set.of(
             "CREATE_IN_PROGRESS", "UPDATE_IN_PROGRESS", "IMPORT_IN_PROGRESS", "DELETE_IN_PROGRESS",
             "REVIEW_IN_PROGRESS");
-    private static final Set<String> SUCCEEDED_STATUSES = Set.of(
-            "CREATE_COMPLETE", "UPDATE_COMPLETE", "IMPORT_COMPLETE");
     /** Enough for any operation of the stacks we deploy; bounds the walk through old history. */
     private static final int MAX_EVENTS = 1000;
 
@@ -48,24 +49,27 @@ public final class StackWatcher {
             stack = null;
         }
         if (stack == null) {
-            return new StackReport(stackNameOrId, null, StackReport.FAILED, null,
+            return new StackReport(stackNameOrId, null, StackPhase.FAILED, null,
                     "stack " + stackNameOrId + " does not exist", Map.of());
         }
         String status = stack.stackStatusAsString();
-        String phase = phaseOf(status);
-        String reason = StackReport.FAILED.equals(phase) ? failureReason(stack) : null;
+        StackPhase phase = phaseOf(status);
+        String reason = phase == StackPhase.FAILED ? failureReason(stack) : null;
         return new StackReport(stack.stackName(), stack.stackId(), phase, status, reason, outputs(stack));
     }
 
     /** The phase of a CloudFormation StackStatus. Anything that is neither running nor done is a failure. */
-    static String phaseOf(String stackStatus) {
+    static StackPhase phaseOf(String stackStatus) {
         if (stackStatus == null) {
-            return StackReport.FAILED;
+            return StackPhase.FAILED;
         }
         if (stackStatus.endsWith("_IN_PROGRESS")) {
-            return StackReport.IN_PROGRESS;
+            return StackPhase.IN_PROGRESS;
         }
-        return SUCCEEDED_STATUSES.contains(stackStatus) ? StackReport.SUCCEEDED : StackReport.FAILED;
+        return switch (StackStatus.fromValue(stackStatus)) {
+            case CREATE_COMPLETE, UPDATE_COMPLETE, IMPORT_COMPLETE -> StackPhase.SUCCEEDED;
+            default -> StackPhase.FAILED;
+        };
     }
 
     private String failureReason(Stack stack) {

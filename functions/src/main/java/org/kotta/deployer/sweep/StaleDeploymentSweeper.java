@@ -6,13 +6,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import org.kotta.deployer.core.DeploymentRecord;
 import org.kotta.deployer.core.DeploymentRecords;
 import org.kotta.deployer.core.DeploymentRequest;
 import org.kotta.deployer.core.Executions;
 import org.kotta.deployer.core.Log;
 import org.kotta.deployer.core.StackErrors;
-
-import com.fasterxml.jackson.databind.JsonNode;
+import org.kotta.deployer.core.StackLocks;
 
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.cloudformation.model.CloudFormationException;
@@ -27,14 +27,16 @@ import software.amazon.awssdk.services.sfn.model.ExecutionDoesNotExistException;
  */
 public final class StaleDeploymentSweeper {
     private final DeploymentRecords records;
+    private final StackLocks locks;
     private final SfnClient sfn;
     private final CloudFormationClient cloudFormation;
     private final String stateMachineArn;
     private final Clock clock;
 
-    public StaleDeploymentSweeper(DeploymentRecords records, SfnClient sfn, CloudFormationClient cloudFormation,
-            String stateMachineArn, Clock clock) {
+    public StaleDeploymentSweeper(DeploymentRecords records, StackLocks locks, SfnClient sfn,
+            CloudFormationClient cloudFormation, String stateMachineArn, Clock clock) {
         this.records = records;
+        this.locks = locks;
         this.sfn = sfn;
         this.cloudFormation = cloudFormation;
         this.stateMachineArn = stateMachineArn;
@@ -43,20 +45,19 @@ public final class StaleDeploymentSweeper {
 
     /** Every unfinished record (the schedule). */
     public Summary sweepAll() {
-        List<JsonNode> unfinished = new ArrayList<>(records.unfinishedDeployments());
-        return sweep(unfinished);
+        return sweep(records.unfinishedDeployments());
     }
 
     /** One deployment (an execution's status-change event: the execution is named after it). */
     public Summary sweepOne(String deploymentId) {
-        return sweep(records.get(deploymentId).<List<JsonNode>>map(List::of).orElse(List.of()));
+        return sweep(records.find(deploymentId).map(List::of).orElse(List.of()));
     }
 
-    private Summary sweep(List<JsonNode> candidates) {
+    private Summary sweep(List<DeploymentRecord> candidates) {
         List<String> marked = new ArrayList<>();
         Log log = Log.forDeployment(null, "sweep");
-        for (JsonNode record : candidates) {
-            String id = record.path(DeploymentRecords.KEY).asText();
+        for (DeploymentRecord record : candidates) {
+            String id = record.deploymentId();
             SweepRules.Record fields = fields(record);
             if (!fields.unfinished()) {
                 continue; // already final (e.g. RecordFailure closed it before its FAILED event came)
@@ -65,11 +66,11 @@ public final class StaleDeploymentSweeper {
             if (!verdict.markFailed()) {
                 continue;
             }
-            String stackName = record.path("stackName").asText(null);
+            String stackName = record.stackName();
             String cause = verdict.cause() + (stackName == null ? "" : settleStacks(stackName));
             if (records.failed(id, verdict.step(), verdict.error(), cause, null)) {
                 if (stackName != null) {
-                    records.releaseStackLock(stackName, id);
+                    locks.release(stackName, id);
                 }
                 marked.add(id);
                 Log.forDeployment(id, "sweep").info("stale deployment marked FAILED",
@@ -80,11 +81,11 @@ public final class StaleDeploymentSweeper {
         return new Summary(candidates.size(), marked);
     }
 
-    private SweepRules.Record fields(JsonNode record) {
-        String id = record.path(DeploymentRecords.KEY).asText();
-        String arn = record.path("executionArn").asText(null);
-        return new SweepRules.Record(id, record.path("status").asText(), record.path("currentStep").asText(null),
-                arn != null ? arn : Executions.arn(stateMachineArn, id), instant(record, "createdAt"), instant(record, "updatedAt"));
+    private SweepRules.Record fields(DeploymentRecord record) {
+        String id = record.deploymentId();
+        String arn = record.executionArn();
+        return new SweepRules.Record(id, record.status() == null ? "" : record.status().name(), record.currentStep(),
+                arn != null ? arn : Executions.arn(stateMachineArn, id), record.createdAt(), record.updatedAt());
     }
 
 
@@ -132,11 +133,6 @@ public final class StaleDeploymentSweeper {
         } catch (ExecutionDoesNotExistException gone) {
             return SweepRules.Execution.missing();
         }
-    }
-
-    private static Instant instant(JsonNode record, String field) {
-        String text = record.path(field).asText("");
-        return text.isEmpty() ? null : Instant.parse(text);
     }
 
     /** The function's result. */

@@ -3,7 +3,7 @@ package org.kotta.deployer.sweep;
 import java.time.Duration;
 import java.time.Instant;
 
-import org.kotta.deployer.core.DeploymentRecords;
+import org.kotta.deployer.core.DeploymentStatus;
 
 /**
  * Whether a deployment record is stale: still PENDING or RUNNING although its execution has
@@ -34,7 +34,7 @@ public final class SweepRules {
             return Verdict.leave("already " + record.status());
         }
         String step = record.currentStep() != null ? record.currentStep()
-                : DeploymentRecords.PENDING.equals(record.status()) ? "start" : "unknown";
+                : DeploymentStatus.PENDING.name().equals(record.status()) ? "start" : "unknown";
         if (execution.exists()) {
             if ("RUNNING".equals(execution.status())) {
                 return Verdict.leave("execution RUNNING");
@@ -65,7 +65,7 @@ public final class SweepRules {
             Instant createdAt, Instant updatedAt) {
         /** Still PENDING or RUNNING: only such a record can be stale. */
         public boolean unfinished() {
-            return DeploymentRecords.PENDING.equals(status) || DeploymentRecords.RUNNING.equals(status);
+            return DeploymentStatus.PENDING.name().equals(status) || DeploymentStatus.RUNNING.name().equals(status);
         }
     }
 

@@ -9,6 +9,7 @@ import org.kotta.deployer.core.AwsClients;
 import org.kotta.deployer.core.DeploymentRecords;
 import org.kotta.deployer.core.Json;
 import org.kotta.deployer.core.Settings;
+import org.kotta.deployer.core.StackLocks;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
@@ -28,8 +29,9 @@ public final class SweepStaleDeploymentsHandler implements RequestStreamHandler 
 
     public SweepStaleDeploymentsHandler(Settings settings) {
         AwsClients aws = new AwsClients(settings);
+        String table = settings.required(Settings.DEPLOYMENTS_TABLE);
         this.sweeper = new StaleDeploymentSweeper(
-                new DeploymentRecords(aws.dynamoDb(), settings.required(Settings.DEPLOYMENTS_TABLE)),
+                new DeploymentRecords(aws.dynamoDb(), table), new StackLocks(aws.dynamoDb(), table),
                 aws.stepFunctions(), aws.cloudFormation(), settings.required(Settings.STATE_MACHINE_ARN), Clock.systemUTC());
     }
 

@@ -5,16 +5,15 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
-import org.kotta.deployer.api.DeploymentStarter;
-import org.kotta.deployer.api.DeploymentStarter.Started;
+import org.kotta.deployer.core.DeploymentRecord;
 import org.kotta.deployer.core.DeploymentRecords;
-import org.kotta.deployer.core.Failure;
 import org.kotta.deployer.core.DeploymentRequest;
+import org.kotta.deployer.core.Failure;
 import org.kotta.deployer.core.Json;
 import org.kotta.deployer.core.Log;
+import org.kotta.deployer.start.DeploymentStarter;
+import org.kotta.deployer.start.StartDecision;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * A tarball landed under {@code code/} of a JobsBucket: redeploy that Cloud Kotta with it.
@@ -44,28 +43,28 @@ public final class CodeUploaded {
         if (notCode.isPresent()) {
             return ignore(event, notCode.get());
         }
-        Optional<ObjectNode> latest = records.latestSucceededOfBucket(event.bucket());
+        Optional<DeploymentRecord> latest = records.latestSucceededOfBucket(event.bucket());
         if (latest.isEmpty()) {
             return ignore(event, "unknown bucket: no successful deployment uses " + event.bucket());
         }
-        String basedOn = latest.get().path(DeploymentRecords.KEY).asText();
+        String basedOn = latest.get().deploymentId();
         // a redeploy keeps the image the stack runs, whatever the request it copies asked for
-        DeploymentRequest request = storedRequest(latest.get()).withCodeSource(event.s3Uri()).withRefreshImage(false);
+        DeploymentRequest request = latest.get().storedRequest().withCodeSource(event.s3Uri()).withRefreshImage(false);
         String id = RedeployRules.deploymentId(event);
         Log log = Log.forDeployment(id, STATE);
 
-        Started started = starter.start(id, Json.MAPPER.valueToTree(request), TRIGGER);
-        return switch (started.outcome()) {
+        StartDecision decision = starter.start(id, Json.MAPPER.valueToTree(request), TRIGGER);
+        return switch (decision.verdict()) {
             case STARTED -> {
-                log.info("redeploy started", fields(event, "basedOn", basedOn, "executionArn", started.executionArn()));
-                yield new RedeployResult(RedeployResult.Decision.STARTED, null, id, started.executionArn(), basedOn);
+                log.info("redeploy started", fields(event, "basedOn", basedOn, "executionArn", decision.executionArn()));
+                yield new RedeployResult(RedeployResult.Decision.STARTED, null, id, decision.executionArn(), basedOn);
             }
-            case ALREADY_STARTED -> repeated(event, log, id, started.executionArn(), basedOn);
+            case ALREADY_STARTED -> repeated(event, log, id, decision.executionArn(), basedOn);
             case STACK_BUSY -> refuse(event, log, request, id, basedOn, Failure.STACK_BUSY,
-                    busyCause(request.stackName(), started.runningDeployment(), event.s3Uri()));
+                    busyCause(request.stackName(), decision.runningDeployment(), event.s3Uri()));
             case INVALID -> refuse(event, log, request, id, basedOn, Failure.VALIDATION_FAILED,
                     "the request of deployment " + basedOn + " with code " + event.s3Uri()
-                            + " no longer passes the request rules: " + started.errors().stream()
+                            + " no longer passes the request rules: " + decision.errors().stream()
                             .map(e -> e.field() + ": " + e.message()).collect(Collectors.joining("; "))
                             + ". Deploy through the API with a corrected request.");
         };
@@ -98,15 +97,6 @@ public final class CodeUploaded {
         Log.forDeployment(null, STATE).info("event ignored", fields(event, "reason", reason));
         skipTag.write(event, reason);
         return RedeployResult.ignored(reason);
-    }
-
-    private static DeploymentRequest storedRequest(ObjectNode record) {
-        try {
-            return Json.MAPPER.treeToValue(record.path("request"), DeploymentRequest.class);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("deployment " + record.path(DeploymentRecords.KEY).asText()
-                    + " holds an unreadable request", e);
-        }
     }
 
     private static Map<String, Object> fields(CodeUploadedEvent event, String... more) {

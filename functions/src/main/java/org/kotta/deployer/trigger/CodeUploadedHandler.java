@@ -4,11 +4,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 
-import org.kotta.deployer.api.DeploymentStarter;
 import org.kotta.deployer.core.AwsClients;
 import org.kotta.deployer.core.DeploymentRecords;
 import org.kotta.deployer.core.Json;
 import org.kotta.deployer.core.Settings;
+import org.kotta.deployer.core.StackLocks;
+import org.kotta.deployer.start.DeploymentStarter;
 import org.kotta.deployer.validate.RequestValidator;
 
 import com.amazonaws.services.lambda.runtime.Context;
@@ -28,7 +29,8 @@ public final class CodeUploadedHandler implements RequestStreamHandler {
         String table = settings.required(Settings.DEPLOYMENTS_TABLE);
         String region = aws.region().id();
         DeploymentRecords records = new DeploymentRecords(aws.dynamoDb(), table);
-        this.logic = new CodeUploaded(new DeploymentStarter(new RequestValidator(region), records, aws.stepFunctions(),
+        this.logic = new CodeUploaded(new DeploymentStarter(new RequestValidator(region), records,
+                        new StackLocks(aws.dynamoDb(), table), aws.stepFunctions(),
                         settings.required(Settings.STATE_MACHINE_ARN), region),
                 records, new CodeUploadedSkipTag(aws.s3()));
     }

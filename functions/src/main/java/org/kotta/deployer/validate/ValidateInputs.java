@@ -8,12 +8,14 @@ import java.util.Optional;
 
 import org.kotta.deployer.core.DeploymentRecords;
 import org.kotta.deployer.core.DeploymentRequest;
+import org.kotta.deployer.core.Executions;
 import org.kotta.deployer.core.Failure;
 import org.kotta.deployer.core.FieldError;
 import org.kotta.deployer.core.Metrics;
-import org.kotta.deployer.core.Executions;
+import org.kotta.deployer.core.StackLocks;
 import org.kotta.deployer.core.StepInput;
 import org.kotta.deployer.core.Steps;
+import org.kotta.deployer.core.Validation;
 
 /**
  * The first state: marks the deployment RUNNING, applies every request rule (the same
@@ -24,30 +26,32 @@ public final class ValidateInputs {
     private final RequestValidator validator;
     private final AccountChecker accountChecker;
     private final DeploymentRecords records;
+    private final StackLocks locks;
     private final String orchestratorRegion;
     private final Metrics metrics;
 
     public ValidateInputs(RequestValidator validator, AccountChecker accountChecker,
-            DeploymentRecords records, String orchestratorRegion, Metrics metrics) {
+            DeploymentRecords records, StackLocks locks, String orchestratorRegion, Metrics metrics) {
         this.validator = validator;
         this.accountChecker = accountChecker;
         this.records = records;
+        this.locks = locks;
         this.orchestratorRegion = orchestratorRegion;
         this.metrics = metrics;
     }
 
     public Validation run(StepInput input) {
         String deploymentId = input.deploymentId();
-        String trigger = input.path("trigger").asText(null);
+        String trigger = input.state().trigger();
         if (!records.markRunning(deploymentId, null, trigger, input.execution(),
                 Executions.consoleUrl(orchestratorRegion, input.execution()))) {
-            return new Validation(false, List.of(), null, new Failure(Failure.ALREADY_ENDED,
-                    "deployment " + deploymentId + " had already ended when this execution began; it does nothing"));
+            return new Validation(false, List.of(), null, new Failure(Failure.ALREADY_ENDED, "deployment " + deploymentId
+                    + " had already ended when this execution began; it does nothing"));
         }
         records.stepStarted(deploymentId, Steps.VALIDATE_INPUTS);
         metrics.deploymentStarted(trigger);
 
-        ValidationResult result = validator.validate(input.path("request"));
+        ValidationResult result = validator.validate(input.state().requestAsSent());
         List<FieldError> errors = new ArrayList<>(result.errors());
         DeploymentRequest request = result.request();
         if (errors.isEmpty()) {
@@ -61,7 +65,7 @@ public final class ValidateInputs {
             // every execution takes the stack's lock here (re-entrant for the API and the
             // trigger, which took it before starting), so one started directly cannot run
             // beside another deployment of the same stack
-            Optional<String> holder = records.acquireStackLock(request.stackName(), deploymentId);
+            Optional<String> holder = locks.acquire(request.stackName(), deploymentId);
             if (holder.isPresent()) {
                 records.stepFinished(deploymentId, Steps.VALIDATE_INPUTS, Map.of("stackName", request.stackName()));
                 return new Validation(false, List.of(), null, new Failure(Failure.STACK_BUSY, "deployment "
@@ -89,9 +93,5 @@ public final class ValidateInputs {
             text.append(errors.get(i).field()).append(": ").append(errors.get(i).message());
         }
         return text.toString();
-    }
-
-    /** The state's result ({@code $.validation}). */
-    public record Validation(boolean ok, List<FieldError> errors, DeploymentRequest request, Failure failure) {
     }
 }

@@ -8,8 +8,11 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.kotta.deployer.core.DeploymentRecords;
+import org.kotta.deployer.core.DeploymentState;
 import org.kotta.deployer.core.Failure;
 import org.kotta.deployer.core.Json;
+import org.kotta.deployer.core.SiteCheckProgress;
+import org.kotta.deployer.core.StackKind;
 import org.kotta.deployer.core.StepInput;
 import org.kotta.deployer.core.Steps;
 import org.kotta.deployer.stacks.WaitSchedule;
@@ -57,29 +60,29 @@ public final class CheckSite {
 
     public SiteCheckProgress run(StepInput input) {
         String deploymentId = input.deploymentId();
-        JsonNode previous = input.path("siteCheck");
-        int checks = previous.path("checks").asInt(0);
+        SiteCheckProgress previous = input.state().siteCheck();
+        int checks = previous == null ? 0 : previous.checks();
         Instant now = clock.instant();
-        Instant startedAt = previous.hasNonNull("startedAt") ? Instant.parse(previous.path("startedAt").asText()) : now;
+        Instant startedAt = previous != null && previous.startedAt() != null ? Instant.parse(previous.startedAt()) : now;
         if (checks == 0) {
             records.stepStarted(deploymentId, Steps.CHECK_SITE);
         }
-        String expected = input.path("release", "sha256").asText(null);
+        String expected = input.state().release() == null ? null : input.state().release().sha256();
         if (expected == null || expected.isBlank()) {
             throw new IllegalStateException("the state has no release sha256 ($.release.sha256) to look for");
         }
         if (!enabled) {
             String skipped = "skipped: this orchestrator runs with " + CheckSiteHandler.SITE_CHECK + "=off";
-            records.stepFinished(deploymentId, Steps.CHECK_SITE, Map.of("siteCheck", summary(expected, 0, skipped)));
+            records.stepFinished(deploymentId, Steps.CHECK_SITE, Map.of(DeploymentState.SITE_CHECK, summary(expected, 0, skipped)));
             return new SiteCheckProgress(SiteCheckProgress.SUCCEEDED, expected, startedAt.toString(), 0, null,
                     skipped, null);
         }
-        Map<String, String> outputs = input.stackOutputs("kottaStack");
+        Map<String, String> outputs = input.state().outputsOf(StackKind.KOTTA);
         String seen = look(outputs, input.validatedRequest().domainName(), expected);
         checks++;
         if (seen == null) {
             String serving = "healthy target, and " + PROBES + " looks in a row at /health report release " + expected;
-            records.stepFinished(deploymentId, Steps.CHECK_SITE, Map.of("siteCheck", summary(expected, checks, serving)));
+            records.stepFinished(deploymentId, Steps.CHECK_SITE, Map.of(DeploymentState.SITE_CHECK, summary(expected, checks, serving)));
             return new SiteCheckProgress(SiteCheckProgress.SUCCEEDED, expected, startedAt.toString(), checks, null,
                     serving, null);
         }
@@ -88,7 +91,7 @@ public final class CheckSite {
             String cause = "Cloud Kotta does not serve release " + expected + ": the health check through the load"
                     + " balancer (target group " + outputs.get("WebServerTargetGroupArn") + ", GET /health) still saw "
                     + seen + " after " + waited.toSeconds() + " s and " + checks + " looks";
-            records.stepFinished(deploymentId, Steps.CHECK_SITE, Map.of("siteCheck", summary(expected, checks, seen)));
+            records.stepFinished(deploymentId, Steps.CHECK_SITE, Map.of(DeploymentState.SITE_CHECK, summary(expected, checks, seen)));
             return new SiteCheckProgress(SiteCheckProgress.FAILED, expected, startedAt.toString(), checks, null, seen,
                     new Failure(SITE_NOT_SERVING, cause));
         }

@@ -5,7 +5,6 @@ import java.time.Duration;
 
 import org.kotta.deployer.core.AwsClients;
 import org.kotta.deployer.core.DeploymentRecords;
-import org.kotta.deployer.core.Log;
 import org.kotta.deployer.core.Settings;
 import org.kotta.deployer.core.StepHandler;
 import org.kotta.deployer.core.StepInput;
@@ -43,7 +42,7 @@ public final class CheckSiteHandler extends StepHandler {
     }
 
     @Override
-    protected Object handle(StepInput input, Log log) {
+    protected Object handle(StepInput input) {
         return step.run(input);
     }
 }

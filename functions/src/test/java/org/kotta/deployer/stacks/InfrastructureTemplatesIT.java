@@ -1,5 +1,6 @@
 package org.kotta.deployer.stacks;
 
+import org.kotta.deployer.core.StackPhase;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -84,7 +85,7 @@ class InfrastructureTemplatesIT {
         StackReport stack = stacks.waitUntilDone(baseStack, LIMIT);
 
         assertThat(stack.status()).as(stack.reason()).isEqualTo("CREATE_COMPLETE");
-        assertThat(stack.phase()).isEqualTo(StackReport.SUCCEEDED);
+        assertThat(stack.phase()).isEqualTo(StackPhase.SUCCEEDED);
         baseOutputs = stack.outputs();
         assertThat(baseOutputs).containsOnlyKeys(BASE_OUTPUTS);
         assertThat(baseOutputs.values()).allSatisfy(value -> assertThat(value).isNotBlank());
@@ -99,7 +100,7 @@ class InfrastructureTemplatesIT {
         StackReport stack = stacks.waitUntilDone(kottaStack, LIMIT);
 
         assertThat(stack.status()).as(stack.reason()).isEqualTo("CREATE_COMPLETE");
-        assertThat(stack.phase()).isEqualTo(StackReport.SUCCEEDED);
+        assertThat(stack.phase()).isEqualTo(StackPhase.SUCCEEDED);
         Map<String, String> outputs = stack.outputs();
         assertThat(outputs).containsOnlyKeys(KOTTA_OUTPUTS);
         assertThat(outputs.values()).allSatisfy(value -> assertThat(value).isNotBlank());
@@ -133,7 +134,7 @@ class InfrastructureTemplatesIT {
         StackReport stack = stacks.waitUntilDone(kottaStack, LIMIT);
 
         assertThat(stack.status()).as(stack.reason()).isEqualTo("UPDATE_COMPLETE");
-        assertThat(stack.phase()).isEqualTo(StackReport.SUCCEEDED);
+        assertThat(stack.phase()).isEqualTo(StackPhase.SUCCEEDED);
         assertThat(cloudFormation.describeStacks(r -> r.stackName(kottaStack)).stacks().get(0).parameters())
                 .filteredOn(p -> p.parameterKey().equals("ProdMaxWorkers"))
                 .extracting(Parameter::parameterValue)
@@ -165,7 +166,7 @@ class InfrastructureTemplatesIT {
 
         // CloudFormation's pre-deployment validation refuses the bucket: the reason is only in DescribeEvents
         assertThat(stack.status()).isIn("CREATE_FAILED", "ROLLBACK_COMPLETE");
-        assertThat(stack.phase()).isEqualTo(StackReport.FAILED);
+        assertThat(stack.phase()).isEqualTo(StackPhase.FAILED);
         assertThat(stack.reason()).contains(bucket).contains("already exists");
         assertThat(stack.outputs()).isEmpty();
     }
@@ -180,7 +181,7 @@ class InfrastructureTemplatesIT {
         StackReport stack = stacks.waitUntilDone(stackName, LIMIT);
 
         assertThat(stack.status()).isIn("CREATE_FAILED", "ROLLBACK_COMPLETE");
-        assertThat(stack.phase()).isEqualTo(StackReport.FAILED);
+        assertThat(stack.phase()).isEqualTo(StackPhase.FAILED);
         assertThat(stack.reason()).contains("VisibilityTimeout");
     }
 

@@ -1,5 +1,7 @@
 package org.kotta.deployer.stacks;
 
+import org.kotta.deployer.core.StackPhase;
+import org.kotta.deployer.core.StackAction;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -58,13 +60,13 @@ final class LocalStacks implements AutoCloseable {
     StackReport waitUntilDone(String stackNameOrId, Duration limit) {
         StackWatcher watcher = new StackWatcher(cfn);
         return Waits.untilOrLatest(limit, Duration.ofSeconds(1), () -> watcher.check(stackNameOrId),
-                report -> !StackReport.IN_PROGRESS.equals(report.phase()));
+                report -> !StackPhase.IN_PROGRESS.equals(report.phase()));
     }
 
     /** Deploys, following DELETING answers as the state machine does: wait, deploy again. */
     StackLaunch deployThroughDeletes(StackDeployer deployer, StackSpec spec, Duration limit) {
         return Waits.untilOrLatest(limit, Duration.ofSeconds(1), () -> deployer.deploy(spec),
-                launch -> !StackLaunch.DELETING.equals(launch.action()));
+                launch -> !StackAction.DELETING.equals(launch.action()));
     }
 
     @Override

@@ -1,5 +1,7 @@
 package org.kotta.deployer.stacks;
 
+import org.kotta.deployer.core.StackPhase;
+import org.kotta.deployer.core.StackAction;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -37,11 +39,11 @@ class StackDeployerIT {
 
         StackLaunch create = deployer.deploy(local.spec(name, "simple-stack.yaml",
                 Map.of("VisibilityTimeout", "30"), local.token("create")));
-        assertThat(create.action()).isEqualTo(StackLaunch.CREATE);
+        assertThat(create.action()).isEqualTo(StackAction.CREATE);
         assertThat(create.stackId()).contains(":stack/" + name + "/");
         assertThat(create.changeSetName()).startsWith("t-create-");
         StackReport created = local.waitUntilDone(create.stackId(), LIMIT);
-        assertThat(created.phase()).isEqualTo(StackReport.SUCCEEDED);
+        assertThat(created.phase()).isEqualTo(StackPhase.SUCCEEDED);
         assertThat(created.status()).isEqualTo("CREATE_COMPLETE");
         assertThat(created.outputs()).containsEntry("VisibilityTimeout", "30").containsKeys("QueueUrl", "QueueArn");
         assertThat(local.cfn.describeStacks(r -> r.stackName(name)).stacks().get(0).enableTerminationProtection())
@@ -50,7 +52,7 @@ class StackDeployerIT {
 
         StackLaunch same = deployer.deploy(local.spec(name, "simple-stack.yaml",
                 Map.of("VisibilityTimeout", "30"), local.token("same")));
-        assertThat(same.action()).isEqualTo(StackLaunch.NONE);
+        assertThat(same.action()).isEqualTo(StackAction.NONE);
         assertThat(same.stackId()).isEqualTo(create.stackId());
         assertThat(local.cfn.listChangeSets(r -> r.stackName(name)).summaries())
                 .as("the empty change set is deleted")
@@ -59,10 +61,10 @@ class StackDeployerIT {
 
         StackLaunch update = deployer.deploy(local.spec(name, "simple-stack.yaml",
                 Map.of("VisibilityTimeout", "45"), local.token("update")));
-        assertThat(update.action()).isEqualTo(StackLaunch.UPDATE);
+        assertThat(update.action()).isEqualTo(StackAction.UPDATE);
         assertThat(update.reason()).isNull();
         StackReport updated = local.waitUntilDone(update.stackId(), LIMIT);
-        assertThat(updated.phase()).isEqualTo(StackReport.SUCCEEDED);
+        assertThat(updated.phase()).isEqualTo(StackPhase.SUCCEEDED);
         assertThat(updated.status()).isEqualTo("UPDATE_COMPLETE");
         assertThat(updated.outputs()).containsEntry("VisibilityTimeout", "45")
                 .as("modified in place").containsEntry("QueueUrl", queueUrl);
@@ -78,26 +80,26 @@ class StackDeployerIT {
         StackLaunch first = deployer.deploy(spec);
         StackLaunch again = deployer.deploy(spec);
 
-        assertThat(first.action()).isEqualTo(StackLaunch.CREATE);
-        assertThat(again.action()).isEqualTo(StackLaunch.CREATE);
+        assertThat(first.action()).isEqualTo(StackAction.CREATE);
+        assertThat(again.action()).isEqualTo(StackAction.CREATE);
         assertThat(again.stackId()).isEqualTo(first.stackId());
         assertThat(again.changeSetName()).isEqualTo(first.changeSetName());
-        assertThat(local.waitUntilDone(first.stackId(), LIMIT).phase()).isEqualTo(StackReport.SUCCEEDED);
-        assertThat(deployer.deploy(spec).action()).as("after it finished").isEqualTo(StackLaunch.CREATE);
+        assertThat(local.waitUntilDone(first.stackId(), LIMIT).phase()).isEqualTo(StackPhase.SUCCEEDED);
+        assertThat(deployer.deploy(spec).action()).as("after it finished").isEqualTo(StackAction.CREATE);
     }
 
     @Test
     void failedCreate_thenFixedDeploy_succeeds() {
         String name = local.stackName("refix");
         StackLaunch broken = deployer.deploy(local.spec(name, "broken-stack.yaml", Map.of(), local.token("broken")));
-        assertThat(local.waitUntilDone(broken.stackId(), LIMIT).phase()).isEqualTo(StackReport.FAILED);
+        assertThat(local.waitUntilDone(broken.stackId(), LIMIT).phase()).isEqualTo(StackPhase.FAILED);
 
         StackLaunch fixed = local.deployThroughDeletes(deployer,
                 local.spec(name, "simple-stack.yaml", Map.of(), local.token("fixed")), LIMIT);
 
-        assertThat(fixed.action()).isEqualTo(StackLaunch.CREATE);
+        assertThat(fixed.action()).isEqualTo(StackAction.CREATE);
         assertThat(fixed.stackId()).isNotEqualTo(broken.stackId());
-        assertThat(local.waitUntilDone(fixed.stackId(), LIMIT).phase()).isEqualTo(StackReport.SUCCEEDED);
+        assertThat(local.waitUntilDone(fixed.stackId(), LIMIT).phase()).isEqualTo(StackPhase.SUCCEEDED);
     }
 
     @Test
@@ -117,13 +119,13 @@ class StackDeployerIT {
 
         StackSpec fixed = local.spec(name, "simple-stack.yaml", Map.of(), local.token("fixed"));
         StackLaunch first = deployer.deploy(fixed);
-        assertThat(first.action()).isEqualTo(StackLaunch.DELETING);
+        assertThat(first.action()).isEqualTo(StackAction.DELETING);
         assertThat(first.stackId()).isEqualTo(rolledBack.stackId());
         assertThat(first.reason()).contains("ROLLBACK_COMPLETE");
 
         StackLaunch after = local.deployThroughDeletes(deployer, fixed, LIMIT);
-        assertThat(after.action()).isEqualTo(StackLaunch.CREATE);
-        assertThat(local.waitUntilDone(after.stackId(), LIMIT).phase()).isEqualTo(StackReport.SUCCEEDED);
+        assertThat(after.action()).isEqualTo(StackAction.CREATE);
+        assertThat(local.waitUntilDone(after.stackId(), LIMIT).phase()).isEqualTo(StackPhase.SUCCEEDED);
     }
 
     @Test
@@ -135,8 +137,8 @@ class StackDeployerIT {
 
         StackLaunch launch = deployer.deploy(local.spec(name, "simple-stack.yaml", Map.of(), local.token("review")));
 
-        assertThat(launch.action()).isEqualTo(StackLaunch.CREATE);
-        assertThat(local.waitUntilDone(launch.stackId(), LIMIT).phase()).isEqualTo(StackReport.SUCCEEDED);
+        assertThat(launch.action()).isEqualTo(StackAction.CREATE);
+        assertThat(local.waitUntilDone(launch.stackId(), LIMIT).phase()).isEqualTo(StackPhase.SUCCEEDED);
     }
 
     @Test
@@ -148,7 +150,7 @@ class StackDeployerIT {
         StackLaunch launch = deployer.deploy(new StackSpec(name, template, null,
                 Map.of(), Map.of(), local.token("noparam"), null));
 
-        assertThat(launch.action()).isEqualTo(StackLaunch.FAILED);
+        assertThat(launch.action()).isEqualTo(StackAction.FAILED);
         assertThat(launch.reason()).startsWith("CreateChangeSet refused: ").contains("Needed");
         assertThat(new StackWatcher(local.cfn).check(name).reason())
                 .as("a refused create leaves no stack").isEqualTo("stack " + name + " does not exist");

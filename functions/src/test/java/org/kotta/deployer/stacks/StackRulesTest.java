@@ -1,5 +1,6 @@
 package org.kotta.deployer.stacks;
 
+import org.kotta.deployer.core.StackPhase;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -16,14 +17,14 @@ class StackRulesTest {
     void everyStackStatus_hasThePhaseTheStateMachineExpects() {
         for (StackStatus status : StackStatus.knownValues()) {
             String name = status.toString();
-            String expected;
+            StackPhase expected;
             if (name.endsWith("_IN_PROGRESS")) {
-                expected = StackReport.IN_PROGRESS;
+                expected = StackPhase.IN_PROGRESS;
             } else if (name.equals("CREATE_COMPLETE") || name.equals("UPDATE_COMPLETE")
                     || name.equals("IMPORT_COMPLETE")) {
-                expected = StackReport.SUCCEEDED;
+                expected = StackPhase.SUCCEEDED;
             } else {
-                expected = StackReport.FAILED;
+                expected = StackPhase.FAILED;
             }
             assertThat(StackWatcher.phaseOf(name)).as(name).isEqualTo(expected);
         }
@@ -31,8 +32,8 @@ class StackRulesTest {
 
     @Test
     void statusesCloudFormationMayAddLater_andNoStatus_areFailures() {
-        assertThat(StackWatcher.phaseOf("SOMETHING_NEW")).isEqualTo(StackReport.FAILED);
-        assertThat(StackWatcher.phaseOf(null)).isEqualTo(StackReport.FAILED);
+        assertThat(StackWatcher.phaseOf("SOMETHING_NEW")).isEqualTo(StackPhase.FAILED);
+        assertThat(StackWatcher.phaseOf(null)).isEqualTo(StackPhase.FAILED);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package org.kotta.deployer.stacks;
 
+import org.kotta.deployer.core.StackPhase;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -42,7 +43,7 @@ class StackValidationReasonIT {
 
         StackReport report = LOCAL.waitUntilDone(stack, Duration.ofSeconds(30));
 
-        assertThat(report.phase()).isEqualTo(StackReport.FAILED);
+        assertThat(report.phase()).isEqualTo(StackPhase.FAILED);
         assertThat(report.reason()).contains(bucket).contains("already exists").doesNotContain("Call DescribeEvents");
     }
 }

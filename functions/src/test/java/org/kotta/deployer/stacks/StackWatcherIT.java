@@ -1,5 +1,7 @@
 package org.kotta.deployer.stacks;
 
+import org.kotta.deployer.core.StackPhase;
+import org.kotta.deployer.core.StackAction;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -35,7 +37,7 @@ class StackWatcherIT {
     void missingStack_isAFailureSayingSo() {
         StackReport report = watcher.check("it-never-made-" + System.nanoTime());
 
-        assertThat(report.phase()).isEqualTo(StackReport.FAILED);
+        assertThat(report.phase()).isEqualTo(StackPhase.FAILED);
         assertThat(report.reason()).isEqualTo("stack " + report.stackName() + " does not exist");
         assertThat(report.outputs()).isEmpty();
     }
@@ -45,18 +47,18 @@ class StackWatcherIT {
         String name = local.stackName("slow");
         StackLaunch launch = deployer.deploy(local.spec(name, "slow-stack.yaml",
                 Map.of("DelaySeconds", "6"), local.token("slow")));
-        assertThat(launch.action()).isEqualTo(StackLaunch.CREATE);
+        assertThat(launch.action()).isEqualTo(StackAction.CREATE);
 
-        List<String> phases = new ArrayList<>();
+        List<StackPhase> phases = new ArrayList<>();
         // a check, then one a second, as the state machine's loop does; every phase seen is kept
         StackReport report = Waits.untilOrLatest(Duration.ofSeconds(60), Duration.ofSeconds(1), () -> {
             StackReport seen = watcher.check(launch.stackId());
             phases.add(seen.phase());
             return seen;
-        }, seen -> !StackReport.IN_PROGRESS.equals(seen.phase()));
+        }, seen -> !StackPhase.IN_PROGRESS.equals(seen.phase()));
 
-        assertThat(phases.subList(0, 3)).as("phases " + phases).containsOnly(StackReport.IN_PROGRESS);
-        assertThat(report.phase()).isEqualTo(StackReport.SUCCEEDED);
+        assertThat(phases.subList(0, 3)).as("phases " + phases).containsOnly(StackPhase.IN_PROGRESS);
+        assertThat(report.phase()).isEqualTo(StackPhase.SUCCEEDED);
         assertThat(report.status()).isEqualTo("CREATE_COMPLETE");
         assertThat(report.outputs()).containsEntry("WaitedSeconds", "6");
     }
@@ -76,9 +78,9 @@ class StackWatcherIT {
                 .until(() -> {
                     checks.incrementAndGet();
                     return watcher.check(launch.stackId());
-                }, seen -> !StackReport.IN_PROGRESS.equals(seen.phase()) || checks.get() >= 30);
+                }, seen -> !StackPhase.IN_PROGRESS.equals(seen.phase()) || checks.get() >= 30);
 
-        assertThat(report.phase()).isEqualTo(StackReport.SUCCEEDED);
+        assertThat(report.phase()).isEqualTo(StackPhase.SUCCEEDED);
         assertThat(checks.get()).isBetween(3, schedule.checksFor(Duration.ofSeconds(10)));
     }
 
@@ -86,11 +88,11 @@ class StackWatcherIT {
     void failedStack_namesTheFirstFailedResource_notTheOnesCancelledAfterIt() {
         String name = local.stackName("failed");
         StackLaunch launch = deployer.deploy(local.spec(name, "broken-stack.yaml", Map.of(), local.token("failed")));
-        assertThat(launch.action()).isEqualTo(StackLaunch.CREATE);
+        assertThat(launch.action()).isEqualTo(StackAction.CREATE);
 
         StackReport report = local.waitUntilDone(launch.stackId(), Duration.ofSeconds(60));
 
-        assertThat(report.phase()).isEqualTo(StackReport.FAILED);
+        assertThat(report.phase()).isEqualTo(StackPhase.FAILED);
         assertThat(report.stackId()).isEqualTo(launch.stackId());
         assertThat(report.reason())
                 .isEqualTo("BadQueue (AWS::SQS::Queue): Invalid value for the parameter VisibilityTimeout. "
@@ -102,13 +104,13 @@ class StackWatcherIT {
         String name = local.stackName("badupdate");
         StackLaunch create = deployer.deploy(local.spec(name, "simple-stack.yaml", Map.of(), local.token("ok")));
         assertThat(local.waitUntilDone(create.stackId(), Duration.ofSeconds(60)).phase())
-                .isEqualTo(StackReport.SUCCEEDED);
+                .isEqualTo(StackPhase.SUCCEEDED);
 
         StackLaunch update = deployer.deploy(local.spec(name, "broken-stack.yaml", Map.of(), local.token("bad")));
-        assertThat(update.action()).isEqualTo(StackLaunch.UPDATE);
+        assertThat(update.action()).isEqualTo(StackAction.UPDATE);
         StackReport report = local.waitUntilDone(update.stackId(), Duration.ofSeconds(60));
 
-        assertThat(report.phase()).isEqualTo(StackReport.FAILED);
+        assertThat(report.phase()).isEqualTo(StackPhase.FAILED);
         assertThat(report.status()).isEqualTo("UPDATE_ROLLBACK_COMPLETE");
         assertThat(report.reason()).startsWith("BadQueue (AWS::SQS::Queue): ");
     }

@@ -1,5 +1,6 @@
 package org.kotta.deployer.validate;
 
+import org.kotta.deployer.core.StackPhase;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -108,7 +109,7 @@ class AccountCheckerIT {
         // the product's own look at a stack, as the state machine's wait loop takes it
         StackWatcher watcher = new StackWatcher(cloudFormation);
         StackReport report = Waits.untilOrLatest(Duration.ofSeconds(30), Duration.ofMillis(500),
-                () -> watcher.check(stackName), seen -> !StackReport.IN_PROGRESS.equals(seen.phase()));
+                () -> watcher.check(stackName), seen -> !StackPhase.IN_PROGRESS.equals(seen.phase()));
         assertThat(report.status()).as("base stack %s: %s", stackName, report.reason()).isEqualTo("CREATE_COMPLETE");
     }
 

@@ -14,6 +14,7 @@ import org.kotta.deployer.core.AwsClients;
 import org.kotta.deployer.core.DeploymentRecords;
 import org.kotta.deployer.core.Executions;
 import org.kotta.deployer.core.Json;
+import org.kotta.deployer.core.StackLocks;
 import org.kotta.deployer.localcloud.SignedApiClient.Response;
 import org.kotta.deployer.validate.RequestValidator;
 
@@ -31,6 +32,7 @@ class ApiIT {
     private static AwsClients aws;
     private static SignedApi api;
     private static DeploymentRecords records;
+    private static StackLocks locks;
 
     @BeforeAll
     static void install() {
@@ -38,6 +40,7 @@ class ApiIT {
         aws = orchestrator.aws();
         api = SignedApi.forLocalCloud(orchestrator);
         records = new DeploymentRecords(aws.dynamoDb(), orchestrator.output("DeploymentsTableName"));
+        locks = new StackLocks(aws.dynamoDb(), orchestrator.output("DeploymentsTableName"));
     }
 
     @Test
@@ -167,7 +170,7 @@ class ApiIT {
         // a deployment of the stack that is RUNNING and holds the stack's lock
         String running = LocalCloud.newDeploymentId();
         var validated = new RequestValidator("us-east-1").validate(request).request();
-        assertThat(records.acquireStackLock(stackName, running)).isEmpty();
+        assertThat(locks.acquire(stackName, running)).isEmpty();
         records.createPending(running, validated, "test");
         String executionArn = "arn:aws:states:us-east-1:000000000000:execution:x:" + running;
         records.markRunning(running, validated, "test", executionArn, Executions.consoleUrl("us-east-1", executionArn));
@@ -180,7 +183,7 @@ class ApiIT {
             assertThat(FaultChecks.executionCount()).isEqualTo(executionsBefore);
         } finally {
             records.failed(running, "test", "Test", "ended by the test", null);
-            records.releaseStackLock(stackName, running);
+            locks.release(stackName, running);
         }
     }
 

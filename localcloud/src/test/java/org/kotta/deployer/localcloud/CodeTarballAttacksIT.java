@@ -19,7 +19,9 @@ import org.junit.jupiter.api.Test;
 import org.kotta.deployer.code.TarballLimits;
 import org.kotta.deployer.core.AwsClients;
 import org.kotta.deployer.core.DeploymentRecords;
+import org.kotta.deployer.core.DeploymentStatus;
 import org.kotta.deployer.core.Failure;
+import org.kotta.deployer.core.StackLocks;
 import org.kotta.deployer.core.Steps;
 import org.kotta.deployer.localcloud.AttackTarballs.Attack;
 import org.kotta.deployer.localcloud.FaultChecks.StackState;
@@ -47,6 +49,7 @@ class CodeTarballAttacksIT {
     private static AwsClients aws;
     private static SignedApi api;
     private static DeploymentRecords records;
+    private static StackLocks locks;
     private static ObjectNode request;
     private static String bucket;
     private static String stackName;
@@ -58,6 +61,7 @@ class CodeTarballAttacksIT {
         aws = orchestrator.aws();
         api = SignedApi.forLocalCloud(orchestrator);
         records = FaultChecks.records();
+        locks = FaultChecks.locks();
         request = Fixtures.validRequest(aws, "tar-" + SUFFIX);
         bucket = request.path("jobsBucketName").asText();
         stackName = request.path("stackName").asText();
@@ -141,7 +145,7 @@ class CodeTarballAttacksIT {
                     if (!FaultChecks.isFinal(record)) {
                         stuck++;
                     }
-                    boolean rejected = DeploymentRecords.FAILED.equals(record.path("status").asText())
+                    boolean rejected = DeploymentStatus.FAILED.name().equals(record.path("status").asText())
                             && Failure.CODE_REJECTED.equals(record.path("error").asText())
                             && Steps.PACKAGE_AND_UPLOAD_CODE.equals(record.path("failedStep").asText());
                     String cause = record.path("cause").asText();
@@ -194,7 +198,7 @@ class CodeTarballAttacksIT {
         long seconds = (System.nanoTime() - started) / 1_000_000_000L;
         boolean previousReleaseIntact = releasesBefore.get(goodReleaseKey)
                 .equals(FaultChecks.releases(bucket).get(goodReleaseKey));
-        Optional<String> lockLeft = records.lockHolder(stackName);
+        Optional<String> lockLeft = locks.holder(stackName);
         Set<String> newReleases = new TreeSet<>(FaultChecks.releases(bucket).keySet());
         newReleases.removeAll(releasesBefore.keySet());
 

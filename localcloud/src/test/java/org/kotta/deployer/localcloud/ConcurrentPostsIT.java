@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.kotta.deployer.core.AwsClients;
 import org.kotta.deployer.core.DeploymentRecords;
+import org.kotta.deployer.core.StackLocks;
 import org.kotta.deployer.localcloud.SignedApiClient.Response;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -50,6 +51,7 @@ class ConcurrentPostsIT {
         AwsClients aws = orchestrator.aws();
         SignedApi api = SignedApi.forLocalCloud(orchestrator);
         DeploymentRecords records = FaultChecks.records();
+        StackLocks locks = FaultChecks.locks();
         String run = Fixtures.shortId();
         List<ObjectNode> bodies = new ArrayList<>();
         for (int i = 0; i < STACKS; i++) {
@@ -148,7 +150,7 @@ class ConcurrentPostsIT {
                 unexpected.add("stack " + stackName + " has records " + ids + " for answers "
                         + startedPerStack.get(i));
             }
-            locksLeft += records.lockHolder(stackName).isPresent() ? 1 : 0;
+            locksLeft += locks.holder(stackName).isPresent() ? 1 : 0;
         }
         for (String id : winners) {
             JsonNode record = records.get(id).orElse(null);

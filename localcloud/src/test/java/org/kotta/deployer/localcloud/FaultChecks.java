@@ -17,8 +17,10 @@ import java.util.function.Supplier;
 import org.awaitility.Awaitility;
 
 import org.kotta.deployer.core.DeploymentRecords;
+import org.kotta.deployer.core.DeploymentStatus;
 import org.kotta.deployer.core.DynamoJson;
 import org.kotta.deployer.core.Json;
+import org.kotta.deployer.core.StackLocks;
 import org.kotta.deployer.localcloud.SignedApiClient.Response;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -42,6 +44,10 @@ final class FaultChecks {
 
     static LocalOrchestrator orchestrator() {
         return LocalCloud.orchestrator();
+    }
+
+    static StackLocks locks() {
+        return new StackLocks(orchestrator().aws().dynamoDb(), orchestrator().output("DeploymentsTableName"));
     }
 
     static DeploymentRecords records() {
@@ -134,8 +140,8 @@ final class FaultChecks {
     }
 
     static boolean isFinal(JsonNode record) {
-        String status = record.path("status").asText();
-        return DeploymentRecords.SUCCEEDED.equals(status) || DeploymentRecords.FAILED.equals(status);
+        DeploymentStatus status = DeploymentStatus.of(record.path("status").asText());
+        return status != null && status.ended();
     }
 
     /** Field names of a problem+json answer's {@code errors[]}. */

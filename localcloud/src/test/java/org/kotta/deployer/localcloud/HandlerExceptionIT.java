@@ -15,6 +15,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.kotta.deployer.core.DeploymentRecords;
 import org.kotta.deployer.core.Settings;
+import org.kotta.deployer.core.StackLocks;
 import org.kotta.deployer.localcloud.SignedApiClient.Response;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -42,12 +43,14 @@ class HandlerExceptionIT {
     private static LocalOrchestrator orchestrator;
     private static SignedApi api;
     private static DeploymentRecords records;
+    private static StackLocks locks;
 
     @BeforeAll
     static void install() {
         orchestrator = LocalCloud.orchestrator();
         api = SignedApi.forLocalCloud(orchestrator);
         records = new DeploymentRecords(orchestrator.aws().dynamoDb(), orchestrator.output("DeploymentsTableName"));
+        locks = new StackLocks(orchestrator.aws().dynamoDb(), orchestrator.output("DeploymentsTableName"));
     }
 
     /** What one fault case left behind, read from the services once it ended. */
@@ -97,7 +100,7 @@ class HandlerExceptionIT {
                     record = records.get(id).orElse(null);
                 }
                 outcomes.add(new FaultAftermath(function, fault.getValue(), accepted, execution, record,
-                        records.lockHolder(stackName).isEmpty()));
+                        locks.holder(stackName).isEmpty()));
             } finally {
                 orchestrator.setFunctionEnvironment(function, Settings.ENDPOINT_URL, null);
             }
@@ -183,7 +186,7 @@ class HandlerExceptionIT {
         // the 500 carries no deployment id: the case's deployments are the records of its (fresh) stack
         List<ObjectNode> ofStack = records.deploymentsOfStack(stackName, 10, null, null);
         List<String> ids = ofStack.stream().map(r -> r.path("deploymentId").asText()).toList();
-        boolean lockFree = records.lockHolder(stackName).isEmpty();
+        boolean lockFree = locks.holder(stackName).isEmpty();
         List<Response> answers = FaultChecks.answersSince(exchanges);
         // the one 500 this fault calls for (the API cannot start executions) is reported apart from unexpected ones
         long expected500 = refused.status() == 500 ? 1 : 0;

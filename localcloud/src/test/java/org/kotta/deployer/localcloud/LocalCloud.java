@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.UUID;
 
 import org.kotta.deployer.core.DeploymentRecords;
+import org.kotta.deployer.core.DeploymentState;
 import org.kotta.deployer.core.Json;
 import org.kotta.deployer.localcloud.platform.LocalPlatformStack;
 import org.kotta.deployer.testing.RepoRoot;
@@ -136,13 +137,10 @@ final class LocalCloud {
 
     /** Starts the state machine directly, named after the deployment id. */
     static String startExecution(String deploymentId, ObjectNode request) {
-        ObjectNode input = Json.MAPPER.createObjectNode();
-        input.put("deploymentId", deploymentId);
-        input.put("trigger", "test");
-        input.set("request", request);
+        String input = DeploymentState.input(deploymentId, "test", request).toJson();
         SfnClient sfn = orchestrator().aws().stepFunctions();
         return sfn.startExecution(b -> b.stateMachineArn(orchestrator().output("StateMachineArn"))
-                .name(deploymentId).input(input.toString())).executionArn();
+                .name(deploymentId).input(input)).executionArn();
     }
 
     /** The execution once it has ended; fails when it still runs after {@code limit}. */

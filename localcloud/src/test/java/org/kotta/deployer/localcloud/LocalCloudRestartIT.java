@@ -30,6 +30,7 @@ import org.kotta.deployer.core.AwsClients;
 import org.kotta.deployer.core.DeploymentRecords;
 import org.kotta.deployer.core.Json;
 import org.kotta.deployer.core.Settings;
+import org.kotta.deployer.core.StackLocks;
 import org.kotta.deployer.localcloud.SignedApiClient.Response;
 import org.kotta.deployer.testing.RepoRoot;
 
@@ -64,6 +65,7 @@ class LocalCloudRestartIT {
             orchestrator = new LocalOrchestrator(RepoRoot.path(), ENDPOINT).start();
             AwsClients aws = orchestrator.aws();
             DeploymentRecords records = new DeploymentRecords(aws.dynamoDb(), orchestrator.output("DeploymentsTableName"));
+            StackLocks locks = new StackLocks(aws.dynamoDb(), orchestrator.output("DeploymentsTableName"));
             ObjectNode request = Fixtures.validRequest(sharedCloud(), Fixtures.shortId());
             request.put("certificateArn", aws.acm().requestCertificate(b -> b.domainName("kotta.example.org")
                     .validationMethod("DNS")).certificateArn());
@@ -93,7 +95,7 @@ class LocalCloudRestartIT {
             survived.put("execution", execution.map(e -> e.statusAsString() + " " + e.error()).orElse("gone"));
             Optional<ObjectNode> record = records.get(id);
             survived.put("record", record.map(r -> r.path("status").asText()).orElse("gone"));
-            survived.put("lock", records.lockHolder(stackName).orElse("none"));
+            survived.put("lock", locks.holder(stackName).orElse("none"));
             survived.put("baseStack", stackStatus(aws, stackName + "-base"));
             survived.put("orchestratorStack", stackStatus(aws, LocalOrchestrator.STACK_NAME));
             survived.put("artifactObjects", aws.s3().listObjectsV2(b -> b.bucket("kotta-deployer-local-artifacts"))
@@ -111,7 +113,7 @@ class LocalCloudRestartIT {
             Optional<ObjectNode> ended = records.get(id);
             ended.ifPresent(r -> System.out.println("record after the sweep: " + r.path("error").asText() + ": "
                     + r.path("cause").asText()));
-            boolean lockFree = records.lockHolder(stackName).isEmpty();
+            boolean lockFree = locks.holder(stackName).isEmpty();
             List<String> lost = FaultChecks.lostRecords(records, List.of(id));
             List<String> stuck = FaultChecks.stuckDeployments(records, List.of(id));
             long serverErrors = FaultChecks.serverErrors(FaultChecks.answersSince(exchanges));

@@ -19,6 +19,7 @@ import org.kotta.deployer.core.AwsClients;
 import org.kotta.deployer.core.DeploymentRecords;
 import org.kotta.deployer.core.DeploymentRequest;
 import org.kotta.deployer.core.Json;
+import org.kotta.deployer.core.StackLocks;
 import org.kotta.deployer.trigger.CodeUploadedEvent;
 import org.kotta.deployer.trigger.CodeUploadedSkipTag;
 import org.kotta.deployer.trigger.RedeployRules;
@@ -58,6 +59,7 @@ class RedeployTriggerIT {
     private static AwsClients aws;
     private static LambdaClient lambda;
     private static DeploymentRecords records;
+    private static StackLocks locks;
     private static ObjectNode request;
     private static String bucket;
     private static String stackName;
@@ -70,6 +72,7 @@ class RedeployTriggerIT {
         aws = orchestrator.aws();
         lambda = aws.build(LambdaClient.builder());
         records = new DeploymentRecords(aws.dynamoDb(), orchestrator.output("DeploymentsTableName"));
+        locks = new StackLocks(aws.dynamoDb(), orchestrator.output("DeploymentsTableName"));
         request = Fixtures.validRequest(aws, SUFFIX);
         bucket = request.path("jobsBucketName").asText();
         stackName = request.path("stackName").asText();
@@ -146,7 +149,7 @@ class RedeployTriggerIT {
         assertThat(reply.path("deploymentId").asText()).isEqualTo(redeployId);
         assertThat(FaultChecks.executionNames()).hasSize(executions);
         assertThat(records.get(redeployId).orElseThrow().path("status").asText()).isEqualTo("SUCCEEDED");
-        assertThat(records.lockHolder(stackName)).isEmpty();
+        assertThat(locks.holder(stackName)).isEmpty();
     }
 
     @Test
@@ -154,7 +157,7 @@ class RedeployTriggerIT {
         String running = "dep-busy-" + SUFFIX;
         records.createPending(running, Json.MAPPER.treeToValue(request, DeploymentRequest.class),
                 "test");
-        assertThat(records.acquireStackLock(stackName, running)).isEmpty();
+        assertThat(locks.acquire(stackName, running)).isEmpty();
         try {
             Set<String> before = FaultChecks.executionNames();
             String key = "code/busy-" + SUFFIX + ".tar.gz";
@@ -171,10 +174,10 @@ class RedeployTriggerIT {
             assertThat(refused.path("request").path("codeSource").asText()).isEqualTo("s3://" + bucket + "/" + key);
             // the record is the trigger's decision, written after the start was refused: nothing started
             assertThat(FaultChecks.executionNames()).isEqualTo(before);
-            assertThat(records.lockHolder(stackName)).contains(running);
+            assertThat(locks.holder(stackName)).contains(running);
         } finally {
             records.failed(running, "test", "TestOver", "the test's stand-in deployment", null);
-            records.releaseStackLock(stackName, running);
+            locks.release(stackName, running);
         }
     }
 

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.kotta.deployer.core.AwsClients;
 import org.kotta.deployer.core.DeploymentRecords;
+import org.kotta.deployer.core.StackLocks;
 import org.kotta.deployer.localcloud.FaultChecks.StackState;
 import org.kotta.deployer.localcloud.SignedApiClient.Response;
 
@@ -51,6 +52,7 @@ class StackFailureAndWaitIT {
             throws Exception {
         SignedApi api = SignedApi.forLocalCloud(orchestrator);
         DeploymentRecords records = FaultChecks.records();
+        StackLocks locks = FaultChecks.locks();
         ObjectNode request = Fixtures.validRequest(aws, "fail-" + Fixtures.shortId());
         String stackName = request.path("stackName").asText();
         List<Response> answers = new ArrayList<>();
@@ -66,7 +68,7 @@ class StackFailureAndWaitIT {
         answers.add(failedView);
         StackState baseAfterFailure = FaultChecks.stack(stackName + "-base");
         String kottaAfterFailure = statusOrAbsent(stackName);
-        Optional<String> lockAfterFailure = records.lockHolder(stackName);
+        Optional<String> lockAfterFailure = locks.holder(stackName);
 
         SlowTemplates.use(orchestrator, null);
         Response fixedPost = api.postJson("/deployments", request.toString(), Map.of());
@@ -95,7 +97,7 @@ class StackFailureAndWaitIT {
         long lost = (failedRecord == null ? 1 : 0) + (fixedRecord == null ? 1 : 0);
         long stuck = Stream.of(failedRecord, fixedRecord)
                 .filter(r -> r != null && !FaultChecks.isFinal(r)).count();
-        Optional<String> lockLeft = records.lockHolder(stackName);
+        Optional<String> lockLeft = locks.holder(stackName);
 
         ReliabilityReport.record("1-kotta-stack-fails",
                 "The Kotta stack fails (a bad template parameter), deployed through the API",

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.kotta.deployer.core.DeploymentRecords;
 import org.kotta.deployer.core.DeploymentRequest;
 import org.kotta.deployer.core.Json;
+import org.kotta.deployer.core.StackLocks;
 import org.kotta.deployer.validate.RequestValidator;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -29,11 +30,12 @@ class StackLockIT {
     void aDirectExecution_whileAnotherDeploymentHoldsTheStack_isRefusedAsBusy_andTouchesNoStack() throws Exception {
         LocalOrchestrator orchestrator = LocalCloud.orchestrator();
         DeploymentRecords records = records(orchestrator);
+        StackLocks locks = new StackLocks(orchestrator.aws().dynamoDb(), orchestrator.output("DeploymentsTableName"));
         ObjectNode request = Fixtures.validRequest(orchestrator.aws(), Fixtures.shortId());
         String stackName = request.path("stackName").asText();
         String holder = LocalCloud.newDeploymentId();
         records.createPending(holder, validated(request), "test");
-        assertThat(records.acquireStackLock(stackName, holder)).isEmpty();
+        assertThat(locks.acquire(stackName, holder)).isEmpty();
         try {
             String id = LocalCloud.newDeploymentId();
             DescribeExecutionResponse execution = LocalCloud.awaitEnd(LocalCloud.startExecution(id, request), LIMIT);
@@ -44,12 +46,12 @@ class StackLockIT {
             JsonNode record = LocalCloud.record(id);
             assertThat(record.path("status").asText()).isEqualTo("FAILED");
             assertThat(record.path("error").asText()).isEqualTo("StackBusy");
-            assertThat(records.lockHolder(stackName)).contains(holder);
+            assertThat(locks.holder(stackName)).contains(holder);
             assertThatThrownBy(() -> LocalCloud.stackStatus(stackName + "-base"))
                     .isInstanceOf(CloudFormationException.class);
         } finally {
             records.failed(holder, "test", "TestOver", "the test's stand-in deployment", null);
-            records.releaseStackLock(stackName, holder);
+            locks.release(stackName, holder);
         }
     }
 
@@ -57,6 +59,7 @@ class StackLockIT {
     void anExecutionOfADeploymentAlreadyFailedByItsStarter_doesNothing_andKeepsTheRecordedFailure() throws Exception {
         LocalOrchestrator orchestrator = LocalCloud.orchestrator();
         DeploymentRecords records = records(orchestrator);
+        StackLocks locks = new StackLocks(orchestrator.aws().dynamoDb(), orchestrator.output("DeploymentsTableName"));
         ObjectNode request = Fixtures.validRequest(orchestrator.aws(), Fixtures.shortId());
         String stackName = request.path("stackName").asText();
         String id = LocalCloud.newDeploymentId();
@@ -72,7 +75,7 @@ class StackLockIT {
         assertThat(record.path("status").asText()).isEqualTo("FAILED");
         assertThat(record.path("error").asText()).isEqualTo("SdkClientException");
         assertThat(record.path("failedStep").asText()).isEqualTo("start");
-        assertThat(records.lockHolder(stackName)).isEmpty();
+        assertThat(locks.holder(stackName)).isEmpty();
         assertThatThrownBy(() -> LocalCloud.stackStatus(stackName + "-base")).isInstanceOf(CloudFormationException.class);
     }
 

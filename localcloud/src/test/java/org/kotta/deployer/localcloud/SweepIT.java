@@ -14,6 +14,7 @@ import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import org.kotta.deployer.core.DeploymentRecords;
 import org.kotta.deployer.core.Json;
+import org.kotta.deployer.core.StackLocks;
 import org.kotta.deployer.localcloud.SignedApiClient.Response;
 import org.kotta.deployer.testing.Waits;
 
@@ -40,6 +41,7 @@ class SweepIT {
         LocalOrchestrator orchestrator = LocalCloud.orchestrator();
         DeploymentRecords records = new DeploymentRecords(orchestrator.aws().dynamoDb(),
                 orchestrator.output("DeploymentsTableName"));
+        StackLocks locks = new StackLocks(orchestrator.aws().dynamoDb(), orchestrator.output("DeploymentsTableName"));
         SignedApi api = SignedApi.forLocalCloud(orchestrator);
         ObjectNode request = Fixtures.validRequest(orchestrator.aws(), Fixtures.shortId());
         String stackName = request.path("stackName").asText();
@@ -71,7 +73,7 @@ class SweepIT {
         JsonNode swept = awaitRecord(id, r -> !"RUNNING".equals(r.path("status").asText()));
         long sweepMillis = Duration.between(stopped, Instant.now()).toMillis();
         int sweepsOnTheEvent = orchestrator.host().invocationCount(sweeper) - sweepsBefore;
-        boolean lockFreedBySweep = records.lockHolder(stackName).isEmpty();
+        boolean lockFreedBySweep = locks.holder(stackName).isEmpty();
 
         // the scheduled sweep finds nothing left to end, and leaves a finished record alone
         JsonNode scheduled = invokeSweep(orchestrator, Json.MAPPER.readTree(

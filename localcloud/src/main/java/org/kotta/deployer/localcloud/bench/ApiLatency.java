@@ -12,6 +12,7 @@ import org.kotta.deployer.core.AwsClients;
 import org.kotta.deployer.core.DeploymentRecords;
 import org.kotta.deployer.core.DeploymentRequest;
 import org.kotta.deployer.core.Json;
+import org.kotta.deployer.core.StackLocks;
 import org.kotta.deployer.localcloud.LocalOrchestrator;
 import org.kotta.deployer.localcloud.SignedApiClient;
 
@@ -47,9 +48,10 @@ final class ApiLatency {
         ObjectNode request = requests.apply("bench-api-" + Bench.shortId());
         String stackName = request.path("stackName").asText();
         DeploymentRecords records = new DeploymentRecords(aws.dynamoDb(), orchestrator.output("DeploymentsTableName"));
+        StackLocks locks = new StackLocks(aws.dynamoDb(), orchestrator.output("DeploymentsTableName"));
         String holder = "dep-" + UUID.randomUUID();
         records.createPending(holder, Json.MAPPER.convertValue(request, DeploymentRequest.class), "bench");
-        if (records.acquireStackLock(stackName, holder).isPresent()) {
+        if (locks.acquire(stackName, holder).isPresent()) {
             throw new IllegalStateException("could not take the lock of " + stackName + " for the bench");
         }
         List<Double> posts = new ArrayList<>();
@@ -67,7 +69,7 @@ final class ApiLatency {
             }
         } finally {
             records.failed(holder, "start", "BenchLockHolder", "held the stack lock for ./kotta bench", null);
-            records.releaseStackLock(stackName, holder);
+            locks.release(stackName, holder);
         }
         return new BenchResults.ApiResults(get, summary(posts, postStatuses,
                 "one stack whose lock a PENDING deployment holds: every POST answered 409, none started"));

@@ -1,6 +1,5 @@
-package org.kotta.deployer.verify;
+package org.kotta.deployer.core;
 
-import org.kotta.deployer.core.Failure;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
