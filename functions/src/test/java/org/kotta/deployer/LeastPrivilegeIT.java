@@ -74,7 +74,7 @@ class LeastPrivilegeIT {
                     "s3:PutObject")),
             Map.entry("PublishOutputsFunctionRole", Set.of("dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:PutItem")),
             Map.entry("RecordFailureFunctionRole", Set.of("dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem",
-                    "states:GetExecutionHistory", "logs:DescribeLogStreams", "logs:GetLogEvents")),
+                    "states:GetExecutionHistory", "logs:FilterLogEvents", "logs:GetLogEvents")),
             Map.entry("CheckSiteFunctionRole", Set.of("dynamodb:UpdateItem", "elasticloadbalancing:DescribeTargetHealth")),
             Map.entry("RollBackFunctionRole", Set.of("dynamodb:Query", "dynamodb:GetItem", "dynamodb:PutItem",
                     "dynamodb:UpdateItem", "dynamodb:DeleteItem", "states:StartExecution")),

@@ -288,11 +288,14 @@ public final class DeploymentRecords {
                 .filter(item -> item.path("release").hasNonNull("releaseKey") && item.path("release").hasNonNull("sha256"))
                 .findFirst()
                 .map(item -> new GoodRelease(DeploymentRecord.of(item), item.path("release").path("releaseKey").asText(),
-                        item.path("release").path("sha256").asText()));
+                        item.path("release").path("sha256").asText(), item.path("image").path("imageId").asText(null)));
     }
 
-    /** A deployment that SUCCEEDED and the release it made ({@code releases/<sha256>.tar.gz}). */
-    public record GoodRelease(DeploymentRecord record, String releaseKey, String sha256) {
+    /**
+     * A deployment that SUCCEEDED, the release it made ({@code releases/<sha256>.tar.gz}) and the
+     * image the Kotta stack ran with it (null when its record names none).
+     */
+    public record GoodRelease(DeploymentRecord record, String releaseKey, String sha256, String imageId) {
     }
 
     /** A JobsBucket's latest SUCCEEDED deployment: newest first through {@code byJobsBucket}, page by page. */

@@ -29,7 +29,7 @@ public final class RollBack {
     public static final String TRIGGER = "rollback";
     static final String SUFFIX = "-rollback";
     /** How many of the stack's newest deployments are searched for the last good one. */
-    private static final int HISTORY = 50;
+    static final int HISTORY = 200;
 
     private final DeploymentStarter starter;
     private final DeploymentRecords records;
@@ -51,13 +51,22 @@ public final class RollBack {
         Optional<GoodRelease> good = records.lastGoodRelease(stackName, failedId, HISTORY);
         if (good.isEmpty()) {
             return note(failedId, RollbackStarted.notStarted("no earlier deployment of stack " + stackName
-                    + " succeeded, so there is no release to go back to"));
+                    + " succeeded (among its newest " + HISTORY + "), so there is no release to go back to"));
         }
         String goodId = good.get().record().deploymentId();
-        RollbackTarget target = new RollbackTarget(failedId, goodId, good.get().releaseKey(), good.get().sha256());
+        RollbackTarget target = new RollbackTarget(failedId, goodId, good.get().releaseKey(), good.get().sha256(),
+                good.get().imageId());
         String rollbackId = rollbackId(failedId);
-        StartDecision decision = starter.start(rollbackId,
-                good.get().record().storedRequest().withRefreshImage(false), TRIGGER, target);
+        StartDecision decision;
+        try {
+            decision = starter.start(rollbackId, good.get().record().storedRequest().withRefreshImage(false), TRIGGER,
+                    target);
+        } catch (RuntimeException e) {
+            // noted before the state retries (the id is derived, so a retry finds a started rollback)
+            note(failedId, RollbackStarted.notStarted("starting " + rollbackId + " failed: "
+                    + e.getClass().getSimpleName() + ": " + e.getMessage()));
+            throw e;
+        }
         RollbackStarted result = switch (decision.verdict()) {
             case STARTED, ALREADY_STARTED -> new RollbackStarted(true, rollbackId, decision.executionArn(), goodId,
                     target.sha256(), null);

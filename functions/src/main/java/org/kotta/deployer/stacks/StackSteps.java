@@ -59,8 +59,12 @@ public final class StackSteps {
         String deploymentId = input.deploymentId();
         DeploymentRequest request = input.validatedRequest();
         records.stepStarted(deploymentId, StackKind.KOTTA.step());
-        ImageChoice image = images.choose(request.stackName(), request.refreshImage());
         DeploymentState state = input.state();
+        // a rollback goes back to the image of the release it deploys again: a new image may be what failed
+        ImageChoice image = state.rollback() != null && state.rollback().imageId() != null
+                ? new ImageChoice(state.rollback().imageId(), ImageChoice.Source.KEPT, null,
+                        "the image of " + state.rollback().basedOn() + ", the deployment this rollback goes back to")
+                : images.choose(request.stackName(), request.refreshImage());
         if (state.release() == null) {
             throw new IllegalStateException("the state has no release");
         }

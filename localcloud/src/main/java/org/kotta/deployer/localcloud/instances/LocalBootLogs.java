@@ -3,7 +3,7 @@ package org.kotta.deployer.localcloud.instances;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.kotta.deployer.outputs.BootLog;
+import org.kotta.deployer.failure.BootLog;
 
 import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
 import software.amazon.awssdk.services.cloudwatchlogs.model.CloudWatchLogsException;

@@ -114,7 +114,11 @@ public final class LocalInstances implements AutoCloseable {
      *                               the old instances of a failed group keep running
      */
     public synchronized void sync(String stackName) throws InterruptedException {
-        Map<String, RunningGroup> groupsOfStack = running.computeIfAbsent(stackName, s -> new LinkedHashMap<>());
+        if (closed) {
+            return;
+        }
+        Map<String, RunningGroup> groupsOfStack = running.computeIfAbsent(stackName,
+                s -> java.util.Collections.synchronizedMap(new LinkedHashMap<>()));
         List<GroupSpec> specs = groups.read(stackName);
         List<String> failures = new ArrayList<>();
         boolean allNotRunnable = true;
@@ -182,11 +186,20 @@ public final class LocalInstances implements AutoCloseable {
                         + problem + (old.size() > i && old.get(i).alive() ? "; " + old.get(i).id() + " keeps serving" : "")
                         + "\nlast lines of " + next.log() + ":\n" + tail);
             }
+            fresh.add(next);
             if (spec.role() == GroupSpec.Role.WEB_SERVER) {
                 url.switchTo(next.port());
-                targets.register(stackName, spec.groupName(), url.port());
+                try {
+                    targets.register(stackName, spec.groupName(), url.port());
+                } catch (RuntimeException e) {
+                    // tracked, so close() stops it; the old ones keep running (the next sync retries)
+                    List<InstanceProcess> kept = new ArrayList<>(fresh);
+                    kept.addAll(old);
+                    groupsOfStack.put(group, new RunningGroup(current == null ? "" : current.fingerprint(), kept));
+                    throw new InstanceSyncException("group " + group + ": registering " + next.id()
+                            + " in the target group failed: " + e);
+                }
             }
-            fresh.add(next);
             if (i < old.size()) {
                 if (spec.role() == GroupSpec.Role.WEB_SERVER) {
                     url.drain(old.get(i).port(), DRAIN_LIMIT);
@@ -339,14 +352,21 @@ public final class LocalInstances implements AutoCloseable {
 
     /** Process ids of every instance running now, web servers and executors. */
     public List<Long> pids() {
-        return running.values().stream().flatMap(m -> m.values().stream())
+        return running.values().stream().flatMap(m -> groupsNow(m).stream())
                 .flatMap(g -> g.instances().stream()).map(InstanceProcess::pid).toList();
     }
 
     /** One line per running instance of the stack: id, pid, port, log. */
     public List<String> describe(String stackName) {
-        return running.getOrDefault(stackName, Map.of()).values().stream()
+        return groupsNow(running.getOrDefault(stackName, Map.of())).stream()
                 .flatMap(g -> g.instances().stream()).map(InstanceProcess::toString).toList();
+    }
+
+    /** A copy of a stack's groups, taken while no sync changes them (a follower may be syncing). */
+    private static List<RunningGroup> groupsNow(Map<String, RunningGroup> groupsOfStack) {
+        synchronized (groupsOfStack) {
+            return List.copyOf(groupsOfStack.values());
+        }
     }
 
     private static int freePort() throws IOException {
@@ -360,8 +380,19 @@ public final class LocalInstances implements AutoCloseable {
     public void close() {
         closed = true;
         followers.forEach(Thread::interrupt);
+        for (Thread follower : followers) {
+            try {
+                follower.join(FOLLOWER_JOIN.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
         stopAll();
     }
+
+    /** How long close() waits for a follower in the middle of a sync to stop its new instance. */
+    private static final Duration FOLLOWER_JOIN = Duration.ofSeconds(30);
 
     private synchronized void stopAll() {
         running.values().forEach(groupsOfStack -> groupsOfStack.values()

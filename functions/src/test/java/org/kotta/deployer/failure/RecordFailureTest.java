@@ -1,4 +1,4 @@
-package org.kotta.deployer.outputs;
+package org.kotta.deployer.failure;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

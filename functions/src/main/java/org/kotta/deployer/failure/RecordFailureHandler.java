@@ -1,4 +1,4 @@
-package org.kotta.deployer.outputs;
+package org.kotta.deployer.failure;
 
 import org.kotta.deployer.core.AwsClients;
 import org.kotta.deployer.core.DeploymentRecords;

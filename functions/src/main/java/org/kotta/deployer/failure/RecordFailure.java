@@ -1,4 +1,4 @@
-package org.kotta.deployer.outputs;
+package org.kotta.deployer.failure;
 
 import org.kotta.deployer.core.DeploymentRecord;
 import org.kotta.deployer.core.DeploymentRecords;
@@ -70,7 +70,8 @@ public final class RecordFailure {
         String stackName = record == null ? null : record.stackName();
         if (stackName != null && BOOT_LOG_STEPS.contains(step)) {
             cause = cause + bootLogOf(input.state().outputsOf(StackKind.BASE)
-                    .getOrDefault("InstanceLogGroupName", BootLog.groupOf(stackName)));
+                    .getOrDefault("InstanceLogGroupName", BootLog.groupOf(stackName)),
+                    record.createdAt() == null ? java.time.Instant.EPOCH : record.createdAt());
         }
         if (records.failed(deploymentId, step, error, cause, stackReason)) {
             metrics.deploymentFailed(step);
@@ -86,9 +87,9 @@ public final class RecordFailure {
      * record says why without anyone logging in; nothing when there is none or it cannot be read
      * (the failure is recorded all the same).
      */
-    private String bootLogOf(String logGroup) {
+    private String bootLogOf(String logGroup, java.time.Instant since) {
         try {
-            return bootLog.lastLines(logGroup).map(lines -> "\n" + lines).orElse("");
+            return bootLog.lastLines(logGroup, since).map(lines -> "\n" + lines).orElse("");
         } catch (RuntimeException unreadable) {
             return "\n(the boot log in " + logGroup + " could not be read: " + unreadable.getClass().getSimpleName() + ")";
         }
