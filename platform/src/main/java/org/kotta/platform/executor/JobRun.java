@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
@@ -17,7 +16,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import java.util.stream.Stream;
 
 import org.kotta.platform.core.FileMapping;
 import org.kotta.platform.core.JobItems;
@@ -393,31 +391,5 @@ final class JobRun {
 
     private void log(String step, String detail) {
         context.log(job.jobId(), step, detail);
-    }
-
-    /** Work directories: made per job, handed to the job user, removed afterwards (links never followed). */
-    static final class WorkDirs {
-        private WorkDirs() {
-        }
-
-        static void chown(Path dir, JobUser user) throws IOException {
-            try (Stream<Path> files = Files.walk(dir)) {
-                for (Path path : files.toList()) {
-                    Files.setAttribute(path, "unix:uid", user.uid(), LinkOption.NOFOLLOW_LINKS);
-                    Files.setAttribute(path, "unix:gid", user.gid(), LinkOption.NOFOLLOW_LINKS);
-                }
-            }
-        }
-
-        static void remove(Path dir) throws IOException {
-            if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
-                return;
-            }
-            try (Stream<Path> files = Files.walk(dir)) {
-                for (Path path : files.sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList()) {
-                    Files.deleteIfExists(path);
-                }
-            }
-        }
     }
 }

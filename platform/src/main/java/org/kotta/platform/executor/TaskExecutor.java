@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -89,7 +87,7 @@ public final class TaskExecutor {
     /** Polls and runs jobs on this thread until {@link #stop()}. */
     public void run() {
         try {
-            prepareWorkRoot();
+            WorkDirs.prepareRoot(settings.workRoot(), context.jobUser().isPresent());
         } catch (IOException e) {
             throw new IllegalStateException("cannot prepare the work directory " + settings.workRoot(), e);
         }
@@ -343,17 +341,6 @@ public final class TaskExecutor {
                     : Optional.empty();
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
-        }
-    }
-
-    private void prepareWorkRoot() throws IOException {
-        Path root = settings.workRoot();
-        Files.createDirectories(root);
-        if (context.jobUser().isPresent()) {
-            Set<PosixFilePermission> permissions = EnumSet.copyOf(Files.getPosixFilePermissions(root));
-            permissions.add(PosixFilePermission.OTHERS_EXECUTE);
-            permissions.add(PosixFilePermission.GROUP_EXECUTE);
-            Files.setPosixFilePermissions(root, permissions);
         }
     }
 
