@@ -235,7 +235,7 @@ public final class TaskExecutor {
     }
 
     private void runClaimed(JobRecord job, String receipt) throws IOException {
-        Heartbeat heartbeat = new Heartbeat(job.jobId(), receipt);
+        Heartbeat heartbeat = new Heartbeat(context, queue, lifecycle, job.jobId(), receipt);
         heartbeat.extendNow();
         JobRun run = new JobRun(context, job, heartbeat::extendIfDue, () -> stopping);
         synchronized (lock) {
@@ -385,51 +385,6 @@ public final class TaskExecutor {
             Thread.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    /**
-     * Keeps a running job's message invisible (extended every {@code visibilityEvery} to
-     * {@code visibilityAhead}) and records the executor's heartbeat on the job; takes up a receipt
-     * handle another executor handed back ({@link JobStore#handOver}).
-     */
-    private final class Heartbeat {
-        private final String jobId;
-        private volatile String receipt;
-        private long next;
-
-        Heartbeat(String jobId, String receipt) {
-            this.jobId = jobId;
-            this.receipt = receipt;
-        }
-
-        /** The newest receipt handle of the job's message this executor knows. */
-        String receipt() {
-            return receipt;
-        }
-
-        void extendNow() {
-            try {
-                Optional<String> handed = context.store().heartbeat(jobId, settings.instanceId(),
-                        System.currentTimeMillis() / 1000);
-                if (handed.isEmpty()) {
-                    context.log(jobId, "heartbeat", "the job is no longer this executor's");
-                } else if (!handed.get().isEmpty() && !handed.get().equals(receipt)) {
-                    receipt = handed.get();
-                    context.log(jobId, "heartbeat", "its message came back and was handed back: extending it again");
-                }
-            } catch (SdkException e) {
-                context.log(jobId, "heartbeat", "could not record the heartbeat: " + e.getMessage());
-            }
-            queue.extend(jobId, receipt, settings.visibilityAhead());
-            next = System.nanoTime() + settings.visibilityEvery().toNanos();
-        }
-
-        void extendIfDue() {
-            if (System.nanoTime() >= next) {
-                extendNow();
-            }
-            lifecycle.whileJobRuns();
         }
     }
 }
