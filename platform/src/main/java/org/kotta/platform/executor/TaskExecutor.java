@@ -1,9 +1,6 @@
 package org.kotta.platform.executor;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -62,7 +59,7 @@ public final class TaskExecutor {
         JobStore store = new JobStore(clients.dynamo(), settings.jobsTable());
         FileStager stager = new FileStager(clients.s3(), settings.bucket(), settings.maxInputFileBytes(),
                 settings.maxInputTotalBytes(), settings.limits().maxOutputFileBytes());
-        this.context = new ExecutorContext(settings, store, stager, jobUser(settings), clients.sns());
+        this.context = new ExecutorContext(settings, store, stager, JobUser.lookUp(settings.jobUser()), clients.sns());
         this.queue = new PendingQueue(clients.sqs(), settings.queueUrl(), context);
         this.lifecycle = new InstanceLifecycle(settings, settings.scaling().group().map(g -> clients.autoScaling()),
                 line -> context.log("-", "lifecycle", line));
@@ -342,37 +339,6 @@ public final class TaskExecutor {
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
         }
-    }
-
-    /** The job user when the executor runs as root and {@code KOTTA_JOB_USER} is set; else jobs run as this process. */
-    private static Optional<JobUser> jobUser(ExecutorSettings settings) {
-        if (settings.jobUser().isEmpty()) {
-            return Optional.empty();
-        }
-        try {
-            int me = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
-            if (me != 0) {
-                return Optional.empty();
-            }
-            String name = settings.jobUser().get();
-            return Optional.of(new JobUser(name, Integer.parseInt(id("-u", name)), Integer.parseInt(id("-g", name))));
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot look up the job user " + settings.jobUser().get(), e);
-        }
-    }
-
-    private static String id(String flag, String user) throws IOException {
-        Process process = new ProcessBuilder("id", flag, user).redirectErrorStream(true).start();
-        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-        try {
-            if (process.waitFor() != 0) {
-                throw new IOException("id " + flag + " " + user + ": " + out);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
-        }
-        return out;
     }
 
     private static String abbreviate(String body) {
