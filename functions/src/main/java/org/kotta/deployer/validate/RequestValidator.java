@@ -18,6 +18,8 @@ import org.kotta.deployer.core.AdminUser;
 import org.kotta.deployer.core.DeploymentRequest;
 import org.kotta.deployer.core.S3Location;
 import org.kotta.deployer.core.FieldError;
+import org.kotta.deployer.validate.RequestDraft.Tls;
+import org.kotta.deployer.validate.RequestDraft.WorkerRange;
 
 import static org.kotta.deployer.validate.JsonFields.describeType;
 import static org.kotta.deployer.validate.JsonFields.present;
@@ -100,36 +102,35 @@ public final class RequestValidator {
             fields.add(BODY, "the request body must be a JSON object");
             return ValidationResult.invalid(fields.errors());
         }
-        String stackName = stackName(body, fields);
-        String region = region(body, fields);
-        String jobsBucketName = jobsBucketName(body, fields);
-        String domainName = domainName(body, fields);
-        Tls tls = certificateOrHostedZone(body, region, fields);
-        String oidcIssuer = oidcIssuer(body, fields);
-        String oauthClientId = oauthClientId(body, oidcIssuer != null, fields);
-        String oauthClientSecretArn = oauthClientSecretArn(body, region, fields);
-        String webServerType = instanceType(body, "webServerInstanceType", DEFAULT_WEB_SERVER_INSTANCE_TYPE, fields);
-        String taskExecutorType =
+        RequestDraft draft = new RequestDraft();
+        draft.stackName = stackName(body, fields);
+        draft.region = region(body, fields);
+        draft.jobsBucketName = jobsBucketName(body, fields);
+        draft.domainName = domainName(body, fields);
+        draft.tls = certificateOrHostedZone(body, draft.region, fields);
+        draft.oidcIssuer = oidcIssuer(body, fields);
+        draft.oauthClientId = oauthClientId(body, draft.oidcIssuer != null, fields);
+        draft.oauthClientSecretArn = oauthClientSecretArn(body, draft.region, fields);
+        draft.webServerInstanceType =
+                instanceType(body, "webServerInstanceType", DEFAULT_WEB_SERVER_INSTANCE_TYPE, fields);
+        draft.taskExecutorInstanceType =
                 instanceType(body, "taskExecutorInstanceType", DEFAULT_TASK_EXECUTOR_INSTANCE_TYPE, fields);
-        WorkerRange prod = workerRange(body, "prodMinWorkers", DEFAULT_PROD_MIN_WORKERS,
+        draft.prodWorkers = workerRange(body, "prodMinWorkers", DEFAULT_PROD_MIN_WORKERS,
                 "prodMaxWorkers", DEFAULT_PROD_MAX_WORKERS, fields);
-        WorkerRange test = workerRange(body, "testMinWorkers", DEFAULT_TEST_MIN_WORKERS,
+        draft.testWorkers = workerRange(body, "testMinWorkers", DEFAULT_TEST_MIN_WORKERS,
                 "testMaxWorkers", DEFAULT_TEST_MAX_WORKERS, fields);
-        String spotPrice = spotPrice(body, fields);
-        String keyPairName = keyPairName(body, fields);
-        List<AdminUser> adminUsers = adminUsers(body, fields);
-        String codeSource = codeSource(body, fields);
-        boolean refreshImage = fields.flag(body.get("refreshImage"), "refreshImage",
+        draft.spotPrice = spotPrice(body, fields);
+        draft.keyPairName = keyPairName(body, fields);
+        draft.adminUsers = adminUsers(body, fields);
+        draft.codeSource = codeSource(body, fields);
+        draft.refreshImage = fields.flag(body.get("refreshImage"), "refreshImage",
                 "true moves the instances to the latest Amazon Linux image");
         unknownFields(body, "", REQUEST_FIELDS, fields);
 
         if (fields.hasErrors()) {
             return ValidationResult.invalid(fields.errors());
         }
-        return ValidationResult.valid(new DeploymentRequest(stackName, region, jobsBucketName, domainName,
-                tls.certificateArn(), tls.hostedZoneId(), oauthClientId, oauthClientSecretArn, oidcIssuer,
-                webServerType, taskExecutorType, prod.min(), prod.max(), test.min(), test.max(), spotPrice,
-                keyPairName, adminUsers, codeSource, refreshImage));
+        return ValidationResult.valid(draft.toRequest());
     }
 
     // ---- fields ------------------------------------------------------------------------------
@@ -184,11 +185,6 @@ public final class RequestValidator {
         // DNS names are case-insensitive; certificates and zones use lowercase
         return value.toLowerCase(Locale.ROOT);
     }
-
-    /** How the load balancer gets its certificate: exactly one of the two is set. */
-    private record Tls(String certificateArn, String hostedZoneId) { }
-
-    private record WorkerRange(int min, int max) { }
 
     private Tls certificateOrHostedZone(JsonNode body, String region, JsonFields fields) {
         String certField = "certificateArn";
