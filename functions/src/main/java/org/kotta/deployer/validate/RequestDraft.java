@@ -1,6 +1,9 @@
 package org.kotta.deployer.validate;
 
+import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 import org.kotta.deployer.core.AdminUser;
 import org.kotta.deployer.core.DeploymentRequest;
@@ -14,6 +17,11 @@ final class RequestDraft {
     record Tls(String certificateArn, String hostedZoneId) { }
 
     record WorkerRange(int min, int max) { }
+
+    /** The request's JSON field names: exactly the components of {@link DeploymentRequest}. */
+    static final Set<String> FIELDS = Arrays.stream(DeploymentRequest.class.getRecordComponents())
+            .map(c -> c.getName())
+            .collect(Collectors.toUnmodifiableSet());
 
     String stackName;
     String region;

@@ -2,7 +2,6 @@ package org.kotta.deployer.validate;
 
 import java.math.BigDecimal;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -10,17 +9,16 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
 import org.kotta.deployer.core.AdminUser;
-import org.kotta.deployer.core.DeploymentRequest;
 import org.kotta.deployer.core.S3Location;
 import org.kotta.deployer.core.FieldError;
 import org.kotta.deployer.validate.RequestDraft.Tls;
 import org.kotta.deployer.validate.RequestDraft.WorkerRange;
 
+import static org.kotta.deployer.validate.EchoedValues.got;
 import static org.kotta.deployer.validate.JsonFields.describeType;
 import static org.kotta.deployer.validate.JsonFields.present;
 
@@ -34,7 +32,7 @@ import static org.kotta.deployer.validate.JsonFields.present;
  * {@link AccountChecker}).
  *
  * <p>Messages name the rule, and repeat the offending value only when it is short, printable
- * and from a field that cannot hold a secret.
+ * and from a field that cannot hold a secret ({@link EchoedValues}).
  */
 public final class RequestValidator {
 
@@ -53,11 +51,6 @@ public final class RequestValidator {
     public static final int MAX_WORKERS = 100;
     static final BigDecimal MAX_SPOT_PRICE = new BigDecimal("100");
     static final int MAX_SPOT_PRICE_DECIMALS = 4;
-    /**
-     * Values longer than this are never repeated in a message: shorter than a Login-with-Amazon
-     * client secret (64 characters), in case one is pasted into the wrong field.
-     */
-    static final int MAX_ECHOED_LENGTH = 63;
 
     public static final String DEFAULT_WEB_SERVER_INSTANCE_TYPE = "t3.small";
     public static final String DEFAULT_TASK_EXECUTOR_INSTANCE_TYPE = "c5.large";
@@ -70,12 +63,6 @@ public final class RequestValidator {
     static final String ADMIN_EMAIL = "email";
     static final String ADMIN_NAME = "name";
     private static final Set<String> ADMIN_FIELDS = Set.of(ADMIN_EMAIL, ADMIN_NAME);
-    /** The request's JSON field names: exactly the components of {@link DeploymentRequest}. */
-    static final Set<String> REQUEST_FIELDS = Arrays.stream(DeploymentRequest.class.getRecordComponents())
-            .map(c -> c.getName())
-            .collect(Collectors.toUnmodifiableSet());
-    /** Fields whose value might be a secret pasted by mistake: their values are never repeated. */
-    private static final Set<String> MAYBE_SECRET_FIELDS = Set.of("oauthClientId", "oauthClientSecretArn");
 
     private static final Pattern PLAIN_DECIMAL = Pattern.compile("^[0-9]{1,12}(\\.[0-9]{1,12})?$");
 
@@ -125,7 +112,7 @@ public final class RequestValidator {
         draft.codeSource = codeSource(body, fields);
         draft.refreshImage = fields.flag(body.get("refreshImage"), "refreshImage",
                 "true moves the instances to the latest Amazon Linux image");
-        unknownFields(body, "", REQUEST_FIELDS, fields);
+        unknownFields(body, "", RequestDraft.FIELDS, fields);
 
         if (fields.hasErrors()) {
             return ValidationResult.invalid(fields.errors());
@@ -422,7 +409,7 @@ public final class RequestValidator {
             if (known.contains(name)) {
                 continue;
             }
-            String path = pathPrefix + JsonFields.printable(name, MAX_ECHOED_LENGTH);
+            String path = pathPrefix + EchoedValues.name(name);
             if (name.toLowerCase(Locale.ROOT).contains("secret")) {
                 fields.add(path, "is refused: a request must never carry a secret; store the Login-with-Amazon"
                         + " client secret in AWS Secrets Manager and give its ARN as oauthClientSecretArn");
@@ -430,14 +417,5 @@ public final class RequestValidator {
                 fields.add(path, "unknown field");
             }
         }
-    }
-
-    /** " (got 'value')" when the value is safe and short enough to repeat, else nothing. */
-    private static String got(String field, String value) {
-        if (MAYBE_SECRET_FIELDS.contains(field) || value.length() > MAX_ECHOED_LENGTH
-                || JsonFields.hasControlCharacters(value)) {
-            return "";
-        }
-        return " (got '" + value + "')";
     }
 }
