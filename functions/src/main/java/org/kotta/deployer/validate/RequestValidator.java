@@ -280,29 +280,16 @@ public final class RequestValidator {
             return DEFAULT_SPOT_PRICE;
         }
         String expected = "must be a price in US dollars per hour, a decimal number such as 0.10";
-        BigDecimal price;
-        String asGiven;
-        if (node.isTextual()) {
-            asGiven = fields.requiredText(node, field);
-            if (asGiven == null) {
-                return null;
-            }
-            if (!PLAIN_DECIMAL.matcher(asGiven).matches()) {
-                fields.add(field, expected + got(field, asGiven));
-                return null;
-            }
-            price = new BigDecimal(asGiven);
-        } else if (node.isNumber()) {
-            price = JsonFields.decimalOf(node);
-            if (price == null) {
-                fields.add(field, "is out of range: must be greater than 0 and at most " + MAX_SPOT_PRICE);
-                return null;
-            }
-            asGiven = price.toPlainString();
-        } else {
-            fields.add(field, expected + ", not " + describeType(node));
+        String asGiven = fields.numberOrText(node, field, expected,
+                "is out of range: must be greater than 0 and at most " + MAX_SPOT_PRICE);
+        if (asGiven == null) {
             return null;
         }
+        if (node.isTextual() && !PLAIN_DECIMAL.matcher(asGiven).matches()) {
+            fields.add(field, expected + got(field, asGiven));
+            return null;
+        }
+        BigDecimal price = new BigDecimal(asGiven);
         if (price.signum() <= 0 || price.compareTo(MAX_SPOT_PRICE) > 0) {
             fields.add(field, "must be greater than 0 and at most " + MAX_SPOT_PRICE + " (US dollars per hour)"
                     + (asGiven.length() <= 20 ? " (got " + asGiven + ")" : ""));
