@@ -86,6 +86,27 @@ final class JsonFields {
         return node.intValue();
     }
 
+    /**
+     * A JSON number or string, as text: the string (read as by {@link #requiredText}) or the
+     * number's plain digits; null after recording why not: a number too large to read is
+     * {@code tooLarge}, any other type is not what the field {@code expected}.
+     */
+    String numberOrText(JsonNode node, String field, String expected, String tooLarge) {
+        if (node.isTextual()) {
+            return requiredText(node, field);
+        }
+        if (!node.isNumber()) {
+            add(field, expected + ", not " + describeType(node));
+            return null;
+        }
+        BigDecimal number = decimalOf(node);
+        if (number == null) {
+            add(field, tooLarge);
+            return null;
+        }
+        return number.toPlainString();
+    }
+
     /** A JSON boolean, false if absent, or false after recording why not ({@code meaning} says what true does). */
     boolean flag(JsonNode node, String field, String meaning) {
         if (!present(node)) {

@@ -2,7 +2,6 @@ package org.kotta.deployer.validate;
 
 import java.math.BigDecimal;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -10,15 +9,16 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
 import org.kotta.deployer.core.AdminUser;
-import org.kotta.deployer.core.DeploymentRequest;
 import org.kotta.deployer.core.S3Location;
 import org.kotta.deployer.core.FieldError;
+import org.kotta.deployer.validate.RequestDraft.Tls;
+import org.kotta.deployer.validate.RequestDraft.WorkerRange;
 
+import static org.kotta.deployer.validate.EchoedValues.got;
 import static org.kotta.deployer.validate.JsonFields.describeType;
 import static org.kotta.deployer.validate.JsonFields.present;
 
@@ -32,7 +32,7 @@ import static org.kotta.deployer.validate.JsonFields.present;
  * {@link AccountChecker}).
  *
  * <p>Messages name the rule, and repeat the offending value only when it is short, printable
- * and from a field that cannot hold a secret.
+ * and from a field that cannot hold a secret ({@link EchoedValues}).
  */
 public final class RequestValidator {
 
@@ -51,11 +51,6 @@ public final class RequestValidator {
     public static final int MAX_WORKERS = 100;
     static final BigDecimal MAX_SPOT_PRICE = new BigDecimal("100");
     static final int MAX_SPOT_PRICE_DECIMALS = 4;
-    /**
-     * Values longer than this are never repeated in a message: shorter than a Login-with-Amazon
-     * client secret (64 characters), in case one is pasted into the wrong field.
-     */
-    static final int MAX_ECHOED_LENGTH = 63;
 
     public static final String DEFAULT_WEB_SERVER_INSTANCE_TYPE = "t3.small";
     public static final String DEFAULT_TASK_EXECUTOR_INSTANCE_TYPE = "c5.large";
@@ -68,12 +63,6 @@ public final class RequestValidator {
     static final String ADMIN_EMAIL = "email";
     static final String ADMIN_NAME = "name";
     private static final Set<String> ADMIN_FIELDS = Set.of(ADMIN_EMAIL, ADMIN_NAME);
-    /** The request's JSON field names: exactly the components of {@link DeploymentRequest}. */
-    static final Set<String> REQUEST_FIELDS = Arrays.stream(DeploymentRequest.class.getRecordComponents())
-            .map(c -> c.getName())
-            .collect(Collectors.toUnmodifiableSet());
-    /** Fields whose value might be a secret pasted by mistake: their values are never repeated. */
-    private static final Set<String> MAYBE_SECRET_FIELDS = Set.of("oauthClientId", "oauthClientSecretArn");
 
     private static final Pattern PLAIN_DECIMAL = Pattern.compile("^[0-9]{1,12}(\\.[0-9]{1,12})?$");
 
@@ -100,36 +89,35 @@ public final class RequestValidator {
             fields.add(BODY, "the request body must be a JSON object");
             return ValidationResult.invalid(fields.errors());
         }
-        String stackName = stackName(body, fields);
-        String region = region(body, fields);
-        String jobsBucketName = jobsBucketName(body, fields);
-        String domainName = domainName(body, fields);
-        Tls tls = certificateOrHostedZone(body, region, fields);
-        String oidcIssuer = oidcIssuer(body, fields);
-        String oauthClientId = oauthClientId(body, oidcIssuer != null, fields);
-        String oauthClientSecretArn = oauthClientSecretArn(body, region, fields);
-        String webServerType = instanceType(body, "webServerInstanceType", DEFAULT_WEB_SERVER_INSTANCE_TYPE, fields);
-        String taskExecutorType =
+        RequestDraft draft = new RequestDraft();
+        draft.stackName = stackName(body, fields);
+        draft.region = region(body, fields);
+        draft.jobsBucketName = jobsBucketName(body, fields);
+        draft.domainName = domainName(body, fields);
+        draft.tls = certificateOrHostedZone(body, draft.region, fields);
+        draft.oidcIssuer = oidcIssuer(body, fields);
+        draft.oauthClientId = oauthClientId(body, draft.oidcIssuer != null, fields);
+        draft.oauthClientSecretArn = oauthClientSecretArn(body, draft.region, fields);
+        draft.webServerInstanceType =
+                instanceType(body, "webServerInstanceType", DEFAULT_WEB_SERVER_INSTANCE_TYPE, fields);
+        draft.taskExecutorInstanceType =
                 instanceType(body, "taskExecutorInstanceType", DEFAULT_TASK_EXECUTOR_INSTANCE_TYPE, fields);
-        WorkerRange prod = workerRange(body, "prodMinWorkers", DEFAULT_PROD_MIN_WORKERS,
+        draft.prodWorkers = workerRange(body, "prodMinWorkers", DEFAULT_PROD_MIN_WORKERS,
                 "prodMaxWorkers", DEFAULT_PROD_MAX_WORKERS, fields);
-        WorkerRange test = workerRange(body, "testMinWorkers", DEFAULT_TEST_MIN_WORKERS,
+        draft.testWorkers = workerRange(body, "testMinWorkers", DEFAULT_TEST_MIN_WORKERS,
                 "testMaxWorkers", DEFAULT_TEST_MAX_WORKERS, fields);
-        String spotPrice = spotPrice(body, fields);
-        String keyPairName = keyPairName(body, fields);
-        List<AdminUser> adminUsers = adminUsers(body, fields);
-        String codeSource = codeSource(body, fields);
-        boolean refreshImage = fields.flag(body.get("refreshImage"), "refreshImage",
+        draft.spotPrice = spotPrice(body, fields);
+        draft.keyPairName = keyPairName(body, fields);
+        draft.adminUsers = adminUsers(body, fields);
+        draft.codeSource = codeSource(body, fields);
+        draft.refreshImage = fields.flag(body.get("refreshImage"), "refreshImage",
                 "true moves the instances to the latest Amazon Linux image");
-        unknownFields(body, "", REQUEST_FIELDS, fields);
+        unknownFields(body, "", RequestDraft.FIELDS, fields);
 
         if (fields.hasErrors()) {
             return ValidationResult.invalid(fields.errors());
         }
-        return ValidationResult.valid(new DeploymentRequest(stackName, region, jobsBucketName, domainName,
-                tls.certificateArn(), tls.hostedZoneId(), oauthClientId, oauthClientSecretArn, oidcIssuer,
-                webServerType, taskExecutorType, prod.min(), prod.max(), test.min(), test.max(), spotPrice,
-                keyPairName, adminUsers, codeSource, refreshImage));
+        return ValidationResult.valid(draft.toRequest());
     }
 
     // ---- fields ------------------------------------------------------------------------------
@@ -184,11 +172,6 @@ public final class RequestValidator {
         // DNS names are case-insensitive; certificates and zones use lowercase
         return value.toLowerCase(Locale.ROOT);
     }
-
-    /** How the load balancer gets its certificate: exactly one of the two is set. */
-    private record Tls(String certificateArn, String hostedZoneId) { }
-
-    private record WorkerRange(int min, int max) { }
 
     private Tls certificateOrHostedZone(JsonNode body, String region, JsonFields fields) {
         String certField = "certificateArn";
@@ -297,29 +280,16 @@ public final class RequestValidator {
             return DEFAULT_SPOT_PRICE;
         }
         String expected = "must be a price in US dollars per hour, a decimal number such as 0.10";
-        BigDecimal price;
-        String asGiven;
-        if (node.isTextual()) {
-            asGiven = fields.requiredText(node, field);
-            if (asGiven == null) {
-                return null;
-            }
-            if (!PLAIN_DECIMAL.matcher(asGiven).matches()) {
-                fields.add(field, expected + got(field, asGiven));
-                return null;
-            }
-            price = new BigDecimal(asGiven);
-        } else if (node.isNumber()) {
-            price = JsonFields.decimalOf(node);
-            if (price == null) {
-                fields.add(field, "is out of range: must be greater than 0 and at most " + MAX_SPOT_PRICE);
-                return null;
-            }
-            asGiven = price.toPlainString();
-        } else {
-            fields.add(field, expected + ", not " + describeType(node));
+        String asGiven = fields.numberOrText(node, field, expected,
+                "is out of range: must be greater than 0 and at most " + MAX_SPOT_PRICE);
+        if (asGiven == null) {
             return null;
         }
+        if (node.isTextual() && !PLAIN_DECIMAL.matcher(asGiven).matches()) {
+            fields.add(field, expected + got(field, asGiven));
+            return null;
+        }
+        BigDecimal price = new BigDecimal(asGiven);
         if (price.signum() <= 0 || price.compareTo(MAX_SPOT_PRICE) > 0) {
             fields.add(field, "must be greater than 0 and at most " + MAX_SPOT_PRICE + " (US dollars per hour)"
                     + (asGiven.length() <= 20 ? " (got " + asGiven + ")" : ""));
@@ -426,7 +396,7 @@ public final class RequestValidator {
             if (known.contains(name)) {
                 continue;
             }
-            String path = pathPrefix + JsonFields.printable(name, MAX_ECHOED_LENGTH);
+            String path = pathPrefix + EchoedValues.name(name);
             if (name.toLowerCase(Locale.ROOT).contains("secret")) {
                 fields.add(path, "is refused: a request must never carry a secret; store the Login-with-Amazon"
                         + " client secret in AWS Secrets Manager and give its ARN as oauthClientSecretArn");
@@ -434,14 +404,5 @@ public final class RequestValidator {
                 fields.add(path, "unknown field");
             }
         }
-    }
-
-    /** " (got 'value')" when the value is safe and short enough to repeat, else nothing. */
-    private static String got(String field, String value) {
-        if (MAYBE_SECRET_FIELDS.contains(field) || value.length() > MAX_ECHOED_LENGTH
-                || JsonFields.hasControlCharacters(value)) {
-            return "";
-        }
-        return " (got '" + value + "')";
     }
 }

@@ -1,5 +1,8 @@
 package org.kotta.platform.executor;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -22,6 +25,37 @@ public final class JobCommand {
 
     /** The user jobs run as, with its numeric ids. */
     public record JobUser(String name, int uid, int gid) {
+
+        /** {@code KOTTA_JOB_USER} when this process runs as root and it is set; else empty: jobs run as this process. */
+        static Optional<JobUser> lookUp(Optional<String> configured) {
+            if (configured.isEmpty()) {
+                return Optional.empty();
+            }
+            try {
+                int me = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+                if (me != 0) {
+                    return Optional.empty();
+                }
+                String name = configured.get();
+                return Optional.of(new JobUser(name, Integer.parseInt(id("-u", name)), Integer.parseInt(id("-g", name))));
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot look up the job user " + configured.get(), e);
+            }
+        }
+
+        private static String id(String flag, String user) throws IOException {
+            Process process = new ProcessBuilder("id", flag, user).redirectErrorStream(true).start();
+            String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            try {
+                if (process.waitFor() != 0) {
+                    throw new IOException("id " + flag + " " + user + ": " + out);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted", e);
+            }
+            return out;
+        }
     }
 
     /** The command line; empty when the job names no command at all. */

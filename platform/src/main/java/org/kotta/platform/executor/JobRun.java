@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
@@ -17,13 +16,11 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import java.util.stream.Stream;
 
 import org.kotta.platform.core.FileMapping;
 import org.kotta.platform.core.JobItems;
 import org.kotta.platform.core.JobRecord;
 import org.kotta.platform.core.JobStatus;
-import org.kotta.platform.core.JobStore;
 import org.kotta.platform.executor.InputRules.RefusedInput;
 import org.kotta.platform.executor.InputRules.Source;
 import org.kotta.platform.executor.JobCommand.JobUser;
@@ -35,7 +32,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * One claimed job, from {@code staging_inputs} to its end: stage the inputs, run the command
  * under its wall time (watching for a cancel request and for the executor being stopped),
  * upload the outputs, write the final status. Every status change is a conditional write
- * through the job store: when someone else moved the job first, this run is {@link Ending#LOST}.
+ * through the job store ({@link StatusWrites}): when someone else moved the job first, this run is
+ * {@link Ending#LOST}.
  */
 final class JobRun {
     /** How a run left the job, which decides what happens to its message. */
@@ -51,6 +49,7 @@ final class JobRun {
     private final Runnable heartbeat;
     private final BooleanSupplier stopping;
     private final Path workDir;
+    private final StatusWrites status;
     private volatile long sessionId = -1;
     private int exitCode;
 
@@ -60,6 +59,7 @@ final class JobRun {
         this.heartbeat = heartbeat;
         this.stopping = stopping;
         this.workDir = context.settings().workRoot().resolve(job.jobId());
+        this.status = new StatusWrites(context, job);
     }
 
     String jobId() {
@@ -101,10 +101,10 @@ final class JobRun {
             log("failed", "executor error: " + unexpected);
             Map<String, AttributeValue> set = new HashMap<>();
             set.put(JobItems.ERROR, AttributeValue.fromS("the executor failed: " + unexpected.getMessage()));
-            set.put(JobItems.COMPLETE_TIME, now());
-            if (advance(Set.of(JobStatus.STAGING_INPUTS, JobStatus.PROCESSING, JobStatus.STAGING_OUTPUTS),
+            set.put(JobItems.COMPLETE_TIME, StatusWrites.now());
+            if (status.advance(Set.of(JobStatus.STAGING_INPUTS, JobStatus.PROCESSING, JobStatus.STAGING_OUTPUTS),
                     JobStatus.FAILED, set).isEmpty()) {
-                return lost("failed");
+                return status.lost("failed");
             }
             context.notifyEnded(job, JobStatus.FAILED);
             return Ending.ENDED;
@@ -120,18 +120,18 @@ final class JobRun {
         try {
             command = prepare();
         } catch (RefusedInput refused) {
-            return fail(JobStatus.STAGING_INPUTS, "staging_inputs: " + refused.getMessage(), null,
+            return status.fail(JobStatus.STAGING_INPUTS, "staging_inputs: " + refused.getMessage(), null,
                     Map.of(JobItems.STAGE_IN_DURATION, seconds(stageInStart)));
         }
         if (stopping.getAsBoolean()) {
-            return putBack();
+            return status.putBack();
         }
         if (cancelRequested()) {
-            return cancel(JobStatus.STAGING_INPUTS, Map.of(JobItems.STAGE_IN_DURATION, seconds(stageInStart)));
+            return status.cancel(JobStatus.STAGING_INPUTS, Map.of(JobItems.STAGE_IN_DURATION, seconds(stageInStart)));
         }
-        if (advance(Set.of(JobStatus.STAGING_INPUTS), JobStatus.PROCESSING,
+        if (status.advance(Set.of(JobStatus.STAGING_INPUTS), JobStatus.PROCESSING,
                 Map.of(JobItems.STAGE_IN_DURATION, seconds(stageInStart))).isEmpty()) {
-            return lost("processing");
+            return status.lost("processing");
         }
         long processingStart = System.nanoTime();
         log("processing", "walltime " + walltime() + " s");
@@ -139,17 +139,17 @@ final class JobRun {
         AttributeValue processing = seconds(processingStart);
         switch (outcome) {
             case STOPPED:
-                return putBack();
+                return status.putBack();
             case LOST:
-                return lost("processing");
+                return status.lost("processing");
             case CANCELLED:
-                return cancel(JobStatus.PROCESSING, Map.of(JobItems.PROCESSING_DURATION, processing));
+                return status.cancel(JobStatus.PROCESSING, Map.of(JobItems.PROCESSING_DURATION, processing));
             default:
                 break;
         }
-        if (advance(Set.of(JobStatus.PROCESSING), JobStatus.STAGING_OUTPUTS,
+        if (status.advance(Set.of(JobStatus.PROCESSING), JobStatus.STAGING_OUTPUTS,
                 Map.of(JobItems.PROCESSING_DURATION, processing)).isEmpty()) {
-            return lost("staging_outputs");
+            return status.lost("staging_outputs");
         }
         long stageOutStart = System.nanoTime();
         log("staging_outputs", outcome == CommandEnd.WALLTIME ? "after the wall-time kill" : "exit code " + exitCode);
@@ -166,14 +166,14 @@ final class JobRun {
                     + " bytes: " + String.join(", ", uploaded.tooLarge()));
         }
         if (outcome == CommandEnd.WALLTIME) {
-            return fail(JobStatus.STAGING_OUTPUTS, "the wall time of " + walltime()
+            return status.fail(JobStatus.STAGING_OUTPUTS, "the wall time of " + walltime()
                     + " s was exceeded: the job was killed", exitCode, ending);
         }
         if (exitCode != 0) {
-            return fail(JobStatus.STAGING_OUTPUTS, "the command exited with code " + exitCode, exitCode, ending);
+            return status.fail(JobStatus.STAGING_OUTPUTS, "the command exited with code " + exitCode, exitCode, ending);
         }
-        ending.put(JobItems.COMPLETE_TIME, now());
-        return end(JobStatus.STAGING_OUTPUTS, JobStatus.COMPLETED, ending, "exit code 0");
+        ending.put(JobItems.COMPLETE_TIME, StatusWrites.now());
+        return status.end(JobStatus.STAGING_OUTPUTS, JobStatus.COMPLETED, ending, "exit code 0");
     }
 
     /** Makes the work directory, stages the inputs, writes the script; returns the command line. */
@@ -322,48 +322,6 @@ final class JobRun {
         }
     }
 
-    private Ending putBack() {
-        boolean requeued = context.store().requeue(job.jobId(), context.settings().instanceId());
-        log("pending", requeued ? "put back in the queue" : "could not put back: someone else moved it");
-        return requeued ? Ending.PUT_BACK : Ending.LOST;
-    }
-
-    private Ending cancel(JobStatus from, Map<String, AttributeValue> attributes) {
-        Map<String, AttributeValue> set = new HashMap<>(attributes);
-        set.put(JobItems.COMPLETE_TIME, now());
-        set.put(JobItems.ERROR, AttributeValue.fromS("cancelled by its owner while " + from.wireName()));
-        return end(from, JobStatus.CANCELLED, set, "cancelled");
-    }
-
-    private Ending fail(JobStatus from, String error, Integer code, Map<String, AttributeValue> attributes) {
-        Map<String, AttributeValue> set = new HashMap<>(attributes);
-        set.put(JobItems.ERROR, AttributeValue.fromS(error));
-        if (code != null) {
-            set.put(JobItems.ERROR_CODE, AttributeValue.fromN(Integer.toString(code)));
-        }
-        set.put(JobItems.COMPLETE_TIME, now());
-        return end(from, JobStatus.FAILED, set, error);
-    }
-
-    private Ending end(JobStatus from, JobStatus to, Map<String, AttributeValue> attributes, String why) {
-        if (advance(Set.of(from), to, attributes).isEmpty()) {
-            return lost(to.wireName());
-        }
-        log(to.wireName(), why);
-        context.notifyEnded(job, to);
-        return Ending.ENDED;
-    }
-
-    /** Every status write of a run: only while this executor still holds the job (see {@link JobStore#advance}). */
-    private Optional<JobRecord> advance(Set<JobStatus> from, JobStatus to, Map<String, AttributeValue> attributes) {
-        return context.store().advance(job.jobId(), context.settings().instanceId(), from, to, attributes);
-    }
-
-    private Ending lost(String step) {
-        log(step, "the job was moved by someone else; leaving it");
-        return Ending.LOST;
-    }
-
     private List<String> outputNames() {
         Set<String> names = new LinkedHashSet<>();
         job.outputs().forEach(output -> names.add(output.src()));
@@ -387,37 +345,7 @@ final class JobRun {
         return AttributeValue.fromN(BigDecimal.valueOf(millis, 3).toPlainString());
     }
 
-    private static AttributeValue now() {
-        return AttributeValue.fromN(Long.toString(System.currentTimeMillis() / 1000));
-    }
-
     private void log(String step, String detail) {
         context.log(job.jobId(), step, detail);
-    }
-
-    /** Work directories: made per job, handed to the job user, removed afterwards (links never followed). */
-    static final class WorkDirs {
-        private WorkDirs() {
-        }
-
-        static void chown(Path dir, JobUser user) throws IOException {
-            try (Stream<Path> files = Files.walk(dir)) {
-                for (Path path : files.toList()) {
-                    Files.setAttribute(path, "unix:uid", user.uid(), LinkOption.NOFOLLOW_LINKS);
-                    Files.setAttribute(path, "unix:gid", user.gid(), LinkOption.NOFOLLOW_LINKS);
-                }
-            }
-        }
-
-        static void remove(Path dir) throws IOException {
-            if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
-                return;
-            }
-            try (Stream<Path> files = Files.walk(dir)) {
-                for (Path path : files.sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList()) {
-                    Files.deleteIfExists(path);
-                }
-            }
-        }
     }
 }

@@ -1,11 +1,6 @@
 package org.kotta.platform.executor;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -64,7 +59,7 @@ public final class TaskExecutor {
         JobStore store = new JobStore(clients.dynamo(), settings.jobsTable());
         FileStager stager = new FileStager(clients.s3(), settings.bucket(), settings.maxInputFileBytes(),
                 settings.maxInputTotalBytes(), settings.limits().maxOutputFileBytes());
-        this.context = new ExecutorContext(settings, store, stager, jobUser(settings), clients.sns());
+        this.context = new ExecutorContext(settings, store, stager, JobUser.lookUp(settings.jobUser()), clients.sns());
         this.queue = new PendingQueue(clients.sqs(), settings.queueUrl(), context);
         this.lifecycle = new InstanceLifecycle(settings, settings.scaling().group().map(g -> clients.autoScaling()),
                 line -> context.log("-", "lifecycle", line));
@@ -89,7 +84,7 @@ public final class TaskExecutor {
     /** Polls and runs jobs on this thread until {@link #stop()}. */
     public void run() {
         try {
-            prepareWorkRoot();
+            WorkDirs.prepareRoot(settings.workRoot(), context.jobUser().isPresent());
         } catch (IOException e) {
             throw new IllegalStateException("cannot prepare the work directory " + settings.workRoot(), e);
         }
@@ -237,7 +232,7 @@ public final class TaskExecutor {
     }
 
     private void runClaimed(JobRecord job, String receipt) throws IOException {
-        Heartbeat heartbeat = new Heartbeat(job.jobId(), receipt);
+        Heartbeat heartbeat = new Heartbeat(context, queue, lifecycle, job.jobId(), receipt);
         heartbeat.extendNow();
         JobRun run = new JobRun(context, job, heartbeat::extendIfDue, () -> stopping);
         synchronized (lock) {
@@ -346,48 +341,6 @@ public final class TaskExecutor {
         }
     }
 
-    private void prepareWorkRoot() throws IOException {
-        Path root = settings.workRoot();
-        Files.createDirectories(root);
-        if (context.jobUser().isPresent()) {
-            Set<PosixFilePermission> permissions = EnumSet.copyOf(Files.getPosixFilePermissions(root));
-            permissions.add(PosixFilePermission.OTHERS_EXECUTE);
-            permissions.add(PosixFilePermission.GROUP_EXECUTE);
-            Files.setPosixFilePermissions(root, permissions);
-        }
-    }
-
-    /** The job user when the executor runs as root and {@code KOTTA_JOB_USER} is set; else jobs run as this process. */
-    private static Optional<JobUser> jobUser(ExecutorSettings settings) {
-        if (settings.jobUser().isEmpty()) {
-            return Optional.empty();
-        }
-        try {
-            int me = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
-            if (me != 0) {
-                return Optional.empty();
-            }
-            String name = settings.jobUser().get();
-            return Optional.of(new JobUser(name, Integer.parseInt(id("-u", name)), Integer.parseInt(id("-g", name))));
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot look up the job user " + settings.jobUser().get(), e);
-        }
-    }
-
-    private static String id(String flag, String user) throws IOException {
-        Process process = new ProcessBuilder("id", flag, user).redirectErrorStream(true).start();
-        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-        try {
-            if (process.waitFor() != 0) {
-                throw new IOException("id " + flag + " " + user + ": " + out);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
-        }
-        return out;
-    }
-
     private static String abbreviate(String body) {
         String text = body == null ? "" : body.replaceAll("\\s+", " ");
         return text.length() > 120 ? text.substring(0, 120) + "…" : text;
@@ -398,51 +351,6 @@ public final class TaskExecutor {
             Thread.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    /**
-     * Keeps a running job's message invisible (extended every {@code visibilityEvery} to
-     * {@code visibilityAhead}) and records the executor's heartbeat on the job; takes up a receipt
-     * handle another executor handed back ({@link JobStore#handOver}).
-     */
-    private final class Heartbeat {
-        private final String jobId;
-        private volatile String receipt;
-        private long next;
-
-        Heartbeat(String jobId, String receipt) {
-            this.jobId = jobId;
-            this.receipt = receipt;
-        }
-
-        /** The newest receipt handle of the job's message this executor knows. */
-        String receipt() {
-            return receipt;
-        }
-
-        void extendNow() {
-            try {
-                Optional<String> handed = context.store().heartbeat(jobId, settings.instanceId(),
-                        System.currentTimeMillis() / 1000);
-                if (handed.isEmpty()) {
-                    context.log(jobId, "heartbeat", "the job is no longer this executor's");
-                } else if (!handed.get().isEmpty() && !handed.get().equals(receipt)) {
-                    receipt = handed.get();
-                    context.log(jobId, "heartbeat", "its message came back and was handed back: extending it again");
-                }
-            } catch (SdkException e) {
-                context.log(jobId, "heartbeat", "could not record the heartbeat: " + e.getMessage());
-            }
-            queue.extend(jobId, receipt, settings.visibilityAhead());
-            next = System.nanoTime() + settings.visibilityEvery().toNanos();
-        }
-
-        void extendIfDue() {
-            if (System.nanoTime() >= next) {
-                extendNow();
-            }
-            lifecycle.whileJobRuns();
         }
     }
 }

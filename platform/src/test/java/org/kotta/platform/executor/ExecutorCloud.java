@@ -243,6 +243,6 @@ final class ExecutorCloud implements AutoCloseable {
     @Override
     public void close() throws IOException {
         stopExecutors();
-        JobRun.WorkDirs.remove(workRoot);
+        WorkDirs.remove(workRoot);
     }
 }

@@ -14,12 +14,9 @@ import java.util.Map;
 import java.util.UUID;
 
 import org.kotta.deployer.core.AwsClients;
-import org.kotta.deployer.core.DeploymentState;
-import org.kotta.deployer.core.Json;
 import org.kotta.deployer.core.Settings;
 import org.kotta.deployer.localcloud.AdminPrerequisites;
 import org.kotta.deployer.localcloud.ExampleRequest;
-import org.kotta.deployer.localcloud.ExecutionFollower;
 import org.kotta.deployer.localcloud.FunctionHost;
 import org.kotta.deployer.localcloud.LocalOrchestrator;
 import org.kotta.deployer.localcloud.SignedApiClient;
@@ -28,7 +25,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import software.amazon.awssdk.services.lambda.LambdaClient;
-import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
 
 /**
@@ -256,7 +252,8 @@ public final class Bench {
         Path artifact = root.resolve("functions/target/kotta-deployer-functions.zip");
         ColdStarts cold = ColdStarts.prepare(artifact, work);
         Map<String, String> shapes = new LinkedHashMap<>();
-        Map<String, Path> events = probeEvents(probe, shapes);
+        Map<String, Path> events = new ProbeEvents(root, work, aws, orchestrator, template, this::request)
+                .write(probe, shapes);
         LambdaClient lambda = aws.build(LambdaClient.builder());
 
         // the probes that start deployments (a redeploy, a POST) run last in each round
@@ -300,83 +297,6 @@ public final class Bench {
         env.put("AWS_LAMBDA_FUNCTION_NAME", name);
         env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", Integer.toString(function.memoryMb()));
         return env;
-    }
-
-    /**
-     * One event per function: a state's real input from the probe deployment's history (the
-     * Task's Parameters applied to it); for functions outside the state machine, the sample
-     * under {@code events/} with this run's identifiers.
-     */
-    private Map<String, Path> probeEvents(EndToEnd.Run probe, Map<String, String> shapes) throws Exception {
-        Path dir = work.resolve("events");
-        Files.createDirectories(dir);
-        JsonNode asl = Json.MAPPER.readTree(root.resolve("statemachine/kotta-deploy.asl.json").toFile());
-        SfnClient sfn = aws.stepFunctions();
-        Map<String, ObjectNode> events = new LinkedHashMap<>();
-        StatePayloads.collect(asl, ExecutionFollower.history(sfn, probe.executionArn()), probe.executionArn(), events);
-
-        // a refused request reaches "Record the failure"; the API would refuse it before any execution
-        // starts, so it goes to StartExecution directly, as the API would pass it on
-        ObjectNode bad = request("bench-bad-" + shortId());
-        bad.put("jobsBucketName", "Bad_Bucket");
-        String failed = startExecution(bad);
-        ExecutionFollower.awaitEnd(sfn, failed, Duration.ofMinutes(10));
-        StatePayloads.collect(asl, ExecutionFollower.history(sfn, failed), failed, events);
-
-        JsonNode record = Json.MAPPER.readTree(Json.MAPPER.writeValueAsString(
-                new org.kotta.deployer.core.DeploymentRecords(aws.dynamoDb(), orchestrator.output("DeploymentsTableName"))
-                        .get(probe.deploymentId()).orElseThrow()));
-        String bucket = record.path("outputs").path("base").path("JobsBucketName").asText();
-        for (TemplateFunctions.Function function : template.functions()) {
-            if (events.containsKey(function.logicalId())) {
-                continue;
-            }
-            Path sample = root.resolve("events/" + function.logicalId() + ".json");
-            if (!Files.exists(sample)) {
-                continue;
-            }
-            ObjectNode event = (ObjectNode) Json.MAPPER.readTree(sample.toFile());
-            bind(function.logicalId(), event, probe.deploymentId(), bucket);
-            events.put(function.logicalId(), event);
-        }
-        Map<String, Path> files = new LinkedHashMap<>();
-        for (var e : events.entrySet()) {
-            Path file = dir.resolve(e.getKey() + ".json");
-            Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), e.getValue());
-            files.put(e.getKey(), file);
-            Path sample = root.resolve("events/" + e.getKey() + ".json");
-            shapes.put(e.getKey(), !Files.exists(sample) ? "no sample in events/"
-                    : StatePayloads.sameShape(Json.MAPPER.readTree(sample.toFile()), e.getValue()) ? "matches events/"
-                    : "differs from events/");
-        }
-        return files;
-    }
-
-    /** Starts an execution with the input StartDeployment gives one: a new deployment id, the request. */
-    private String startExecution(ObjectNode request) {
-        String deploymentId = "dep-" + UUID.randomUUID();
-        String input = DeploymentState.input(deploymentId, "execution", request).toJson();
-        return aws.stepFunctions().startExecution(b -> b.stateMachineArn(orchestrator.output("StateMachineArn"))
-                .name(deploymentId).input(input)).executionArn();
-    }
-
-    private void bind(String logicalId, ObjectNode event, String deploymentId, String bucket) {
-        switch (logicalId) {
-            case "CodeUploadedFunction" -> {
-                ObjectNode detail = (ObjectNode) event.path("detail");
-                ((ObjectNode) detail.path("bucket")).put("name", bucket);
-                event.putArray("resources").add("arn:aws:s3:::" + bucket);
-            }
-            case "GetDeploymentFunction" -> {
-                ((ObjectNode) event.with("pathParameters")).put("id", deploymentId);
-                event.put("path", "/deployments/" + deploymentId);
-            }
-            case "StartDeploymentFunction" -> {
-                event.put("body", request("bench-api-probe-" + shortId()).toString());
-                ((ObjectNode) event.with("headers")).put("Idempotency-Key", "bench-probe-" + shortId());
-            }
-            default -> { }
-        }
     }
 
     /** Waits until no deployment started by a probe is still running. */

@@ -54,7 +54,7 @@ final class Notes {
         derived.put("transitionsTarget", Report.TRANSITIONS_TARGET);
         derived.put("fixedTransitions", fixed);
         derived.put("looksAllowedPerStack", (Report.TRANSITIONS_TARGET - fixed) / perLook);
-        derived.put("standardWaits", Report.standardWaits());
+        derived.put("standardWaits", CostsReport.standardWaits());
         derived.put("firstWaitSeconds", WaitSchedule.standard().nextWaitSeconds(0));
         derived.put("waitCapSeconds", WaitSchedule.CAP_SECONDS);
         derived.put("ratioHolds", r.endToEnd().ratioFreshOverManual().median() <= Report.RATIO_TARGET

@@ -60,7 +60,7 @@ final class PlatformReport {
         double list = pages.path("list").path("ms").path("p99").asDouble();
         double page = pages.path("job").path("ms").path("p99").asDouble();
         rows.add(row("Cloud Kotta: page p99 ≤ " + Report.number(PAGE_P99_TARGET_MS) + " ms, job list and a job page, "
-                        + String.format(java.util.Locale.ROOT, "%,d", PlatformBench.TABLE_JOBS) + " jobs in the table",
+                        + String.format(java.util.Locale.ROOT, "%,d", PagesBench.TABLE_JOBS) + " jobs in the table",
                 String.format("job list p99 %.1f ms, job page p99 %.1f ms (%d jobs of the user)", list, page,
                         pages.path("jobsOfTheUser").asInt()),
                 Math.max(list, page) <= PAGE_P99_TARGET_MS));
@@ -136,7 +136,7 @@ final class PlatformReport {
         md.append(String.format("%d ended jobs written with BatchWriteItem (JobItems' item shape, a minute apart), "
                         + "besides the user's jobs run above. Session: %s. %d requests of each page, alternating, one "
                         + "at a time (after %d not counted), ms from request to the whole body.%n%n",
-                PlatformBench.TABLE_JOBS, pg.path("session").asText(), pg.path("requests").asInt(),
+                PagesBench.TABLE_JOBS, pg.path("session").asText(), pg.path("requests").asInt(),
                 pg.path("warmup").asInt()));
         md.append("| page | p50 | p90 | p99 | max | web server's own p50 / p99 / max | body bytes |\n"
                 + "| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n");
