@@ -2,17 +2,15 @@ package org.kotta.deployer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.kotta.deployer.code.ReleasePackager;
 import org.kotta.platform.core.JobPaths;
-
-import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * What the instances may do in the JobsBucket. Whatever writes under {@code code/} starts a
@@ -31,16 +29,22 @@ class InstanceRolesS3IT {
     @Test
     void theWebServerWritesOnlyUsersFiles_andReadsOnlyReleasesUsersFilesAndOutputs() {
         assertThat(objectResources("WebServerRole", "s3:PutObject")).containsExactly(JobPaths.USERS_PREFIX + "*");
-        assertThat(objectResources("WebServerRole", "s3:GetObject")).containsExactlyInAnyOrder(
-                ReleasePackager.RELEASES_PREFIX + "*", JobPaths.USERS_PREFIX + "*", JobPaths.OUTPUTS_PREFIX + "*");
+        assertThat(objectResources("WebServerRole", "s3:GetObject"))
+                .containsExactlyInAnyOrder(
+                        ReleasePackager.RELEASES_PREFIX + "*",
+                        JobPaths.USERS_PREFIX + "*",
+                        JobPaths.OUTPUTS_PREFIX + "*");
         assertThat(objectResources("WebServerRole", "s3:DeleteObject")).isEmpty();
     }
 
     @Test
     void anExecutorWritesOnlyJobOutputs_andReadsOnlyReleasesAndJobInputs() {
         assertThat(objectResources("TaskExecutorRole", "s3:PutObject")).containsExactly(JobPaths.OUTPUTS_PREFIX + "*");
-        assertThat(objectResources("TaskExecutorRole", "s3:GetObject")).containsExactlyInAnyOrder(
-                ReleasePackager.RELEASES_PREFIX + "*", JobPaths.USERS_PREFIX + "*", JobPaths.OUTPUTS_PREFIX + "*");
+        assertThat(objectResources("TaskExecutorRole", "s3:GetObject"))
+                .containsExactlyInAnyOrder(
+                        ReleasePackager.RELEASES_PREFIX + "*",
+                        JobPaths.USERS_PREFIX + "*",
+                        JobPaths.OUTPUTS_PREFIX + "*");
         assertThat(objectResources("TaskExecutorRole", "s3:DeleteObject")).isEmpty();
     }
 

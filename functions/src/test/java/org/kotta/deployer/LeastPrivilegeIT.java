@@ -2,13 +2,12 @@ package org.kotta.deployer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-
-import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.kotta.deployer.stacks.KottaImages;
@@ -29,18 +28,31 @@ class LeastPrivilegeIT {
 
     /** Actions AWS authorises only on "Resource": "*" (no resource-level permissions exist). */
     private static final Set<String> STAR_ONLY_ACTIONS = Set.of(
-            "ec2:Describe*", "ec2:Get*", "elasticloadbalancing:Describe*", "autoscaling:Describe*",
+            "ec2:Describe*",
+            "ec2:Get*",
+            "elasticloadbalancing:Describe*",
+            "autoscaling:Describe*",
             // the site check's look at the web server's targets
             "elasticloadbalancing:DescribeTargetHealth",
-            "acm:RequestCertificate", "cloudwatch:GetMetricData", "route53:ListHostedZones",
-            "xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray:GetSamplingRules",
-            "xray:GetSamplingTargets", "xray:GetSamplingStatisticSummaries",
+            "acm:RequestCertificate",
+            "cloudwatch:GetMetricData",
+            "route53:ListHostedZones",
+            "xray:PutTraceSegments",
+            "xray:PutTelemetryRecords",
+            "xray:GetSamplingRules",
+            "xray:GetSamplingTargets",
+            "xray:GetSamplingStatisticSummaries",
             "cloudwatch:PutMetricData",
             // GenerateSecretString of the Kotta stack's session key: the call has no resource type
             "secretsmanager:GetRandomPassword",
             // Step Functions log delivery set-up (Logging on the state machine)
-            "logs:CreateLogDelivery", "logs:GetLogDelivery", "logs:UpdateLogDelivery", "logs:DeleteLogDelivery",
-            "logs:ListLogDeliveries", "logs:PutResourcePolicy", "logs:DescribeResourcePolicies",
+            "logs:CreateLogDelivery",
+            "logs:GetLogDelivery",
+            "logs:UpdateLogDelivery",
+            "logs:DeleteLogDelivery",
+            "logs:ListLogDeliveries",
+            "logs:PutResourcePolicy",
+            "logs:DescribeResourcePolicies",
             "logs:DescribeLogGroups");
 
     /**
@@ -55,44 +67,116 @@ class LeastPrivilegeIT {
 
     /** What each function calls (read from functions/src/main/java), so what its role may do. */
     private static final Map<String, Set<String>> ACTIONS_BY_ROLE = Map.ofEntries(
-            Map.entry("ValidateInputsFunctionRole", Set.of("dynamodb:UpdateItem", "dynamodb:PutItem", "dynamodb:GetItem",
-                    "s3:ListBucket", "s3:GetObject",
-                    "acm:DescribeCertificate", "secretsmanager:DescribeSecret", "route53:GetHostedZone",
-                    "cloudformation:DescribeStackResource")),
-            Map.entry("CreateBaseStackFunctionRole", Set.of("dynamodb:UpdateItem", "cloudformation:CreateChangeSet",
-                    "cloudformation:DeleteStack", "cloudformation:DescribeChangeSet",
-                    "cloudformation:ExecuteChangeSet", "cloudformation:DeleteChangeSet",
-                    "cloudformation:DescribeStacks", "cloudformation:UpdateTerminationProtection", "iam:PassRole")),
-            Map.entry("CreateKottaStackFunctionRole", Set.of("dynamodb:UpdateItem", "cloudformation:CreateChangeSet",
-                    "cloudformation:DeleteStack", "cloudformation:DescribeChangeSet",
-                    "cloudformation:ExecuteChangeSet", "cloudformation:DeleteChangeSet",
-                    "cloudformation:DescribeStacks", "cloudformation:UpdateTerminationProtection", "iam:PassRole",
-                    "s3:GetObject", "ssm:GetParameter")),
-            Map.entry("WaitForStackFunctionRole", Set.of("dynamodb:UpdateItem", "cloudformation:DescribeStacks",
-                    "cloudformation:DescribeStackEvents", "cloudformation:DescribeEvents")),
-            Map.entry("PackageAndUploadCodeFunctionRole", Set.of("dynamodb:UpdateItem", "s3:GetObject", "s3:ListBucket",
-                    "s3:PutObject")),
-            Map.entry("PublishOutputsFunctionRole", Set.of("dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:PutItem")),
-            Map.entry("RecordFailureFunctionRole", Set.of("dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem",
-                    "states:GetExecutionHistory", "logs:FilterLogEvents", "logs:GetLogEvents")),
-            Map.entry("CheckSiteFunctionRole", Set.of("dynamodb:UpdateItem", "elasticloadbalancing:DescribeTargetHealth")),
-            Map.entry("RollBackFunctionRole", Set.of("dynamodb:Query", "dynamodb:GetItem", "dynamodb:PutItem",
-                    "dynamodb:UpdateItem", "dynamodb:DeleteItem", "states:StartExecution")),
-            Map.entry("CodeUploadedFunctionRole", Set.of("dynamodb:Query", "dynamodb:GetItem", "dynamodb:PutItem",
-                    "dynamodb:UpdateItem", "dynamodb:DeleteItem", "states:StartExecution",
-                    // the skip decision's tag on the uploaded object (CodeUploadedSkipTag)
-                    "s3:GetObjectTagging", "s3:GetObjectVersionTagging", "s3:PutObjectTagging",
-                    "s3:PutObjectVersionTagging",
-                    // SAM grants this for the function's DeadLetterQueue
-                    "sqs:SendMessage")),
-            Map.entry("StartDeploymentFunctionRole", Set.of("dynamodb:GetItem", "dynamodb:PutItem",
-                    "dynamodb:UpdateItem", "dynamodb:DeleteItem", "states:StartExecution")),
-            Map.entry("GetDeploymentFunctionRole", Set.of("dynamodb:GetItem", "states:DescribeExecution",
-                    "states:GetExecutionHistory")),
+            Map.entry(
+                    "ValidateInputsFunctionRole",
+                    Set.of(
+                            "dynamodb:UpdateItem",
+                            "dynamodb:PutItem",
+                            "dynamodb:GetItem",
+                            "s3:ListBucket",
+                            "s3:GetObject",
+                            "acm:DescribeCertificate",
+                            "secretsmanager:DescribeSecret",
+                            "route53:GetHostedZone",
+                            "cloudformation:DescribeStackResource")),
+            Map.entry(
+                    "CreateBaseStackFunctionRole",
+                    Set.of(
+                            "dynamodb:UpdateItem",
+                            "cloudformation:CreateChangeSet",
+                            "cloudformation:DeleteStack",
+                            "cloudformation:DescribeChangeSet",
+                            "cloudformation:ExecuteChangeSet",
+                            "cloudformation:DeleteChangeSet",
+                            "cloudformation:DescribeStacks",
+                            "cloudformation:UpdateTerminationProtection",
+                            "iam:PassRole")),
+            Map.entry(
+                    "CreateKottaStackFunctionRole",
+                    Set.of(
+                            "dynamodb:UpdateItem",
+                            "cloudformation:CreateChangeSet",
+                            "cloudformation:DeleteStack",
+                            "cloudformation:DescribeChangeSet",
+                            "cloudformation:ExecuteChangeSet",
+                            "cloudformation:DeleteChangeSet",
+                            "cloudformation:DescribeStacks",
+                            "cloudformation:UpdateTerminationProtection",
+                            "iam:PassRole",
+                            "s3:GetObject",
+                            "ssm:GetParameter")),
+            Map.entry(
+                    "WaitForStackFunctionRole",
+                    Set.of(
+                            "dynamodb:UpdateItem",
+                            "cloudformation:DescribeStacks",
+                            "cloudformation:DescribeStackEvents",
+                            "cloudformation:DescribeEvents")),
+            Map.entry(
+                    "PackageAndUploadCodeFunctionRole",
+                    Set.of("dynamodb:UpdateItem", "s3:GetObject", "s3:ListBucket", "s3:PutObject")),
+            Map.entry(
+                    "PublishOutputsFunctionRole",
+                    Set.of("dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:PutItem")),
+            Map.entry(
+                    "RecordFailureFunctionRole",
+                    Set.of(
+                            "dynamodb:GetItem",
+                            "dynamodb:UpdateItem",
+                            "dynamodb:DeleteItem",
+                            "states:GetExecutionHistory",
+                            "logs:FilterLogEvents",
+                            "logs:GetLogEvents")),
+            Map.entry(
+                    "CheckSiteFunctionRole",
+                    Set.of("dynamodb:UpdateItem", "elasticloadbalancing:DescribeTargetHealth")),
+            Map.entry(
+                    "RollBackFunctionRole",
+                    Set.of(
+                            "dynamodb:Query",
+                            "dynamodb:GetItem",
+                            "dynamodb:PutItem",
+                            "dynamodb:UpdateItem",
+                            "dynamodb:DeleteItem",
+                            "states:StartExecution")),
+            Map.entry(
+                    "CodeUploadedFunctionRole",
+                    Set.of(
+                            "dynamodb:Query",
+                            "dynamodb:GetItem",
+                            "dynamodb:PutItem",
+                            "dynamodb:UpdateItem",
+                            "dynamodb:DeleteItem",
+                            "states:StartExecution",
+                            // the skip decision's tag on the uploaded object (CodeUploadedSkipTag)
+                            "s3:GetObjectTagging",
+                            "s3:GetObjectVersionTagging",
+                            "s3:PutObjectTagging",
+                            "s3:PutObjectVersionTagging",
+                            // SAM grants this for the function's DeadLetterQueue
+                            "sqs:SendMessage")),
+            Map.entry(
+                    "StartDeploymentFunctionRole",
+                    Set.of(
+                            "dynamodb:GetItem",
+                            "dynamodb:PutItem",
+                            "dynamodb:UpdateItem",
+                            "dynamodb:DeleteItem",
+                            "states:StartExecution")),
+            Map.entry(
+                    "GetDeploymentFunctionRole",
+                    Set.of("dynamodb:GetItem", "states:DescribeExecution", "states:GetExecutionHistory")),
             Map.entry("ListDeploymentsFunctionRole", Set.of("dynamodb:Query", "dynamodb:Scan")),
-            Map.entry("SweepStaleDeploymentsFunctionRole", Set.of("dynamodb:Scan", "dynamodb:GetItem",
-                    "dynamodb:UpdateItem", "dynamodb:DeleteItem", "states:DescribeExecution",
-                    "cloudformation:DescribeStacks", "cloudformation:CancelUpdateStack")));
+            Map.entry(
+                    "SweepStaleDeploymentsFunctionRole",
+                    Set.of(
+                            "dynamodb:Scan",
+                            "dynamodb:GetItem",
+                            "dynamodb:UpdateItem",
+                            "dynamodb:DeleteItem",
+                            "states:DescribeExecution",
+                            "cloudformation:DescribeStacks",
+                            "cloudformation:CancelUpdateStack")));
 
     private static JsonNode resources;
 
@@ -119,7 +203,9 @@ class LeastPrivilegeIT {
                 if (everything) {
                     offenders.add(grant + "  <- action " + action);
                 } else if (wholeService) {
-                    if (WHOLE_SERVICES_ALLOWED.getOrDefault(grant.logicalId(), Set.of()).contains(action)) {
+                    if (WHOLE_SERVICES_ALLOWED
+                            .getOrDefault(grant.logicalId(), Set.of())
+                            .contains(action)) {
                         allowed.add(grant.logicalId() + ": " + action);
                     } else {
                         offenders.add(grant + "  <- action " + action);
@@ -147,7 +233,9 @@ class LeastPrivilegeIT {
                 }
             }
         }
-        assertThat(offenders).as("statements with \"Resource\": \"*\" where an ARN pattern is possible").isEmpty();
+        assertThat(offenders)
+                .as("statements with \"Resource\": \"*\" where an ARN pattern is possible")
+                .isEmpty();
     }
 
     @Test
@@ -155,7 +243,8 @@ class LeastPrivilegeIT {
         List<String> offenders = new ArrayList<>();
         for (Grant grant : grants()) {
             if (grant.actions().stream().anyMatch(a -> a.equals("iam:PassRole") || a.equals("iam:*"))) {
-                boolean conditioned = grant.raw().path("Condition").path("StringEquals").has("iam:PassedToService");
+                boolean conditioned =
+                        grant.raw().path("Condition").path("StringEquals").has("iam:PassedToService");
                 if (!conditioned || grant.resources().contains("*")) {
                     offenders.add(grant + "  <- iam:PassRole without iam:PassedToService, or on \"*\"");
                 }
@@ -169,7 +258,8 @@ class LeastPrivilegeIT {
         Set<String> attached = new TreeSet<>();
         resources.properties().forEach(entry -> {
             if (entry.getValue().path("Type").asText().equals("AWS::IAM::Role")) {
-                attached.addAll(TemplateTool.strings(entry.getValue().path("Properties").path("ManagedPolicyArns")));
+                attached.addAll(
+                        TemplateTool.strings(entry.getValue().path("Properties").path("ManagedPolicyArns")));
             }
         });
         assertThat(attached).isSubsetOf(MANAGED_POLICIES_ALLOWED);
@@ -179,7 +269,8 @@ class LeastPrivilegeIT {
     void everyFunctionRoleIsListedWithWhatItsCodeCalls() {
         Set<String> functionRoles = new TreeSet<>();
         resources.properties().forEach(entry -> {
-            if (entry.getValue().path("Type").asText().equals("AWS::IAM::Role") && entry.getKey().endsWith("FunctionRole")) {
+            if (entry.getValue().path("Type").asText().equals("AWS::IAM::Role")
+                    && entry.getKey().endsWith("FunctionRole")) {
                 functionRoles.add(entry.getKey());
             }
         });
@@ -221,12 +312,15 @@ class LeastPrivilegeIT {
         grants().stream()
                 .filter(g -> g.logicalId().equals("CreateKottaStackFunctionRole"))
                 .filter(g -> g.actions().contains("ssm:GetParameters"))
-                .forEach(g -> g.raw().path("Resource").forEach(r -> readable.add(r.path("Fn::Sub").asText(r.asText()))));
+                .forEach(g -> g.raw()
+                        .path("Resource")
+                        .forEach(r -> readable.add(r.path("Fn::Sub").asText(r.asText()))));
         for (String name : ssmParameters) {
             String arn = "arn:${AWS::Partition}:ssm:${AWS::Region}::parameter" + name;
-            assertThat(readable).as("ssm:GetParameters resources of CreateKottaStackFunctionRole covering %s", arn)
-                    .anySatisfy(pattern -> assertThat(arn).matches(java.util.regex.Pattern.quote(pattern)
-                            .replace("*", "\\E.*\\Q")));
+            assertThat(readable)
+                    .as("ssm:GetParameters resources of CreateKottaStackFunctionRole covering %s", arn)
+                    .anySatisfy(pattern -> assertThat(arn)
+                            .matches(java.util.regex.Pattern.quote(pattern).replace("*", "\\E.*\\Q")));
         }
     }
 
@@ -236,7 +330,9 @@ class LeastPrivilegeIT {
      */
     @Test
     void theKottaStackFunctionLooksUpOnlyTheLatestAmazonLinuxImage() throws Exception {
-        assertThat(ssmTypedParametersOfTheKottaTemplate()).as("SSM-typed parameters of kotta.yaml").isEmpty();
+        assertThat(ssmTypedParametersOfTheKottaTemplate())
+                .as("SSM-typed parameters of kotta.yaml")
+                .isEmpty();
         List<Grant> ssmGrants = grants().stream()
                 .filter(g -> g.logicalId().endsWith("FunctionRole"))
                 .filter(g -> g.actions().stream().anyMatch(a -> a.startsWith("ssm:")))
@@ -245,7 +341,8 @@ class LeastPrivilegeIT {
             assertThat(grant.logicalId()).isEqualTo("CreateKottaStackFunctionRole");
             assertThat(grant.actions()).containsExactly("ssm:GetParameter");
             assertThat(grant.raw().path("Resource").path("Fn::Sub").asText())
-                    .isEqualTo("arn:${AWS::Partition}:ssm:${AWS::Region}::parameter/aws/service/ami-amazon-linux-latest/*");
+                    .isEqualTo(
+                            "arn:${AWS::Partition}:ssm:${AWS::Region}::parameter/aws/service/ami-amazon-linux-latest/*");
             assertThat(KottaImages.PUBLIC_PARAMETER).startsWith("/aws/service/ami-amazon-linux-latest/");
         });
     }
@@ -269,11 +366,14 @@ class LeastPrivilegeIT {
             JsonNode resource = entry.getValue();
             JsonNode properties = resource.path("Properties");
             switch (resource.path("Type").asText()) {
-                case "AWS::IAM::Role" -> properties.path("Policies").forEach(policy ->
-                        addStatements(grants, id, policy.path("PolicyName").asText(), policy.path("PolicyDocument")));
+                case "AWS::IAM::Role" ->
+                    properties
+                            .path("Policies")
+                            .forEach(policy -> addStatements(
+                                    grants, id, policy.path("PolicyName").asText(), policy.path("PolicyDocument")));
                 case "AWS::IAM::Policy", "AWS::IAM::ManagedPolicy", "AWS::IAM::RolePolicy" ->
-                        addStatements(grants, id, id, properties.path("PolicyDocument"));
-                default -> { }
+                    addStatements(grants, id, id, properties.path("PolicyDocument"));
+                default -> {}
             }
         });
         return grants;
@@ -283,9 +383,14 @@ class LeastPrivilegeIT {
         int index = 0;
         for (JsonNode statement : document.path("Statement")) {
             if (!"Deny".equals(statement.path("Effect").asText())) {
-                String name = policyName + "#" + (statement.has("Sid") ? statement.path("Sid").asText() : index);
-                grants.add(new Grant(id, name, TemplateTool.strings(statement.path("Action")),
-                        TemplateTool.strings(statement.path("Resource")), statement));
+                String name = policyName + "#"
+                        + (statement.has("Sid") ? statement.path("Sid").asText() : index);
+                grants.add(new Grant(
+                        id,
+                        name,
+                        TemplateTool.strings(statement.path("Action")),
+                        TemplateTool.strings(statement.path("Resource")),
+                        statement));
             }
             index++;
         }

@@ -2,11 +2,10 @@ package org.kotta.deployer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
-import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.kotta.deployer.core.AdminUser;
@@ -48,25 +47,37 @@ class RealAccountTemplateIT {
                     if (!topic.path("Type").asText().equals("AWS::SNS::Topic")) {
                         continue;
                     }
-                    String where = file + " " + entry.getKey() + " -> " + action.path("Ref").asText();
+                    String where = file + " " + entry.getKey() + " -> "
+                            + action.path("Ref").asText();
                     checked.add(where);
                     JsonNode key = topic.path("Properties").path("KmsMasterKeyId");
                     if (key.isMissingNode()) {
                         continue;
                     }
-                    assertThat(key.isTextual()).as("%s: topic key %s must be this template's own key, not an"
-                            + " AWS-managed alias", where, key).isFalse();
-                    String keyId = key.has("Ref") ? key.path("Ref").asText() : key.path("Fn::GetAtt").path(0).asText();
+                    assertThat(key.isTextual())
+                            .as(
+                                    "%s: topic key %s must be this template's own key, not an" + " AWS-managed alias",
+                                    where, key)
+                            .isFalse();
+                    String keyId = key.has("Ref")
+                            ? key.path("Ref").asText()
+                            : key.path("Fn::GetAtt").path(0).asText();
                     JsonNode keyResource = resources.path(keyId);
-                    assertThat(keyResource.path("Type").asText()).as("%s: topic key", where).isEqualTo("AWS::KMS::Key");
+                    assertThat(keyResource.path("Type").asText())
+                            .as("%s: topic key", where)
+                            .isEqualTo("AWS::KMS::Key");
                     List<String> cloudWatchMay = new ArrayList<>();
-                    for (JsonNode statement : keyResource.path("Properties").path("KeyPolicy").path("Statement")) {
-                        if ("Allow".equals(statement.path("Effect").asText()) && TemplateTool.strings(
-                                statement.path("Principal").path("Service")).contains("cloudwatch.amazonaws.com")) {
+                    for (JsonNode statement :
+                            keyResource.path("Properties").path("KeyPolicy").path("Statement")) {
+                        if ("Allow".equals(statement.path("Effect").asText())
+                                && TemplateTool.strings(
+                                                statement.path("Principal").path("Service"))
+                                        .contains("cloudwatch.amazonaws.com")) {
                             cloudWatchMay.addAll(TemplateTool.strings(statement.path("Action")));
                         }
                     }
-                    assertThat(cloudWatchMay).as("%s: what the key policy lets cloudwatch.amazonaws.com do", where)
+                    assertThat(cloudWatchMay)
+                            .as("%s: what the key policy lets cloudwatch.amazonaws.com do", where)
                             .contains("kms:Decrypt", "kms:GenerateDataKey*");
                 }
             });
@@ -82,9 +93,11 @@ class RealAccountTemplateIT {
     void theBaseStacksDataIsKeptExceptWhenItsFirstCreateFails() {
         JsonNode resources = templates.get("infrastructure/kotta-base.yaml").path("Resources");
         for (String data : List.of("JobsBucket", "JobsTable", "UsersTable")) {
-            assertThat(resources.path(data).path("DeletionPolicy").asText()).as("%s DeletionPolicy", data)
+            assertThat(resources.path(data).path("DeletionPolicy").asText())
+                    .as("%s DeletionPolicy", data)
                     .isEqualTo("RetainExceptOnCreate");
-            assertThat(resources.path(data).path("UpdateReplacePolicy").asText()).as("%s UpdateReplacePolicy", data)
+            assertThat(resources.path(data).path("UpdateReplacePolicy").asText())
+                    .as("%s UpdateReplacePolicy", data)
                     .isEqualTo("Retain");
         }
     }
@@ -97,22 +110,39 @@ class RealAccountTemplateIT {
      */
     @Test
     void everyPathOfTheApiRoutesEveryMethod_andTheGatewaysRefusalsAreProblems() {
-        JsonNode body = templates.get("template.yaml").path("Resources").path("AdminApi").path("Properties").path("Body");
+        JsonNode body = templates
+                .get("template.yaml")
+                .path("Resources")
+                .path("AdminApi")
+                .path("Properties")
+                .path("Body");
         body.path("paths").properties().forEach(path -> {
             if (path.getKey().equals("/")) {
                 return; // no {proxy+} can take the root: API Gateway's 403 there, in both worlds
             }
             List<String> methods = new ArrayList<>();
             path.getValue().properties().forEach(m -> methods.add(m.getKey()));
-            assertThat(methods).as("methods routed on %s", path.getKey())
+            assertThat(methods)
+                    .as("methods routed on %s", path.getKey())
                     .contains("get", "post", "put", "patch", "delete");
         });
         JsonNode responses = body.path("x-amazon-apigateway-gateway-responses");
         for (String type : List.of("MISSING_AUTHENTICATION_TOKEN", "DEFAULT_4XX", "DEFAULT_5XX")) {
-            assertThat(responses.path(type).path("responseParameters").path("gatewayresponse.header.Content-Type")
-                    .asText()).as("%s Content-Type", type).isEqualTo("'application/problem+json'");
-            assertThat(responses.path(type).path("responseTemplates").path("application/json").asText())
-                    .as("%s body", type).contains("urn:kotta-deployer:problem:gateway").contains("gatewayError");
+            assertThat(responses
+                            .path(type)
+                            .path("responseParameters")
+                            .path("gatewayresponse.header.Content-Type")
+                            .asText())
+                    .as("%s Content-Type", type)
+                    .isEqualTo("'application/problem+json'");
+            assertThat(responses
+                            .path(type)
+                            .path("responseTemplates")
+                            .path("application/json")
+                            .asText())
+                    .as("%s body", type)
+                    .contains("urn:kotta-deployer:problem:gateway")
+                    .contains("gatewayError");
         }
     }
 
@@ -139,7 +169,10 @@ class RealAccountTemplateIT {
         });
         assertThat(decrypts).singleElement().satisfies(statement -> {
             JsonNode condition = statement.path("Condition").path("StringEquals");
-            assertThat(condition.path("kms:EncryptionContext:SecretARN").path("Ref").asText())
+            assertThat(condition
+                            .path("kms:EncryptionContext:SecretARN")
+                            .path("Ref")
+                            .asText())
                     .isEqualTo("OAuthClientSecretArn");
             assertThat(condition.path("kms:ViaService").toString()).contains("secretsmanager.${AWS::Region}");
         });
@@ -151,22 +184,30 @@ class RealAccountTemplateIT {
         String first = "arn:aws:iam::111111111111:role/kotta-admin";
         String second = "arn:aws:iam::222222222222:role/release-bot";
         JsonNode policy = TemplateTool.translated("ApiAllowedPrincipals=" + first + "," + second)
-                .path("Resources").path("AdminApi").path("Properties").path("Body").path("x-amazon-apigateway-policy");
+                .path("Resources")
+                .path("AdminApi")
+                .path("Properties")
+                .path("Body")
+                .path("x-amazon-apigateway-policy");
         Map<String, Boolean> conditions = Map.of("HasApiPrincipals", true);
         String allowedParameter = first + "," + second;
         List<String> allowed = new ArrayList<>();
         List<String> exempt = new ArrayList<>();
         for (JsonNode statement : policy.path("Statement")) {
             if (statement.path("Effect").asText().equals("Allow")) {
-                allowed.addAll(TemplateTool.strings(evaluate(statement.path("Principal").path("AWS"), conditions,
-                        allowedParameter)));
+                allowed.addAll(TemplateTool.strings(
+                        evaluate(statement.path("Principal").path("AWS"), conditions, allowedParameter)));
             } else {
-                exempt.addAll(TemplateTool.strings(evaluate(statement.path("Condition").path("StringNotLike")
-                        .path("aws:PrincipalArn"), conditions, allowedParameter)));
+                exempt.addAll(TemplateTool.strings(evaluate(
+                        statement.path("Condition").path("StringNotLike").path("aws:PrincipalArn"),
+                        conditions,
+                        allowedParameter)));
             }
         }
         assertThat(allowed).as("principals the Allow statement names").contains(first, second);
-        assertThat(exempt).as("aws:PrincipalArn patterns the Deny statement spares").contains(first, second);
+        assertThat(exempt)
+                .as("aws:PrincipalArn patterns the Deny statement spares")
+                .contains(first, second);
     }
 
     /** Fn::If, Fn::Split and Ref ApiAllowedPrincipals, as CloudFormation would evaluate them here. */
@@ -179,7 +220,8 @@ class RealAccountTemplateIT {
         }
         if (node.isObject() && node.has("Fn::Split")) {
             String delimiter = node.path("Fn::Split").path(0).asText();
-            String value = evaluate(node.path("Fn::Split").path(1), conditions, principals).asText();
+            String value = evaluate(node.path("Fn::Split").path(1), conditions, principals)
+                    .asText();
             var array = mapper.createArrayNode();
             for (String part : value.split(java.util.regex.Pattern.quote(delimiter), -1)) {
                 array.add(part);
@@ -212,8 +254,10 @@ class RealAccountTemplateIT {
         template.path("Resources").properties().forEach(entry -> {
             if (entry.getValue().path("Type").asText().equals("AWS::Lambda::Function")) {
                 functions.add(entry.getKey());
-                JsonNode applyOn = entry.getValue().path("Properties").path("SnapStart").path("ApplyOn");
-                assertThat(applyOn.path("Fn::If").path(0).asText()).as("%s SnapStart.ApplyOn", entry.getKey())
+                JsonNode applyOn =
+                        entry.getValue().path("Properties").path("SnapStart").path("ApplyOn");
+                assertThat(applyOn.path("Fn::If").path(0).asText())
+                        .as("%s SnapStart.ApplyOn", entry.getKey())
                         .isEqualTo("HasSnapStart");
                 assertThat(applyOn.path("Fn::If").path(1).asText()).isEqualTo("PublishedVersions");
                 assertThat(applyOn.path("Fn::If").path(2).asText()).isEqualTo("None");
@@ -249,8 +293,10 @@ class RealAccountTemplateIT {
         }
         if (condition.has("Fn::Equals")) {
             List<String> sides = new ArrayList<>();
-            condition.path("Fn::Equals").forEach(side -> sides.add(
-                    side.path("Ref").asText().equals("AWS::Region") ? region : side.asText()));
+            condition
+                    .path("Fn::Equals")
+                    .forEach(side ->
+                            sides.add(side.path("Ref").asText().equals("AWS::Region") ? region : side.asText()));
             return sides.get(0).equals(sides.get(1));
         }
         throw new IllegalArgumentException("cannot evaluate " + condition);
@@ -260,19 +306,45 @@ class RealAccountTemplateIT {
     @Test
     void theJobsBucketAndTheLoadBalancerWriteAccessLogsIntoTheBaseStacksLogBucket() {
         JsonNode base = templates.get("infrastructure/kotta-base.yaml").path("Resources");
-        assertThat(base.path("JobsBucket").path("Properties").path("LoggingConfiguration")
-                .path("DestinationBucketName").path("Ref").asText()).isEqualTo("LogBucket");
+        assertThat(base.path("JobsBucket")
+                        .path("Properties")
+                        .path("LoggingConfiguration")
+                        .path("DestinationBucketName")
+                        .path("Ref")
+                        .asText())
+                .isEqualTo("LogBucket");
         assertThat(base.path("LogBucket").path("DeletionPolicy").asText()).isEqualTo("RetainExceptOnCreate");
-        String policy = base.path("LogBucketPolicy").path("Properties").path("PolicyDocument").toString();
-        assertThat(policy).contains("logging.s3.amazonaws.com", "logdelivery.elasticloadbalancing.amazonaws.com",
-                "ElbLogAccounts", "jobs-bucket/", "load-balancer/AWSLogs/");
-        assertThat(templates.get("infrastructure/kotta-base.yaml").path("Outputs").has("LogBucketName")).isTrue();
+        String policy = base.path("LogBucketPolicy")
+                .path("Properties")
+                .path("PolicyDocument")
+                .toString();
+        assertThat(policy)
+                .contains(
+                        "logging.s3.amazonaws.com",
+                        "logdelivery.elasticloadbalancing.amazonaws.com",
+                        "ElbLogAccounts",
+                        "jobs-bucket/",
+                        "load-balancer/AWSLogs/");
+        assertThat(templates
+                        .get("infrastructure/kotta-base.yaml")
+                        .path("Outputs")
+                        .has("LogBucketName"))
+                .isTrue();
 
         Map<String, String> attributes = new java.util.HashMap<>();
-        templates.get("infrastructure/kotta.yaml").path("Resources").path("LoadBalancer").path("Properties")
-                .path("LoadBalancerAttributes").forEach(a -> attributes.put(a.path("Key").asText(),
-                        a.path("Value").isTextual() ? a.path("Value").asText() : a.path("Value").path("Ref").asText()));
-        assertThat(attributes).containsEntry("access_logs.s3.enabled", "true")
+        templates
+                .get("infrastructure/kotta.yaml")
+                .path("Resources")
+                .path("LoadBalancer")
+                .path("Properties")
+                .path("LoadBalancerAttributes")
+                .forEach(a -> attributes.put(
+                        a.path("Key").asText(),
+                        a.path("Value").isTextual()
+                                ? a.path("Value").asText()
+                                : a.path("Value").path("Ref").asText()));
+        assertThat(attributes)
+                .containsEntry("access_logs.s3.enabled", "true")
                 .containsEntry("access_logs.s3.bucket", "LogBucketName")
                 .containsEntry("access_logs.s3.prefix", "load-balancer");
     }
@@ -280,23 +352,47 @@ class RealAccountTemplateIT {
     /** The Kotta stack gets every parameter it has no default for, and none it does not declare. */
     @Test
     void theKottaStackIsGivenEveryParameterItNeeds() {
-        DeploymentRequest request = new DeploymentRequest("kotta-demo", "us-east-1", "kotta-demo-jobs",
-                "kotta.example.org", "arn:aws:acm:us-east-1:123456789012:certificate/abc", null,
+        DeploymentRequest request = new DeploymentRequest(
+                "kotta-demo",
+                "us-east-1",
+                "kotta-demo-jobs",
+                "kotta.example.org",
+                "arn:aws:acm:us-east-1:123456789012:certificate/abc",
+                null,
                 "amzn1.application-oa2-client.0123456789abcdef",
-                "arn:aws:secretsmanager:us-east-1:123456789012:secret:kotta/oauth-AbCdEf", null, "t3.small", "t3.medium",
-                0, 4, 0, 2, "0.10", null, List.of(new AdminUser("admin@example.org", "Admin")), null, false);
+                "arn:aws:secretsmanager:us-east-1:123456789012:secret:kotta/oauth-AbCdEf",
+                null,
+                "t3.small",
+                "t3.medium",
+                0,
+                4,
+                0,
+                2,
+                "0.10",
+                null,
+                List.of(new AdminUser("admin@example.org", "Admin")),
+                null,
+                false);
         Map<String, String> outputs = new java.util.HashMap<>();
-        templates.get("infrastructure/kotta-base.yaml").path("Outputs").properties()
+        templates
+                .get("infrastructure/kotta-base.yaml")
+                .path("Outputs")
+                .properties()
                 .forEach(o -> outputs.put(o.getKey(), "value-of-" + o.getKey()));
-        Map<String, String> given = StackSteps.kottaParameters(request, outputs, "releases/x.tar.gz",
-                "ami-0c2023a1b2c3d4e5f");
+        Map<String, String> given =
+                StackSteps.kottaParameters(request, outputs, "releases/x.tar.gz", "ami-0c2023a1b2c3d4e5f");
         JsonNode declared = templates.get("infrastructure/kotta.yaml").path("Parameters");
         declared.properties().forEach(p -> {
             if (!p.getValue().has("Default")) {
-                assertThat(given.get(p.getKey())).as("kotta.yaml parameter %s", p.getKey()).isNotNull();
+                assertThat(given.get(p.getKey()))
+                        .as("kotta.yaml parameter %s", p.getKey())
+                        .isNotNull();
             }
         });
-        given.keySet().forEach(name -> assertThat(declared.has(name)).as("%s declared in kotta.yaml", name).isTrue());
+        given.keySet()
+                .forEach(name -> assertThat(declared.has(name))
+                        .as("%s declared in kotta.yaml", name)
+                        .isTrue());
     }
 
     /**
@@ -310,14 +406,23 @@ class RealAccountTemplateIT {
         JsonNode imageId = kotta.path("Parameters").path("ImageId");
         assertThat(imageId.path("Type").asText()).isEqualTo("AWS::EC2::Image::Id");
         assertThat(imageId.has("Default")).as("ImageId has a default").isFalse();
-        kotta.path("Parameters").properties().forEach(p -> assertThat(p.getValue().path("Type").asText())
-                .as("type of parameter %s", p.getKey()).doesNotStartWith("AWS::SSM::"));
+        kotta.path("Parameters")
+                .properties()
+                .forEach(p -> assertThat(p.getValue().path("Type").asText())
+                        .as("type of parameter %s", p.getKey())
+                        .doesNotStartWith("AWS::SSM::"));
         List<String> launchTemplates = new ArrayList<>();
         kotta.path("Resources").properties().forEach(r -> {
             if (r.getValue().path("Type").asText().equals("AWS::EC2::LaunchTemplate")) {
                 launchTemplates.add(r.getKey());
-                assertThat(r.getValue().path("Properties").path("LaunchTemplateData").path("ImageId").path("Ref").asText())
-                        .as("%s ImageId", r.getKey()).isEqualTo("ImageId");
+                assertThat(r.getValue()
+                                .path("Properties")
+                                .path("LaunchTemplateData")
+                                .path("ImageId")
+                                .path("Ref")
+                                .asText())
+                        .as("%s ImageId", r.getKey())
+                        .isEqualTo("ImageId");
             }
         });
         assertThat(launchTemplates).hasSize(3);
@@ -328,15 +433,28 @@ class RealAccountTemplateIT {
     void theApiStageWritesAnAccessLog_afterTheAccountsLoggingRoleIsSet() {
         JsonNode resources = templates.get("template.yaml").path("Resources");
         JsonNode stage = resources.path("AdminApiStage").path("Properties");
-        String destination = stage.path("AccessLogSetting").path("DestinationArn").path("Fn::GetAtt").path(0).asText();
+        String destination = stage.path("AccessLogSetting")
+                .path("DestinationArn")
+                .path("Fn::GetAtt")
+                .path(0)
+                .asText();
         assertThat(resources.path(destination).path("Type").asText()).isEqualTo("AWS::Logs::LogGroup");
-        assertThat(stage.path("AccessLogSetting").path("Format").asText()).contains("$context.requestId",
-                "$context.identity.userArn", "$context.status", "$context.error.responseType");
-        assertThat(stage.toString()).as("a reference from the stage to the account setting").contains(
-                "{\"Ref\":\"ApiGatewayAccount\"}");
-        assertThat(resources.path("ApiGatewayAccount").path("Properties").path("CloudWatchRoleArn").toString())
+        assertThat(stage.path("AccessLogSetting").path("Format").asText())
+                .contains(
+                        "$context.requestId",
+                        "$context.identity.userArn",
+                        "$context.status",
+                        "$context.error.responseType");
+        assertThat(stage.toString())
+                .as("a reference from the stage to the account setting")
+                .contains("{\"Ref\":\"ApiGatewayAccount\"}");
+        assertThat(resources
+                        .path("ApiGatewayAccount")
+                        .path("Properties")
+                        .path("CloudWatchRoleArn")
+                        .toString())
                 .contains("ApiGatewayLogsRole");
-        assertThat(resources.path("ApiGatewayLogsRole").path("DeletionPolicy").asText()).isEqualTo("Retain");
+        assertThat(resources.path("ApiGatewayLogsRole").path("DeletionPolicy").asText())
+                .isEqualTo("Retain");
     }
-
 }

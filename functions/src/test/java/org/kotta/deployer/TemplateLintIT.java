@@ -13,10 +13,11 @@ class TemplateLintIT {
 
     @Test
     void templatePassesCfnLintWithoutErrorsOrWarnings() throws Exception {
-        TemplateTool.Result result = TemplateTool.run(TemplateTool.venvBin("cfn-lint").toString(),
-                "--regions", "us-east-1", "--", "template.yaml");
-        assertThat(result.exitCode()).as("cfn-lint template.yaml exit code; its output:%n%s%s",
-                result.stdout(), result.stderr()).isZero();
+        TemplateTool.Result result = TemplateTool.run(
+                TemplateTool.venvBin("cfn-lint").toString(), "--regions", "us-east-1", "--", "template.yaml");
+        assertThat(result.exitCode())
+                .as("cfn-lint template.yaml exit code; its output:%n%s%s", result.stdout(), result.stderr())
+                .isZero();
     }
 
     /**
@@ -25,16 +26,28 @@ class TemplateLintIT {
      */
     @Test
     void allThreeTemplatesPassCfnLintsInformationalChecks() throws Exception {
-        TemplateTool.Result result = TemplateTool.run(TemplateTool.venvBin("cfn-lint").toString(),
-                "--regions", "us-east-1", "--include-checks", "I", "--",
-                "template.yaml", "infrastructure/kotta-base.yaml", "infrastructure/kotta.yaml");
-        assertThat(result.exitCode()).as("cfn-lint --include-checks I exit code; its output:%n%s%s",
-                result.stdout(), result.stderr()).isZero();
+        TemplateTool.Result result = TemplateTool.run(
+                TemplateTool.venvBin("cfn-lint").toString(),
+                "--regions",
+                "us-east-1",
+                "--include-checks",
+                "I",
+                "--",
+                "template.yaml",
+                "infrastructure/kotta-base.yaml",
+                "infrastructure/kotta.yaml");
+        assertThat(result.exitCode())
+                .as("cfn-lint --include-checks I exit code; its output:%n%s%s", result.stdout(), result.stderr())
+                .isZero();
     }
 
     @Test
     void templateTranslatesOfflineWithTheSamTransform() throws Exception {
-        assertThat(TemplateTool.translated().path("Resources").path("DeployStateMachine").path("Type").asText())
+        assertThat(TemplateTool.translated()
+                        .path("Resources")
+                        .path("DeployStateMachine")
+                        .path("Type")
+                        .asText())
                 .isEqualTo("AWS::StepFunctions::StateMachine");
     }
 }

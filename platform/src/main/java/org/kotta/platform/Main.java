@@ -9,8 +9,7 @@ import org.kotta.platform.web.WebServer;
  * the environment ({@link Wiring}).
  */
 public final class Main {
-    private Main() {
-    }
+    private Main() {}
 
     public static void main(String[] args) throws Exception {
         String role = args.length == 0 ? "" : args[0];

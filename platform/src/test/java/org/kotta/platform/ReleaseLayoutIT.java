@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.zip.GZIPInputStream;
-
 import org.junit.jupiter.api.Test;
 
 /**
@@ -44,13 +43,15 @@ class ReleaseLayoutIT {
     @Test
     void startScriptRunsMainWithTheReleaseLibraries() throws IOException {
         String start = Files.readString(Path.of("src", "release", "bin", "kotta-start"));
-        assertThat(start).startsWith("#!/bin/sh")
+        assertThat(start)
+                .startsWith("#!/bin/sh")
                 .contains("-cp \"$ROOT/lib/*\" org.kotta.platform.Main \"$@\"")
                 .contains("export KOTTA_APP_DIR")
                 .contains("${KOTTA_JAVA_OPTS:-$DEFAULT_JAVA_OPTS}");
         // the executor's measured low-RSS set (DeliveryIT holds its idle RSS under 200 MB)
-        assertThat(start).contains("task-executor) DEFAULT_JAVA_OPTS=\"-Xmx96m -Xss512k -XX:+UseSerialGC"
-                + " -XX:MaxMetaspaceSize=64m -XX:ReservedCodeCacheSize=32m -XX:TieredStopAtLevel=1\"");
+        assertThat(start)
+                .contains("task-executor) DEFAULT_JAVA_OPTS=\"-Xmx96m -Xss512k -XX:+UseSerialGC"
+                        + " -XX:MaxMetaspaceSize=64m -XX:ReservedCodeCacheSize=32m -XX:TieredStopAtLevel=1\"");
         assertThat(start).contains("web-server) DEFAULT_JAVA_OPTS=\"-Xmx192m");
     }
 
@@ -103,6 +104,5 @@ class ReleaseLayoutIT {
         return new String(header, offset, end - offset, java.nio.charset.StandardCharsets.UTF_8);
     }
 
-    private record TarEntry(boolean regular, int mode) {
-    }
+    private record TarEntry(boolean regular, int mode) {}
 }

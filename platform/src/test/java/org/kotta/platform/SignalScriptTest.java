@@ -10,7 +10,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,17 +25,19 @@ class SignalScriptTest {
 
     @TempDir
     Path dir;
+
     private Path stubs;
 
-    record Run(int exitCode, String output, String signalled, String curlCalls) {
-    }
+    record Run(int exitCode, String output, String signalled, String curlCalls) {}
 
     @BeforeEach
     void stubs() throws IOException {
         stubs = Files.createDirectories(dir.resolve("stubs"));
         Files.createDirectories(dir.resolve("log"));
         stub("curl", "echo \"$*\" >> \"$STATE/curl-calls\"; exit \"$(cat \"$STATE/curl-exit\")\"");
-        stub("systemctl", "case \"$*\" in *ActiveState*) cat \"$STATE/state\";; *NRestarts*) cat \"$STATE/restarts\";; esac");
+        stub(
+                "systemctl",
+                "case \"$*\" in *ActiveState*) cat \"$STATE/state\";; *NRestarts*) cat \"$STATE/restarts\";; esac");
         stub("journalctl", "echo 'kotta-web-server.service: Main process exited, status=1/FAILURE'");
         stub("cfn-signal", "echo \"$*\" > \"$STATE/signalled\"");
         write("state", "activating");
@@ -48,7 +49,8 @@ class SignalScriptTest {
     void healthAnswers_signalsSuccessToTheWiredResource() throws Exception {
         write("curl-exit", "0");
 
-        Run run = run(WIRING + "KOTTA_SIGNAL_RESOURCE=WebServerGroup\n", "wait", "web-server", "kotta-web-server.service");
+        Run run = run(
+                WIRING + "KOTTA_SIGNAL_RESOURCE=WebServerGroup\n", "wait", "web-server", "kotta-web-server.service");
 
         assertThat(run.exitCode()).as(run.output()).isZero();
         assertThat(run.signalled()).isEqualTo("-e 0 --stack kotta-x --resource WebServerGroup --region eu-west-1");
@@ -60,21 +62,27 @@ class SignalScriptTest {
         write("restarts", "1");
         Files.writeString(dir.resolve("log/web-server.log"), "Exception in thread main: cannot read the session key\n");
 
-        Run run = run(WIRING + "KOTTA_SIGNAL_RESOURCE=WebServerGroup\n", "wait", "web-server", "kotta-web-server.service");
+        Run run = run(
+                WIRING + "KOTTA_SIGNAL_RESOURCE=WebServerGroup\n", "wait", "web-server", "kotta-web-server.service");
 
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.signalled()).startsWith("-e 1 --stack kotta-x --resource WebServerGroup");
-        assertThat(run.curlCalls().lines()).as("no second /health try once the service has exited").hasSize(1);
-        assertThat(run.output()).contains("FAILED: kotta-web-server.service exited (state activating, restarts 1)",
-                "journal: kotta-web-server.service: Main process exited",
-                "service: Exception in thread main: cannot read the session key");
+        assertThat(run.curlCalls().lines())
+                .as("no second /health try once the service has exited")
+                .hasSize(1);
+        assertThat(run.output())
+                .contains(
+                        "FAILED: kotta-web-server.service exited (state activating, restarts 1)",
+                        "journal: kotta-web-server.service: Main process exited",
+                        "service: Exception in thread main: cannot read the session key");
     }
 
     @Test
     void healthNeverAnswers_signalsFailureWhenTheWaitIsOver() throws Exception {
         write("state", "active");
 
-        Run run = run(WIRING + "KOTTA_SIGNAL_RESOURCE=WebServerGroup\n", "wait", "web-server", "kotta-web-server.service");
+        Run run = run(
+                WIRING + "KOTTA_SIGNAL_RESOURCE=WebServerGroup\n", "wait", "web-server", "kotta-web-server.service");
 
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.signalled()).startsWith("-e 1 ");
@@ -93,12 +101,18 @@ class SignalScriptTest {
 
     @Test
     void theBootstrapsOwnFailure_isSignalledWithItsReasonLogged() throws Exception {
-        Run run = run(WIRING + "KOTTA_SIGNAL_RESOURCE=WebServerGroup\n", "failure", "web-server", "-",
+        Run run = run(
+                WIRING + "KOTTA_SIGNAL_RESOURCE=WebServerGroup\n",
+                "failure",
+                "web-server",
+                "-",
                 "kotta-bootstrap exited with 1");
 
         assertThat(run.exitCode()).isZero();
         assertThat(run.signalled()).isEqualTo("-e 1 --stack kotta-x --resource WebServerGroup --region eu-west-1");
-        assertThat(run.output()).contains("FAILED: kotta-bootstrap exited with 1").doesNotContain("journal:");
+        assertThat(run.output())
+                .contains("FAILED: kotta-bootstrap exited with 1")
+                .doesNotContain("journal:");
     }
 
     private Run run(String wiring, String... arguments) throws IOException, InterruptedException {
@@ -106,7 +120,8 @@ class SignalScriptTest {
         Files.writeString(env, wiring);
         Files.deleteIfExists(dir.resolve("signalled"));
         Files.deleteIfExists(dir.resolve("curl-calls"));
-        ProcessBuilder builder = new ProcessBuilder(concat("bash", SCRIPT.toString(), arguments)).redirectErrorStream(true);
+        ProcessBuilder builder =
+                new ProcessBuilder(concat("bash", SCRIPT.toString(), arguments)).redirectErrorStream(true);
         Map<String, String> environment = builder.environment();
         environment.put("PATH", stubs + ":" + System.getenv("PATH"));
         environment.put("STATE", dir.toString());
@@ -118,7 +133,9 @@ class SignalScriptTest {
         environment.put("KOTTA_FLUSH_SECONDS", "0");
         Process process = builder.start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("kotta-signal finished").isTrue();
+        assertThat(process.waitFor(30, TimeUnit.SECONDS))
+                .as("kotta-signal finished")
+                .isTrue();
         return new Run(process.exitValue(), output, read("signalled"), read("curl-calls"));
     }
 

@@ -1,18 +1,16 @@
 package org.kotta.deployer.api;
 
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.UUID;
-
 import org.kotta.deployer.core.Json;
 import org.kotta.deployer.core.Log;
-
-import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
-import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * What every API handler shares: proxy event in, proxy response out; a request for a
@@ -35,8 +33,9 @@ public abstract class ApiHandler implements RequestStreamHandler {
     }
 
     ApiResponse respond(JsonNode event, String lambdaRequestId) {
-        String requestId = event.path("requestContext").path("requestId").asText(
-                lambdaRequestId == null ? UUID.randomUUID().toString() : lambdaRequestId);
+        String requestId = event.path("requestContext")
+                .path("requestId")
+                .asText(lambdaRequestId == null ? UUID.randomUUID().toString() : lambdaRequestId);
         try {
             ApiRequest request = ApiRequest.from(event);
             if (!serves(request.method(), request.resource())) {
@@ -47,9 +46,13 @@ public abstract class ApiHandler implements RequestStreamHandler {
             return refused.response();
         } catch (RuntimeException unexpected) {
             Log.forDeployment(null, "api").error("unexpected error, requestId " + requestId + ": " + trace(unexpected));
-            return Problem.with(Problem.of(ProblemType.INTERNAL,
-                    "the request could not be completed; quote requestId " + requestId + " when reporting this"),
-                    "requestId", requestId);
+            return Problem.with(
+                    Problem.of(
+                            ProblemType.INTERNAL,
+                            "the request could not be completed; quote requestId " + requestId
+                                    + " when reporting this"),
+                    "requestId",
+                    requestId);
         }
     }
 

@@ -1,5 +1,6 @@
 package org.kotta.deployer.api;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Collections;
@@ -7,16 +8,22 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 
-import com.fasterxml.jackson.databind.JsonNode;
-
 /**
  * The parts of an API Gateway (REST, payload 1.0) proxy event the handlers use. Header
  * names are case-insensitive, as HTTP says (API Gateway keeps the client's casing, the
  * local cloud lowercases them). A base64-encoded body is decoded here.
  */
-public record ApiRequest(String method, String resource, String path, Map<String, String> headers,
-        Map<String, String> query, Map<String, String> pathParameters, byte[] body, String stage,
-        String basePath, String requestId) {
+public record ApiRequest(
+        String method,
+        String resource,
+        String path,
+        Map<String, String> headers,
+        Map<String, String> query,
+        Map<String, String> pathParameters,
+        byte[] body,
+        String stage,
+        String basePath,
+        String requestId) {
 
     public static ApiRequest from(JsonNode event) {
         String path = event.path("path").asText("/");

@@ -1,12 +1,10 @@
 package org.kotta.deployer.api;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
-
-import org.kotta.deployer.core.Json;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.kotta.deployer.core.Json;
 
 /** A proxy-integration response: status, headers and a JSON body. */
 public record ApiResponse(int status, Map<String, String> headers, JsonNode body) {

@@ -9,8 +9,7 @@ public final class DeploymentIds {
     // execution names allow no '#', so lock and idempotency items ("lock#…", "idem#…") never match
     private static final Pattern PLAUSIBLE = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9._-]{0," + (MAX_LENGTH - 1) + "}$");
 
-    private DeploymentIds() {
-    }
+    private DeploymentIds() {}
 
     public static String newId() {
         return "dep-" + UUID.randomUUID();

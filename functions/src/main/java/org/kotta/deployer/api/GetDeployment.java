@@ -1,11 +1,8 @@
 package org.kotta.deployer.api;
 
-import java.util.Optional;
-
-import org.kotta.deployer.core.DeploymentRecords;
-
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
+import java.util.Optional;
+import org.kotta.deployer.core.DeploymentRecords;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sfn.model.ExecutionDoesNotExistException;
 import software.amazon.awssdk.services.sfn.model.HistoryEvent;
@@ -41,8 +38,11 @@ public final class GetDeployment {
             ObjectNode execution = org.kotta.deployer.core.Json.MAPPER.createObjectNode();
             execution.put("status", described.statusAsString());
             // the newest StateEntered event names where the execution is (or ended)
-            sfn.getExecutionHistory(b -> b.executionArn(executionArn).reverseOrder(true).maxResults(50))
-                    .events().stream()
+            sfn
+                    .getExecutionHistory(
+                            b -> b.executionArn(executionArn).reverseOrder(true).maxResults(50))
+                    .events()
+                    .stream()
                     .map(HistoryEvent::stateEnteredEventDetails)
                     .filter(java.util.Objects::nonNull)
                     .findFirst()

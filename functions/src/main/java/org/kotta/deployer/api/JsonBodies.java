@@ -1,43 +1,42 @@
 package org.kotta.deployer.api;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
-import java.util.Locale;
-
-import org.kotta.deployer.core.Json;
-
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Locale;
+import org.kotta.deployer.core.Json;
 
 /** Reading a JSON request body: media type, size, syntax; and its canonical hash. */
 public final class JsonBodies {
     public static final int MAX_BYTES = 64 * 1024;
 
-    private static final ObjectReader STRICT = Json.MAPPER.reader()
+    private static final ObjectReader STRICT = Json.MAPPER
+            .reader()
             .with(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
-    private static final ObjectMapper CANONICAL = new ObjectMapper()
-            .configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
+    private static final ObjectMapper CANONICAL =
+            new ObjectMapper().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
 
-    private JsonBodies() {
-    }
+    private JsonBodies() {}
 
     /** The body as JSON, or the problem to answer (415, 413, 400). */
     public static JsonNode read(ApiRequest request) {
         String contentType = request.header("Content-Type").orElse(null);
         if (!isJson(contentType)) {
-            throw new ApiException(Problem.of(ProblemType.UNSUPPORTED_MEDIA_TYPE,
-                    "send the body as Content-Type: application/json (UTF-8)"));
+            throw new ApiException(Problem.of(
+                    ProblemType.UNSUPPORTED_MEDIA_TYPE, "send the body as Content-Type: application/json (UTF-8)"));
         }
         if (request.body().length > MAX_BYTES) {
-            throw new ApiException(Problem.of(ProblemType.PAYLOAD_TOO_LARGE,
+            throw new ApiException(Problem.of(
+                    ProblemType.PAYLOAD_TOO_LARGE,
                     "the body is " + request.body().length + " bytes; at most " + MAX_BYTES + " are accepted"));
         }
         return parse(request.body());
@@ -77,8 +76,11 @@ public final class JsonBodies {
         } catch (IOException e) {
             // the parser's message quotes the body; say only where it broke
             String where = e instanceof com.fasterxml.jackson.core.JsonProcessingException p && p.getLocation() != null
-                    ? " (line " + p.getLocation().getLineNr() + ", column " + p.getLocation().getColumnNr() + ")" : "";
-            throw new ApiException(Problem.of(ProblemType.MALFORMED_BODY, "the request body is not valid JSON" + where));
+                    ? " (line " + p.getLocation().getLineNr() + ", column "
+                            + p.getLocation().getColumnNr() + ")"
+                    : "";
+            throw new ApiException(
+                    Problem.of(ProblemType.MALFORMED_BODY, "the request body is not valid JSON" + where));
         }
     }
 

@@ -1,17 +1,14 @@
 package org.kotta.deployer.api;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
-
 import org.kotta.deployer.core.FieldError;
 import org.kotta.deployer.core.Json;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
 /** Renders every error in one shape: RFC 7807 problem+json, with {@code errors} for field errors. */
 public final class Problem {
-    private Problem() {
-    }
+    private Problem() {}
 
     public static ApiResponse of(ProblemType type, String detail) {
         return of(type, detail, List.of());

@@ -11,8 +11,8 @@ public enum ProblemType {
     IDEMPOTENCY_KEY_IN_USE(409, "idempotency-key-in-use", "A request with this Idempotency-Key is still in progress"),
     PAYLOAD_TOO_LARGE(413, "payload-too-large", "The request body is too large"),
     UNSUPPORTED_MEDIA_TYPE(415, "unsupported-media-type", "The request body must be application/json"),
-    IDEMPOTENCY_KEY_REUSED(422, "idempotency-key-reused",
-            "This Idempotency-Key was used with a different request body"),
+    IDEMPOTENCY_KEY_REUSED(
+            422, "idempotency-key-reused", "This Idempotency-Key was used with a different request body"),
     INTERNAL(500, "internal", "Internal error");
 
     private static final String URN_PREFIX = "urn:kotta-deployer:problem:";

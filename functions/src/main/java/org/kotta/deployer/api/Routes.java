@@ -15,8 +15,7 @@ public final class Routes {
     private static final Pattern DEPLOYMENT_PATH = Pattern.compile("^/deployments/[^/]+/?$");
     private static final Pattern DEPLOYMENTS_PATH = Pattern.compile("^/deployments/?$");
 
-    private Routes() {
-    }
+    private Routes() {}
 
     /** The methods the concrete path serves, or empty when no route has that path. */
     public static Optional<List<String>> methodsFor(String path) {
@@ -32,9 +31,10 @@ public final class Routes {
     /** The answer for a request no handler serves: 405 on a known path, 404 otherwise. */
     public static ApiResponse unrouted(ApiRequest request) {
         return methodsFor(request.path())
-                .map(methods -> Problem.of(ProblemType.METHOD_NOT_ALLOWED,
-                        request.method() + " is not allowed on " + request.path() + "; allowed: "
-                                + String.join(", ", methods))
+                .map(methods -> Problem.of(
+                                ProblemType.METHOD_NOT_ALLOWED,
+                                request.method() + " is not allowed on " + request.path() + "; allowed: "
+                                        + String.join(", ", methods))
                         .withHeader("Allow", String.join(", ", methods)))
                 .orElseGet(() -> Problem.of(ProblemType.NOT_FOUND, "no route " + request.path()));
     }

@@ -1,19 +1,17 @@
 package org.kotta.deployer.api;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
-
 import org.kotta.deployer.core.DeploymentStatus;
 import org.kotta.deployer.core.IdempotencyKeys;
 import org.kotta.deployer.core.Json;
 import org.kotta.deployer.core.Log;
 import org.kotta.deployer.start.DeploymentStarter;
 import org.kotta.deployer.start.StartDecision;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * {@code POST /deployments}: reads the body, honours an Idempotency-Key, and starts the
@@ -50,15 +48,19 @@ public final class StartDeployment {
             }
             IdempotencyKeys.Claim first = claim.get();
             if (!requestHash.equals(first.requestHash())) {
-                return Problem.of(ProblemType.IDEMPOTENCY_KEY_REUSED, "this Idempotency-Key was first used with"
-                        + " another body; use a new key for a different request");
+                return Problem.of(
+                        ProblemType.IDEMPOTENCY_KEY_REUSED,
+                        "this Idempotency-Key was first used with"
+                                + " another body; use a new key for a different request");
             }
             if (first.answered()) {
                 return replay(first);
             }
             if (Instant.now().isAfter(deadline)) {
-                return Problem.of(ProblemType.IDEMPOTENCY_KEY_IN_USE, "the first request with this key has not"
-                        + " finished yet; retry in a moment").withHeader("Retry-After", "1");
+                return Problem.of(
+                                ProblemType.IDEMPOTENCY_KEY_IN_USE,
+                                "the first request with this key has not" + " finished yet; retry in a moment")
+                        .withHeader("Retry-After", "1");
             }
             pause();
         }
@@ -75,7 +77,8 @@ public final class StartDeployment {
         ApiResponse response = answer(request, body, decision);
         if (response.status() == 202) {
             try {
-                keys.complete(key, deploymentId, response.status(), response.body().toString());
+                keys.complete(
+                        key, deploymentId, response.status(), response.body().toString());
             } catch (RuntimeException e) {
                 // the deployment runs; only a replay of this answer is lost, which is no reason to fail it
                 Log.forDeployment(deploymentId, "api").error("could not store the idempotent answer: " + e);
@@ -98,12 +101,23 @@ public final class StartDeployment {
                 accepted.put("url", url);
                 yield ApiResponse.json(202, accepted).withHeader("Location", url);
             }
-            case INVALID -> Problem.of(ProblemType.INVALID_REQUEST, decision.errors().size() == 1
-                    ? "1 field is invalid; nothing was started"
-                    : decision.errors().size() + " fields are invalid; nothing was started", decision.errors());
-            case STACK_BUSY -> Problem.with(Problem.of(ProblemType.STACK_BUSY, "stack "
-                    + body.path("stackName").asText() + " is being deployed by " + decision.runningDeployment()
-                    + "; retry when that deployment has finished"), "runningDeployment", decision.runningDeployment());
+            case INVALID ->
+                Problem.of(
+                        ProblemType.INVALID_REQUEST,
+                        decision.errors().size() == 1
+                                ? "1 field is invalid; nothing was started"
+                                : decision.errors().size() + " fields are invalid; nothing was started",
+                        decision.errors());
+            case STACK_BUSY ->
+                Problem.with(
+                        Problem.of(
+                                ProblemType.STACK_BUSY,
+                                "stack "
+                                        + body.path("stackName").asText() + " is being deployed by "
+                                        + decision.runningDeployment()
+                                        + "; retry when that deployment has finished"),
+                        "runningDeployment",
+                        decision.runningDeployment());
         };
     }
 
@@ -114,9 +128,10 @@ public final class StartDeployment {
         } catch (IOException e) {
             throw new IllegalStateException("a stored idempotent answer is unreadable", e);
         }
-        ApiResponse response = ApiResponse.json(first.responseStatus(), body)
-                .withHeader("Idempotent-Replayed", "true");
-        return body.hasNonNull("url") ? response.withHeader("Location", body.get("url").asText()) : response;
+        ApiResponse response = ApiResponse.json(first.responseStatus(), body).withHeader("Idempotent-Replayed", "true");
+        return body.hasNonNull("url")
+                ? response.withHeader("Location", body.get("url").asText())
+                : response;
     }
 
     private static void pause() {
@@ -127,5 +142,4 @@ public final class StartDeployment {
             throw new IllegalStateException("interrupted while waiting for the first request", e);
         }
     }
-
 }

@@ -20,9 +20,14 @@ public final class StartDeploymentHandler extends ApiHandler {
         AwsClients aws = new AwsClients(settings);
         String region = aws.region().id();
         String table = settings.required(Settings.DEPLOYMENTS_TABLE);
-        this.startDeployment = new StartDeployment(new DeploymentStarter(new RequestValidator(region),
-                new DeploymentRecords(aws.dynamoDb(), table), new StackLocks(aws.dynamoDb(), table),
-                aws.stepFunctions(), settings.required(Settings.STATE_MACHINE_ARN), region),
+        this.startDeployment = new StartDeployment(
+                new DeploymentStarter(
+                        new RequestValidator(region),
+                        new DeploymentRecords(aws.dynamoDb(), table),
+                        new StackLocks(aws.dynamoDb(), table),
+                        aws.stepFunctions(),
+                        settings.required(Settings.STATE_MACHINE_ARN),
+                        region),
                 new IdempotencyKeys(aws.dynamoDb(), table));
     }
 

@@ -1,7 +1,6 @@
 package org.kotta.deployer.code;
 
 import java.util.Map;
-
 import org.kotta.deployer.core.DeploymentRequest;
 
 /**
@@ -21,8 +20,7 @@ public final class DeploymentConf {
     private final StringBuilder out = new StringBuilder();
     private String section;
 
-    private DeploymentConf() {
-    }
+    private DeploymentConf() {}
 
     /**
      * @param baseOutputs  the base stack's outputs; needs JobsBucketName, JobsTableName, UsersTableName

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.util.Date;
 import java.util.zip.Deflater;
-
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.archivers.tar.TarConstants;
@@ -15,10 +14,10 @@ import org.apache.commons.compress.compressors.gzip.GzipParameters;
 final class DeterministicTar {
     /** The mtime of files the deployer adds itself. */
     static final Date FIXED_TIME = new Date(0);
+
     private static final int OS_UNKNOWN = 255;
 
-    private DeterministicTar() {
-    }
+    private DeterministicTar() {}
 
     static TarArchiveOutputStream open(OutputStream out) throws IOException {
         GzipParameters gzip = new GzipParameters();

@@ -1,17 +1,15 @@
 package org.kotta.deployer.code;
 
 import java.util.Map;
-
 import org.kotta.deployer.core.DeploymentRecords;
 import org.kotta.deployer.core.DeploymentRequest;
 import org.kotta.deployer.core.DeploymentState;
 import org.kotta.deployer.core.Failure;
 import org.kotta.deployer.core.Release;
-import org.kotta.deployer.core.StackKind;
 import org.kotta.deployer.core.RollbackTarget;
+import org.kotta.deployer.core.StackKind;
 import org.kotta.deployer.core.StepInput;
 import org.kotta.deployer.core.Steps;
-
 
 /**
  * "Package and upload the code": the checked, configured release goes to
@@ -35,13 +33,22 @@ public final class PackageAndUploadCode {
         Map<String, String> baseOutputs = input.state().outputsOf(StackKind.BASE);
         PackageResult result = rollback != null
                 // a rollback deploys the last good release itself, never a repackaged one
-                ? packager.reuseRelease(request, baseOutputs, rollback.releaseKey(), rollback.sha256(),
-                        "rollback of " + rollback.of())
+                ? packager.reuseRelease(
+                        request, baseOutputs, rollback.releaseKey(), rollback.sha256(), "rollback of " + rollback.of())
                 : packager.packageRelease(request, baseOutputs, deploymentId);
         records.stepFinished(deploymentId, Steps.PACKAGE_AND_UPLOAD_CODE, Map.of(DeploymentState.RELEASE, result));
-        Failure failure = result.accepted() ? null
-                : new Failure(Failure.CODE_REJECTED, "code tarball " + result.source() + " refused: " + result.reason());
-        return new Release(result.accepted(), result.releaseKey(), result.sha256(), result.sizeBytes(),
-                result.source(), result.templateUrl(), result.reason(), failure);
+        Failure failure = result.accepted()
+                ? null
+                : new Failure(
+                        Failure.CODE_REJECTED, "code tarball " + result.source() + " refused: " + result.reason());
+        return new Release(
+                result.accepted(),
+                result.releaseKey(),
+                result.sha256(),
+                result.sizeBytes(),
+                result.source(),
+                result.templateUrl(),
+                result.reason(),
+                failure);
     }
 }

@@ -17,7 +17,8 @@ public final class PackageAndUploadCodeHandler extends StepHandler {
 
     public PackageAndUploadCodeHandler(Settings settings) {
         AwsClients aws = new AwsClients(settings);
-        this.step = new PackageAndUploadCode(new ReleasePackager(aws.s3(), aws, new Templates(settings)),
+        this.step = new PackageAndUploadCode(
+                new ReleasePackager(aws.s3(), aws, new Templates(settings)),
                 new DeploymentRecords(aws.dynamoDb(), settings.required(Settings.DEPLOYMENTS_TABLE)));
     }
 

@@ -10,8 +10,14 @@ package org.kotta.deployer.code;
  * @param source      the {@code s3://} URL of the code, or {@code "platform"} (the platform release)
  * @param templateUrl the TemplateURL of the uploaded {@code kotta.yaml}
  */
-public record PackageResult(boolean accepted, String reason, String releaseKey, String sha256,
-                            long sizeBytes, String source, String templateUrl) {
+public record PackageResult(
+        boolean accepted,
+        String reason,
+        String releaseKey,
+        String sha256,
+        long sizeBytes,
+        String source,
+        String templateUrl) {
 
     static PackageResult rejected(String source, String reason) {
         return new PackageResult(false, reason, null, null, 0, source, null);

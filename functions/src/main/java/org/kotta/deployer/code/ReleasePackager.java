@@ -17,7 +17,6 @@ import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
-
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
@@ -28,7 +27,6 @@ import org.kotta.deployer.core.DeploymentRequest;
 import org.kotta.deployer.core.Json;
 import org.kotta.deployer.core.S3Location;
 import org.kotta.deployer.core.Templates;
-
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -64,6 +62,7 @@ public final class ReleasePackager {
     private final S3Client s3;
     /** The S3 endpoint override (the local cloud's URL), or null in AWS. */
     private final URI endpoint;
+
     private final Templates templates;
     private final TarballInspector inspector;
     private final PlatformRelease platform;
@@ -76,8 +75,7 @@ public final class ReleasePackager {
         this(s3, endpoint, templates, limits, PlatformRelease.EMBEDDED);
     }
 
-    ReleasePackager(S3Client s3, URI endpoint, Templates templates, TarballLimits limits,
-                    PlatformRelease platform) {
+    ReleasePackager(S3Client s3, URI endpoint, Templates templates, TarballLimits limits, PlatformRelease platform) {
         this.s3 = s3;
         this.endpoint = endpoint;
         this.templates = templates;
@@ -90,8 +88,8 @@ public final class ReleasePackager {
      * @param deploymentId the deployment the release is for, written into the object's metadata only
      *                     (never into the tarball, so the same code and wiring give the same sha256); may be null
      */
-    public PackageResult packageRelease(DeploymentRequest request, Map<String, String> baseOutputs,
-                                        String deploymentId) {
+    public PackageResult packageRelease(
+            DeploymentRequest request, Map<String, String> baseOutputs, String deploymentId) {
         String bucket = baseOutputs.get(DeploymentConf.JOBS_BUCKET_OUTPUT);
         if (bucket == null || bucket.isBlank()) {
             throw new IllegalArgumentException("the base stack output JobsBucketName is missing");
@@ -106,8 +104,14 @@ public final class ReleasePackager {
         Optional<ReleaseRecipe> known = recipeKey.flatMap(key -> readRecipe(bucket, key));
         Optional<Long> knownSize = known.flatMap(recipe -> releaseSize(bucket, recipe));
         if (knownSize.isPresent()) {
-            return new PackageResult(true, null, known.get().releaseKey(), known.get().sha256(), knownSize.get(),
-                    source, uploadTemplate(bucket, request.region()));
+            return new PackageResult(
+                    true,
+                    null,
+                    known.get().releaseKey(),
+                    known.get().sha256(),
+                    knownSize.get(),
+                    source,
+                    uploadTemplate(bucket, request.region()));
         }
         Path work = null;
         try {
@@ -131,7 +135,12 @@ public final class ReleasePackager {
             Path release = work.resolve("release.tar.gz");
             String sha256 = repack(original, release, conf.getBytes(StandardCharsets.UTF_8));
             String releaseKey = RELEASES_PREFIX + sha256 + ".tar.gz";
-            uploadUnlessPresent(bucket, releaseKey, sha256, release, "application/gzip",
+            uploadUnlessPresent(
+                    bucket,
+                    releaseKey,
+                    sha256,
+                    release,
+                    "application/gzip",
                     releaseMetadata(sha256, deploymentId, source));
             recipeKey.ifPresent(key -> writeRecipe(bucket, key, ReleaseRecipe.of(sha256)));
             String templateUrl = uploadTemplate(bucket, request.region());
@@ -151,15 +160,17 @@ public final class ReleasePackager {
         S3Utilities urls = S3Utilities.builder()
                 .region(Region.of(region))
                 .endpoint(endpoint)
-                .s3Configuration(S3Configuration.builder().pathStyleAccessEnabled(true).build())
+                .s3Configuration(
+                        S3Configuration.builder().pathStyleAccessEnabled(true).build())
                 .build();
-        return urls.getUrl(GetUrlRequest.builder().bucket(bucket).key(key).build()).toExternalForm();
+        return urls.getUrl(GetUrlRequest.builder().bucket(bucket).key(key).build())
+                .toExternalForm();
     }
 
     /** Copies the code object to {@code target}; a reason when it is missing or over the cap. */
     private String download(String s3Url, Path target) throws IOException {
-        S3Location code = S3Location.parse(s3Url).orElseThrow(
-                () -> new IllegalArgumentException("code source is not an s3://bucket/key URL: " + s3Url));
+        S3Location code = S3Location.parse(s3Url)
+                .orElseThrow(() -> new IllegalArgumentException("code source is not an s3://bucket/key URL: " + s3Url));
         String codeBucket = code.bucket();
         String codeKey = code.key();
         long cap = inspector.limits().maxCompressedBytes();
@@ -170,7 +181,8 @@ public final class ReleasePackager {
         } catch (NoSuchKeyException e) {
             return "there is no object at " + s3Url;
         }
-        try (in; OutputStream out = Files.newOutputStream(target)) {
+        try (in;
+                OutputStream out = Files.newOutputStream(target)) {
             Long length = in.response().contentLength();
             if (length != null && length > cap) {
                 in.abort();
@@ -178,7 +190,10 @@ public final class ReleasePackager {
             }
             // one byte past the cap is enough to know the object passes it
             BoundedInputStream capped = BoundedInputStream.builder()
-                    .setInputStream(in).setMaxCount(cap + 1).setPropagateClose(false).get();
+                    .setInputStream(in)
+                    .setMaxCount(cap + 1)
+                    .setPropagateClose(false)
+                    .get();
             capped.transferTo(out);
             if (capped.getCount() > cap) {
                 in.abort();
@@ -197,10 +212,12 @@ public final class ReleasePackager {
         MessageDigest sha256 = sha256();
         boolean confWritten = false;
         try (InputStream raw = Files.newInputStream(original);
-             TarArchiveInputStream in = new TarArchiveInputStream(
-                     GzipCompressorInputStream.builder().setInputStream(raw).setDecompressConcatenated(true).get());
-             OutputStream file = Files.newOutputStream(release);
-             TarArchiveOutputStream out = DeterministicTar.open(new DigestOutputStream(file, sha256))) {
+                TarArchiveInputStream in = new TarArchiveInputStream(GzipCompressorInputStream.builder()
+                        .setInputStream(raw)
+                        .setDecompressConcatenated(true)
+                        .get());
+                OutputStream file = Files.newOutputStream(release);
+                TarArchiveOutputStream out = DeterministicTar.open(new DigestOutputStream(file, sha256))) {
             TarArchiveEntry entry;
             while ((entry = in.getNextEntry()) != null) {
                 String path = TarPaths.normalize(entry.getName());
@@ -246,24 +263,31 @@ public final class ReleasePackager {
      * key, same sha256, so the Kotta stack goes back to exactly what served), with the template
      * uploaded for this deployment. Refused when the object is gone or no longer has that sha256.
      */
-    public PackageResult reuseRelease(DeploymentRequest request, Map<String, String> baseOutputs, String releaseKey,
-                                      String sha256, String source) {
+    public PackageResult reuseRelease(
+            DeploymentRequest request,
+            Map<String, String> baseOutputs,
+            String releaseKey,
+            String sha256,
+            String source) {
         String bucket = baseOutputs.get(DeploymentConf.JOBS_BUCKET_OUTPUT);
         if (bucket == null || bucket.isBlank()) {
             throw new IllegalArgumentException("the base stack output JobsBucketName is missing");
         }
         Optional<Long> size = releaseSize(bucket, ReleaseRecipe.of(sha256));
         if (size.isEmpty() || !ReleaseRecipe.of(sha256).releaseKey().equals(releaseKey)) {
-            return PackageResult.rejected(source, "the release " + releaseKey + " to roll back to is not in s3://"
-                    + bucket + " with sha256 " + sha256 + " any more");
+            return PackageResult.rejected(
+                    source,
+                    "the release " + releaseKey + " to roll back to is not in s3://" + bucket + " with sha256 " + sha256
+                            + " any more");
         }
-        return new PackageResult(true, null, releaseKey, sha256, size.get(), source,
-                uploadTemplate(bucket, request.region()));
+        return new PackageResult(
+                true, null, releaseKey, sha256, size.get(), source, uploadTemplate(bucket, request.region()));
     }
 
     /** The recipe at {@code key}; empty when there is none or it does not read as one. */
     private Optional<ReleaseRecipe> readRecipe(String bucket, String key) {
-        Optional<byte[]> json = unlessMissing(() -> s3.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asByteArray());
+        Optional<byte[]> json = unlessMissing(
+                () -> s3.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asByteArray());
         if (json.isEmpty()) {
             return Optional.empty();
         }
@@ -300,23 +324,29 @@ public final class ReleasePackager {
         String sha256 = HexFormat.of().formatHex(sha256().digest(template));
         String key = TEMPLATES_PREFIX + "kotta-" + sha256 + ".yaml";
         if (!sameObjectExists(bucket, key, sha256)) {
-            s3.putObject(b -> b.bucket(bucket).key(key).contentType("application/x-yaml")
-                    .metadata(Map.of(META_SHA256, sha256)), RequestBody.fromBytes(template));
+            s3.putObject(
+                    b -> b.bucket(bucket)
+                            .key(key)
+                            .contentType("application/x-yaml")
+                            .metadata(Map.of(META_SHA256, sha256)),
+                    RequestBody.fromBytes(template));
         }
         return objectUrl(endpoint, region, bucket, key);
     }
 
-    private void uploadUnlessPresent(String bucket, String key, String sha256, Path file, String contentType,
-                                     Map<String, String> metadata) {
+    private void uploadUnlessPresent(
+            String bucket, String key, String sha256, Path file, String contentType, Map<String, String> metadata) {
         if (sameObjectExists(bucket, key, sha256)) {
             return;
         }
-        s3.putObject(b -> b.bucket(bucket).key(key).contentType(contentType).metadata(metadata),
-                RequestBody.fromFile(file));
+        s3.putObject(
+                b -> b.bucket(bucket).key(key).contentType(contentType).metadata(metadata), RequestBody.fromFile(file));
     }
 
     private boolean sameObjectExists(String bucket, String key, String sha256) {
-        return headObject(bucket, key).filter(head -> sha256.equals(head.metadata().get(META_SHA256))).isPresent();
+        return headObject(bucket, key)
+                .filter(head -> sha256.equals(head.metadata().get(META_SHA256)))
+                .isPresent();
     }
 
     private Optional<HeadObjectResponse> headObject(String bucket, String key) {

@@ -24,8 +24,8 @@ record ReleaseRecipe(String releaseKey, String sha256) {
 
     /** The recipe's key for a source tarball's SHA-256, the rendered conf and the caps it was checked against. */
     static String key(String sourceSha256, String conf, TarballLimits limits) {
-        String inputs = FORMAT + "\n" + sourceSha256 + "\n" + sha256Hex(conf.getBytes(StandardCharsets.UTF_8))
-                + "\n" + limits + "\n";
+        String inputs = FORMAT + "\n" + sourceSha256 + "\n" + sha256Hex(conf.getBytes(StandardCharsets.UTF_8)) + "\n"
+                + limits + "\n";
         return PREFIX + sha256Hex(inputs.getBytes(StandardCharsets.UTF_8)) + ".json";
     }
 
@@ -35,7 +35,9 @@ record ReleaseRecipe(String releaseKey, String sha256) {
 
     /** Names a release where the packager would have put it: {@code releases/<sha256>.tar.gz}. */
     boolean wellFormed() {
-        return sha256 != null && SHA256_HEX.matcher(sha256).matches() && of(sha256).equals(this);
+        return sha256 != null
+                && SHA256_HEX.matcher(sha256).matches()
+                && of(sha256).equals(this);
     }
 
     static String sha256Hex(byte[] bytes) {

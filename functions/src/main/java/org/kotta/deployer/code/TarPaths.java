@@ -13,8 +13,7 @@ final class TarPaths {
     private static final int MAX_LINK_HOPS = 40;
     private static final int MAX_QUOTED_LENGTH = 200;
 
-    private TarPaths() {
-    }
+    private TarPaths() {}
 
     /** Why {@code name} may not be extracted, or null when it stays inside the code tree. */
     static String problemWithName(String name) {
@@ -42,7 +41,9 @@ final class TarPaths {
 
     /** True for a link target that names a place regardless of where the link sits. */
     static boolean isAbsolute(String target) {
-        return target.startsWith("/") || target.indexOf('\\') >= 0 || DRIVE_LETTER.matcher(target).find();
+        return target.startsWith("/")
+                || target.indexOf('\\') >= 0
+                || DRIVE_LETTER.matcher(target).find();
     }
 
     /** The name without "." segments, empty segments or a trailing slash: "./a//b/" is "a/b". */

@@ -9,8 +9,8 @@ package org.kotta.deployer.code;
  * @param fileCount         regular files among them
  * @param uncompressedBytes tar stream bytes inflated before the verdict
  */
-public record TarballInspection(boolean accepted, String reason, int entryCount, int fileCount,
-                                long uncompressedBytes) {
+public record TarballInspection(
+        boolean accepted, String reason, int entryCount, int fileCount, long uncompressedBytes) {
 
     static TarballInspection accept(int entryCount, int fileCount, long uncompressedBytes) {
         return new TarballInspection(true, null, entryCount, fileCount, uncompressedBytes);

@@ -10,7 +10,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.archivers.tar.TarConstants;
@@ -28,6 +27,7 @@ import org.apache.commons.io.input.CountingInputStream;
 public final class TarballInspector {
     /** The entry every release has: what the instances run (see docs/customizing.md). */
     public static final String START_SCRIPT = "bin/kotta-start";
+
     static final String NOT_A_RELEASE = "the tarball has no " + START_SCRIPT + ": it is not a Cloud Kotta release"
             + " (Cloud Kotta's original Python 2 repository cannot run on current AMIs); see docs/customizing.md";
     private static final int BUFFER = 64 * 1024;
@@ -77,6 +77,7 @@ public final class TarballInspector {
         private int fileCount;
         /** The mode of {@code bin/kotta-start} as a regular file; null while none was seen. */
         private Integer startScriptMode;
+
         private String startScriptKind;
 
         Run(TarballLimits limits) {
@@ -153,8 +154,8 @@ public final class TarballInspector {
                         // sizes and ratio are checked by the stream layers while this inflates
                     }
                 } else {
-                    return reject("entry " + quoted + " has an unsupported tar type '"
-                            + (char) entry.getLinkFlag() + "'");
+                    return reject(
+                            "entry " + quoted + " has an unsupported tar type '" + (char) entry.getLinkFlag() + "'");
                 }
                 earlierFiles.add(path);
             }
@@ -173,10 +174,11 @@ public final class TarballInspector {
                 String verdictForLink = TarPaths.resolveLink(path, link.getLinkName(), symlinks);
                 if (verdictForLink != null) {
                     String quoted = TarPaths.quote(link.getName());
-                    return reject(verdictForLink.equals("loop")
-                            ? "entry " + quoted + " is a symbolic link loop"
-                            : "entry " + quoted + " is a symbolic link to " + TarPaths.quote(link.getLinkName())
-                                    + " outside the code tree");
+                    return reject(
+                            verdictForLink.equals("loop")
+                                    ? "entry " + quoted + " is a symbolic link loop"
+                                    : "entry " + quoted + " is a symbolic link to " + TarPaths.quote(link.getLinkName())
+                                            + " outside the code tree");
                 }
             }
             if (fileCount == 0) {
@@ -186,11 +188,13 @@ public final class TarballInspector {
                 return reject(NOT_A_RELEASE);
             }
             if (startScriptKind != null) {
-                return reject(START_SCRIPT + " is " + startScriptKind + ", not a regular file; see docs/customizing.md");
+                return reject(
+                        START_SCRIPT + " is " + startScriptKind + ", not a regular file; see docs/customizing.md");
             }
             if ((startScriptMode & 0111) == 0) {
-                return reject(START_SCRIPT + " is not executable (mode " + String.format("%04o", startScriptMode & 07777)
-                        + "): chmod 0755 it before taring; see docs/customizing.md");
+                return reject(
+                        START_SCRIPT + " is not executable (mode " + String.format("%04o", startScriptMode & 07777)
+                                + "): chmod 0755 it before taring; see docs/customizing.md");
             }
             return TarballInspection.accept(entryCount, fileCount, uncompressedBytes());
         }
@@ -257,8 +261,7 @@ public final class TarballInspector {
             }
             if (uncompressedBytes > limits.ratioFloorBytes()
                     && uncompressedBytes > Math.max(compressed.getByteCount(), 1) * limits.maxRatio()) {
-                throw fail("compression ratio passes the " + limits.maxRatio()
-                        + ":1 cap (a gzip bomb?)");
+                throw fail("compression ratio passes the " + limits.maxRatio() + ":1 cap (a gzip bomb?)");
             }
         }
 
@@ -334,7 +337,8 @@ public final class TarballInspector {
     private static boolean isRegularFile(TarArchiveEntry entry) {
         byte flag = entry.getLinkFlag();
         return !entry.isSparse()
-                && (flag == TarConstants.LF_NORMAL || flag == TarConstants.LF_OLDNORM
+                && (flag == TarConstants.LF_NORMAL
+                        || flag == TarConstants.LF_OLDNORM
                         || flag == TarConstants.LF_CONTIG);
     }
 

@@ -5,8 +5,8 @@ package org.kotta.deployer.code;
  * bytes, checked only once the uncompressed total passes {@code ratioFloorBytes}, so a tiny
  * tarball of text (which compresses very well) is never refused for its ratio.
  */
-public record TarballLimits(long maxCompressedBytes, long maxUncompressedBytes, long maxRatio,
-                            long ratioFloorBytes, int maxEntries) {
+public record TarballLimits(
+        long maxCompressedBytes, long maxUncompressedBytes, long maxRatio, long ratioFloorBytes, int maxEntries) {
 
     public static final long MIB = 1024L * 1024L;
     public static final long GIB = 1024L * MIB;
@@ -15,8 +15,11 @@ public record TarballLimits(long maxCompressedBytes, long maxUncompressedBytes, 
     public static final TarballLimits DEFAULTS = new TarballLimits(100 * MIB, GIB, 100, MIB, 20_000);
 
     public TarballLimits {
-        if (maxCompressedBytes <= 0 || maxUncompressedBytes <= 0 || maxRatio <= 0
-                || ratioFloorBytes < 0 || maxEntries <= 0) {
+        if (maxCompressedBytes <= 0
+                || maxUncompressedBytes <= 0
+                || maxRatio <= 0
+                || ratioFloorBytes < 0
+                || maxEntries <= 0) {
             throw new IllegalArgumentException("tarball limits must be positive");
         }
     }

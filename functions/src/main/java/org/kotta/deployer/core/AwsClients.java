@@ -14,7 +14,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
@@ -69,8 +68,8 @@ public final class AwsClients {
 
     public AwsClients(Settings settings) {
         this.settings = settings;
-        this.region = Region.of(settings.orDefault(Settings.REGION,
-                settings.orDefault("AWS_DEFAULT_REGION", "us-east-1")));
+        this.region =
+                Region.of(settings.orDefault(Settings.REGION, settings.orDefault("AWS_DEFAULT_REGION", "us-east-1")));
         this.credentials = DefaultCredentialsProvider.builder().build();
         this.httpClient = UrlConnectionHttpClient.builder()
                 .connectionTimeout(Duration.ofSeconds(5))
@@ -140,7 +139,8 @@ public final class AwsClients {
                         .apiCallTimeout(CALL_TIMEOUT)
                         .apiCallAttemptTimeout(ATTEMPT_TIMEOUT)
                         .retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder()
-                                .maxAttempts(MAX_ATTEMPTS).build())
+                                .maxAttempts(MAX_ATTEMPTS)
+                                .build())
                         .addExecutionInterceptor(new RetryLog(MAX_ATTEMPTS))
                         .build());
         endpoint().ifPresent(builder::endpointOverride);
@@ -196,8 +196,8 @@ public final class AwsClients {
         }
 
         @Override
-        public Optional<InputStream> modifyHttpResponseContent(Context.ModifyHttpResponse context,
-                ExecutionAttributes attributes) {
+        public Optional<InputStream> modifyHttpResponseContent(
+                Context.ModifyHttpResponse context, ExecutionAttributes attributes) {
             attributes.putAttribute(LAST_END, System.nanoTime());
             int status = context.httpResponse().statusCode();
             if (status < 400) {
@@ -210,8 +210,14 @@ public final class AwsClients {
                 throw new UncheckedIOException(e);
             }
             attributes.putAttribute(LAST_STATUS, status);
-            attributes.putAttribute(LAST_ERROR, errorCode(context.httpResponse()
-                    .firstMatchingHeader("x-amzn-ErrorType").orElse(null), body, status));
+            attributes.putAttribute(
+                    LAST_ERROR,
+                    errorCode(
+                            context.httpResponse()
+                                    .firstMatchingHeader("x-amzn-ErrorType")
+                                    .orElse(null),
+                            body,
+                            status));
             return Optional.of(new ByteArrayInputStream(body));
         }
 

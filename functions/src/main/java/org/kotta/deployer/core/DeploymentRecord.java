@@ -1,9 +1,8 @@
 package org.kotta.deployer.core;
 
-import java.time.Instant;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Instant;
 
 /**
  * The fields of a deployment record that decisions read (the starter, the trigger, the sweep,
@@ -13,15 +12,29 @@ import com.fasterxml.jackson.databind.JsonNode;
  * @param currentStep the step running or last run, null once SUCCEEDED
  * @param request     the stored request as JSON; read it with {@link #storedRequest()}
  */
-public record DeploymentRecord(String deploymentId, DeploymentStatus status, String trigger, String stackName,
-        String jobsBucketName, String executionArn, String currentStep, Instant createdAt, Instant updatedAt,
+public record DeploymentRecord(
+        String deploymentId,
+        DeploymentStatus status,
+        String trigger,
+        String stackName,
+        String jobsBucketName,
+        String executionArn,
+        String currentStep,
+        Instant createdAt,
+        Instant updatedAt,
         JsonNode request) {
 
     static DeploymentRecord of(JsonNode item) {
-        return new DeploymentRecord(text(item, DeploymentRecords.KEY),
-                DeploymentStatus.of(text(item, "status")), text(item, "trigger"), text(item, "stackName"),
-                text(item, "jobsBucketName"), text(item, "executionArn"), text(item, "currentStep"),
-                instant(item, "createdAt"), instant(item, "updatedAt"),
+        return new DeploymentRecord(
+                text(item, DeploymentRecords.KEY),
+                DeploymentStatus.of(text(item, "status")),
+                text(item, "trigger"),
+                text(item, "stackName"),
+                text(item, "jobsBucketName"),
+                text(item, "executionArn"),
+                text(item, "currentStep"),
+                instant(item, "createdAt"),
+                instant(item, "updatedAt"),
                 item.hasNonNull("request") ? item.get("request") : null);
     }
 

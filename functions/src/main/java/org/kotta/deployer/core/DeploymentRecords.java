@@ -1,14 +1,12 @@
 package org.kotta.deployer.core;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
@@ -58,8 +56,8 @@ public final class DeploymentRecords {
     }
 
     /** As {@link #createPending(String, DeploymentRequest, String)}, with more attributes in the same write. */
-    public boolean createPending(String deploymentId, DeploymentRequest request, String trigger,
-            Map<String, Object> attributes) {
+    public boolean createPending(
+            String deploymentId, DeploymentRequest request, String trigger, Map<String, Object> attributes) {
         Map<String, AttributeValue> item = newDeploymentItem(deploymentId, DeploymentStatus.PENDING, request, trigger);
         attributes.forEach((name, value) -> item.put(name, DynamoJson.toAttribute(value)));
         return putIfAbsent(item);
@@ -73,8 +71,8 @@ public final class DeploymentRecords {
     }
 
     /** A deployment's first item: what every record starts with, whatever its status. */
-    private Map<String, AttributeValue> newDeploymentItem(String deploymentId, DeploymentStatus status,
-            DeploymentRequest request, String trigger) {
+    private Map<String, AttributeValue> newDeploymentItem(
+            String deploymentId, DeploymentStatus status, DeploymentRequest request, String trigger) {
         Map<String, AttributeValue> item = new LinkedHashMap<>();
         String now = now();
         item.put(KEY, s(deploymentId));
@@ -92,9 +90,12 @@ public final class DeploymentRecords {
     /** Writes an item unless one with its key exists; false, writing nothing, when it does. */
     private boolean putIfAbsent(Map<String, AttributeValue> item) {
         try {
-            dynamo.putItem(PutItemRequest.builder().tableName(table).item(item)
+            dynamo.putItem(PutItemRequest.builder()
+                    .tableName(table)
+                    .item(item)
                     .conditionExpression("attribute_not_exists(#k)")
-                    .expressionAttributeNames(Map.of("#k", KEY)).build());
+                    .expressionAttributeNames(Map.of("#k", KEY))
+                    .build());
             return true;
         } catch (ConditionalCheckFailedException alreadyThere) {
             return false;
@@ -107,8 +108,8 @@ public final class DeploymentRecords {
      * when the record has already ended (e.g. its starter gave up on a StartExecution whose
      * answer was lost): a final status is never turned back.
      */
-    public boolean markRunning(String deploymentId, DeploymentRequest request, String trigger,
-            String executionArn, String consoleUrl) {
+    public boolean markRunning(
+            String deploymentId, DeploymentRequest request, String trigger, String executionArn, String consoleUrl) {
         UpdateExpression update = new UpdateExpression()
                 .set("status", s(DeploymentStatus.RUNNING.name()))
                 .setIfAbsent("createdAt", s(now()))
@@ -126,14 +127,18 @@ public final class DeploymentRecords {
 
     /** Notes the execution a PENDING deployment was started as. */
     public void markStarted(String deploymentId, String executionArn, String consoleUrl) {
-        apply(deploymentId, new UpdateExpression().set("executionArn", s(executionArn)).set("consoleUrl", s(consoleUrl)));
+        apply(
+                deploymentId,
+                new UpdateExpression().set("executionArn", s(executionArn)).set("consoleUrl", s(consoleUrl)));
     }
 
     /** Stamps a step's first start and makes it the current step. */
     public void stepStarted(String deploymentId, String step) {
-        apply(deploymentId, new UpdateExpression()
-                .set("currentStep", s(step))
-                .setNestedIfAbsent("steps", step, "startedAt", s(now())));
+        apply(
+                deploymentId,
+                new UpdateExpression()
+                        .set("currentStep", s(step))
+                        .setNestedIfAbsent("steps", step, "startedAt", s(now())));
     }
 
     /** Stamps a step's latest finish and stores what the step produced. */
@@ -145,7 +150,9 @@ public final class DeploymentRecords {
 
     /** Final SUCCEEDED state, in the same write as the last step's finish and what it produced. */
     public void succeeded(String deploymentId, String lastStep, Map<String, Object> attributes) {
-        UpdateExpression update = new UpdateExpression().set("status", s(DeploymentStatus.SUCCEEDED.name())).set("finishedAt", s(now()))
+        UpdateExpression update = new UpdateExpression()
+                .set("status", s(DeploymentStatus.SUCCEEDED.name()))
+                .set("finishedAt", s(now()))
                 .setNested("steps", lastStep, "finishedAt", s(now()))
                 .remove("currentStep");
         attributes.forEach((name, value) -> update.set(name, DynamoJson.toAttribute(value)));
@@ -158,7 +165,9 @@ public final class DeploymentRecords {
      * a starter — is never overwritten. False when it had already ended.
      */
     public boolean failed(String deploymentId, String step, String error, String cause, String stackReason) {
-        UpdateExpression update = new UpdateExpression().set("status", s(DeploymentStatus.FAILED.name())).set("finishedAt", s(now()))
+        UpdateExpression update = new UpdateExpression()
+                .set("status", s(DeploymentStatus.FAILED.name()))
+                .set("finishedAt", s(now()))
                 .set("failedStep", s(step == null ? "unknown" : step))
                 .set("error", s(error))
                 .set("cause", s(cause == null ? "" : cause));
@@ -180,10 +189,14 @@ public final class DeploymentRecords {
 
     /** Any item of the table by its key, read consistently. */
     Optional<ObjectNode> item(String key) {
-        var item = dynamo.getItem(GetItemRequest.builder().tableName(table)
-                .key(Map.of(KEY, s(key))).consistentRead(true).build());
+        var item = dynamo.getItem(GetItemRequest.builder()
+                .tableName(table)
+                .key(Map.of(KEY, s(key)))
+                .consistentRead(true)
+                .build());
         return item.hasItem() && !item.item().isEmpty()
-                ? Optional.of(DynamoJson.toJson(item.item())) : Optional.empty();
+                ? Optional.of(DynamoJson.toJson(item.item()))
+                : Optional.empty();
     }
 
     /** Applies an update only while the record is PENDING or RUNNING, or not there yet. */
@@ -194,7 +207,8 @@ public final class DeploymentRecords {
         values.put(":unfinishedPending", s(DeploymentStatus.PENDING.name()));
         values.put(":unfinishedRunning", s(DeploymentStatus.RUNNING.name()));
         try {
-            dynamo.updateItem(UpdateItemRequest.builder().tableName(table)
+            dynamo.updateItem(UpdateItemRequest.builder()
+                    .tableName(table)
                     .key(Map.of(KEY, s(deploymentId)))
                     .updateExpression(update.expression())
                     .conditionExpression("attribute_not_exists(" + status + ") OR " + status
@@ -210,7 +224,8 @@ public final class DeploymentRecords {
 
     private void apply(String deploymentId, UpdateExpression update) {
         update.set("updatedAt", s(now()));
-        dynamo.updateItem(UpdateItemRequest.builder().tableName(table)
+        dynamo.updateItem(UpdateItemRequest.builder()
+                .tableName(table)
                 .key(Map.of(KEY, s(deploymentId)))
                 .updateExpression(update.expression())
                 .expressionAttributeNames(update.names())
@@ -238,8 +253,7 @@ public final class DeploymentRecords {
      * or one whose request no longer passes the rules): FAILED at step "start" with the
      * reason, listed with the others. False, writing nothing, when the id exists already.
      */
-    public boolean refused(String deploymentId, DeploymentRequest request, String trigger, String error,
-            String cause) {
+    public boolean refused(String deploymentId, DeploymentRequest request, String trigger, String error, String cause) {
         Map<String, AttributeValue> item = newDeploymentItem(deploymentId, DeploymentStatus.FAILED, request, trigger);
         item.put("finishedAt", item.get("createdAt"));
         item.put("failedStep", s("start"));
@@ -254,13 +268,15 @@ public final class DeploymentRecords {
      * A stack's deployments, newest first (index byStackName), at most {@code limit}, starting
      * after the deployment {@code (afterCreatedAt, afterId)} when given.
      */
-    public java.util.List<ObjectNode> deploymentsOfStack(String stackName, int limit, String afterCreatedAt,
-            String afterId) {
+    public java.util.List<ObjectNode> deploymentsOfStack(
+            String stackName, int limit, String afterCreatedAt, String afterId) {
         java.util.List<ObjectNode> page = new java.util.ArrayList<>();
-        Map<String, AttributeValue> start = afterId == null ? null
+        Map<String, AttributeValue> start = afterId == null
+                ? null
                 : Map.of(KEY, s(afterId), "stackName", s(stackName), "createdAt", s(afterCreatedAt));
         do {
-            var builder = software.amazon.awssdk.services.dynamodb.model.QueryRequest.builder().tableName(table)
+            var builder = software.amazon.awssdk.services.dynamodb.model.QueryRequest.builder()
+                    .tableName(table)
                     .indexName(BY_STACK_INDEX)
                     .keyConditionExpression("stackName = :stack")
                     .expressionAttributeValues(Map.of(":stack", s(stackName)))
@@ -271,8 +287,10 @@ public final class DeploymentRecords {
             }
             var response = dynamo.query(builder.build());
             response.items().forEach(item -> page.add(DynamoJson.toJson(item)));
-            start = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()
-                    ? response.lastEvaluatedKey() : null;
+            start = response.hasLastEvaluatedKey()
+                            && !response.lastEvaluatedKey().isEmpty()
+                    ? response.lastEvaluatedKey()
+                    : null;
         } while (start != null && page.size() < limit);
         return page;
     }
@@ -283,32 +301,41 @@ public final class DeploymentRecords {
      */
     public Optional<GoodRelease> lastGoodRelease(String stackName, String except, int history) {
         return deploymentsOfStack(stackName, history, null, null).stream()
-                .filter(item -> DeploymentStatus.SUCCEEDED.name().equals(item.path("status").asText()))
+                .filter(item -> DeploymentStatus.SUCCEEDED
+                        .name()
+                        .equals(item.path("status").asText()))
                 .filter(item -> !item.path(KEY).asText().equals(except))
-                .filter(item -> item.path("release").hasNonNull("releaseKey") && item.path("release").hasNonNull("sha256"))
+                .filter(item -> item.path("release").hasNonNull("releaseKey")
+                        && item.path("release").hasNonNull("sha256"))
                 .findFirst()
-                .map(item -> new GoodRelease(DeploymentRecord.of(item), item.path("release").path("releaseKey").asText(),
-                        item.path("release").path("sha256").asText(), item.path("image").path("imageId").asText(null)));
+                .map(item -> new GoodRelease(
+                        DeploymentRecord.of(item),
+                        item.path("release").path("releaseKey").asText(),
+                        item.path("release").path("sha256").asText(),
+                        item.path("image").path("imageId").asText(null)));
     }
 
     /**
      * A deployment that SUCCEEDED, the release it made ({@code releases/<sha256>.tar.gz}) and the
      * image the Kotta stack ran with it (null when its record names none).
      */
-    public record GoodRelease(DeploymentRecord record, String releaseKey, String sha256, String imageId) {
-    }
+    public record GoodRelease(DeploymentRecord record, String releaseKey, String sha256, String imageId) {}
 
     /** A JobsBucket's latest SUCCEEDED deployment: newest first through {@code byJobsBucket}, page by page. */
     public Optional<DeploymentRecord> latestSucceededOfBucket(String jobsBucketName) {
-        return dynamo.queryPaginator(b -> b.tableName(table)
+        return dynamo
+                .queryPaginator(b -> b.tableName(table)
                         .indexName(BY_BUCKET_INDEX)
                         .keyConditionExpression("jobsBucketName = :bucket")
                         .expressionAttributeValues(Map.of(":bucket", s(jobsBucketName)))
                         .scanIndexForward(false)
                         .limit(25))
-                .items().stream()
+                .items()
+                .stream()
                 .filter(item -> item.containsKey("status")
-                        && DeploymentStatus.SUCCEEDED.name().equals(item.get("status").s()))
+                        && DeploymentStatus.SUCCEEDED
+                                .name()
+                                .equals(item.get("status").s()))
                 .findFirst()
                 .map(item -> DeploymentRecord.of(DynamoJson.toJson(item)));
     }
@@ -320,7 +347,8 @@ public final class DeploymentRecords {
                         .filterExpression("attribute_exists(#status) AND attribute_exists(stackName)"
                                 + " AND attribute_exists(createdAt)")
                         .expressionAttributeNames(Map.of("#status", "status")))
-                .items().forEach(item -> all.add(DynamoJson.toJson(item)));
+                .items()
+                .forEach(item -> all.add(DynamoJson.toJson(item)));
         return all;
     }
 
@@ -335,10 +363,13 @@ public final class DeploymentRecords {
         dynamo.scanPaginator(b -> b.tableName(table)
                         .filterExpression("#status IN (:pending, :running)")
                         .expressionAttributeNames(Map.of("#status", "status"))
-                        .expressionAttributeValues(Map.of(":pending", s(DeploymentStatus.PENDING.name()),
-                                ":running", s(DeploymentStatus.RUNNING.name()))))
-                .items().forEach(item -> unfinished.add(DeploymentRecord.of(DynamoJson.toJson(item))));
+                        .expressionAttributeValues(Map.of(
+                                ":pending",
+                                s(DeploymentStatus.PENDING.name()),
+                                ":running",
+                                s(DeploymentStatus.RUNNING.name()))))
+                .items()
+                .forEach(item -> unfinished.add(DeploymentRecord.of(DynamoJson.toJson(item))));
         return unfinished;
     }
-
 }

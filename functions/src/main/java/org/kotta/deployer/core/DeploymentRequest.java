@@ -46,24 +46,75 @@ public record DeploymentRequest(
     }
 
     public DeploymentRequest withOauthClientSecretArn(String fullArn) {
-        return new DeploymentRequest(stackName, region, jobsBucketName, domainName, certificateArn,
-                hostedZoneId, oauthClientId, fullArn, oidcIssuer, webServerInstanceType,
-                taskExecutorInstanceType, prodMinWorkers, prodMaxWorkers, testMinWorkers,
-                testMaxWorkers, spotPrice, keyPairName, adminUsers, codeSource, refreshImage);
+        return new DeploymentRequest(
+                stackName,
+                region,
+                jobsBucketName,
+                domainName,
+                certificateArn,
+                hostedZoneId,
+                oauthClientId,
+                fullArn,
+                oidcIssuer,
+                webServerInstanceType,
+                taskExecutorInstanceType,
+                prodMinWorkers,
+                prodMaxWorkers,
+                testMinWorkers,
+                testMaxWorkers,
+                spotPrice,
+                keyPairName,
+                adminUsers,
+                codeSource,
+                refreshImage);
     }
 
     public DeploymentRequest withCodeSource(String newCodeSource) {
-        return new DeploymentRequest(stackName, region, jobsBucketName, domainName, certificateArn,
-                hostedZoneId, oauthClientId, oauthClientSecretArn, oidcIssuer, webServerInstanceType,
-                taskExecutorInstanceType, prodMinWorkers, prodMaxWorkers, testMinWorkers,
-                testMaxWorkers, spotPrice, keyPairName, adminUsers, newCodeSource, refreshImage);
+        return new DeploymentRequest(
+                stackName,
+                region,
+                jobsBucketName,
+                domainName,
+                certificateArn,
+                hostedZoneId,
+                oauthClientId,
+                oauthClientSecretArn,
+                oidcIssuer,
+                webServerInstanceType,
+                taskExecutorInstanceType,
+                prodMinWorkers,
+                prodMaxWorkers,
+                testMinWorkers,
+                testMaxWorkers,
+                spotPrice,
+                keyPairName,
+                adminUsers,
+                newCodeSource,
+                refreshImage);
     }
 
     /** The same request with {@code refreshImage} set as given (a redeploy never refreshes). */
     public DeploymentRequest withRefreshImage(boolean refresh) {
-        return new DeploymentRequest(stackName, region, jobsBucketName, domainName, certificateArn,
-                hostedZoneId, oauthClientId, oauthClientSecretArn, oidcIssuer, webServerInstanceType,
-                taskExecutorInstanceType, prodMinWorkers, prodMaxWorkers, testMinWorkers,
-                testMaxWorkers, spotPrice, keyPairName, adminUsers, codeSource, refresh);
+        return new DeploymentRequest(
+                stackName,
+                region,
+                jobsBucketName,
+                domainName,
+                certificateArn,
+                hostedZoneId,
+                oauthClientId,
+                oauthClientSecretArn,
+                oidcIssuer,
+                webServerInstanceType,
+                taskExecutorInstanceType,
+                prodMinWorkers,
+                prodMaxWorkers,
+                testMinWorkers,
+                testMaxWorkers,
+                spotPrice,
+                keyPairName,
+                adminUsers,
+                codeSource,
+                refresh);
     }
 }

@@ -1,10 +1,9 @@
 package org.kotta.deployer.core;
 
-import java.util.List;
-import java.util.Map;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
+import java.util.List;
+import java.util.Map;
 
 /**
  * The state document of statemachine/kotta-deploy.asl.json: the execution input
@@ -58,8 +57,21 @@ public record DeploymentState(
     public static final String ROLLBACK_ERROR = "rollbackError";
 
     /** Every top-level path, in the order the states write them. */
-    public static final List<String> PATHS = List.of(DEPLOYMENT_ID, TRIGGER, REQUEST, VALIDATION, BASE_STACK,
-            RELEASE, KOTTA_STACK, SITE_CHECK, PUBLISHED, FAILURE, RECORDED, ROLLBACK, ROLLED_BACK, ROLLBACK_ERROR);
+    public static final List<String> PATHS = List.of(
+            DEPLOYMENT_ID,
+            TRIGGER,
+            REQUEST,
+            VALIDATION,
+            BASE_STACK,
+            RELEASE,
+            KOTTA_STACK,
+            SITE_CHECK,
+            PUBLISHED,
+            FAILURE,
+            RECORDED,
+            ROLLBACK,
+            ROLLED_BACK,
+            ROLLBACK_ERROR);
 
     /** The execution input: what a starter hands StartExecution. */
     public static DeploymentState input(String deploymentId, String trigger, DeploymentRequest request) {
@@ -72,15 +84,15 @@ public record DeploymentState(
     }
 
     /** The execution input of a rollback deployment (a null {@code rollback}: any other). */
-    public static DeploymentState input(String deploymentId, String trigger, DeploymentRequest request,
-            RollbackTarget rollback) {
+    public static DeploymentState input(
+            String deploymentId, String trigger, DeploymentRequest request, RollbackTarget rollback) {
         return input(deploymentId, trigger, Json.MAPPER.<JsonNode>valueToTree(request), rollback);
     }
 
-    private static DeploymentState input(String deploymentId, String trigger, JsonNode request,
-            RollbackTarget rollback) {
-        return new DeploymentState(deploymentId, trigger, request, null, null, null, null, null, null, null, null,
-                rollback, null, null);
+    private static DeploymentState input(
+            String deploymentId, String trigger, JsonNode request, RollbackTarget rollback) {
+        return new DeploymentState(
+                deploymentId, trigger, request, null, null, null, null, null, null, null, null, rollback, null, null);
     }
 
     /** The execution input as StartExecution takes it. */

@@ -1,22 +1,19 @@
 package org.kotta.deployer.core;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /** Converts between JSON trees and DynamoDB attribute values, so records keep their shape. */
 public final class DynamoJson {
-    private DynamoJson() {
-    }
+    private DynamoJson() {}
 
     public static AttributeValue toAttribute(JsonNode node) {
         if (node == null || node.isNull() || node.isMissingNode()) {

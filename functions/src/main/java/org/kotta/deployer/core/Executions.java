@@ -2,8 +2,7 @@ package org.kotta.deployer.core;
 
 /** Names and links of the state machine's executions (each is named after its deployment id). */
 public final class Executions {
-    private Executions() {
-    }
+    private Executions() {}
 
     /** The ARN of the execution named {@code name} of the state machine {@code stateMachineArn}. */
     public static String arn(String stateMachineArn, String name) {
@@ -12,7 +11,7 @@ public final class Executions {
 
     /** The execution's page in the Step Functions console: the deployment log. */
     public static String consoleUrl(String region, String executionArn) {
-        return "https://" + region + ".console.aws.amazon.com/states/home?region=" + region
-                + "#/v2/executions/details/" + executionArn;
+        return "https://" + region + ".console.aws.amazon.com/states/home?region=" + region + "#/v2/executions/details/"
+                + executionArn;
     }
 }

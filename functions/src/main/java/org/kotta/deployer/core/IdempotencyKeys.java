@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
-
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
@@ -55,24 +54,36 @@ public final class IdempotencyKeys {
     public Optional<Claim> claim(String key, String requestHash, String deploymentId, Duration ttl) {
         Instant now = Instant.now(clock);
         Map<String, AttributeValue> item = Map.of(
-                DeploymentRecords.KEY, s(itemKey(key)),
-                "claimedBy", s(deploymentId),
-                "requestHash", s(requestHash),
-                "claimedAt", s(now.toString()),
-                "expiresAt", AttributeValue.fromN(Long.toString(now.plus(ttl).getEpochSecond())));
+                DeploymentRecords.KEY,
+                s(itemKey(key)),
+                "claimedBy",
+                s(deploymentId),
+                "requestHash",
+                s(requestHash),
+                "claimedAt",
+                s(now.toString()),
+                "expiresAt",
+                AttributeValue.fromN(Long.toString(now.plus(ttl).getEpochSecond())));
         for (int attempt = 0; attempt < 3; attempt++) {
             try {
-                dynamo.putItem(PutItemRequest.builder().tableName(table).item(item)
+                dynamo.putItem(PutItemRequest.builder()
+                        .tableName(table)
+                        .item(item)
                         .conditionExpression("attribute_not_exists(#k) OR expiresAt < :now")
                         .expressionAttributeNames(Map.of("#k", DeploymentRecords.KEY))
-                        .expressionAttributeValues(Map.of(":now", AttributeValue.fromN(Long.toString(now.getEpochSecond()))))
+                        .expressionAttributeValues(
+                                Map.of(":now", AttributeValue.fromN(Long.toString(now.getEpochSecond()))))
                         .build());
                 return Optional.empty();
             } catch (ConditionalCheckFailedException taken) {
-                Optional<Claim> existing = records.item(itemKey(key)).map(claim -> new Claim(
-                        claim.path("claimedBy").asText(null), claim.path("requestHash").asText(),
-                        claim.hasNonNull("responseStatus") ? claim.get("responseStatus").asInt() : null,
-                        claim.path("responseBody").asText(null)));
+                Optional<Claim> existing = records.item(itemKey(key))
+                        .map(claim -> new Claim(
+                                claim.path("claimedBy").asText(null),
+                                claim.path("requestHash").asText(),
+                                claim.hasNonNull("responseStatus")
+                                        ? claim.get("responseStatus").asInt()
+                                        : null,
+                                claim.path("responseBody").asText(null)));
                 if (existing.isPresent()) {
                     return existing;
                 }
@@ -84,19 +95,26 @@ public final class IdempotencyKeys {
 
     /** Stores the answer given under a claimed key, for replays. */
     public void complete(String key, String deploymentId, int status, String responseBody) {
-        dynamo.updateItem(UpdateItemRequest.builder().tableName(table)
+        dynamo.updateItem(UpdateItemRequest.builder()
+                .tableName(table)
                 .key(Map.of(DeploymentRecords.KEY, s(itemKey(key))))
                 .updateExpression("SET responseStatus = :status, responseBody = :body")
                 .conditionExpression("claimedBy = :me")
-                .expressionAttributeValues(Map.of(":status", AttributeValue.fromN(Integer.toString(status)),
-                        ":body", s(responseBody), ":me", s(deploymentId)))
+                .expressionAttributeValues(Map.of(
+                        ":status",
+                        AttributeValue.fromN(Integer.toString(status)),
+                        ":body",
+                        s(responseBody),
+                        ":me",
+                        s(deploymentId)))
                 .build());
     }
 
     /** Frees a claimed key whose request started nothing, so a retry is judged afresh. */
     public void release(String key, String deploymentId) {
         try {
-            dynamo.deleteItem(b -> b.tableName(table).key(Map.of(DeploymentRecords.KEY, s(itemKey(key))))
+            dynamo.deleteItem(b -> b.tableName(table)
+                    .key(Map.of(DeploymentRecords.KEY, s(itemKey(key))))
                     .conditionExpression("claimedBy = :me")
                     .expressionAttributeValues(Map.of(":me", s(deploymentId))));
         } catch (ConditionalCheckFailedException notOurs) {

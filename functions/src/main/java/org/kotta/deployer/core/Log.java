@@ -1,11 +1,10 @@
 package org.kotta.deployer.core;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import java.io.PrintStream;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
-
-import com.fasterxml.jackson.core.JsonProcessingException;
 
 /**
  * Structured JSON log lines with the deployment id as correlation id on every line. Small

@@ -1,12 +1,11 @@
 package org.kotta.deployer.core;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
-import com.fasterxml.jackson.core.JsonProcessingException;
 
 /**
  * Deployment metrics as CloudWatch embedded metric format (EMF) log lines: one JSON line per

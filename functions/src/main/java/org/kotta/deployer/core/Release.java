@@ -5,6 +5,12 @@ package org.kotta.deployer.core;
  * reads {@code ok}, "Note the refused code" reads {@code failure}; the Kotta stack runs
  * {@code releaseKey} from {@code templateUrl}.
  */
-public record Release(boolean ok, String releaseKey, String sha256, long sizeBytes, String source,
-        String templateUrl, String reason, Failure failure) {
-}
+public record Release(
+        boolean ok,
+        String releaseKey,
+        String sha256,
+        long sizeBytes,
+        String source,
+        String templateUrl,
+        String reason,
+        Failure failure) {}

@@ -1,9 +1,8 @@
 package org.kotta.deployer.core;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.LinkedHashMap;
 import java.util.Map;
-
-import com.fasterxml.jackson.annotation.JsonInclude;
 
 /**
  * The result of "Roll back to the last good release" ({@code $.rolledBack}), and what the failed
@@ -15,8 +14,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param reason       why none was started
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record RollbackStarted(boolean started, String deploymentId, String executionArn, String basedOn,
-        String release, String reason) {
+public record RollbackStarted(
+        boolean started, String deploymentId, String executionArn, String basedOn, String release, String reason) {
 
     public static RollbackStarted notStarted(String reason) {
         return new RollbackStarted(false, null, null, null, null, reason);

@@ -6,5 +6,4 @@ package org.kotta.deployer.core;
  * object, used as it is, and the image it ran ({@code imageId}; null when its record names none),
  * so a failure a new image caused is undone too.
  */
-public record RollbackTarget(String of, String basedOn, String releaseKey, String sha256, String imageId) {
-}
+public record RollbackTarget(String of, String basedOn, String releaseKey, String sha256, String imageId) {}

@@ -32,8 +32,7 @@ public final class Settings {
     }
 
     public String required(String name) {
-        return optional(name).orElseThrow(
-                () -> new IllegalStateException("setting " + name + " is not set"));
+        return optional(name).orElseThrow(() -> new IllegalStateException("setting " + name + " is not set"));
     }
 
     public String orDefault(String name, String fallback) {

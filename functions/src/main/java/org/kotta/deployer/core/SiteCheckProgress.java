@@ -1,6 +1,5 @@
 package org.kotta.deployer.core;
 
-
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 /**
@@ -12,8 +11,14 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param seen      what the last look found, in words
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record SiteCheckProgress(String phase, String expectedRelease, String startedAt, int checks,
-        Integer nextWaitSeconds, String seen, Failure failure) {
+public record SiteCheckProgress(
+        String phase,
+        String expectedRelease,
+        String startedAt,
+        int checks,
+        Integer nextWaitSeconds,
+        String seen,
+        Failure failure) {
     public static final String SUCCEEDED = "SUCCEEDED";
     public static final String WAITING = "WAITING";
     public static final String FAILED = "FAILED";

@@ -1,15 +1,13 @@
 package org.kotta.deployer.core;
 
 import java.util.Optional;
-
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.cloudformation.model.CloudFormationException;
 import software.amazon.awssdk.services.cloudformation.model.Stack;
 
 /** How CloudFormation says the expected things, told apart from real errors. */
 public final class StackErrors {
-    private StackErrors() {
-    }
+    private StackErrors() {}
 
     /** DescribeStacks and friends answer a missing stack with a ValidationError "... does not exist". */
     public static boolean isStackMissing(CloudFormationException e) {
@@ -19,7 +17,8 @@ public final class StackErrors {
     /** The stack as DescribeStacks reports it; empty when there is no such stack. */
     public static Optional<Stack> describe(CloudFormationClient cfn, String stackName) {
         try {
-            return cfn.describeStacks(r -> r.stackName(stackName)).stacks().stream().findFirst();
+            return cfn.describeStacks(r -> r.stackName(stackName)).stacks().stream()
+                    .findFirst();
         } catch (CloudFormationException e) {
             if (isStackMissing(e)) {
                 return Optional.empty();
@@ -35,7 +34,8 @@ public final class StackErrors {
 
     /** CloudFormation's answer to a request about something that is not there (or not allowed). */
     public static boolean isValidationError(CloudFormationException e) {
-        return e.awsErrorDetails() != null && "ValidationError".equals(e.awsErrorDetails().errorCode());
+        return e.awsErrorDetails() != null
+                && "ValidationError".equals(e.awsErrorDetails().errorCode());
     }
 
     public static String message(CloudFormationException e) {

@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
-
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
@@ -42,15 +41,16 @@ public final class StackLocks {
      */
     public Optional<String> acquire(String stackName, String deploymentId) {
         Map<String, AttributeValue> item = Map.of(
-                DeploymentRecords.KEY, s(LOCK_PREFIX + stackName),
-                "lockedBy", s(deploymentId),
-                "lockedAt", s(now()));
+                DeploymentRecords.KEY, s(LOCK_PREFIX + stackName), "lockedBy", s(deploymentId), "lockedAt", s(now()));
         for (int attempt = 0; attempt < 3; attempt++) {
             try {
-                dynamo.putItem(PutItemRequest.builder().tableName(table).item(item)
+                dynamo.putItem(PutItemRequest.builder()
+                        .tableName(table)
+                        .item(item)
                         .conditionExpression("attribute_not_exists(#k) OR lockedBy = :me")
                         .expressionAttributeNames(Map.of("#k", DeploymentRecords.KEY))
-                        .expressionAttributeValues(Map.of(":me", s(deploymentId))).build());
+                        .expressionAttributeValues(Map.of(":me", s(deploymentId)))
+                        .build());
                 return Optional.empty();
             } catch (ConditionalCheckFailedException held) {
                 Optional<Lock> lock = lock(stackName);
@@ -75,7 +75,8 @@ public final class StackLocks {
     /** Releases the lock only if this deployment holds it. */
     public void release(String stackName, String deploymentId) {
         try {
-            dynamo.deleteItem(b -> b.tableName(table).key(Map.of(DeploymentRecords.KEY, s(LOCK_PREFIX + stackName)))
+            dynamo.deleteItem(b -> b.tableName(table)
+                    .key(Map.of(DeploymentRecords.KEY, s(LOCK_PREFIX + stackName)))
                     .conditionExpression("lockedBy = :me")
                     .expressionAttributeValues(Map.of(":me", s(deploymentId))));
         } catch (ConditionalCheckFailedException notOurs) {
@@ -84,12 +85,13 @@ public final class StackLocks {
     }
 
     /** A lock item: who holds it and since when ("" when unknown). */
-    private record Lock(String lockedBy, String lockedAt) {
-    }
+    private record Lock(String lockedBy, String lockedAt) {}
 
     private Optional<Lock> lock(String stackName) {
         return records.item(LOCK_PREFIX + stackName)
-                .map(item -> new Lock(item.path("lockedBy").asText(null), item.path("lockedAt").asText("")));
+                .map(item -> new Lock(
+                        item.path("lockedBy").asText(null),
+                        item.path("lockedAt").asText("")));
     }
 
     /**
@@ -98,18 +100,26 @@ public final class StackLocks {
      * writing its record, so it counts as ended only once its lock is old.
      */
     private boolean holderHasEnded(String holderId, String lockedAt) {
-        return records.find(holderId).map(DeploymentRecord::ended)
+        return records.find(holderId)
+                .map(DeploymentRecord::ended)
                 .orElseGet(() -> !lockedAt.isEmpty()
                         && Instant.parse(lockedAt).isBefore(Instant.now(clock).minus(UNRECORDED_HOLDER_GRACE)));
     }
 
     private boolean takeOver(String stackName, String staleHolder, String deploymentId) {
         try {
-            dynamo.putItem(PutItemRequest.builder().tableName(table)
-                    .item(Map.of(DeploymentRecords.KEY, s(LOCK_PREFIX + stackName), "lockedBy", s(deploymentId),
-                            "lockedAt", s(now())))
+            dynamo.putItem(PutItemRequest.builder()
+                    .tableName(table)
+                    .item(Map.of(
+                            DeploymentRecords.KEY,
+                            s(LOCK_PREFIX + stackName),
+                            "lockedBy",
+                            s(deploymentId),
+                            "lockedAt",
+                            s(now())))
                     .conditionExpression("lockedBy = :stale")
-                    .expressionAttributeValues(Map.of(":stale", s(staleHolder))).build());
+                    .expressionAttributeValues(Map.of(":stale", s(staleHolder)))
+                    .build());
             return true;
         } catch (ConditionalCheckFailedException someoneElse) {
             return false;

@@ -1,8 +1,7 @@
 package org.kotta.deployer.core;
 
-import java.util.Map;
-
 import com.fasterxml.jackson.annotation.JsonAlias;
+import java.util.Map;
 
 /**
  * Where one stack stands, as the state machine carries it between "Create …", "Wait for …"

@@ -1,12 +1,11 @@
 package org.kotta.deployer.core;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 
 /**
  * Base of the state handlers: reads the {@link StepInput}, runs the step, writes its result
@@ -22,8 +21,9 @@ public abstract class StepHandler implements RequestStreamHandler {
             step = Json.MAPPER.readValue(input, StepInput.class);
         } catch (IOException e) {
             // a state document the typed state cannot read: say where (not what: values stay out of logs)
-            Log.forDeployment(null, null).error("unreadable state document: " + e.getClass().getSimpleName()
-                    + (e instanceof JsonMappingException mapping ? " at " + mapping.getPathReference() : ""));
+            Log.forDeployment(null, null)
+                    .error("unreadable state document: " + e.getClass().getSimpleName()
+                            + (e instanceof JsonMappingException mapping ? " at " + mapping.getPathReference() : ""));
             throw e;
         }
         String deploymentId = step.state() == null ? null : step.state().deploymentId();

@@ -6,8 +6,8 @@ package org.kotta.deployer.core;
  * "$$.Execution.Id", "stateName.$": "$$.State.Name", "executionStartTime.$":
  * "$$.Execution.StartTime"}}), plus for the stack watcher the stack being watched.
  */
-public record StepInput(DeploymentState state, String execution, String stateName, StackProgress stack,
-        String executionStartTime) {
+public record StepInput(
+        DeploymentState state, String execution, String stateName, StackProgress stack, String executionStartTime) {
 
     public String deploymentId() {
         String id = state == null ? null : state.deploymentId();
@@ -23,7 +23,8 @@ public record StepInput(DeploymentState state, String execution, String stateNam
      * @throws IllegalStateException before validation, or when the request was refused
      */
     public DeploymentRequest validatedRequest() {
-        DeploymentRequest request = state == null || state.validation() == null ? null
+        DeploymentRequest request = state == null || state.validation() == null
+                ? null
                 : state.validation().request();
         if (request == null) {
             throw new IllegalStateException("the state has no validated request");
@@ -36,6 +37,8 @@ public record StepInput(DeploymentState state, String execution, String stateNam
         if (executionStartTime == null || executionStartTime.isBlank()) {
             return 0;
         }
-        return java.time.Duration.between(java.time.Instant.parse(executionStartTime), now).toMillis() / 1000.0;
+        return java.time.Duration.between(java.time.Instant.parse(executionStartTime), now)
+                        .toMillis()
+                / 1000.0;
     }
 }

@@ -12,8 +12,13 @@ public final class Steps {
     public static final String CHECK_SITE = "checkSite";
     public static final String PUBLISH_OUTPUTS = "publishOutputs";
 
-    public static final List<String> ALL = List.of(VALIDATE_INPUTS, CREATE_BASE_STACK,
-            PACKAGE_AND_UPLOAD_CODE, CREATE_KOTTA_STACK, CHECK_SITE, PUBLISH_OUTPUTS);
+    public static final List<String> ALL = List.of(
+            VALIDATE_INPUTS,
+            CREATE_BASE_STACK,
+            PACKAGE_AND_UPLOAD_CODE,
+            CREATE_KOTTA_STACK,
+            CHECK_SITE,
+            PUBLISH_OUTPUTS);
 
     /**
      * The step each Task state of statemachine/kotta-deploy.asl.json belongs to (a test
@@ -30,6 +35,5 @@ public final class Steps {
             "Check that Cloud Kotta answers", CHECK_SITE,
             "Publish the outputs", PUBLISH_OUTPUTS);
 
-    private Steps() {
-    }
+    private Steps() {}
 }

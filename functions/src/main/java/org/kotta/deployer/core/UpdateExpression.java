@@ -2,7 +2,6 @@ package org.kotta.deployer.core;
 
 import java.util.HashMap;
 import java.util.Map;
-
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**

@@ -7,5 +7,4 @@ import java.util.List;
  * {@code ok}, "Note the refused request" reads {@code failure}, every later state reads the
  * validated {@code request}.
  */
-public record Validation(boolean ok, List<FieldError> errors, DeploymentRequest request, Failure failure) {
-}
+public record Validation(boolean ok, List<FieldError> errors, DeploymentRequest request, Failure failure) {}

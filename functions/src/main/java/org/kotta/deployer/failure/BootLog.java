@@ -4,7 +4,6 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-
 import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
 import software.amazon.awssdk.services.cloudwatchlogs.model.FilteredLogEvent;
 import software.amazon.awssdk.services.cloudwatchlogs.model.OutputLogEvent;
@@ -38,17 +37,26 @@ public class BootLog {
      * failed to start since {@code since}.
      */
     public Optional<String> lastLines(String logGroup, Instant since) {
-        Optional<FilteredLogEvent> failed = logs.filterLogEventsPaginator(b -> b.logGroupName(logGroup)
-                        .filterPattern("\"" + FAILED_LINE + "\"").startTime(since.toEpochMilli()))
-                .events().stream()
+        Optional<FilteredLogEvent> failed = logs
+                .filterLogEventsPaginator(b -> b.logGroupName(logGroup)
+                        .filterPattern("\"" + FAILED_LINE + "\"")
+                        .startTime(since.toEpochMilli()))
+                .events()
+                .stream()
                 .max(Comparator.comparing(FilteredLogEvent::timestamp));
         if (failed.isEmpty()) {
             return Optional.empty();
         }
         String stream = failed.get().logStreamName();
-        List<OutputLogEvent> events = logs.getLogEvents(b -> b.logGroupName(logGroup).logStreamName(stream)
-                .startFromHead(false).limit(LINES)).events();
-        StringBuilder text = new StringBuilder("last lines of ").append(stream).append(" in ").append(logGroup)
+        List<OutputLogEvent> events = logs.getLogEvents(b -> b.logGroupName(logGroup)
+                        .logStreamName(stream)
+                        .startFromHead(false)
+                        .limit(LINES))
+                .events();
+        StringBuilder text = new StringBuilder("last lines of ")
+                .append(stream)
+                .append(" in ")
+                .append(logGroup)
                 .append(':');
         for (OutputLogEvent event : events) {
             String line = event.message().strip();

@@ -1,5 +1,6 @@
 package org.kotta.deployer.failure;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import org.kotta.deployer.core.DeploymentRecord;
 import org.kotta.deployer.core.DeploymentRecords;
 import org.kotta.deployer.core.Failure;
@@ -12,11 +13,8 @@ import org.kotta.deployer.core.StackPhase;
 import org.kotta.deployer.core.StackProgress;
 import org.kotta.deployer.core.StepInput;
 import org.kotta.deployer.core.Steps;
-
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sfn.model.HistoryEvent;
-
-import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * The Catch target and the end of every refused path: marks the deployment FAILED with the
@@ -29,8 +27,9 @@ public final class RecordFailure {
     private final StackLocks locks;
     private final SfnClient sfn;
     /** The steps where the instances' boot log tells why: the Kotta stack's rollout, and the site check. */
-    private static final java.util.Set<String> BOOT_LOG_STEPS = java.util.Set.of(Steps.CREATE_KOTTA_STACK,
-            Steps.CHECK_SITE);
+    private static final java.util.Set<String> BOOT_LOG_STEPS =
+            java.util.Set.of(Steps.CREATE_KOTTA_STACK, Steps.CHECK_SITE);
+
     private final Metrics metrics;
     private final BootLog bootLog;
 
@@ -69,9 +68,12 @@ public final class RecordFailure {
                 : record == null ? null : record.currentStep();
         String stackName = record == null ? null : record.stackName();
         if (stackName != null && BOOT_LOG_STEPS.contains(step)) {
-            cause = cause + bootLogOf(input.state().outputsOf(StackKind.BASE)
-                    .getOrDefault("InstanceLogGroupName", BootLog.groupOf(stackName)),
-                    record.createdAt() == null ? java.time.Instant.EPOCH : record.createdAt());
+            cause = cause
+                    + bootLogOf(
+                            input.state()
+                                    .outputsOf(StackKind.BASE)
+                                    .getOrDefault("InstanceLogGroupName", BootLog.groupOf(stackName)),
+                            record.createdAt() == null ? java.time.Instant.EPOCH : record.createdAt());
         }
         if (records.failed(deploymentId, step, error, cause, stackReason)) {
             metrics.deploymentFailed(step);
@@ -91,7 +93,8 @@ public final class RecordFailure {
         try {
             return bootLog.lastLines(logGroup, since).map(lines -> "\n" + lines).orElse("");
         } catch (RuntimeException unreadable) {
-            return "\n(the boot log in " + logGroup + " could not be read: " + unreadable.getClass().getSimpleName() + ")";
+            return "\n(the boot log in " + logGroup + " could not be read: "
+                    + unreadable.getClass().getSimpleName() + ")";
         }
     }
 
@@ -100,9 +103,11 @@ public final class RecordFailure {
         if (executionArn == null) {
             return null;
         }
-        var history = sfn.getExecutionHistory(b -> b.executionArn(executionArn).reverseOrder(true).maxResults(100));
+        var history = sfn.getExecutionHistory(
+                b -> b.executionArn(executionArn).reverseOrder(true).maxResults(100));
         for (HistoryEvent event : history.events()) {
-            if (event.typeAsString().equals("TaskStateEntered") && event.stateEnteredEventDetails() != null
+            if (event.typeAsString().equals("TaskStateEntered")
+                    && event.stateEnteredEventDetails() != null
                     && !THIS_STATE.equals(event.stateEnteredEventDetails().name())) {
                 return event.stateEnteredEventDetails().name();
             }

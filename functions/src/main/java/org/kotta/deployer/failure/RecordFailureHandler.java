@@ -19,8 +19,11 @@ public final class RecordFailureHandler extends StepHandler {
     public RecordFailureHandler(Settings settings) {
         AwsClients aws = new AwsClients(settings);
         String table = settings.required(Settings.DEPLOYMENTS_TABLE);
-        this.step = new RecordFailure(new DeploymentRecords(aws.dynamoDb(), table), new StackLocks(aws.dynamoDb(), table),
-                aws.stepFunctions(), new Metrics(),
+        this.step = new RecordFailure(
+                new DeploymentRecords(aws.dynamoDb(), table),
+                new StackLocks(aws.dynamoDb(), table),
+                aws.stepFunctions(),
+                new Metrics(),
                 new BootLog(aws.build(software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient.builder())));
     }
 

@@ -2,7 +2,6 @@ package org.kotta.deployer.outputs;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-
 import org.kotta.deployer.core.AdminUser;
 import org.kotta.deployer.core.DeploymentRecords;
 import org.kotta.deployer.core.DeploymentRequest;
@@ -14,7 +13,6 @@ import org.kotta.deployer.core.StackLocks;
 import org.kotta.deployer.core.StepInput;
 import org.kotta.deployer.core.Steps;
 import org.kotta.platform.core.UserStore;
-
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
@@ -47,11 +45,16 @@ public final class PublishOutputs {
         Map<String, Object> outputs = new LinkedHashMap<>();
         outputs.put("base", base);
         outputs.put("kotta", kotta);
-        String sha256 = state.release() == null || state.release().sha256() == null ? "" : state.release().sha256();
-        String releaseKey = state.release() == null || state.release().releaseKey() == null ? ""
+        String sha256 = state.release() == null || state.release().sha256() == null
+                ? ""
+                : state.release().sha256();
+        String releaseKey = state.release() == null || state.release().releaseKey() == null
+                ? ""
                 : state.release().releaseKey();
-        records.succeeded(deploymentId, Steps.PUBLISH_OUTPUTS, Map.of("outputs", outputs, "codeVersion", sha256,
-                "releaseKey", releaseKey, "adminsAdded", added));
+        records.succeeded(
+                deploymentId,
+                Steps.PUBLISH_OUTPUTS,
+                Map.of("outputs", outputs, "codeVersion", sha256, "releaseKey", releaseKey, "adminsAdded", added));
         locks.release(request.stackName(), deploymentId);
         metrics.deploymentSucceeded(input.secondsSinceStart(java.time.Instant.now()));
         return new Published(deploymentId, kotta.get("WebUrl"), sha256, added, outputs);

@@ -20,8 +20,8 @@ public final class PublishOutputsHandler extends StepHandler {
         AwsClients aws = new AwsClients(settings);
         var dynamo = aws.dynamoDb();
         String table = settings.required(Settings.DEPLOYMENTS_TABLE);
-        this.step = new PublishOutputs(dynamo, new DeploymentRecords(dynamo, table), new StackLocks(dynamo, table),
-                new Metrics());
+        this.step = new PublishOutputs(
+                dynamo, new DeploymentRecords(dynamo, table), new StackLocks(dynamo, table), new Metrics());
     }
 
     @Override

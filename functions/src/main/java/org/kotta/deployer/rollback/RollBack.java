@@ -6,7 +6,6 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
-
 import org.kotta.deployer.api.DeploymentIds;
 import org.kotta.deployer.core.DeploymentRecords;
 import org.kotta.deployer.core.DeploymentRecords.GoodRelease;
@@ -44,36 +43,50 @@ public final class RollBack {
         String failedId = input.deploymentId();
         String stackName = input.validatedRequest().stackName();
         if (TRIGGER.equals(state.trigger())) {
-            return note(failedId, RollbackStarted.notStarted("this deployment is itself the rollback of "
-                    + (state.rollback() == null ? "another" : state.rollback().of())
-                    + "; rolling it back could go on for ever"));
+            return note(
+                    failedId,
+                    RollbackStarted.notStarted("this deployment is itself the rollback of "
+                            + (state.rollback() == null
+                                    ? "another"
+                                    : state.rollback().of())
+                            + "; rolling it back could go on for ever"));
         }
         Optional<GoodRelease> good = records.lastGoodRelease(stackName, failedId, HISTORY);
         if (good.isEmpty()) {
-            return note(failedId, RollbackStarted.notStarted("no earlier deployment of stack " + stackName
-                    + " succeeded (among its newest " + HISTORY + "), so there is no release to go back to"));
+            return note(
+                    failedId,
+                    RollbackStarted.notStarted("no earlier deployment of stack " + stackName
+                            + " succeeded (among its newest " + HISTORY + "), so there is no release to go back to"));
         }
         String goodId = good.get().record().deploymentId();
-        RollbackTarget target = new RollbackTarget(failedId, goodId, good.get().releaseKey(), good.get().sha256(),
+        RollbackTarget target = new RollbackTarget(
+                failedId,
+                goodId,
+                good.get().releaseKey(),
+                good.get().sha256(),
                 good.get().imageId());
         String rollbackId = rollbackId(failedId);
         StartDecision decision;
         try {
-            decision = starter.start(rollbackId, good.get().record().storedRequest().withRefreshImage(false), TRIGGER,
-                    target);
+            decision = starter.start(
+                    rollbackId, good.get().record().storedRequest().withRefreshImage(false), TRIGGER, target);
         } catch (RuntimeException e) {
             // noted before the state retries (the id is derived, so a retry finds a started rollback)
-            note(failedId, RollbackStarted.notStarted("starting " + rollbackId + " failed: "
-                    + e.getClass().getSimpleName() + ": " + e.getMessage()));
+            note(
+                    failedId,
+                    RollbackStarted.notStarted("starting " + rollbackId + " failed: "
+                            + e.getClass().getSimpleName() + ": " + e.getMessage()));
             throw e;
         }
         RollbackStarted result = switch (decision.verdict()) {
-            case STARTED, ALREADY_STARTED -> new RollbackStarted(true, rollbackId, decision.executionArn(), goodId,
-                    target.sha256(), null);
-            case STACK_BUSY -> RollbackStarted.notStarted("stack " + stackName + " is being deployed by "
-                    + decision.runningDeployment() + " already");
-            case INVALID -> RollbackStarted.notStarted("the request of " + goodId
-                    + " no longer passes the request rules: " + decision.errors());
+            case STARTED, ALREADY_STARTED ->
+                new RollbackStarted(true, rollbackId, decision.executionArn(), goodId, target.sha256(), null);
+            case STACK_BUSY ->
+                RollbackStarted.notStarted(
+                        "stack " + stackName + " is being deployed by " + decision.runningDeployment() + " already");
+            case INVALID ->
+                RollbackStarted.notStarted(
+                        "the request of " + goodId + " no longer passes the request rules: " + decision.errors());
         };
         return note(failedId, result);
     }

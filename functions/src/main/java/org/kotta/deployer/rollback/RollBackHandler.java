@@ -22,9 +22,15 @@ public final class RollBackHandler extends StepHandler {
         String region = aws.region().id();
         String table = settings.required(Settings.DEPLOYMENTS_TABLE);
         DeploymentRecords records = new DeploymentRecords(aws.dynamoDb(), table);
-        this.step = new RollBack(new DeploymentStarter(new RequestValidator(region), records,
-                new StackLocks(aws.dynamoDb(), table), aws.stepFunctions(),
-                settings.required(Settings.STATE_MACHINE_ARN), region), records);
+        this.step = new RollBack(
+                new DeploymentStarter(
+                        new RequestValidator(region),
+                        records,
+                        new StackLocks(aws.dynamoDb(), table),
+                        aws.stepFunctions(),
+                        settings.required(Settings.STATE_MACHINE_ARN),
+                        region),
+                records);
     }
 
     @Override

@@ -4,14 +4,12 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
-
+import org.kotta.deployer.core.StackErrors;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.cloudformation.model.Parameter;
 import software.amazon.awssdk.services.cloudformation.model.Stack;
 import software.amazon.awssdk.services.cloudformation.model.StackStatus;
 import software.amazon.awssdk.services.ssm.SsmClient;
-
-import org.kotta.deployer.core.StackErrors;
 
 /**
  * Chooses the image the Kotta stack's instances run, once per deployment. kotta.yaml takes it
@@ -22,14 +20,18 @@ import org.kotta.deployer.core.StackErrors;
  */
 public final class KottaImages {
     /** AWS's public parameter naming the latest Amazon Linux 2023 image (x86_64, the instance types' default). */
-    public static final String PUBLIC_PARAMETER = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64";
+    public static final String PUBLIC_PARAMETER =
+            "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64";
     /** kotta.yaml's parameter. */
     public static final String IMAGE_PARAMETER = "ImageId";
 
     private static final Pattern IMAGE_ID = Pattern.compile("ami-[0-9a-f]{8,17}");
     /** A stack in these states is created afresh by {@link StackDeployer}: no image to keep. */
-    private static final Set<StackStatus> CREATED_AFRESH = Set.of(StackStatus.DELETE_COMPLETE,
-            StackStatus.DELETE_IN_PROGRESS, StackStatus.ROLLBACK_COMPLETE, StackStatus.REVIEW_IN_PROGRESS);
+    private static final Set<StackStatus> CREATED_AFRESH = Set.of(
+            StackStatus.DELETE_COMPLETE,
+            StackStatus.DELETE_IN_PROGRESS,
+            StackStatus.ROLLBACK_COMPLETE,
+            StackStatus.REVIEW_IN_PROGRESS);
 
     private final CloudFormationClient cfn;
     private final Supplier<SsmClient> ssm;
@@ -72,10 +74,13 @@ public final class KottaImages {
     }
 
     private ImageChoice resolve(String reason) {
-        String value = ssm.get().getParameter(r -> r.name(PUBLIC_PARAMETER)).parameter().value();
+        String value = ssm.get()
+                .getParameter(r -> r.name(PUBLIC_PARAMETER))
+                .parameter()
+                .value();
         if (value == null || !IMAGE_ID.matcher(value).matches()) {
-            throw new IllegalStateException("the public parameter " + PUBLIC_PARAMETER
-                    + " does not name an image id: " + value);
+            throw new IllegalStateException(
+                    "the public parameter " + PUBLIC_PARAMETER + " does not name an image id: " + value);
         }
         return new ImageChoice(value, ImageChoice.Source.RESOLVED, PUBLIC_PARAMETER, reason);
     }

@@ -3,9 +3,8 @@ package org.kotta.deployer.stacks;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-
 import org.kotta.deployer.core.StackAction;
-
+import org.kotta.deployer.core.StackErrors;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.cloudformation.model.Capability;
 import software.amazon.awssdk.services.cloudformation.model.ChangeSetNotFoundException;
@@ -19,8 +18,6 @@ import software.amazon.awssdk.services.cloudformation.model.Parameter;
 import software.amazon.awssdk.services.cloudformation.model.Stack;
 import software.amazon.awssdk.services.cloudformation.model.StackStatus;
 import software.amazon.awssdk.services.cloudformation.model.Tag;
-
-import org.kotta.deployer.core.StackErrors;
 
 /**
  * Creates or updates a stack, always through a change set: create it, wait the few seconds
@@ -45,8 +42,8 @@ import org.kotta.deployer.core.StackErrors;
  * left that a person has to look at, so they come back as {@link StackAction#FAILED}.
  */
 public final class StackDeployer {
-    static final List<Capability> CAPABILITIES = List.of(
-            Capability.CAPABILITY_IAM, Capability.CAPABILITY_NAMED_IAM, Capability.CAPABILITY_AUTO_EXPAND);
+    static final List<Capability> CAPABILITIES =
+            List.of(Capability.CAPABILITY_IAM, Capability.CAPABILITY_NAMED_IAM, Capability.CAPABILITY_AUTO_EXPAND);
     private static final int MAX_CHANGE_SET_NAME = 128;
     private static final Duration CHANGE_SET_TIMEOUT = Duration.ofSeconds(60);
 
@@ -81,8 +78,11 @@ public final class StackDeployer {
         // A retry of this very step (same token) carries on with the change set it made.
         Optional<DescribeChangeSetResponse> earlier = describeChangeSet(spec.stackName(), changeSetName);
         if (earlier.isPresent()) {
-            ChangeSetType type = status.startsWith("CREATE") || status.startsWith("ROLLBACK")
-                    || stack.stackStatus() == StackStatus.REVIEW_IN_PROGRESS ? ChangeSetType.CREATE : ChangeSetType.UPDATE;
+            ChangeSetType type = status.startsWith("CREATE")
+                            || status.startsWith("ROLLBACK")
+                            || stack.stackStatus() == StackStatus.REVIEW_IN_PROGRESS
+                    ? ChangeSetType.CREATE
+                    : ChangeSetType.UPDATE;
             return continueWith(spec, changeSetName, type, earlier.get());
         }
 
@@ -93,20 +93,31 @@ public final class StackDeployer {
             case ROLLBACK_COMPLETE:
                 return deleteFailedCreate(spec, stack, changeSetName);
             case DELETE_IN_PROGRESS:
-                return new StackLaunch(spec.stackName(), stack.stackId(), StackAction.DELETING, null,
+                return new StackLaunch(
+                        spec.stackName(),
+                        stack.stackId(),
+                        StackAction.DELETING,
+                        null,
                         "stack " + spec.stackName() + " is being deleted; deploy again once it is gone");
             case CREATE_FAILED:
             case ROLLBACK_FAILED:
             case DELETE_FAILED:
             case UPDATE_ROLLBACK_FAILED:
             case IMPORT_ROLLBACK_FAILED:
-                return failed(spec, stack.stackId(), changeSetName, "stack " + spec.stackName() + " is " + status
-                        + " and may still hold resources; fix or delete it by hand before deploying again"
-                        + reasonSuffix(stack));
+                return failed(
+                        spec,
+                        stack.stackId(),
+                        changeSetName,
+                        "stack " + spec.stackName() + " is " + status
+                                + " and may still hold resources; fix or delete it by hand before deploying again"
+                                + reasonSuffix(stack));
             default:
                 if (status.endsWith("_IN_PROGRESS")) {
-                    return failed(spec, stack.stackId(), changeSetName, "stack " + spec.stackName()
-                            + " is " + status + ": another operation is running");
+                    return failed(
+                            spec,
+                            stack.stackId(),
+                            changeSetName,
+                            "stack " + spec.stackName() + " is " + status + ": another operation is running");
                 }
                 return createAndExecute(spec, changeSetName, ChangeSetType.UPDATE);
         }
@@ -127,8 +138,9 @@ public final class StackDeployer {
 
     /** CloudFormation's reasons for a change set that would change nothing (AWS and emulators alike). */
     static boolean isNoChanges(String statusReason) {
-        return statusReason != null && (statusReason.contains("didn't contain changes")
-                || statusReason.contains("No updates are to be performed"));
+        return statusReason != null
+                && (statusReason.contains("didn't contain changes")
+                        || statusReason.contains("No updates are to be performed"));
     }
 
     private StackLaunch createAndExecute(StackSpec spec, String changeSetName, ChangeSetType type) {
@@ -140,10 +152,16 @@ public final class StackDeployer {
                 .clientToken(spec.clientRequestToken())
                 .description("Kotta deployer, request " + spec.clientRequestToken())
                 .parameters(spec.parameters().entrySet().stream()
-                        .map(e -> Parameter.builder().parameterKey(e.getKey()).parameterValue(e.getValue()).build())
+                        .map(e -> Parameter.builder()
+                                .parameterKey(e.getKey())
+                                .parameterValue(e.getValue())
+                                .build())
                         .toList())
                 .tags(spec.tags().entrySet().stream()
-                        .map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build())
+                        .map(e -> Tag.builder()
+                                .key(e.getKey())
+                                .value(e.getValue())
+                                .build())
                         .toList());
         if (spec.templateBody() != null) {
             request.templateBody(spec.templateBody());
@@ -167,8 +185,8 @@ public final class StackDeployer {
         return continueWith(spec, changeSetName, type, awaitChangeSet(spec.stackName(), changeSetName));
     }
 
-    private StackLaunch continueWith(StackSpec spec, String changeSetName, ChangeSetType type,
-                                     DescribeChangeSetResponse changeSet) {
+    private StackLaunch continueWith(
+            StackSpec spec, String changeSetName, ChangeSetType type, DescribeChangeSetResponse changeSet) {
         String stackId = changeSet.stackId();
         if (isComputing(changeSet.status())) {
             changeSet = awaitChangeSet(spec.stackName(), changeSetName);
@@ -184,8 +202,12 @@ public final class StackDeployer {
             return failed(spec, stackId, changeSetName, "change set " + changeSetName + " failed: " + reason);
         }
         if (status != ChangeSetStatus.CREATE_COMPLETE) {
-            return failed(spec, stackId, changeSetName, "change set " + changeSetName + " is still "
-                    + changeSet.statusAsString() + " after " + changeSetTimeout.toSeconds() + " s");
+            return failed(
+                    spec,
+                    stackId,
+                    changeSetName,
+                    "change set " + changeSetName + " is still " + changeSet.statusAsString() + " after "
+                            + changeSetTimeout.toSeconds() + " s");
         }
         StackAction action = type == ChangeSetType.CREATE ? StackAction.CREATE : StackAction.UPDATE;
         if (execution != null && execution.startsWith("EXECUTE_")) {
@@ -193,10 +215,15 @@ public final class StackDeployer {
             return new StackLaunch(spec.stackName(), stackId, action, changeSetName, null);
         }
         if (!"AVAILABLE".equals(execution)) {
-            return failed(spec, stackId, changeSetName, "change set " + changeSetName + " cannot be executed ("
-                    + execution + ")" + (reason == null || reason.isBlank() ? "" : ": " + reason));
+            return failed(
+                    spec,
+                    stackId,
+                    changeSetName,
+                    "change set " + changeSetName + " cannot be executed (" + execution + ")"
+                            + (reason == null || reason.isBlank() ? "" : ": " + reason));
         }
-        cfn.executeChangeSet(r -> r.stackName(spec.stackName()).changeSetName(changeSetName)
+        cfn.executeChangeSet(r -> r.stackName(spec.stackName())
+                .changeSetName(changeSetName)
                 .clientRequestToken(spec.clientRequestToken()));
         String note = type == ChangeSetType.CREATE ? protectFromDeletion(stackId) : null;
         return new StackLaunch(spec.stackName(), stackId, action, changeSetName, note);
@@ -210,8 +237,8 @@ public final class StackDeployer {
         long deadline = System.nanoTime() + changeSetTimeout.toNanos();
         Duration pause = Duration.ofMillis(500);
         while (true) {
-            DescribeChangeSetResponse changeSet = cfn.describeChangeSet(
-                    r -> r.stackName(stackName).changeSetName(changeSetName));
+            DescribeChangeSetResponse changeSet =
+                    cfn.describeChangeSet(r -> r.stackName(stackName).changeSetName(changeSetName));
             if (!isComputing(changeSet.status()) || System.nanoTime() >= deadline) {
                 return changeSet;
             }
@@ -221,7 +248,8 @@ public final class StackDeployer {
                 Thread.currentThread().interrupt();
                 return changeSet;
             }
-            pause = pause.multipliedBy(2).compareTo(Duration.ofSeconds(5)) > 0 ? Duration.ofSeconds(5)
+            pause = pause.multipliedBy(2).compareTo(Duration.ofSeconds(5)) > 0
+                    ? Duration.ofSeconds(5)
                     : pause.multipliedBy(2);
         }
     }
@@ -255,9 +283,13 @@ public final class StackDeployer {
                 r.roleARN(spec.serviceRoleArn());
             }
         });
-        return new StackLaunch(spec.stackName(), stackId, StackAction.DELETING, null,
-                "stack " + spec.stackName() + " was ROLLBACK_COMPLETE after a failed create"
-                        + reasonSuffix(stack) + "; deleting it, deploy again once it is gone");
+        return new StackLaunch(
+                spec.stackName(),
+                stackId,
+                StackAction.DELETING,
+                null,
+                "stack " + spec.stackName() + " was ROLLBACK_COMPLETE after a failed create" + reasonSuffix(stack)
+                        + "; deleting it, deploy again once it is gone");
     }
 
     private Optional<Stack> describe(String stackName) {

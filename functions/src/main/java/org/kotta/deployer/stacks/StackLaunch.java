@@ -12,6 +12,4 @@ import org.kotta.deployer.core.StackAction;
  * @param changeSetName the change set this launch created, or null
  * @param reason        why it failed, or a note on a success (e.g. termination protection not set)
  */
-public record StackLaunch(String stackName, String stackId, StackAction action, String changeSetName,
-        String reason) {
-}
+public record StackLaunch(String stackName, String stackId, StackAction action, String changeSetName, String reason) {}

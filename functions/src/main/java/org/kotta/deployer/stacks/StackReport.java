@@ -1,7 +1,6 @@
 package org.kotta.deployer.stacks;
 
 import java.util.Map;
-
 import org.kotta.deployer.core.StackPhase;
 
 /**
@@ -12,8 +11,8 @@ import org.kotta.deployer.core.StackPhase;
  * @param reason  on failure: the first failed resource of the latest operation, else the stack's reason
  * @param outputs the stack's outputs (key to value); empty while in progress or failed
  */
-public record StackReport(String stackName, String stackId, StackPhase phase, String status, String reason,
-                          Map<String, String> outputs) {
+public record StackReport(
+        String stackName, String stackId, StackPhase phase, String status, String reason, Map<String, String> outputs) {
 
     public StackReport {
         outputs = outputs == null ? Map.of() : Map.copyOf(outputs);

@@ -3,9 +3,6 @@ package org.kotta.deployer.stacks;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
-
-import software.amazon.awssdk.services.cloudformation.model.StackStatus;
-
 import org.kotta.deployer.core.DeploymentRecords;
 import org.kotta.deployer.core.DeploymentRequest;
 import org.kotta.deployer.core.DeploymentState;
@@ -16,6 +13,7 @@ import org.kotta.deployer.core.StackPhase;
 import org.kotta.deployer.core.StackProgress;
 import org.kotta.deployer.core.StepInput;
 import org.kotta.deployer.core.Templates;
+import software.amazon.awssdk.services.cloudformation.model.StackStatus;
 
 /**
  * The stack states: create or update the base stack, create or update the Kotta stack,
@@ -34,8 +32,14 @@ public final class StackSteps {
     private final String serviceRoleArn;
     private final KottaImages images;
 
-    public StackSteps(StackDeployer deployer, StackWatcher watcher, WaitSchedule schedule,
-            DeploymentRecords records, Templates templates, String serviceRoleArn, KottaImages images) {
+    public StackSteps(
+            StackDeployer deployer,
+            StackWatcher watcher,
+            WaitSchedule schedule,
+            DeploymentRecords records,
+            Templates templates,
+            String serviceRoleArn,
+            KottaImages images) {
         this.deployer = deployer;
         this.watcher = watcher;
         this.schedule = schedule;
@@ -49,9 +53,14 @@ public final class StackSteps {
         String deploymentId = input.deploymentId();
         DeploymentRequest request = input.validatedRequest();
         records.stepStarted(deploymentId, StackKind.BASE.step());
-        StackSpec spec = new StackSpec(request.baseStackName(),
-                new String(templates.read(BASE_TEMPLATE), StandardCharsets.UTF_8), null,
-                baseParameters(request), tags(request), deploymentId + "-base", serviceRoleArn);
+        StackSpec spec = new StackSpec(
+                request.baseStackName(),
+                new String(templates.read(BASE_TEMPLATE), StandardCharsets.UTF_8),
+                null,
+                baseParameters(request),
+                tags(request),
+                deploymentId + "-base",
+                serviceRoleArn);
         return launched(deploymentId, StackKind.BASE, deployer.deploy(spec), Map.of());
     }
 
@@ -62,17 +71,26 @@ public final class StackSteps {
         DeploymentState state = input.state();
         // a rollback goes back to the image of the release it deploys again: a new image may be what failed
         ImageChoice image = state.rollback() != null && state.rollback().imageId() != null
-                ? new ImageChoice(state.rollback().imageId(), ImageChoice.Source.KEPT, null,
+                ? new ImageChoice(
+                        state.rollback().imageId(),
+                        ImageChoice.Source.KEPT,
+                        null,
                         "the image of " + state.rollback().basedOn() + ", the deployment this rollback goes back to")
                 : images.choose(request.stackName(), request.refreshImage());
         if (state.release() == null) {
             throw new IllegalStateException("the state has no release");
         }
-        Map<String, String> parameters = kottaParameters(request, state.outputsOf(StackKind.BASE),
-                state.release().releaseKey(), image.imageId());
+        Map<String, String> parameters = kottaParameters(
+                request, state.outputsOf(StackKind.BASE), state.release().releaseKey(), image.imageId());
         String templateUrl = state.release().templateUrl();
-        StackSpec spec = new StackSpec(request.stackName(), null, templateUrl, parameters,
-                tags(request), deploymentId + "-kotta", serviceRoleArn);
+        StackSpec spec = new StackSpec(
+                request.stackName(),
+                null,
+                templateUrl,
+                parameters,
+                tags(request),
+                deploymentId + "-kotta",
+                serviceRoleArn);
         return launched(deploymentId, StackKind.KOTTA, deployer.deploy(spec), Map.of("image", image));
     }
 
@@ -89,8 +107,8 @@ public final class StackSteps {
      * kotta.yaml's parameters: the base stack's outputs, the request, the release to run and the
      * image to run it on (an AMI id, chosen by {@link KottaImages}).
      */
-    public static Map<String, String> kottaParameters(DeploymentRequest request, Map<String, String> baseOutputs,
-            String codeKey, String imageId) {
+    public static Map<String, String> kottaParameters(
+            DeploymentRequest request, Map<String, String> baseOutputs, String codeKey, String imageId) {
         Map<String, String> parameters = new LinkedHashMap<>();
         parameters.put("JobsBucketName", baseOutputs.get("JobsBucketName"));
         parameters.put("JobsTableName", baseOutputs.get("JobsTableName"));
@@ -132,13 +150,22 @@ public final class StackSteps {
             report = afterNoChange(report);
         }
         Failure failure = report.phase() == StackPhase.FAILED
-                ? new Failure(Failure.STACK_FAILED, "stack " + previous.stackName() + " ended "
-                        + report.status() + ": " + report.reason())
+                ? new Failure(
+                        Failure.STACK_FAILED,
+                        "stack " + previous.stackName() + " ended " + report.status() + ": " + report.reason())
                 : null;
-        StackProgress progress = new StackProgress(previous.stackKind(), previous.stackName(),
-                report.stackId() != null ? report.stackId() : previous.stackId(), previous.action(),
-                report.phase(), report.status(), report.reason(), checks,
-                schedule.nextWaitSeconds(checks), report.outputs(), failure);
+        StackProgress progress = new StackProgress(
+                previous.stackKind(),
+                previous.stackName(),
+                report.stackId() != null ? report.stackId() : previous.stackId(),
+                previous.action(),
+                report.phase(),
+                report.status(),
+                report.reason(),
+                checks,
+                schedule.nextWaitSeconds(checks),
+                report.outputs(),
+                failure);
         StackKind kind = previous.stackKind();
         records.stepFinished(deploymentId, kind.step(), Map.of(kind.statePath(), progress));
         return progress;
@@ -151,12 +178,11 @@ public final class StackSteps {
     private static StackReport afterDeletion(StackReport report) {
         StackStatus status = report.status() == null ? null : StackStatus.fromValue(report.status());
         if (status == null || status == StackStatus.DELETE_COMPLETE) {
-            return new StackReport(report.stackName(), null, StackPhase.CREATE_AGAIN, report.status(),
-                    null, Map.of());
+            return new StackReport(report.stackName(), null, StackPhase.CREATE_AGAIN, report.status(), null, Map.of());
         }
         if (status == StackStatus.DELETE_IN_PROGRESS) {
-            return new StackReport(report.stackName(), report.stackId(), StackPhase.IN_PROGRESS,
-                    report.status(), null, Map.of());
+            return new StackReport(
+                    report.stackName(), report.stackId(), StackPhase.IN_PROGRESS, report.status(), null, Map.of());
         }
         return report;
     }
@@ -169,8 +195,13 @@ public final class StackSteps {
     static StackReport afterNoChange(StackReport report) {
         StackStatus status = report.status() == null ? null : StackStatus.fromValue(report.status());
         if (status == StackStatus.UPDATE_ROLLBACK_COMPLETE || status == StackStatus.IMPORT_ROLLBACK_COMPLETE) {
-            return new StackReport(report.stackName(), report.stackId(), StackPhase.SUCCEEDED, report.status(),
-                    null, report.outputs());
+            return new StackReport(
+                    report.stackName(),
+                    report.stackId(),
+                    StackPhase.SUCCEEDED,
+                    report.status(),
+                    null,
+                    report.outputs());
         }
         return report;
     }
@@ -178,13 +209,23 @@ public final class StackSteps {
     /** Records what a create state started, with {@code also} (further record attributes). */
     private StackProgress launched(String deploymentId, StackKind kind, StackLaunch launch, Map<String, Object> also) {
         boolean failed = launch.action() == StackAction.FAILED;
-        StackProgress progress = new StackProgress(kind, launch.stackName(), launch.stackId(), launch.action(),
-                failed ? StackPhase.FAILED : StackPhase.IN_PROGRESS, null, launch.reason(), 0,
+        StackProgress progress = new StackProgress(
+                kind,
+                launch.stackName(),
+                launch.stackId(),
+                launch.action(),
+                failed ? StackPhase.FAILED : StackPhase.IN_PROGRESS,
+                null,
+                launch.reason(),
+                0,
                 // nothing to change: look once, straight away, to collect the outputs
                 launch.action() == StackAction.NONE ? 0 : schedule.nextWaitSeconds(0),
                 Map.of(),
-                failed ? new Failure(Failure.STACK_FAILED, "stack " + launch.stackName()
-                        + " could not start: " + launch.reason()) : null);
+                failed
+                        ? new Failure(
+                                Failure.STACK_FAILED,
+                                "stack " + launch.stackName() + " could not start: " + launch.reason())
+                        : null);
         Map<String, Object> attributes = new LinkedHashMap<>(also);
         attributes.put(kind.statePath(), progress);
         records.stepFinished(deploymentId, kind.step(), attributes);

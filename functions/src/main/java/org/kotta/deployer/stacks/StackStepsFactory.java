@@ -10,15 +10,18 @@ final class StackStepsFactory {
     /** Optional: the CloudFormation service role the Kotta stacks are created with. */
     static final String CLOUDFORMATION_ROLE_ARN = "CLOUDFORMATION_ROLE_ARN";
 
-    private StackStepsFactory() {
-    }
+    private StackStepsFactory() {}
 
     static StackSteps create(Settings settings) {
         AwsClients aws = new AwsClients(settings);
         var cfn = aws.cloudFormation();
-        return new StackSteps(new StackDeployer(cfn), new StackWatcher(cfn), WaitSchedule.standard(),
+        return new StackSteps(
+                new StackDeployer(cfn),
+                new StackWatcher(cfn),
+                WaitSchedule.standard(),
                 new DeploymentRecords(aws.dynamoDb(), settings.required(Settings.DEPLOYMENTS_TABLE)),
-                new Templates(settings), settings.optional(CLOUDFORMATION_ROLE_ARN).orElse(null),
+                new Templates(settings),
+                settings.optional(CLOUDFORMATION_ROLE_ARN).orElse(null),
                 new KottaImages(cfn, aws::ssm));
     }
 }

@@ -4,18 +4,15 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-
+import org.kotta.deployer.core.StackErrors;
 import org.kotta.deployer.core.StackPhase;
-
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.cloudformation.model.CloudFormationException;
-import software.amazon.awssdk.services.cloudformation.model.Output;
 import software.amazon.awssdk.services.cloudformation.model.OperationEvent;
+import software.amazon.awssdk.services.cloudformation.model.Output;
 import software.amazon.awssdk.services.cloudformation.model.Stack;
 import software.amazon.awssdk.services.cloudformation.model.StackEvent;
 import software.amazon.awssdk.services.cloudformation.model.StackStatus;
-
-import org.kotta.deployer.core.StackErrors;
 
 /**
  * One look at a stack, for the state machine's Wait → WaitForStack loop: one DescribeStacks per
@@ -26,7 +23,10 @@ public final class StackWatcher {
 
     /** Stack events that open an operation; a DELETE opens one only when it failed on its own. */
     private static final Set<String> OPERATION_STARTS = Set.of(
-            "CREATE_IN_PROGRESS", "UPDATE_IN_PROGRESS", "IMPORT_IN_PROGRESS", "DELETE_IN_PROGRESS",
+            "CREATE_IN_PROGRESS",
+            "UPDATE_IN_PROGRESS",
+            "IMPORT_IN_PROGRESS",
+            "DELETE_IN_PROGRESS",
             "REVIEW_IN_PROGRESS");
     /** Enough for any operation of the stacks we deploy; bounds the walk through old history. */
     private static final int MAX_EVENTS = 1000;
@@ -41,7 +41,8 @@ public final class StackWatcher {
         Stack stack;
         try {
             stack = cfn.describeStacks(r -> r.stackName(stackNameOrId)).stacks().stream()
-                    .findFirst().orElse(null);
+                    .findFirst()
+                    .orElse(null);
         } catch (CloudFormationException e) {
             if (!StackErrors.isStackMissing(e)) {
                 throw e;
@@ -49,8 +50,13 @@ public final class StackWatcher {
             stack = null;
         }
         if (stack == null) {
-            return new StackReport(stackNameOrId, null, StackPhase.FAILED, null,
-                    "stack " + stackNameOrId + " does not exist", Map.of());
+            return new StackReport(
+                    stackNameOrId,
+                    null,
+                    StackPhase.FAILED,
+                    null,
+                    "stack " + stackNameOrId + " does not exist",
+                    Map.of());
         }
         String status = stack.stackStatusAsString();
         StackPhase phase = phaseOf(status);
@@ -75,8 +81,11 @@ public final class StackWatcher {
     private String failureReason(Stack stack) {
         String first = firstFailedResource(stack);
         String own = stack.stackStatusReason();
-        String reason = first != null ? first
-                : own == null || own.isBlank() ? "stack " + stack.stackName() + " is " + stack.stackStatusAsString() : own;
+        String reason = first != null
+                ? first
+                : own == null || own.isBlank()
+                        ? "stack " + stack.stackName() + " is " + stack.stackStatusAsString()
+                        : own;
         return reason.contains("DescribeEvents") ? withValidationReasons(stack, reason) : reason;
     }
 
@@ -88,8 +97,10 @@ public final class StackWatcher {
     private String withValidationReasons(Stack stack, String reason) {
         String validation;
         try {
-            validation = cfn.describeEvents(r -> r.stackName(stack.stackId()).filters(f -> f.failedEvents(true)))
-                    .operationEvents().stream()
+            validation = cfn
+                    .describeEvents(r -> r.stackName(stack.stackId()).filters(f -> f.failedEvents(true)))
+                    .operationEvents()
+                    .stream()
                     .map(OperationEvent::validationStatusReason)
                     .filter(text -> text != null && !text.isBlank())
                     .distinct()
@@ -97,8 +108,9 @@ public final class StackWatcher {
         } catch (CloudFormationException unavailable) {
             return reason;
         }
-        return validation.isEmpty() ? reason : reason.replaceFirst("(?s)Call DescribeEvents.*", "").strip()
-                + " " + validation;
+        return validation.isEmpty()
+                ? reason
+                : reason.replaceFirst("(?s)Call DescribeEvents.*", "").strip() + " " + validation;
     }
 
     /**
@@ -113,14 +125,14 @@ public final class StackWatcher {
         StackEvent earliest = null;
         String stackOwnFailure = null;
         int seen = 0;
-        for (StackEvent event : cfn.describeStackEventsPaginator(r -> r.stackName(stack.stackId())).stackEvents()) {
+        for (StackEvent event : cfn.describeStackEventsPaginator(r -> r.stackName(stack.stackId()))
+                .stackEvents()) {
             if (++seen > MAX_EVENTS) {
                 break;
             }
             String status = event.resourceStatusAsString();
             if (isStackItself(event, stack)) {
-                if (OPERATION_STARTS.contains(status)
-                        && !("DELETE_IN_PROGRESS".equals(status) && earliest == null)) {
+                if (OPERATION_STARTS.contains(status) && !("DELETE_IN_PROGRESS".equals(status) && earliest == null)) {
                     break;
                 }
                 // a stack refused before any resource ran (pre-deployment validation) fails on its own
@@ -135,7 +147,8 @@ public final class StackWatcher {
             return stackOwnFailure;
         }
         return earliest.logicalResourceId() + " (" + earliest.resourceType() + "): "
-                + (earliest.resourceStatusReason() == null ? earliest.resourceStatusAsString()
+                + (earliest.resourceStatusReason() == null
+                        ? earliest.resourceStatusAsString()
                         : earliest.resourceStatusReason());
     }
 

@@ -1,9 +1,9 @@
 package org.kotta.deployer.start;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-
 import org.kotta.deployer.core.DeploymentRecord;
 import org.kotta.deployer.core.DeploymentRecords;
 import org.kotta.deployer.core.DeploymentRequest;
@@ -13,9 +13,6 @@ import org.kotta.deployer.core.RollbackTarget;
 import org.kotta.deployer.core.StackLocks;
 import org.kotta.deployer.validate.RequestValidator;
 import org.kotta.deployer.validate.ValidationResult;
-
-import com.fasterxml.jackson.databind.JsonNode;
-
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sfn.model.ExecutionAlreadyExistsException;
 
@@ -34,8 +31,13 @@ public final class DeploymentStarter {
     private final String stateMachineArn;
     private final String region;
 
-    public DeploymentStarter(RequestValidator validator, DeploymentRecords records, StackLocks locks, SfnClient sfn,
-            String stateMachineArn, String region) {
+    public DeploymentStarter(
+            RequestValidator validator,
+            DeploymentRecords records,
+            StackLocks locks,
+            SfnClient sfn,
+            String stateMachineArn,
+            String region) {
         this.validator = validator;
         this.records = records;
         this.locks = locks;
@@ -61,8 +63,8 @@ public final class DeploymentStarter {
      *                 the execution input as {@code rollback}, and the deployment it undoes into
      *                 the record as {@code rollbackOf}; null otherwise
      */
-    public StartDecision start(String deploymentId, DeploymentRequest request, String trigger,
-            RollbackTarget rollback) {
+    public StartDecision start(
+            String deploymentId, DeploymentRequest request, String trigger, RollbackTarget rollback) {
         Optional<String> holder = locks.acquire(request.stackName(), deploymentId);
         if (holder.isPresent()) {
             return new StartDecision(StartDecision.Verdict.STACK_BUSY, deploymentId, null, List.of(), holder.get());
@@ -75,19 +77,30 @@ public final class DeploymentStarter {
             if (existing != null && existing.ended()) {
                 locks.release(request.stackName(), deploymentId);
             }
-            return new StartDecision(StartDecision.Verdict.ALREADY_STARTED, deploymentId,
-                    existing == null ? null : existing.executionArn(), List.of(), null);
+            return new StartDecision(
+                    StartDecision.Verdict.ALREADY_STARTED,
+                    deploymentId,
+                    existing == null ? null : existing.executionArn(),
+                    List.of(),
+                    null);
         }
-        String input = DeploymentState.input(deploymentId, trigger, request, rollback).toJson();
+        String input =
+                DeploymentState.input(deploymentId, trigger, request, rollback).toJson();
         String executionArn;
         try {
-            executionArn = sfn.startExecution(b -> b.stateMachineArn(stateMachineArn).name(deploymentId)
-                    .input(input)).executionArn();
+            executionArn = sfn.startExecution(b -> b.stateMachineArn(stateMachineArn)
+                            .name(deploymentId)
+                            .input(input))
+                    .executionArn();
         } catch (ExecutionAlreadyExistsException repeated) {
             executionArn = Executions.arn(stateMachineArn, deploymentId);
         } catch (RuntimeException e) {
-            records.failed(deploymentId, "start", e.getClass().getSimpleName(),
-                    "the execution could not be started: " + e.getMessage(), null);
+            records.failed(
+                    deploymentId,
+                    "start",
+                    e.getClass().getSimpleName(),
+                    "the execution could not be started: " + e.getMessage(),
+                    null);
             locks.release(request.stackName(), deploymentId);
             throw e;
         }

@@ -1,7 +1,6 @@
 package org.kotta.deployer.start;
 
 import java.util.List;
-
 import org.kotta.deployer.core.FieldError;
 
 /**
@@ -11,8 +10,8 @@ import org.kotta.deployer.core.FieldError;
  * @param errors            every bad field, for INVALID
  * @param runningDeployment the deployment holding the stack's lock, for STACK_BUSY
  */
-public record StartDecision(Verdict verdict, String deploymentId, String executionArn, List<FieldError> errors,
-        String runningDeployment) {
+public record StartDecision(
+        Verdict verdict, String deploymentId, String executionArn, List<FieldError> errors, String runningDeployment) {
 
     public enum Verdict {
         /** The execution was started. */

@@ -5,7 +5,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
 import org.kotta.deployer.core.DeploymentRecord;
 import org.kotta.deployer.core.DeploymentRecords;
 import org.kotta.deployer.core.DeploymentRequest;
@@ -13,7 +12,6 @@ import org.kotta.deployer.core.Executions;
 import org.kotta.deployer.core.Log;
 import org.kotta.deployer.core.StackErrors;
 import org.kotta.deployer.core.StackLocks;
-
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.cloudformation.model.CloudFormationException;
 import software.amazon.awssdk.services.sfn.SfnClient;
@@ -33,8 +31,13 @@ public final class StaleDeploymentSweeper {
     private final String stateMachineArn;
     private final Clock clock;
 
-    public StaleDeploymentSweeper(DeploymentRecords records, StackLocks locks, SfnClient sfn,
-            CloudFormationClient cloudFormation, String stateMachineArn, Clock clock) {
+    public StaleDeploymentSweeper(
+            DeploymentRecords records,
+            StackLocks locks,
+            SfnClient sfn,
+            CloudFormationClient cloudFormation,
+            String stateMachineArn,
+            Clock clock) {
         this.records = records;
         this.locks = locks;
         this.sfn = sfn;
@@ -73,8 +76,10 @@ public final class StaleDeploymentSweeper {
                     locks.release(stackName, id);
                 }
                 marked.add(id);
-                Log.forDeployment(id, "sweep").info("stale deployment marked FAILED",
-                        Map.of("error", verdict.error(), "failedStep", verdict.step(), "cause", cause));
+                Log.forDeployment(id, "sweep")
+                        .info(
+                                "stale deployment marked FAILED",
+                                Map.of("error", verdict.error(), "failedStep", verdict.step(), "cause", cause));
             }
         }
         log.info("sweep finished", Map.of("examined", candidates.size(), "markedFailed", marked.size()));
@@ -84,10 +89,14 @@ public final class StaleDeploymentSweeper {
     private SweepRules.Record fields(DeploymentRecord record) {
         String id = record.deploymentId();
         String arn = record.executionArn();
-        return new SweepRules.Record(id, record.status() == null ? "" : record.status().name(), record.currentStep(),
-                arn != null ? arn : Executions.arn(stateMachineArn, id), record.createdAt(), record.updatedAt());
+        return new SweepRules.Record(
+                id,
+                record.status() == null ? "" : record.status().name(),
+                record.currentStep(),
+                arn != null ? arn : Executions.arn(stateMachineArn, id),
+                record.createdAt(),
+                record.updatedAt());
     }
-
 
     /**
      * An ended execution leaves its stack operation running: cancel an update still in progress, or
@@ -117,7 +126,9 @@ public final class StaleDeploymentSweeper {
     private String stackStatus(String stackName) {
         try {
             return cloudFormation.describeStacks(r -> r.stackName(stackName)).stacks().stream()
-                    .findFirst().map(s -> s.stackStatusAsString()).orElse(null);
+                    .findFirst()
+                    .map(s -> s.stackStatusAsString())
+                    .orElse(null);
         } catch (CloudFormationException e) {
             if (StackErrors.isValidationError(e)) {
                 return null; // no such stack
@@ -136,6 +147,5 @@ public final class StaleDeploymentSweeper {
     }
 
     /** The function's result. */
-    public record Summary(int examined, List<String> markedFailed) {
-    }
+    public record Summary(int examined, List<String> markedFailed) {}
 }

@@ -2,7 +2,6 @@ package org.kotta.deployer.sweep;
 
 import java.time.Duration;
 import java.time.Instant;
-
 import org.kotta.deployer.core.DeploymentStatus;
 
 /**
@@ -21,8 +20,7 @@ public final class SweepRules {
      */
     public static final Duration GRACE = Duration.ofMinutes(2);
 
-    private SweepRules() {
-    }
+    private SweepRules() {}
 
     /**
      * @param record    the record as stored
@@ -33,14 +31,17 @@ public final class SweepRules {
         if (!record.unfinished()) {
             return Verdict.leave("already " + record.status());
         }
-        String step = record.currentStep() != null ? record.currentStep()
+        String step = record.currentStep() != null
+                ? record.currentStep()
                 : DeploymentStatus.PENDING.name().equals(record.status()) ? "start" : "unknown";
         if (execution.exists()) {
             if ("RUNNING".equals(execution.status())) {
                 return Verdict.leave("execution RUNNING");
             }
-            StringBuilder cause = new StringBuilder("the execution ended ").append(execution.status())
-                    .append(" while the deployment was ").append(record.status());
+            StringBuilder cause = new StringBuilder("the execution ended ")
+                    .append(execution.status())
+                    .append(" while the deployment was ")
+                    .append(record.status());
             if (execution.error() != null && !execution.error().isBlank()) {
                 cause.append(" (").append(execution.error());
                 if (execution.cause() != null && !execution.cause().isBlank()) {
@@ -55,17 +56,26 @@ public final class SweepRules {
         if (lastWrite != null && lastWrite.plus(GRACE).isAfter(now)) {
             return Verdict.leave("no execution yet, within the grace period");
         }
-        return Verdict.markFailed(step, EXECUTION_LOST, "no execution " + record.executionArn()
-                + " exists (it was never started, or the service lost it) while the deployment was "
-                + record.status() + "; the sweep marked it failed");
+        return Verdict.markFailed(
+                step,
+                EXECUTION_LOST,
+                "no execution " + record.executionArn()
+                        + " exists (it was never started, or the service lost it) while the deployment was "
+                        + record.status() + "; the sweep marked it failed");
     }
 
     /** The fields of a deployment record the rules read. */
-    public record Record(String deploymentId, String status, String currentStep, String executionArn,
-            Instant createdAt, Instant updatedAt) {
+    public record Record(
+            String deploymentId,
+            String status,
+            String currentStep,
+            String executionArn,
+            Instant createdAt,
+            Instant updatedAt) {
         /** Still PENDING or RUNNING: only such a record can be stale. */
         public boolean unfinished() {
-            return DeploymentStatus.PENDING.name().equals(status) || DeploymentStatus.RUNNING.name().equals(status);
+            return DeploymentStatus.PENDING.name().equals(status)
+                    || DeploymentStatus.RUNNING.name().equals(status);
         }
     }
 
@@ -91,18 +101,21 @@ public final class SweepRules {
             return null;
         }
         if (status.equals("UPDATE_IN_PROGRESS")) {
-            return new StackAdvice(true, "stack " + stackName + " was still UPDATE_IN_PROGRESS: the sweep cancelled"
-                    + " the update (CancelUpdateStack), which rolls it back; deploy again once the stack is"
-                    + " UPDATE_ROLLBACK_COMPLETE");
+            return new StackAdvice(
+                    true,
+                    "stack " + stackName + " was still UPDATE_IN_PROGRESS: the sweep cancelled"
+                            + " the update (CancelUpdateStack), which rolls it back; deploy again once the stack is"
+                            + " UPDATE_ROLLBACK_COMPLETE");
         }
-        return new StackAdvice(false, "stack " + stackName + " is still " + status + ", which CloudFormation cannot"
-                + " cancel; deploy again once it has finished (its events are in the CloudFormation console;"
-                + " a certificate waiting for DNS validation can hold it for hours)");
+        return new StackAdvice(
+                false,
+                "stack " + stackName + " is still " + status + ", which CloudFormation cannot"
+                        + " cancel; deploy again once it has finished (its events are in the CloudFormation console;"
+                        + " a certificate waiting for DNS validation can hold it for hours)");
     }
 
     /** Whether to cancel the stack's update, and what the record says about the stack. */
-    public record StackAdvice(boolean cancelUpdate, String text) {
-    }
+    public record StackAdvice(boolean cancelUpdate, String text) {}
 
     /** Leave the record alone, or mark it FAILED with this step, error and cause. */
     public record Verdict(boolean markFailed, String step, String error, String cause) {

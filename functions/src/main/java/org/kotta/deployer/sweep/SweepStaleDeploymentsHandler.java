@@ -1,19 +1,17 @@
 package org.kotta.deployer.sweep;
 
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Clock;
-
 import org.kotta.deployer.core.AwsClients;
 import org.kotta.deployer.core.DeploymentRecords;
 import org.kotta.deployer.core.Json;
 import org.kotta.deployer.core.Settings;
 import org.kotta.deployer.core.StackLocks;
-
-import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
-import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * Lambda entry point of the sweep. Two EventBridge sources: the schedule (every record still
@@ -31,8 +29,12 @@ public final class SweepStaleDeploymentsHandler implements RequestStreamHandler 
         AwsClients aws = new AwsClients(settings);
         String table = settings.required(Settings.DEPLOYMENTS_TABLE);
         this.sweeper = new StaleDeploymentSweeper(
-                new DeploymentRecords(aws.dynamoDb(), table), new StackLocks(aws.dynamoDb(), table),
-                aws.stepFunctions(), aws.cloudFormation(), settings.required(Settings.STATE_MACHINE_ARN), Clock.systemUTC());
+                new DeploymentRecords(aws.dynamoDb(), table),
+                new StackLocks(aws.dynamoDb(), table),
+                aws.stepFunctions(),
+                aws.cloudFormation(),
+                settings.required(Settings.STATE_MACHINE_ARN),
+                Clock.systemUTC());
     }
 
     @Override

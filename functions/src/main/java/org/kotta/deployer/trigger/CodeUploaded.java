@@ -4,7 +4,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
-
 import org.kotta.deployer.core.DeploymentRecord;
 import org.kotta.deployer.core.DeploymentRecords;
 import org.kotta.deployer.core.DeploymentRequest;
@@ -13,7 +12,6 @@ import org.kotta.deployer.core.Json;
 import org.kotta.deployer.core.Log;
 import org.kotta.deployer.start.DeploymentStarter;
 import org.kotta.deployer.start.StartDecision;
-
 
 /**
  * A tarball landed under {@code code/} of a JobsBucket: redeploy that Cloud Kotta with it.
@@ -49,24 +47,42 @@ public final class CodeUploaded {
         }
         String basedOn = latest.get().deploymentId();
         // a redeploy keeps the image the stack runs, whatever the request it copies asked for
-        DeploymentRequest request = latest.get().storedRequest().withCodeSource(event.s3Uri()).withRefreshImage(false);
+        DeploymentRequest request =
+                latest.get().storedRequest().withCodeSource(event.s3Uri()).withRefreshImage(false);
         String id = RedeployRules.deploymentId(event);
         Log log = Log.forDeployment(id, STATE);
 
         StartDecision decision = starter.start(id, Json.MAPPER.valueToTree(request), TRIGGER);
         return switch (decision.verdict()) {
             case STARTED -> {
-                log.info("redeploy started", fields(event, "basedOn", basedOn, "executionArn", decision.executionArn()));
+                log.info(
+                        "redeploy started", fields(event, "basedOn", basedOn, "executionArn", decision.executionArn()));
                 yield new RedeployResult(RedeployResult.Decision.STARTED, null, id, decision.executionArn(), basedOn);
             }
             case ALREADY_STARTED -> repeated(event, log, id, decision.executionArn(), basedOn);
-            case STACK_BUSY -> refuse(event, log, request, id, basedOn, Failure.STACK_BUSY,
-                    busyCause(request.stackName(), decision.runningDeployment(), event.s3Uri()));
-            case INVALID -> refuse(event, log, request, id, basedOn, Failure.VALIDATION_FAILED,
-                    "the request of deployment " + basedOn + " with code " + event.s3Uri()
-                            + " no longer passes the request rules: " + decision.errors().stream()
-                            .map(e -> e.field() + ": " + e.message()).collect(Collectors.joining("; "))
-                            + ". Deploy through the API with a corrected request.");
+            case STACK_BUSY ->
+                refuse(
+                        event,
+                        log,
+                        request,
+                        id,
+                        basedOn,
+                        Failure.STACK_BUSY,
+                        busyCause(request.stackName(), decision.runningDeployment(), event.s3Uri()));
+            case INVALID ->
+                refuse(
+                        event,
+                        log,
+                        request,
+                        id,
+                        basedOn,
+                        Failure.VALIDATION_FAILED,
+                        "the request of deployment " + basedOn + " with code " + event.s3Uri()
+                                + " no longer passes the request rules: "
+                                + decision.errors().stream()
+                                        .map(e -> e.field() + ": " + e.message())
+                                        .collect(Collectors.joining("; "))
+                                + ". Deploy through the API with a corrected request.");
         };
     }
 
@@ -76,8 +92,14 @@ public final class CodeUploaded {
                 + runningDeployment + " has finished.";
     }
 
-    private RedeployResult refuse(CodeUploadedEvent event, Log log, DeploymentRequest request, String id,
-            String basedOn, String error, String cause) {
+    private RedeployResult refuse(
+            CodeUploadedEvent event,
+            Log log,
+            DeploymentRequest request,
+            String id,
+            String basedOn,
+            String error,
+            String cause) {
         if (!records.refused(id, request, TRIGGER, error, cause)) {
             // this upload's record exists: a repeated event, which must not overwrite it
             return repeated(event, log, id, null, basedOn);
@@ -86,11 +108,15 @@ public final class CodeUploaded {
         return new RedeployResult(RedeployResult.Decision.REFUSED, error + ": " + cause, id, null, basedOn);
     }
 
-    private static RedeployResult repeated(CodeUploadedEvent event, Log log, String id, String executionArn,
-            String basedOn) {
+    private static RedeployResult repeated(
+            CodeUploadedEvent event, Log log, String id, String executionArn, String basedOn) {
         log.info("repeated event: this upload's redeploy exists, nothing new started", fields(event));
-        return new RedeployResult(RedeployResult.Decision.ALREADY_STARTED,
-                "repeated event: redeploy " + id + " exists already", id, executionArn, basedOn);
+        return new RedeployResult(
+                RedeployResult.Decision.ALREADY_STARTED,
+                "repeated event: redeploy " + id + " exists already",
+                id,
+                executionArn,
+                basedOn);
     }
 
     private RedeployResult ignore(CodeUploadedEvent event, String reason) {

@@ -1,8 +1,7 @@
 package org.kotta.deployer.trigger;
 
-import org.kotta.deployer.core.S3Location;
-
 import com.fasterxml.jackson.databind.JsonNode;
+import org.kotta.deployer.core.S3Location;
 
 /**
  * What the code-upload trigger needs from S3's EventBridge "Object Created" event. The
@@ -11,8 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
  * @param versionId the object's version (the JobsBucket is versioned), or "" when absent
  * @param sequencer S3's per-key event order, or "" when absent; the same on every delivery of one event
  */
-public record CodeUploadedEvent(String bucket, String key, String etag, long size, String versionId,
-        String sequencer) {
+public record CodeUploadedEvent(String bucket, String key, String etag, long size, String versionId, String sequencer) {
 
     /** Reads an EventBridge event from S3 ({@code detail.bucket.name}, {@code detail.object.*}). */
     public static CodeUploadedEvent fromEventBridge(JsonNode event) {

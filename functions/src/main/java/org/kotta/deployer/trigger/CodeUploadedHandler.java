@@ -1,9 +1,10 @@
 package org.kotta.deployer.trigger;
 
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-
 import org.kotta.deployer.core.AwsClients;
 import org.kotta.deployer.core.DeploymentRecords;
 import org.kotta.deployer.core.Json;
@@ -11,10 +12,6 @@ import org.kotta.deployer.core.Settings;
 import org.kotta.deployer.core.StackLocks;
 import org.kotta.deployer.start.DeploymentStarter;
 import org.kotta.deployer.validate.RequestValidator;
-
-import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
-
 
 /** Lambda entry point of the code-upload trigger: S3 "Object Created" under code/, through EventBridge. */
 public final class CodeUploadedHandler implements RequestStreamHandler {
@@ -29,10 +26,16 @@ public final class CodeUploadedHandler implements RequestStreamHandler {
         String table = settings.required(Settings.DEPLOYMENTS_TABLE);
         String region = aws.region().id();
         DeploymentRecords records = new DeploymentRecords(aws.dynamoDb(), table);
-        this.logic = new CodeUploaded(new DeploymentStarter(new RequestValidator(region), records,
-                        new StackLocks(aws.dynamoDb(), table), aws.stepFunctions(),
-                        settings.required(Settings.STATE_MACHINE_ARN), region),
-                records, new CodeUploadedSkipTag(aws.s3()));
+        this.logic = new CodeUploaded(
+                new DeploymentStarter(
+                        new RequestValidator(region),
+                        records,
+                        new StackLocks(aws.dynamoDb(), table),
+                        aws.stepFunctions(),
+                        settings.required(Settings.STATE_MACHINE_ARN),
+                        region),
+                records,
+                new CodeUploadedSkipTag(aws.s3()));
     }
 
     @Override

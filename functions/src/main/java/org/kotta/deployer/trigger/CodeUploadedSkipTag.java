@@ -3,9 +3,7 @@ package org.kotta.deployer.trigger;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
 import org.kotta.deployer.core.Log;
-
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.Tag;
@@ -24,6 +22,7 @@ public final class CodeUploadedSkipTag {
     public static final String PREFIX = "skipped: ";
     /** S3's limits: ten tags per object, 256 characters per value. */
     static final int MAX_TAGS = 10;
+
     static final int MAX_VALUE_CHARS = 256;
 
     private final S3Client s3;
@@ -38,15 +37,18 @@ public final class CodeUploadedSkipTag {
         }
         String versionId = event.versionId().isEmpty() ? null : event.versionId();
         try {
-            List<Tag> tags = new ArrayList<>(s3.getObjectTagging(b -> b.bucket(event.bucket()).key(event.key())
-                    .versionId(versionId)).tagSet());
+            List<Tag> tags = new ArrayList<>(s3.getObjectTagging(
+                            b -> b.bucket(event.bucket()).key(event.key()).versionId(versionId))
+                    .tagSet());
             tags.removeIf(tag -> tag.key().equals(KEY));
             if (tags.size() >= MAX_TAGS) {
                 log("skip not tagged: the object has " + MAX_TAGS + " tags already", event);
                 return;
             }
             tags.add(Tag.builder().key(KEY).value(value(reason)).build());
-            s3.putObjectTagging(b -> b.bucket(event.bucket()).key(event.key()).versionId(versionId)
+            s3.putObjectTagging(b -> b.bucket(event.bucket())
+                    .key(event.key())
+                    .versionId(versionId)
                     .tagging(t -> t.tagSet(tags)));
         } catch (SdkException e) {
             log("skip not tagged: " + e.getClass().getSimpleName(), event);
@@ -60,7 +62,6 @@ public final class CodeUploadedSkipTag {
     }
 
     private static void log(String message, CodeUploadedEvent event) {
-        Log.forDeployment(null, CodeUploaded.STATE).info(message,
-                Map.of("bucket", event.bucket(), "key", event.key()));
+        Log.forDeployment(null, CodeUploaded.STATE).info(message, Map.of("bucket", event.bucket(), "key", event.key()));
     }
 }

@@ -8,8 +8,8 @@ package org.kotta.deployer.trigger;
  * @param deploymentId the redeploy's id, null when IGNORED
  * @param basedOn      the successful deployment whose request was reused, or null
  */
-public record RedeployResult(Decision outcome, String reason, String deploymentId, String executionArn,
-        String basedOn) {
+public record RedeployResult(
+        Decision outcome, String reason, String deploymentId, String executionArn, String basedOn) {
 
     public enum Decision {
         /** a redeploy execution was started */

@@ -17,8 +17,7 @@ public final class RedeployRules {
     public static final String ID_PREFIX = "redeploy-";
     static final int ID_HEX_CHARS = 32;
 
-    private RedeployRules() {
-    }
+    private RedeployRules() {}
 
     /** Why the key is not a code tarball, or empty when it is one. */
     public static Optional<String> notACodeTarball(String key) {
@@ -41,8 +40,8 @@ public final class RedeployRules {
      * "upload it again" after a refusal does start a new redeploy.
      */
     public static String deploymentId(CodeUploadedEvent event) {
-        String identity = String.join("\n", event.bucket(), event.key(), event.etag(), event.versionId(),
-                event.sequencer());
+        String identity =
+                String.join("\n", event.bucket(), event.key(), event.etag(), event.versionId(), event.sequencer());
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(identity.getBytes(StandardCharsets.UTF_8));
             return ID_PREFIX + HexFormat.of().formatHex(digest).substring(0, ID_HEX_CHARS);

@@ -3,13 +3,11 @@ package org.kotta.deployer.validate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-
 import org.kotta.deployer.core.AwsClients;
 import org.kotta.deployer.core.DeploymentRequest;
 import org.kotta.deployer.core.FieldError;
 import org.kotta.deployer.core.S3Location;
 import org.kotta.deployer.core.StackErrors;
-
 import software.amazon.awssdk.services.acm.AcmClient;
 import software.amazon.awssdk.services.acm.model.CertificateDetail;
 import software.amazon.awssdk.services.acm.model.CertificateStatus;
@@ -35,6 +33,7 @@ import software.amazon.awssdk.services.secretsmanager.model.DescribeSecretRespon
 public final class AccountChecker {
     /** The base stack's logical id of the jobs bucket (infrastructure/kotta-base.yaml). */
     public static final String JOBS_BUCKET_LOGICAL_ID = "JobsBucket";
+
     private static final int NOT_FOUND = 404;
     private static final int FORBIDDEN = 403;
     /** HeadBucket's answer for a bucket that exists in another region than the client's. */
@@ -46,8 +45,12 @@ public final class AccountChecker {
     private final SecretsManagerClient secretsManager;
     private final Route53Client route53;
 
-    public AccountChecker(CloudFormationClient cloudFormation, S3Client s3, AcmClient acm,
-                          SecretsManagerClient secretsManager, Route53Client route53) {
+    public AccountChecker(
+            CloudFormationClient cloudFormation,
+            S3Client s3,
+            AcmClient acm,
+            SecretsManagerClient secretsManager,
+            Route53Client route53) {
         this.cloudFormation = cloudFormation;
         this.s3 = s3;
         this.acm = acm;
@@ -57,8 +60,8 @@ public final class AccountChecker {
 
     /** What a handler's no-argument constructor calls, once, at cold start. */
     public static AccountChecker from(AwsClients clients) {
-        return new AccountChecker(clients.cloudFormation(), clients.s3(), clients.acm(),
-                clients.secretsManager(), clients.route53());
+        return new AccountChecker(
+                clients.cloudFormation(), clients.s3(), clients.acm(), clients.secretsManager(), clients.route53());
     }
 
     /**
@@ -66,8 +69,7 @@ public final class AccountChecker {
      * named by its full ARN as Secrets Manager reports it. A partial ARN (without the six-character
      * suffix) finds the secret, but an IAM policy naming it never matches the secret's real ARN.
      */
-    public record Checked(List<FieldError> errors, DeploymentRequest request) {
-    }
+    public record Checked(List<FieldError> errors, DeploymentRequest request) {}
 
     public List<FieldError> check(DeploymentRequest request) {
         return checkAndResolve(request).errors();
@@ -99,8 +101,10 @@ public final class AccountChecker {
                 return; // free: the base stack will create it
             }
             if (e.statusCode() == FORBIDDEN) {
-                errors.add(new FieldError("jobsBucketName", "bucket " + bucket + " belongs to another AWS account"
-                        + " (bucket names are global); choose another name"));
+                errors.add(new FieldError(
+                        "jobsBucketName",
+                        "bucket " + bucket + " belongs to another AWS account"
+                                + " (bucket names are global); choose another name"));
                 return;
             }
             if (e.statusCode() != MOVED_PERMANENTLY) {
@@ -121,9 +125,8 @@ public final class AccountChecker {
     private String bucketOwnership(String baseStackName, String bucket) {
         StackResourceDetail resource;
         try {
-            resource = cloudFormation.describeStackResource(r -> r
-                            .stackName(baseStackName)
-                            .logicalResourceId(JOBS_BUCKET_LOGICAL_ID))
+            resource = cloudFormation
+                    .describeStackResource(r -> r.stackName(baseStackName).logicalResourceId(JOBS_BUCKET_LOGICAL_ID))
                     .stackResourceDetail();
         } catch (CloudFormationException e) {
             // CloudFormation answers a missing stack or resource with a 400 ValidationError
@@ -165,8 +168,8 @@ public final class AccountChecker {
         try {
             certificate = acm.describeCertificate(r -> r.certificateArn(arn)).certificate();
         } catch (software.amazon.awssdk.services.acm.model.ResourceNotFoundException e) {
-            errors.add(new FieldError("certificateArn", "no ACM certificate with this ARN exists in this account"
-                    + " and region"));
+            errors.add(new FieldError(
+                    "certificateArn", "no ACM certificate with this ARN exists in this account" + " and region"));
             return;
         }
         String problem = certificateStatusProblem(certificate.status(), certificate.statusAsString());
@@ -200,9 +203,11 @@ public final class AccountChecker {
         }
         String zoneName = withoutTrailingDot(zone.name()).toLowerCase(Locale.ROOT);
         if (!coversDomain(zoneName, domainName)) {
-            errors.add(new FieldError("hostedZoneId", "hosted zone " + zoneId + " is for " + zoneName
-                    + ", which does not contain domainName " + domainName
-                    + " (the domain must be the zone's name or a subdomain of it)"));
+            errors.add(new FieldError(
+                    "hostedZoneId",
+                    "hosted zone " + zoneId + " is for " + zoneName
+                            + ", which does not contain domainName " + domainName
+                            + " (the domain must be the zone's name or a subdomain of it)"));
         }
     }
 
@@ -222,13 +227,17 @@ public final class AccountChecker {
             // DescribeSecret only: the deployer never reads the secret's value
             secret = secretsManager.describeSecret(r -> r.secretId(arn));
         } catch (software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundException e) {
-            errors.add(new FieldError("oauthClientSecretArn", "no Secrets Manager secret with this ARN exists in"
-                    + " this account and region; create it with the Login-with-Amazon client secret as its value"));
+            errors.add(
+                    new FieldError(
+                            "oauthClientSecretArn",
+                            "no Secrets Manager secret with this ARN exists in"
+                                    + " this account and region; create it with the Login-with-Amazon client secret as its value"));
             return null;
         }
         if (secret.deletedDate() != null) {
-            errors.add(new FieldError("oauthClientSecretArn", "the secret is scheduled for deletion; restore it"
-                    + " or create a new one"));
+            errors.add(new FieldError(
+                    "oauthClientSecretArn",
+                    "the secret is scheduled for deletion; restore it" + " or create a new one"));
             return null;
         }
         return secret.arn() == null || secret.arn().isBlank() ? arn : secret.arn();
@@ -241,11 +250,15 @@ public final class AccountChecker {
             s3.headObject(r -> r.bucket(location.bucket()).key(location.key()));
         } catch (S3Exception e) {
             if (e.statusCode() == NOT_FOUND) {
-                errors.add(new FieldError("codeSource", "no object at " + shortened(location.toString())
-                        + "; upload the web code archive there first, or leave codeSource out"));
+                errors.add(new FieldError(
+                        "codeSource",
+                        "no object at " + shortened(location.toString())
+                                + "; upload the web code archive there first, or leave codeSource out"));
             } else if (e.statusCode() == FORBIDDEN) {
-                errors.add(new FieldError("codeSource", "the object at " + shortened(location.toString())
-                        + " cannot be read by the deployer (access denied)"));
+                errors.add(new FieldError(
+                        "codeSource",
+                        "the object at " + shortened(location.toString())
+                                + " cannot be read by the deployer (access denied)"));
             } else {
                 throw e;
             }

@@ -8,11 +8,9 @@ import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-
+import org.kotta.deployer.core.DeploymentRequest;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.RegionMetadata;
-
-import org.kotta.deployer.core.DeploymentRequest;
 
 /**
  * The naming rules of AWS and DNS that the request's values must follow: stack and bucket
@@ -65,9 +63,8 @@ public final class AwsNames {
             List.of("-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3");
     private static final Pattern DNS_LABEL_CHARACTERS = Pattern.compile("^[A-Za-z0-9-]+$");
     private static final Pattern ALL_DIGITS = Pattern.compile("^[0-9]+$");
-    private static final Pattern CERTIFICATE_ARN = Pattern.compile(
-            "^arn:aws:acm:([a-z0-9-]+):[0-9]{12}:certificate/"
-                    + "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$");
+    private static final Pattern CERTIFICATE_ARN = Pattern.compile("^arn:aws:acm:([a-z0-9-]+):[0-9]{12}:certificate/"
+            + "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$");
     private static final String HOSTED_ZONE_PREFIX = "/hostedzone/";
     private static final Pattern HOSTED_ZONE_ID = Pattern.compile("^Z[A-Z0-9]{1,31}$");
     private static final Pattern SECRET_ARN = Pattern.compile(
@@ -77,8 +74,7 @@ public final class AwsNames {
             Pattern.compile("^amzn1\\.application-oa2-client\\.[0-9a-f]{32}$");
     private static final Pattern PRINTABLE_ASCII = Pattern.compile("^[\\x20-\\x7E]*$");
 
-    private AwsNames() {
-    }
+    private AwsNames() {}
 
     /** CloudFormation's stack name rules, and room for the longest name derived from it. */
     static List<String> stackNameProblems(String name, String shown) {
@@ -118,7 +114,8 @@ public final class AwsNames {
         if (!BUCKET_CHARACTERS.matcher(name).matches()) {
             problems.add("may contain only lowercase letters, digits, dots (.) and hyphens (-)");
         }
-        boolean edgesAlphanumeric = !name.isEmpty() && isLowerAlphanumeric(name.charAt(0))
+        boolean edgesAlphanumeric = !name.isEmpty()
+                && isLowerAlphanumeric(name.charAt(0))
                 && isLowerAlphanumeric(name.charAt(name.length() - 1));
         if (!name.isEmpty() && !edgesAlphanumeric) {
             problems.add("must start and end with a lowercase letter or digit");
@@ -210,7 +207,8 @@ public final class AwsNames {
 
     /** Why {@code id} (without prefix) is not a Route 53 hosted zone id, or null when it is. */
     static String hostedZoneIdProblem(String id, String shown) {
-        return HOSTED_ZONE_ID.matcher(id).matches() ? null
+        return HOSTED_ZONE_ID.matcher(id).matches()
+                ? null
                 : "must be a Route 53 hosted zone id: Z followed by up to 31 uppercase letters"
                         + " and digits, e.g. Z0123456789ABCDEFGHIJ" + shown;
     }
@@ -236,7 +234,8 @@ public final class AwsNames {
 
     /** Why {@code type} is not shaped like an EC2 instance type, or null when it is. */
     static String instanceTypeProblem(String type, String shown) {
-        return INSTANCE_TYPE.matcher(type).matches() ? null
+        return INSTANCE_TYPE.matcher(type).matches()
+                ? null
                 : "must be an EC2 instance type such as t3.small, c5.xlarge or m7g.2xlarge" + shown;
     }
 
@@ -254,7 +253,8 @@ public final class AwsNames {
 
     /** Why {@code value} is not a Login-with-Amazon client id, or null when it is. Never repeats it. */
     static String loginWithAmazonClientIdProblem(String value) {
-        return LOGIN_WITH_AMAZON_CLIENT_ID.matcher(value).matches() ? null
+        return LOGIN_WITH_AMAZON_CLIENT_ID.matcher(value).matches()
+                ? null
                 : "must be a Login-with-Amazon client id: amzn1.application-oa2-client. followed"
                         + " by 32 lowercase hexadecimal characters (the app's Web Settings show it)";
     }

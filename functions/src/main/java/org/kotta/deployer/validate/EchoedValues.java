@@ -16,12 +16,12 @@ final class EchoedValues {
     /** Fields whose value might be a secret pasted by mistake: their values are never repeated. */
     private static final Set<String> MAYBE_SECRET_FIELDS = Set.of("oauthClientId", "oauthClientSecretArn");
 
-    private EchoedValues() {
-    }
+    private EchoedValues() {}
 
     /** " (got 'value')" when the value is safe and short enough to repeat, else nothing. */
     static String got(String field, String value) {
-        if (MAYBE_SECRET_FIELDS.contains(field) || value.length() > MAX_LENGTH
+        if (MAYBE_SECRET_FIELDS.contains(field)
+                || value.length() > MAX_LENGTH
                 || JsonFields.hasControlCharacters(value)) {
             return "";
         }

@@ -16,8 +16,7 @@ final class EmailAddresses {
     private static final Pattern LOCAL_PART =
             Pattern.compile("^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$");
 
-    private EmailAddresses() {
-    }
+    private EmailAddresses() {}
 
     /** What is wrong with {@code address}; empty when it is fine. */
     static List<String> problems(String address) {

@@ -1,13 +1,11 @@
 package org.kotta.deployer.validate;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-
-import com.fasterxml.jackson.databind.JsonNode;
-
 import org.kotta.deployer.core.FieldError;
 
 /**

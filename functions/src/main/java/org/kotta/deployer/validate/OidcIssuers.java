@@ -25,8 +25,7 @@ final class OidcIssuers {
 
     private static final Pattern CLIENT_ID = Pattern.compile("^[\\x21\\x23\\x24\\x26\\x28-\\x5B\\x5D-\\x7E]+$");
 
-    private OidcIssuers() {
-    }
+    private OidcIssuers() {}
 
     /** Why {@code value} is not an acceptable issuer, or null when it is. */
     static String problem(String value) {

@@ -4,7 +4,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
-
 import org.kotta.deployer.core.AdminUser;
 import org.kotta.deployer.core.DeploymentRequest;
 
@@ -14,9 +13,9 @@ import org.kotta.deployer.core.DeploymentRequest;
  */
 final class RequestDraft {
     /** How the load balancer gets its certificate: exactly one of the two is set. */
-    record Tls(String certificateArn, String hostedZoneId) { }
+    record Tls(String certificateArn, String hostedZoneId) {}
 
-    record WorkerRange(int min, int max) { }
+    record WorkerRange(int min, int max) {}
 
     /** The request's JSON field names: exactly the components of {@link DeploymentRequest}. */
     static final Set<String> FIELDS = Arrays.stream(DeploymentRequest.class.getRecordComponents())
@@ -42,9 +41,26 @@ final class RequestDraft {
     boolean refreshImage;
 
     DeploymentRequest toRequest() {
-        return new DeploymentRequest(stackName, region, jobsBucketName, domainName,
-                tls.certificateArn(), tls.hostedZoneId(), oauthClientId, oauthClientSecretArn, oidcIssuer,
-                webServerInstanceType, taskExecutorInstanceType, prodWorkers.min(), prodWorkers.max(),
-                testWorkers.min(), testWorkers.max(), spotPrice, keyPairName, adminUsers, codeSource, refreshImage);
+        return new DeploymentRequest(
+                stackName,
+                region,
+                jobsBucketName,
+                domainName,
+                tls.certificateArn(),
+                tls.hostedZoneId(),
+                oauthClientId,
+                oauthClientSecretArn,
+                oidcIssuer,
+                webServerInstanceType,
+                taskExecutorInstanceType,
+                prodWorkers.min(),
+                prodWorkers.max(),
+                testWorkers.min(),
+                testWorkers.max(),
+                spotPrice,
+                keyPairName,
+                adminUsers,
+                codeSource,
+                refreshImage);
     }
 }

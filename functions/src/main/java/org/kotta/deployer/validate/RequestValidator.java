@@ -1,5 +1,10 @@
 package org.kotta.deployer.validate;
 
+import static org.kotta.deployer.validate.EchoedValues.got;
+import static org.kotta.deployer.validate.JsonFields.describeType;
+import static org.kotta.deployer.validate.JsonFields.present;
+
+import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -9,18 +14,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
-
-import com.fasterxml.jackson.databind.JsonNode;
-
 import org.kotta.deployer.core.AdminUser;
-import org.kotta.deployer.core.S3Location;
 import org.kotta.deployer.core.FieldError;
+import org.kotta.deployer.core.S3Location;
 import org.kotta.deployer.validate.RequestDraft.Tls;
 import org.kotta.deployer.validate.RequestDraft.WorkerRange;
-
-import static org.kotta.deployer.validate.EchoedValues.got;
-import static org.kotta.deployer.validate.JsonFields.describeType;
-import static org.kotta.deployer.validate.JsonFields.present;
 
 /**
  * Every rule a deployment request must pass before anything is created, in one place: the
@@ -49,6 +47,7 @@ public final class RequestValidator {
      * start hundreds of instances and their bill. Raise it deliberately if a group needs more.
      */
     public static final int MAX_WORKERS = 100;
+
     static final BigDecimal MAX_SPOT_PRICE = new BigDecimal("100");
     static final int MAX_SPOT_PRICE_DECIMALS = 4;
 
@@ -102,16 +101,16 @@ public final class RequestValidator {
                 instanceType(body, "webServerInstanceType", DEFAULT_WEB_SERVER_INSTANCE_TYPE, fields);
         draft.taskExecutorInstanceType =
                 instanceType(body, "taskExecutorInstanceType", DEFAULT_TASK_EXECUTOR_INSTANCE_TYPE, fields);
-        draft.prodWorkers = workerRange(body, "prodMinWorkers", DEFAULT_PROD_MIN_WORKERS,
-                "prodMaxWorkers", DEFAULT_PROD_MAX_WORKERS, fields);
-        draft.testWorkers = workerRange(body, "testMinWorkers", DEFAULT_TEST_MIN_WORKERS,
-                "testMaxWorkers", DEFAULT_TEST_MAX_WORKERS, fields);
+        draft.prodWorkers = workerRange(
+                body, "prodMinWorkers", DEFAULT_PROD_MIN_WORKERS, "prodMaxWorkers", DEFAULT_PROD_MAX_WORKERS, fields);
+        draft.testWorkers = workerRange(
+                body, "testMinWorkers", DEFAULT_TEST_MIN_WORKERS, "testMaxWorkers", DEFAULT_TEST_MAX_WORKERS, fields);
         draft.spotPrice = spotPrice(body, fields);
         draft.keyPairName = keyPairName(body, fields);
         draft.adminUsers = adminUsers(body, fields);
         draft.codeSource = codeSource(body, fields);
-        draft.refreshImage = fields.flag(body.get("refreshImage"), "refreshImage",
-                "true moves the instances to the latest Amazon Linux image");
+        draft.refreshImage = fields.flag(
+                body.get("refreshImage"), "refreshImage", "true moves the instances to the latest Amazon Linux image");
         unknownFields(body, "", RequestDraft.FIELDS, fields);
 
         if (fields.hasErrors()) {
@@ -143,8 +142,10 @@ public final class RequestValidator {
             return null;
         }
         if (deployRegion != null && !deployRegion.equals(value)) {
-            fields.add(field, "this orchestrator runs in " + deployRegion + " and deploys there; install it in "
-                    + value + " to deploy to that region");
+            fields.add(
+                    field,
+                    "this orchestrator runs in " + deployRegion + " and deploys there; install it in " + value
+                            + " to deploy to that region");
         }
         return value;
     }
@@ -239,8 +240,8 @@ public final class RequestValidator {
         String value = fields.requiredText(body.get(field), field);
         if (value != null) {
             // never repeated: a client secret pasted into the wrong field must not land in a log
-            fields.addIfAny(field,
-                    oidc ? OidcIssuers.clientIdProblem(value) : AwsNames.loginWithAmazonClientIdProblem(value));
+            fields.addIfAny(
+                    field, oidc ? OidcIssuers.clientIdProblem(value) : AwsNames.loginWithAmazonClientIdProblem(value));
         }
         return value;
     }
@@ -263,8 +264,8 @@ public final class RequestValidator {
     }
 
     /** A min/max pair: each 0..MAX_WORKERS, and min ≤ max. */
-    private WorkerRange workerRange(JsonNode body, String minField, int minDefault, String maxField, int maxDefault,
-                              JsonFields fields) {
+    private WorkerRange workerRange(
+            JsonNode body, String minField, int minDefault, String maxField, int maxDefault, JsonFields fields) {
         Integer min = fields.wholeNumber(body.get(minField), minField, minDefault, MAX_WORKERS);
         Integer max = fields.wholeNumber(body.get(maxField), maxField, maxDefault, MAX_WORKERS);
         if (min != null && max != null && min > max) {
@@ -280,8 +281,8 @@ public final class RequestValidator {
             return DEFAULT_SPOT_PRICE;
         }
         String expected = "must be a price in US dollars per hour, a decimal number such as 0.10";
-        String asGiven = fields.numberOrText(node, field, expected,
-                "is out of range: must be greater than 0 and at most " + MAX_SPOT_PRICE);
+        String asGiven = fields.numberOrText(
+                node, field, expected, "is out of range: must be greater than 0 and at most " + MAX_SPOT_PRICE);
         if (asGiven == null) {
             return null;
         }
@@ -291,8 +292,10 @@ public final class RequestValidator {
         }
         BigDecimal price = new BigDecimal(asGiven);
         if (price.signum() <= 0 || price.compareTo(MAX_SPOT_PRICE) > 0) {
-            fields.add(field, "must be greater than 0 and at most " + MAX_SPOT_PRICE + " (US dollars per hour)"
-                    + (asGiven.length() <= 20 ? " (got " + asGiven + ")" : ""));
+            fields.add(
+                    field,
+                    "must be greater than 0 and at most " + MAX_SPOT_PRICE + " (US dollars per hour)"
+                            + (asGiven.length() <= 20 ? " (got " + asGiven + ")" : ""));
         } else if (price.stripTrailingZeros().scale() > MAX_SPOT_PRICE_DECIMALS) {
             fields.add(field, "must have at most " + MAX_SPOT_PRICE_DECIMALS + " decimal places (got " + asGiven + ")");
         }
@@ -312,8 +315,10 @@ public final class RequestValidator {
         String field = "adminUsers";
         JsonNode node = body.get(field);
         if (!present(node)) {
-            fields.add(field, "is required: a list of at least one administrator, e.g."
-                    + " [{\"email\": \"ada@example.org\", \"name\": \"Ada\"}]");
+            fields.add(
+                    field,
+                    "is required: a list of at least one administrator, e.g."
+                            + " [{\"email\": \"ada@example.org\", \"name\": \"Ada\"}]");
             return null;
         }
         if (!node.isArray()) {
@@ -325,8 +330,10 @@ public final class RequestValidator {
             return null;
         }
         if (node.size() > MAX_ADMIN_USERS) {
-            fields.add(field, "must list at most " + MAX_ADMIN_USERS + " administrators (got " + node.size()
-                    + "); add further users in Cloud Kotta itself");
+            fields.add(
+                    field,
+                    "must list at most " + MAX_ADMIN_USERS + " administrators (got " + node.size()
+                            + "); add further users in Cloud Kotta itself");
         }
         List<AdminUser> users = new ArrayList<>();
         Map<String, Integer> firstIndexOfEmail = new HashMap<>();
@@ -338,8 +345,10 @@ public final class RequestValidator {
             }
             Integer first = firstIndexOfEmail.putIfAbsent(user.email(), i);
             if (first != null) {
-                fields.add(path + "." + ADMIN_EMAIL, "duplicates " + field + "[" + first + "]." + ADMIN_EMAIL
-                        + " (e-mail addresses are compared ignoring case)");
+                fields.add(
+                        path + "." + ADMIN_EMAIL,
+                        "duplicates " + field + "[" + first + "]." + ADMIN_EMAIL
+                                + " (e-mail addresses are compared ignoring case)");
             }
             users.add(user);
         }
@@ -377,8 +386,9 @@ public final class RequestValidator {
         }
         var location = S3Location.parse(value);
         if (location.isEmpty()) {
-            fields.add(field, "must be s3://<bucket>/<key> of a .tar.gz or .tgz archive of the web code"
-                    + got(field, value));
+            fields.add(
+                    field,
+                    "must be s3://<bucket>/<key> of a .tar.gz or .tgz archive of the web code" + got(field, value));
             return value;
         }
         for (String problem : AwsNames.bucketNameProblems(location.get().bucket())) {
@@ -398,8 +408,10 @@ public final class RequestValidator {
             }
             String path = pathPrefix + EchoedValues.name(name);
             if (name.toLowerCase(Locale.ROOT).contains("secret")) {
-                fields.add(path, "is refused: a request must never carry a secret; store the Login-with-Amazon"
-                        + " client secret in AWS Secrets Manager and give its ARN as oauthClientSecretArn");
+                fields.add(
+                        path,
+                        "is refused: a request must never carry a secret; store the Login-with-Amazon"
+                                + " client secret in AWS Secrets Manager and give its ARN as oauthClientSecretArn");
             } else {
                 fields.add(path, "unknown field");
             }

@@ -5,7 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-
 import org.kotta.deployer.core.DeploymentRecords;
 import org.kotta.deployer.core.DeploymentRequest;
 import org.kotta.deployer.core.Executions;
@@ -30,8 +29,13 @@ public final class ValidateInputs {
     private final String orchestratorRegion;
     private final Metrics metrics;
 
-    public ValidateInputs(RequestValidator validator, AccountChecker accountChecker,
-            DeploymentRecords records, StackLocks locks, String orchestratorRegion, Metrics metrics) {
+    public ValidateInputs(
+            RequestValidator validator,
+            AccountChecker accountChecker,
+            DeploymentRecords records,
+            StackLocks locks,
+            String orchestratorRegion,
+            Metrics metrics) {
         this.validator = validator;
         this.accountChecker = accountChecker;
         this.records = records;
@@ -43,10 +47,20 @@ public final class ValidateInputs {
     public Validation run(StepInput input) {
         String deploymentId = input.deploymentId();
         String trigger = input.state().trigger();
-        if (!records.markRunning(deploymentId, null, trigger, input.execution(),
+        if (!records.markRunning(
+                deploymentId,
+                null,
+                trigger,
+                input.execution(),
                 Executions.consoleUrl(orchestratorRegion, input.execution()))) {
-            return new Validation(false, List.of(), null, new Failure(Failure.ALREADY_ENDED, "deployment " + deploymentId
-                    + " had already ended when this execution began; it does nothing"));
+            return new Validation(
+                    false,
+                    List.of(),
+                    null,
+                    new Failure(
+                            Failure.ALREADY_ENDED,
+                            "deployment " + deploymentId
+                                    + " had already ended when this execution began; it does nothing"));
         }
         records.stepStarted(deploymentId, Steps.VALIDATE_INPUTS);
         metrics.deploymentStarted(trigger);
@@ -68,9 +82,16 @@ public final class ValidateInputs {
             Optional<String> holder = locks.acquire(request.stackName(), deploymentId);
             if (holder.isPresent()) {
                 records.stepFinished(deploymentId, Steps.VALIDATE_INPUTS, Map.of("stackName", request.stackName()));
-                return new Validation(false, List.of(), null, new Failure(Failure.STACK_BUSY, "deployment "
-                        + holder.get() + " of stack " + request.stackName() + " is running; start this one again"
-                        + " when it has finished"));
+                return new Validation(
+                        false,
+                        List.of(),
+                        null,
+                        new Failure(
+                                Failure.STACK_BUSY,
+                                "deployment "
+                                        + holder.get() + " of stack " + request.stackName()
+                                        + " is running; start this one again"
+                                        + " when it has finished"));
             }
             recorded.put("request", request);
             recorded.put("stackName", request.stackName());
@@ -84,8 +105,8 @@ public final class ValidateInputs {
     }
 
     static String describe(List<FieldError> errors) {
-        StringBuilder text = new StringBuilder("the request has " + errors.size() + " bad field"
-                + (errors.size() == 1 ? "" : "s") + ": ");
+        StringBuilder text = new StringBuilder(
+                "the request has " + errors.size() + " bad field" + (errors.size() == 1 ? "" : "s") + ": ");
         for (int i = 0; i < errors.size(); i++) {
             if (i > 0) {
                 text.append("; ");

@@ -18,11 +18,13 @@ public final class ValidateInputsHandler extends StepHandler {
 
     public ValidateInputsHandler(Settings settings) {
         AwsClients aws = new AwsClients(settings);
-        this.step = new ValidateInputs(new RequestValidator(aws.region().id()),
+        this.step = new ValidateInputs(
+                new RequestValidator(aws.region().id()),
                 AccountChecker.from(aws),
                 new DeploymentRecords(aws.dynamoDb(), settings.required(Settings.DEPLOYMENTS_TABLE)),
                 new StackLocks(aws.dynamoDb(), settings.required(Settings.DEPLOYMENTS_TABLE)),
-                aws.region().id(), new Metrics());
+                aws.region().id(),
+                new Metrics());
     }
 
     @Override

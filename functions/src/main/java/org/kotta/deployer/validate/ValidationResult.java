@@ -1,7 +1,6 @@
 package org.kotta.deployer.validate;
 
 import java.util.List;
-
 import org.kotta.deployer.core.DeploymentRequest;
 import org.kotta.deployer.core.FieldError;
 

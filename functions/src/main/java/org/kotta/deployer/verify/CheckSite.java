@@ -1,12 +1,12 @@
 package org.kotta.deployer.verify;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
-
 import org.kotta.deployer.core.DeploymentRecords;
 import org.kotta.deployer.core.DeploymentState;
 import org.kotta.deployer.core.Failure;
@@ -16,9 +16,6 @@ import org.kotta.deployer.core.StackKind;
 import org.kotta.deployer.core.StepInput;
 import org.kotta.deployer.core.Steps;
 import org.kotta.deployer.stacks.WaitSchedule;
-
-import com.fasterxml.jackson.databind.JsonNode;
-
 import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetHealthStateEnum;
 
@@ -47,8 +44,14 @@ public final class CheckSite {
      * @param enabled false only where no instance runs (the local cloud's tests of the pipeline
      *                alone): the step then records that it skipped the look
      */
-    public CheckSite(ElasticLoadBalancingV2Client elb, SiteProbe probe, DeploymentRecords records,
-            WaitSchedule schedule, Duration limit, Clock clock, boolean enabled) {
+    public CheckSite(
+            ElasticLoadBalancingV2Client elb,
+            SiteProbe probe,
+            DeploymentRecords records,
+            WaitSchedule schedule,
+            Duration limit,
+            Clock clock,
+            boolean enabled) {
         this.elb = elb;
         this.probe = probe;
         this.records = records;
@@ -63,19 +66,22 @@ public final class CheckSite {
         SiteCheckProgress previous = input.state().siteCheck();
         int checks = previous == null ? 0 : previous.checks();
         Instant now = clock.instant();
-        Instant startedAt = previous != null && previous.startedAt() != null ? Instant.parse(previous.startedAt()) : now;
+        Instant startedAt =
+                previous != null && previous.startedAt() != null ? Instant.parse(previous.startedAt()) : now;
         if (checks == 0) {
             records.stepStarted(deploymentId, Steps.CHECK_SITE);
         }
-        String expected = input.state().release() == null ? null : input.state().release().sha256();
+        String expected =
+                input.state().release() == null ? null : input.state().release().sha256();
         if (expected == null || expected.isBlank()) {
             throw new IllegalStateException("the state has no release sha256 ($.release.sha256) to look for");
         }
         if (!enabled) {
             String skipped = "skipped: this orchestrator runs with " + CheckSiteHandler.SITE_CHECK + "=off";
-            records.stepFinished(deploymentId, Steps.CHECK_SITE, Map.of(DeploymentState.SITE_CHECK, summary(expected, 0, skipped)));
-            return new SiteCheckProgress(SiteCheckProgress.SUCCEEDED, expected, startedAt.toString(), 0, null,
-                    skipped, null);
+            records.stepFinished(
+                    deploymentId, Steps.CHECK_SITE, Map.of(DeploymentState.SITE_CHECK, summary(expected, 0, skipped)));
+            return new SiteCheckProgress(
+                    SiteCheckProgress.SUCCEEDED, expected, startedAt.toString(), 0, null, skipped, null);
         }
         Map<String, String> outputs = input.state().outputsOf(StackKind.KOTTA);
         String seen;
@@ -88,21 +94,39 @@ public final class CheckSite {
         checks++;
         if (seen == null) {
             String serving = "healthy target, and " + PROBES + " looks in a row at /health report release " + expected;
-            records.stepFinished(deploymentId, Steps.CHECK_SITE, Map.of(DeploymentState.SITE_CHECK, summary(expected, checks, serving)));
-            return new SiteCheckProgress(SiteCheckProgress.SUCCEEDED, expected, startedAt.toString(), checks, null,
-                    serving, null);
+            records.stepFinished(
+                    deploymentId,
+                    Steps.CHECK_SITE,
+                    Map.of(DeploymentState.SITE_CHECK, summary(expected, checks, serving)));
+            return new SiteCheckProgress(
+                    SiteCheckProgress.SUCCEEDED, expected, startedAt.toString(), checks, null, serving, null);
         }
         Duration waited = Duration.between(startedAt, now);
         if (waited.compareTo(limit) >= 0) {
             String cause = "Cloud Kotta does not serve release " + expected + ": the health check through the load"
                     + " balancer (target group " + outputs.get("WebServerTargetGroupArn") + ", GET /health) still saw "
                     + seen + " after " + waited.toSeconds() + " s and " + checks + " looks";
-            records.stepFinished(deploymentId, Steps.CHECK_SITE, Map.of(DeploymentState.SITE_CHECK, summary(expected, checks, seen)));
-            return new SiteCheckProgress(SiteCheckProgress.FAILED, expected, startedAt.toString(), checks, null, seen,
+            records.stepFinished(
+                    deploymentId,
+                    Steps.CHECK_SITE,
+                    Map.of(DeploymentState.SITE_CHECK, summary(expected, checks, seen)));
+            return new SiteCheckProgress(
+                    SiteCheckProgress.FAILED,
+                    expected,
+                    startedAt.toString(),
+                    checks,
+                    null,
+                    seen,
                     new Failure(SITE_NOT_SERVING, cause));
         }
-        return new SiteCheckProgress(SiteCheckProgress.WAITING, expected, startedAt.toString(), checks,
-                schedule.nextWaitSeconds(checks - 1), seen, null);
+        return new SiteCheckProgress(
+                SiteCheckProgress.WAITING,
+                expected,
+                startedAt.toString(),
+                checks,
+                schedule.nextWaitSeconds(checks - 1),
+                seen,
+                null);
     }
 
     /** Null when the site serves {@code expected}; otherwise what it does instead, in words. */

@@ -10,7 +10,6 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
@@ -46,8 +45,8 @@ public class SiteProbe {
             }
         }
         try (Socket plain = connect(loadBalancerDnsName, 443);
-                SSLSocket tls = (SSLSocket) ((SSLSocketFactory) SSLSocketFactory.getDefault())
-                        .createSocket(plain, domainName, 443, true)) {
+                SSLSocket tls = (SSLSocket)
+                        ((SSLSocketFactory) SSLSocketFactory.getDefault()).createSocket(plain, domainName, 443, true)) {
             SSLParameters parameters = tls.getSSLParameters();
             parameters.setEndpointIdentificationAlgorithm("HTTPS");
             parameters.setServerNames(List.of(new SNIHostName(domainName)));
@@ -75,7 +74,8 @@ public class SiteProbe {
     private static Answer exchange(Socket socket, String path, String hostHeader) throws IOException {
         OutputStream out = socket.getOutputStream();
         out.write(("GET " + path + " HTTP/1.0\r\nHost: " + hostHeader + "\r\nUser-Agent: kotta-deployer-site-check"
-                + "\r\nAccept: application/json\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                        + "\r\nAccept: application/json\r\nConnection: close\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
         out.flush();
         InputStream in = socket.getInputStream();
         ByteArrayOutputStream response = new ByteArrayOutputStream();
@@ -90,7 +90,8 @@ public class SiteProbe {
     public record Answer(int status, String body) {
         static Answer parse(String response) throws IOException {
             int headersEnd = response.indexOf("\r\n\r\n");
-            String[] statusLine = response.substring(0, Math.max(0, response.indexOf("\r\n"))).split(" ", 3);
+            String[] statusLine =
+                    response.substring(0, Math.max(0, response.indexOf("\r\n"))).split(" ", 3);
             if (headersEnd < 0 || statusLine.length < 2 || !statusLine[0].startsWith("HTTP/")) {
                 throw new IOException("not an HTTP answer: "
                         + response.substring(0, Math.min(80, response.length())).replaceAll("\\s+", " "));
@@ -115,7 +116,8 @@ public class SiteProbe {
                 if (lineEnd < 0) {
                     break;
                 }
-                int size = Integer.parseInt(chunked.substring(at, lineEnd).split(";")[0].strip(), 16);
+                int size = Integer.parseInt(
+                        chunked.substring(at, lineEnd).split(";")[0].strip(), 16);
                 if (size == 0) {
                     break;
                 }

@@ -3,32 +3,42 @@ package org.kotta.deployer.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.kotta.deployer.core.FieldError;
 import org.kotta.deployer.core.Json;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
 class ApiPiecesTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {"application/json", "Application/JSON", "application/json; charset=utf-8",
-            "application/json;charset=UTF-8", "application/json; charset=\"utf-8\""})
+    @ValueSource(
+            strings = {
+                "application/json",
+                "Application/JSON",
+                "application/json; charset=utf-8",
+                "application/json;charset=UTF-8",
+                "application/json; charset=\"utf-8\""
+            })
     void acceptsJsonContentTypes(String contentType) {
         assertThat(JsonBodies.isJson(contentType)).isTrue();
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"text/plain", "application/json-patch+json", "application/json; charset=latin1",
-            "application/x-www-form-urlencoded", ""})
+    @ValueSource(
+            strings = {
+                "text/plain",
+                "application/json-patch+json",
+                "application/json; charset=latin1",
+                "application/x-www-form-urlencoded",
+                ""
+            })
     void refusesOtherContentTypes(String contentType) {
         assertThat(JsonBodies.isJson(contentType)).isFalse();
         assertThat(JsonBodies.isJson(null)).isFalse();
@@ -36,9 +46,14 @@ class ApiPiecesTest {
 
     @Test
     void bodyOver64KB_is413_andWrongMediaType_is415() {
-        assertStatus(() -> JsonBodies.read(post("{\"a\":\"" + "x".repeat(JsonBodies.MAX_BYTES) + "\"}", "application/json")), 413);
+        assertStatus(
+                () -> JsonBodies.read(post("{\"a\":\"" + "x".repeat(JsonBodies.MAX_BYTES) + "\"}", "application/json")),
+                413);
         assertStatus(() -> JsonBodies.read(post("{}", "text/plain")), 415);
-        assertThat(JsonBodies.read(post("{\"a\":1}", "application/json")).path("a").asInt()).isEqualTo(1);
+        assertThat(JsonBodies.read(post("{\"a\":1}", "application/json"))
+                        .path("a")
+                        .asInt())
+                .isEqualTo(1);
     }
 
     @ParameterizedTest
@@ -54,7 +69,8 @@ class ApiPiecesTest {
     @Test
     void canonicalHash_ignoresKeyOrderAndWhitespace_butNotValues() {
         String a = JsonBodies.canonicalSha256(JsonBodies.parse("{\"b\":{\"y\":1,\"x\":[1,2]},\"a\":\"s\"}".getBytes()));
-        String b = JsonBodies.canonicalSha256(JsonBodies.parse("{ \"a\" : \"s\", \"b\" : {\"x\":[1,2],\"y\":1} }".getBytes()));
+        String b = JsonBodies.canonicalSha256(
+                JsonBodies.parse("{ \"a\" : \"s\", \"b\" : {\"x\":[1,2],\"y\":1} }".getBytes()));
         String c = JsonBodies.canonicalSha256(JsonBodies.parse("{\"a\":\"s\",\"b\":{\"x\":[2,1],\"y\":1}}".getBytes()));
         assertThat(a).isEqualTo(b).hasSize(64).isNotEqualTo(c);
     }
@@ -64,7 +80,8 @@ class ApiPiecesTest {
         ObjectNode event = event("POST", "/deployments", "application/json");
         event.put("body", Base64.getEncoder().encodeToString("{\"a\":1}".getBytes(StandardCharsets.UTF_8)));
         event.put("isBase64Encoded", true);
-        assertThat(new String(ApiRequest.from(event).body(), StandardCharsets.UTF_8)).isEqualTo("{\"a\":1}");
+        assertThat(new String(ApiRequest.from(event).body(), StandardCharsets.UTF_8))
+                .isEqualTo("{\"a\":1}");
         event.put("body", "***not base64***");
         assertStatus(() -> ApiRequest.from(event), 400);
     }
@@ -79,7 +96,8 @@ class ApiPiecesTest {
         assertThat(IdempotencyKey.from(request)).contains("k1");
         assertThat(request.absoluteUrl("/deployments/dep-1"))
                 .isEqualTo("https://abc.execute-api.us-east-1.amazonaws.com/v1/deployments/dep-1");
-        assertThat(ApiRequest.basePath("/admin/deployments", "/deployments", "v1")).isEqualTo("/admin");
+        assertThat(ApiRequest.basePath("/admin/deployments", "/deployments", "v1"))
+                .isEqualTo("/admin");
         assertThat(ApiRequest.basePath(null, "/deployments", "v1")).isEqualTo("/v1");
     }
 
@@ -88,10 +106,16 @@ class ApiPiecesTest {
         assertThat(IdempotencyKey.parse("  0b7c2b6e-key  ")).isEqualTo("0b7c2b6e-key");
         assertThat(IdempotencyKey.parse("x".repeat(128))).hasSize(128);
         for (String bad : List.of("", "   ", "x".repeat(129), "tab\there", "caf\u00e9")) {
-            assertThatThrownBy(() -> IdempotencyKey.parse(bad)).as(bad)
+            assertThatThrownBy(() -> IdempotencyKey.parse(bad))
+                    .as(bad)
                     .isInstanceOfSatisfying(ApiException.class, e -> {
                         assertThat(e.response().status()).isEqualTo(400);
-                        assertThat(e.response().body().path("errors").get(0).path("field").asText())
+                        assertThat(e.response()
+                                        .body()
+                                        .path("errors")
+                                        .get(0)
+                                        .path("field")
+                                        .asText())
                                 .isEqualTo("Idempotency-Key");
                     });
         }
@@ -128,7 +152,9 @@ class ApiPiecesTest {
 
     @Test
     void problem_isRfc7807_withFieldErrors() {
-        ApiResponse problem = Problem.of(ProblemType.INVALID_REQUEST, "2 fields are invalid",
+        ApiResponse problem = Problem.of(
+                ProblemType.INVALID_REQUEST,
+                "2 fields are invalid",
                 List.of(new FieldError("stackName", "is required"), new FieldError("region", "is required")));
         assertThat(problem.status()).isEqualTo(400);
         assertThat(problem.headers()).containsEntry("Content-Type", "application/problem+json");
@@ -139,7 +165,8 @@ class ApiPiecesTest {
         assertThat(body.path("detail").asText()).isEqualTo("2 fields are invalid");
         assertThat(body.path("errors")).hasSize(2);
         assertThat(body.path("errors").get(0).path("field").asText()).isEqualTo("stackName");
-        assertThat(Problem.of(ProblemType.NOT_FOUND, "none").body().has("errors")).isFalse();
+        assertThat(Problem.of(ProblemType.NOT_FOUND, "none").body().has("errors"))
+                .isFalse();
         JsonNode proxy = problem.toProxyResponse();
         assertThat(proxy.path("statusCode").asInt()).isEqualTo(400);
         assertThat(proxy.path("body").isTextual()).isTrue();
@@ -150,9 +177,12 @@ class ApiPiecesTest {
         ApiResponse delete = Routes.unrouted(ApiRequest.from(event("DELETE", "/deployments", null)));
         assertThat(delete.status()).isEqualTo(405);
         assertThat(delete.headers()).containsEntry("Allow", "GET, POST");
-        assertThat(Routes.unrouted(ApiRequest.from(event("PUT", "/deployments/dep-1", null))).headers())
+        assertThat(Routes.unrouted(ApiRequest.from(event("PUT", "/deployments/dep-1", null)))
+                        .headers())
                 .containsEntry("Allow", "GET");
-        assertThat(Routes.unrouted(ApiRequest.from(event("GET", "/elsewhere", null))).status()).isEqualTo(404);
+        assertThat(Routes.unrouted(ApiRequest.from(event("GET", "/elsewhere", null)))
+                        .status())
+                .isEqualTo(404);
     }
 
     @Test
@@ -189,8 +219,10 @@ class ApiPiecesTest {
     @Test
     void stepSeconds_areFinishedMinusStarted() {
         ObjectNode record = Json.MAPPER.createObjectNode();
-        record.putObject("steps").putObject("validateInputs")
-                .put("startedAt", "2030-01-01T00:00:00Z").put("finishedAt", "2030-01-01T00:00:01.250Z");
+        record.putObject("steps")
+                .putObject("validateInputs")
+                .put("startedAt", "2030-01-01T00:00:00Z")
+                .put("finishedAt", "2030-01-01T00:00:01.250Z");
         ((ObjectNode) record.get("steps")).putObject("publishOutputs");
         ObjectNode view = DeploymentView.of(record);
         assertThat(view.path("steps").path("validateInputs").path("seconds").decimalValue())
@@ -200,8 +232,10 @@ class ApiPiecesTest {
     }
 
     private static void assertStatus(Runnable call, int status) {
-        assertThatThrownBy(call::run).isInstanceOfSatisfying(ApiException.class,
-                e -> assertThat(e.response().status()).isEqualTo(status));
+        assertThatThrownBy(call::run)
+                .isInstanceOfSatisfying(
+                        ApiException.class,
+                        e -> assertThat(e.response().status()).isEqualTo(status));
     }
 
     private static ApiRequest post(String body, String contentType) {
@@ -222,5 +256,4 @@ class ApiPiecesTest {
         event.putObject("requestContext").put("stage", "v1").put("path", "/v1" + path);
         return event;
     }
-
 }

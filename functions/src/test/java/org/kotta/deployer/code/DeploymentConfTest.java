@@ -7,7 +7,6 @@ import java.time.Year;
 import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.Map;
-
 import org.junit.jupiter.api.Test;
 import org.kotta.deployer.core.DeploymentRequest;
 
@@ -21,19 +20,20 @@ class DeploymentConfTest {
     void carriesTheValuesAdminsUsedToEditByHand() {
         String conf = DeploymentConf.render(request, outputs);
 
-        assertThat(conf).contains(
-                "[dynamodb]\ntable_name = kotta-demo-base-JobsTable-1A2B3C\n"
-                        + "turing_users = kotta-demo-base-UsersTable-4D5E6F\nregion = us-east-1\n",
-                "[s3]\nname = kotta-demo-jobs\nregion = us-east-1\n",
-                "[server]\nurl = https://kotta.example.org\nport = 8888\n"
-                        + "aws_client_id = amzn1.application-oa2-client.0123456789abcdef\n",
-                "aws_client_secret_arn = " + SampleRequests.SECRET_ARN + "\n",
-                "job_queue_prod_pending = kotta-demo-prod-pending\n",
-                "job_queue_prod_active = kotta-demo-prod-active\n",
-                "job_queue_test_pending = kotta-demo-test-pending\n",
-                "job_queue_test_active = kotta-demo-test-active\n",
-                "[ses]\nemail_sender = noreply@kotta.example.org\n",
-                "[deployment]\nstack_name = kotta-demo\n");
+        assertThat(conf)
+                .contains(
+                        "[dynamodb]\ntable_name = kotta-demo-base-JobsTable-1A2B3C\n"
+                                + "turing_users = kotta-demo-base-UsersTable-4D5E6F\nregion = us-east-1\n",
+                        "[s3]\nname = kotta-demo-jobs\nregion = us-east-1\n",
+                        "[server]\nurl = https://kotta.example.org\nport = 8888\n"
+                                + "aws_client_id = amzn1.application-oa2-client.0123456789abcdef\n",
+                        "aws_client_secret_arn = " + SampleRequests.SECRET_ARN + "\n",
+                        "job_queue_prod_pending = kotta-demo-prod-pending\n",
+                        "job_queue_prod_active = kotta-demo-prod-active\n",
+                        "job_queue_test_pending = kotta-demo-test-pending\n",
+                        "job_queue_test_active = kotta-demo-test-active\n",
+                        "[ses]\nemail_sender = noreply@kotta.example.org\n",
+                        "[deployment]\nstack_name = kotta-demo\n");
     }
 
     @Test
@@ -58,17 +58,35 @@ class DeploymentConfTest {
 
     @Test
     void holdsWiringOnlyNoDeploymentId() {
-        assertThat(DeploymentConf.render(request, outputs)).doesNotContain("deployment_id").doesNotContain("dep-");
+        assertThat(DeploymentConf.render(request, outputs))
+                .doesNotContain("deployment_id")
+                .doesNotContain("dep-");
     }
 
     @Test
     void namesTheOidcIssuerWhenOneIsChosen() {
         DeploymentRequest r = request;
-        DeploymentRequest oidc = new DeploymentRequest(r.stackName(), r.region(), r.jobsBucketName(), r.domainName(),
-                r.certificateArn(), r.hostedZoneId(), "cilogon:/client_id/abc", r.oauthClientSecretArn(),
-                "https://cilogon.org", r.webServerInstanceType(), r.taskExecutorInstanceType(), r.prodMinWorkers(),
-                r.prodMaxWorkers(), r.testMinWorkers(), r.testMaxWorkers(), r.spotPrice(),
-                r.keyPairName(), r.adminUsers(), r.codeSource(), r.refreshImage());
+        DeploymentRequest oidc = new DeploymentRequest(
+                r.stackName(),
+                r.region(),
+                r.jobsBucketName(),
+                r.domainName(),
+                r.certificateArn(),
+                r.hostedZoneId(),
+                "cilogon:/client_id/abc",
+                r.oauthClientSecretArn(),
+                "https://cilogon.org",
+                r.webServerInstanceType(),
+                r.taskExecutorInstanceType(),
+                r.prodMinWorkers(),
+                r.prodMaxWorkers(),
+                r.testMinWorkers(),
+                r.testMaxWorkers(),
+                r.spotPrice(),
+                r.keyPairName(),
+                r.adminUsers(),
+                r.codeSource(),
+                r.refreshImage());
 
         assertThat(DeploymentConf.render(oidc, outputs)).contains("oidc_issuer = https://cilogon.org\n");
         assertThat(DeploymentConf.render(request, outputs)).doesNotContain("oidc_issuer");
@@ -123,16 +141,32 @@ class DeploymentConfTest {
     void everyLineIsACommentASectionOrAKeyValuePair() {
         String conf = DeploymentConf.render(request, outputs);
 
-        assertThat(conf.split("\n", -1)).allSatisfy(line -> assertThat(line)
-                .matches("|# .*|\\[[a-z0-9]+\\]|[a-z_]+ = \\S.*"));
+        assertThat(conf.split("\n", -1))
+                .allSatisfy(line -> assertThat(line).matches("|# .*|\\[[a-z0-9]+\\]|[a-z_]+ = \\S.*"));
     }
 
     private DeploymentRequest withOauthClientId(String clientId) {
         DeploymentRequest r = request;
-        return new DeploymentRequest(r.stackName(), r.region(), r.jobsBucketName(), r.domainName(),
-                r.certificateArn(), r.hostedZoneId(), clientId, r.oauthClientSecretArn(), r.oidcIssuer(),
-                r.webServerInstanceType(), r.taskExecutorInstanceType(), r.prodMinWorkers(),
-                r.prodMaxWorkers(), r.testMinWorkers(), r.testMaxWorkers(), r.spotPrice(),
-                r.keyPairName(), r.adminUsers(), r.codeSource(), r.refreshImage());
+        return new DeploymentRequest(
+                r.stackName(),
+                r.region(),
+                r.jobsBucketName(),
+                r.domainName(),
+                r.certificateArn(),
+                r.hostedZoneId(),
+                clientId,
+                r.oauthClientSecretArn(),
+                r.oidcIssuer(),
+                r.webServerInstanceType(),
+                r.taskExecutorInstanceType(),
+                r.prodMinWorkers(),
+                r.prodMaxWorkers(),
+                r.testMinWorkers(),
+                r.testMaxWorkers(),
+                r.spotPrice(),
+                r.keyPairName(),
+                r.adminUsers(),
+                r.codeSource(),
+                r.refreshImage());
     }
 }

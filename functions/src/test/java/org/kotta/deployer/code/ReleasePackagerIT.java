@@ -23,7 +23,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Stream;
-
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
@@ -37,7 +36,6 @@ import org.kotta.deployer.core.AwsClients;
 import org.kotta.deployer.core.DeploymentRequest;
 import org.kotta.deployer.core.Settings;
 import org.kotta.deployer.core.Templates;
-
 import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -47,12 +45,12 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 /** PackageAndUploadCode against the local cloud's S3. */
 class ReleasePackagerIT {
     private static final String ENDPOINT = System.getProperty("kotta.endpoint", "http://127.0.0.1:4566");
-    private static final AwsClients CLIENTS = new AwsClients(
-            new Settings(Map.of("AWS_ENDPOINT_URL", ENDPOINT, "AWS_REGION", "us-east-1")));
+    private static final AwsClients CLIENTS =
+            new AwsClients(new Settings(Map.of("AWS_ENDPOINT_URL", ENDPOINT, "AWS_REGION", "us-east-1")));
     private static final S3Client S3 = CLIENTS.s3();
 
-    private final Templates templates = new Templates(new Settings(Map.of(
-            Settings.TEMPLATES_DIR, testTemplatesDir().toString())));
+    private final Templates templates = new Templates(
+            new Settings(Map.of(Settings.TEMPLATES_DIR, testTemplatesDir().toString())));
     private final ReleasePackager packager = new ReleasePackager(S3, CLIENTS, templates);
     private String bucket;
 
@@ -77,15 +75,24 @@ class ReleasePackagerIT {
         assertThat(result.accepted()).as(result.reason()).isTrue();
         assertThat(result.source()).isEqualTo(source);
         assertThat(result.releaseKey()).isEqualTo("releases/" + result.sha256() + ".tar.gz");
-        ResponseBytes<GetObjectResponse> release = S3.getObjectAsBytes(b -> b.bucket(bucket).key(result.releaseKey()));
+        ResponseBytes<GetObjectResponse> release =
+                S3.getObjectAsBytes(b -> b.bucket(bucket).key(result.releaseKey()));
         assertThat(sha256(release.asByteArray())).isEqualTo(result.sha256());
         assertThat(release.asByteArray()).hasSize((int) result.sizeBytes());
-        assertThat(release.response().metadata()).containsEntry("sha256", result.sha256())
-                .containsEntry("deployment-id", "dep-1").containsEntry("source", source);
+        assertThat(release.response().metadata())
+                .containsEntry("sha256", result.sha256())
+                .containsEntry("deployment-id", "dep-1")
+                .containsEntry("source", source);
 
         Map<String, String> entries = readTar(release.asByteArray());
-        assertThat(entries.keySet()).containsExactly("bin/kotta-start",
-                "app/", "app/index.html", "app/server.py", "app/home.html", "kotta-deployment.conf");
+        assertThat(entries.keySet())
+                .containsExactly(
+                        "bin/kotta-start",
+                        "app/",
+                        "app/index.html",
+                        "app/server.py",
+                        "app/home.html",
+                        "kotta-deployment.conf");
         assertThat(entries.get("app/index.html")).isEqualTo("<h1>Cloud Kotta</h1>");
         assertThat(entries.get("kotta-deployment.conf"))
                 .contains("table_name = kotta-demo-base-JobsTable-1A2B3C")
@@ -122,7 +129,8 @@ class ReleasePackagerIT {
         String source = upload("code/app.tar.gz", Tarballs.goodSite());
         PackageResult first = packager.packageRelease(request(source), SampleRequests.baseOutputs(bucket), "dep-1");
         byte[] marker = "already here".getBytes(StandardCharsets.UTF_8);
-        S3.putObject(b -> b.bucket(bucket).key(first.releaseKey()).metadata(Map.of("sha256", first.sha256())),
+        S3.putObject(
+                b -> b.bucket(bucket).key(first.releaseKey()).metadata(Map.of("sha256", first.sha256())),
                 RequestBody.fromBytes(marker));
 
         packager.packageRelease(request(source), SampleRequests.baseOutputs(bucket), "dep-1");
@@ -154,7 +162,9 @@ class ReleasePackagerIT {
 
         Map<String, String> entries = readTar(download(result.releaseKey()));
         assertThat(entries.keySet()).containsExactly("kotta-deployment.conf", "index.html", "bin/kotta-start");
-        assertThat(entries.get("kotta-deployment.conf")).doesNotContain("leaked").contains("[dynamodb]");
+        assertThat(entries.get("kotta-deployment.conf"))
+                .doesNotContain("leaked")
+                .contains("[dynamodb]");
     }
 
     @Test
@@ -164,7 +174,8 @@ class ReleasePackagerIT {
         assertThat(result.accepted()).as(result.reason()).isTrue();
         assertThat(result.source()).isEqualTo("platform");
         Map<String, String> entries = readTar(download(result.releaseKey()));
-        assertThat(entries.keySet()).contains("bin/kotta-start", "bin/kotta-bootstrap", "kotta-deployment.conf")
+        assertThat(entries.keySet())
+                .contains("bin/kotta-start", "bin/kotta-bootstrap", "kotta-deployment.conf")
                 .anyMatch(name -> name.matches("lib/kotta-platform-[^/]+\\.jar"))
                 .anyMatch(name -> name.startsWith("views/"))
                 .anyMatch(name -> name.startsWith("static/"))
@@ -172,7 +183,8 @@ class ReleasePackagerIT {
         assertThat(entries.get("bin/kotta-start")).contains("org.kotta.platform.Main");
         assertThat(entries.get("kotta-deployment.conf")).doesNotContain("dep-1");
         // the same code and wiring give the same release, whatever the deployment
-        assertThat(packager.packageRelease(request(null), SampleRequests.baseOutputs(bucket), "dep-2").sha256())
+        assertThat(packager.packageRelease(request(null), SampleRequests.baseOutputs(bucket), "dep-2")
+                        .sha256())
                 .isEqualTo(result.sha256());
         TarClock.assertGzipHeaderHasNoTime(download(result.releaseKey()));
     }
@@ -182,11 +194,14 @@ class ReleasePackagerIT {
         PackageResult first = packager.packageRelease(request(null), SampleRequests.baseOutputs(bucket), "dep-1");
 
         // a fresh packager (a cold start) that cannot even read the tarball: any tar work would throw
-        PackageResult second = withoutTarball().packageRelease(request(null), SampleRequests.baseOutputs(bucket), "dep-2");
+        PackageResult second =
+                withoutTarball().packageRelease(request(null), SampleRequests.baseOutputs(bucket), "dep-2");
 
         assertThat(second).isEqualTo(first);
         assertThat(keysUnder("releases/")).containsExactlyInAnyOrder(first.releaseKey(), onlyRecipeKey());
-        assertThat(S3.getObjectAsBytes(b -> b.bucket(bucket).key(first.releaseKey())).response().metadata())
+        assertThat(S3.getObjectAsBytes(b -> b.bucket(bucket).key(first.releaseKey()))
+                        .response()
+                        .metadata())
                 .containsEntry("deployment-id", "dep-1");
     }
 
@@ -197,7 +212,8 @@ class ReleasePackagerIT {
         otherWiring.put("JobsTableName", "kotta-demo-base-JobsTable-OTHER");
 
         assertThatThrownBy(() -> withoutTarball().packageRelease(request(null), otherWiring, "dep-2"))
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("not on the classpath");
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("not on the classpath");
     }
 
     @Test
@@ -211,13 +227,15 @@ class ReleasePackagerIT {
         byte[] release = download(first.releaseKey());
         assertThat(sha256(release)).isEqualTo(first.sha256());
         assertThat(S3.headObject(b -> b.bucket(bucket).key(first.releaseKey())).metadata())
-                .containsEntry("sha256", first.sha256()).containsEntry("deployment-id", "dep-2");
+                .containsEntry("sha256", first.sha256())
+                .containsEntry("deployment-id", "dep-2");
     }
 
     @Test
     void ignoresARecipeWhoseReleaseHasAnotherSha256() {
         PackageResult first = packager.packageRelease(request(null), SampleRequests.baseOutputs(bucket), "dep-1");
-        S3.putObject(b -> b.bucket(bucket).key(first.releaseKey()).metadata(Map.of("sha256", "0".repeat(64))),
+        S3.putObject(
+                b -> b.bucket(bucket).key(first.releaseKey()).metadata(Map.of("sha256", "0".repeat(64))),
                 RequestBody.fromString("not the release"));
 
         PackageResult second = packager.packageRelease(request(null), SampleRequests.baseOutputs(bucket), "dep-2");
@@ -232,7 +250,8 @@ class ReleasePackagerIT {
         String recipe = onlyRecipeKey();
         S3.deleteObject(b -> b.bucket(bucket).key(recipe));
 
-        assertThat(packager.packageRelease(request(null), SampleRequests.baseOutputs(bucket), "dep-2")).isEqualTo(first);
+        assertThat(packager.packageRelease(request(null), SampleRequests.baseOutputs(bucket), "dep-2"))
+                .isEqualTo(first);
 
         assertThat(keysUnder("releases/recipes/")).containsExactly(recipe);
         assertThat(withoutTarball().packageRelease(request(null), SampleRequests.baseOutputs(bucket), "dep-3"))
@@ -243,20 +262,27 @@ class ReleasePackagerIT {
     void ignoresARecipeThatNamesAnotherKey() {
         PackageResult first = packager.packageRelease(request(null), SampleRequests.baseOutputs(bucket), "dep-1");
         String recipe = onlyRecipeKey();
-        S3.putObject(b -> b.bucket(bucket).key("code/x.tar.gz").metadata(Map.of("sha256", first.sha256())),
+        S3.putObject(
+                b -> b.bucket(bucket).key("code/x.tar.gz").metadata(Map.of("sha256", first.sha256())),
                 RequestBody.fromString("elsewhere"));
-        S3.putObject(b -> b.bucket(bucket).key(recipe), RequestBody.fromString(
-                "{\"releaseKey\":\"code/x.tar.gz\",\"sha256\":\"" + first.sha256() + "\"}"));
+        S3.putObject(
+                b -> b.bucket(bucket).key(recipe),
+                RequestBody.fromString("{\"releaseKey\":\"code/x.tar.gz\",\"sha256\":\"" + first.sha256() + "\"}"));
 
-        assertThatThrownBy(() -> withoutTarball().packageRelease(request(null), SampleRequests.baseOutputs(bucket), "dep-2"))
+        assertThatThrownBy(() ->
+                        withoutTarball().packageRelease(request(null), SampleRequests.baseOutputs(bucket), "dep-2"))
                 .isInstanceOf(IllegalStateException.class);
-        assertThat(packager.packageRelease(request(null), SampleRequests.baseOutputs(bucket), "dep-2")).isEqualTo(first);
+        assertThat(packager.packageRelease(request(null), SampleRequests.baseOutputs(bucket), "dep-2"))
+                .isEqualTo(first);
     }
 
     @Test
     void refusesCodeWithoutTheStartScriptNamingIt() {
-        String source = upload("code/kotta.tar.gz", Tarballs.gzipTar()
-                .file("cloudkotta/web_server.py", "print 'python 2'").build());
+        String source = upload(
+                "code/kotta.tar.gz",
+                Tarballs.gzipTar()
+                        .file("cloudkotta/web_server.py", "print 'python 2'")
+                        .build());
 
         PackageResult result = packager.packageRelease(request(source), SampleRequests.baseOutputs(bucket), "dep-1");
 
@@ -267,11 +293,20 @@ class ReleasePackagerIT {
 
     static Stream<Arguments> badTarballs() {
         return Stream.of(
-                Arguments.of("dot-dot", Tarballs.gzipTar().file("../etc/passwd", "x").build(),
+                Arguments.of(
+                        "dot-dot",
+                        Tarballs.gzipTar().file("../etc/passwd", "x").build(),
                         "entry \"../etc/passwd\" escapes the code tree (\"..\")"),
-                Arguments.of("absolute", Tarballs.gzipTar().file("/etc/passwd", "x").build(),
+                Arguments.of(
+                        "absolute",
+                        Tarballs.gzipTar().file("/etc/passwd", "x").build(),
                         "entry \"/etc/passwd\" has an absolute path"),
-                Arguments.of("symlink out", Tarballs.gzipTar().file("index.html", "x").symlink("link", "/etc").build(),
+                Arguments.of(
+                        "symlink out",
+                        Tarballs.gzipTar()
+                                .file("index.html", "x")
+                                .symlink("link", "/etc")
+                                .build(),
                         "entry \"link\" is a symbolic link to \"/etc\" outside the code tree"),
                 Arguments.of("not gzip", "plain text\n".getBytes(StandardCharsets.UTF_8), "not a gzip file"));
     }
@@ -302,9 +337,14 @@ class ReleasePackagerIT {
 
     @Test
     void refusesCodeOverTheCompressedCapBeforeReadingIt() {
-        ReleasePackager small = new ReleasePackager(S3, CLIENTS.endpoint().orElse(null), templates,
-                new TarballLimits(1024, TarballLimits.MIB, 100, 100));
-        String source = upload("code/app.tar.gz", Tarballs.gzipTar().startScript().file("big.txt", randomHex(8192)).build());
+        ReleasePackager small = new ReleasePackager(
+                S3, CLIENTS.endpoint().orElse(null), templates, new TarballLimits(1024, TarballLimits.MIB, 100, 100));
+        String source = upload(
+                "code/app.tar.gz",
+                Tarballs.gzipTar()
+                        .startScript()
+                        .file("big.txt", randomHex(8192))
+                        .build());
 
         PackageResult result = small.packageRelease(request(source), SampleRequests.baseOutputs(bucket), "dep-1");
 
@@ -320,9 +360,12 @@ class ReleasePackagerIT {
         String key = "deployer/templates/kotta-" + sha256(template) + ".yaml";
         assertThat(keysUnder("deployer/")).containsExactly(key);
         assertThat(result.templateUrl()).isEqualTo(ENDPOINT + "/" + bucket + "/" + key);
-        HttpResponse<byte[]> fetched = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create(result.templateUrl())).GET().build(),
-                HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> fetched = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(result.templateUrl()))
+                                .GET()
+                                .build(),
+                        HttpResponse.BodyHandlers.ofByteArray());
         assertThat(fetched.statusCode()).isEqualTo(200);
         assertThat(fetched.body()).isEqualTo(template);
     }
@@ -338,8 +381,13 @@ class ReleasePackagerIT {
 
     /** A packager whose platform release has the real digest but no tarball to read. */
     private ReleasePackager withoutTarball() {
-        return new ReleasePackager(S3, CLIENTS.endpoint().orElse(null), templates, TarballLimits.DEFAULTS,
-                new PlatformRelease("no-such-folder/kotta-platform-release.tar.gz", PlatformRelease.RESOURCE + ".sha256"));
+        return new ReleasePackager(
+                S3,
+                CLIENTS.endpoint().orElse(null),
+                templates,
+                TarballLimits.DEFAULTS,
+                new PlatformRelease(
+                        "no-such-folder/kotta-platform-release.tar.gz", PlatformRelease.RESOURCE + ".sha256"));
     }
 
     private String onlyRecipeKey() {
@@ -364,15 +412,16 @@ class ReleasePackagerIT {
     private List<String> keysUnder(String prefix) {
         List<String> keys = new ArrayList<>();
         S3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix)).contents().stream()
-                .map(S3Object::key).forEach(keys::add);
+                .map(S3Object::key)
+                .forEach(keys::add);
         return keys;
     }
 
     /** Entry names in order, each with its text (empty for directories and links). */
     private static Map<String, String> readTar(byte[] gzipTar) throws IOException {
         Map<String, String> entries = new LinkedHashMap<>();
-        try (TarArchiveInputStream tar = new TarArchiveInputStream(
-                new GzipCompressorInputStream(new ByteArrayInputStream(gzipTar)))) {
+        try (TarArchiveInputStream tar =
+                new TarArchiveInputStream(new GzipCompressorInputStream(new ByteArrayInputStream(gzipTar)))) {
             TarArchiveEntry entry;
             while ((entry = tar.getNextEntry()) != null) {
                 entries.put(entry.getName(), new String(tar.readAllBytes(), StandardCharsets.UTF_8));
@@ -383,7 +432,8 @@ class ReleasePackagerIT {
 
     private static Path testTemplatesDir() {
         try {
-            return Path.of(ReleasePackagerIT.class.getResource("/templates-for-tests").toURI());
+            return Path.of(
+                    ReleasePackagerIT.class.getResource("/templates-for-tests").toURI());
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
         }

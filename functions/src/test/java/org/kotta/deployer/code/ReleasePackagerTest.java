@@ -3,7 +3,6 @@ package org.kotta.deployer.code;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
-
 import org.junit.jupiter.api.Test;
 
 /** The parts of packaging that need no cloud: URLs. */

@@ -10,14 +10,16 @@ class ReleaseRecipeTest {
 
     @Test
     void missingDigestResourceMeansNoDigest() {
-        assertThat(new PlatformRelease(PlatformRelease.RESOURCE, "no-such.sha256").sha256()).isEmpty();
+        assertThat(new PlatformRelease(PlatformRelease.RESOURCE, "no-such.sha256").sha256())
+                .isEmpty();
     }
 
     @Test
     void keyDependsOnSourceConfAndLimits() {
         String key = ReleaseRecipe.key(SOURCE, "conf", TarballLimits.DEFAULTS);
 
-        assertThat(key).matches("releases/recipes/[0-9a-f]{64}\\.json")
+        assertThat(key)
+                .matches("releases/recipes/[0-9a-f]{64}\\.json")
                 .isEqualTo(ReleaseRecipe.key(SOURCE, "conf", TarballLimits.DEFAULTS))
                 .isNotEqualTo(ReleaseRecipe.key("b".repeat(64), "conf", TarballLimits.DEFAULTS))
                 .isNotEqualTo(ReleaseRecipe.key(SOURCE, "conf2", TarballLimits.DEFAULTS))
@@ -28,7 +30,8 @@ class ReleaseRecipeTest {
     void wellFormedOnlyWhenTheKeyIsTheReleaseOfItsSha256() {
         assertThat(ReleaseRecipe.of(SOURCE).wellFormed()).isTrue();
         assertThat(new ReleaseRecipe("code/x.tar.gz", SOURCE).wellFormed()).isFalse();
-        assertThat(new ReleaseRecipe("releases/" + "b".repeat(64) + ".tar.gz", SOURCE).wellFormed()).isFalse();
+        assertThat(new ReleaseRecipe("releases/" + "b".repeat(64) + ".tar.gz", SOURCE).wellFormed())
+                .isFalse();
         assertThat(new ReleaseRecipe("releases/x.tar.gz", "x").wellFormed()).isFalse();
         assertThat(new ReleaseRecipe(null, null).wellFormed()).isFalse();
     }

@@ -9,7 +9,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
-
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
@@ -20,8 +19,7 @@ import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
  * adds itself with the epoch and root ownership, and writes a gzip header without a time.
  */
 final class TarClock {
-    private TarClock() {
-    }
+    private TarClock() {}
 
     /** The gzip header's MTIME (bytes 4–7, little-endian) is zero. */
     static void assertGzipHeaderHasNoTime(byte[] gzip) {
@@ -44,8 +42,8 @@ final class TarClock {
     /** Name → entry header, in order. */
     static Map<String, TarArchiveEntry> entries(byte[] gzipTar) {
         Map<String, TarArchiveEntry> entries = new LinkedHashMap<>();
-        try (TarArchiveInputStream tar = new TarArchiveInputStream(
-                new GzipCompressorInputStream(new ByteArrayInputStream(gzipTar)))) {
+        try (TarArchiveInputStream tar =
+                new TarArchiveInputStream(new GzipCompressorInputStream(new ByteArrayInputStream(gzipTar)))) {
             TarArchiveEntry entry;
             while ((entry = tar.getNextEntry()) != null) {
                 entries.put(entry.getName(), entry);

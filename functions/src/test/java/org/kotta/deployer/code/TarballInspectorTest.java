@@ -9,7 +9,6 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Random;
-
 import org.apache.commons.compress.archivers.tar.TarConstants;
 import org.junit.jupiter.api.Test;
 
@@ -40,15 +39,21 @@ class TarballInspectorTest {
 
     @Test
     void acceptsNamesWithADotSlashPrefix() throws IOException {
-        byte[] tarball = Tarballs.gzipTar().dir("./").file("./index.html", "hi")
-                .file("./bin/kotta-start", "#!/bin/sh\n".getBytes(java.nio.charset.StandardCharsets.UTF_8), 0755).build();
+        byte[] tarball = Tarballs.gzipTar()
+                .dir("./")
+                .file("./index.html", "hi")
+                .file("./bin/kotta-start", "#!/bin/sh\n".getBytes(java.nio.charset.StandardCharsets.UTF_8), 0755)
+                .build();
 
         assertThat(inspect(tarball).accepted()).isTrue();
     }
 
     @Test
     void rejectsDotDotTraversal() throws IOException {
-        byte[] tarball = Tarballs.gzipTar().file("index.html", "ok").file("../etc/passwd", "root::0:0").build();
+        byte[] tarball = Tarballs.gzipTar()
+                .file("index.html", "ok")
+                .file("../etc/passwd", "root::0:0")
+                .build();
 
         assertRejected(inspect(tarball), "entry \"../etc/passwd\" escapes the code tree (\"..\")");
     }
@@ -62,7 +67,8 @@ class TarballInspectorTest {
 
     @Test
     void rejectsAbsolutePath() throws IOException {
-        byte[] tarball = Tarballs.gzipTar().file("/etc/cron.d/evil", "* * * * * root sh").build();
+        byte[] tarball =
+                Tarballs.gzipTar().file("/etc/cron.d/evil", "* * * * * root sh").build();
 
         assertRejected(inspect(tarball), "entry \"/etc/cron.d/evil\" has an absolute path");
     }
@@ -71,8 +77,8 @@ class TarballInspectorTest {
     void rejectsBackslashTricks() throws IOException {
         byte[] tarball = Tarballs.gzipTar().file("..\\..\\evil.sh", "x").build();
 
-        assertRejected(inspect(tarball),
-                "entry \"..\\..\\evil.sh\" has a backslash in its name (a Windows path trick)");
+        assertRejected(
+                inspect(tarball), "entry \"..\\..\\evil.sh\" has a backslash in its name (a Windows path trick)");
     }
 
     @Test
@@ -91,17 +97,23 @@ class TarballInspectorTest {
 
     @Test
     void rejectsSymlinkToAnAbsoluteTarget() throws IOException {
-        byte[] tarball = Tarballs.gzipTar().file("index.html", "x").symlink("link", "/etc").build();
+        byte[] tarball = Tarballs.gzipTar()
+                .file("index.html", "x")
+                .symlink("link", "/etc")
+                .build();
 
         assertRejected(inspect(tarball), "entry \"link\" is a symbolic link to \"/etc\" outside the code tree");
     }
 
     @Test
     void rejectsSymlinkWhoseRelativeTargetLeavesTheTree() throws IOException {
-        byte[] tarball = Tarballs.gzipTar().file("app/index.html", "x").symlink("app/secrets", "../../root").build();
+        byte[] tarball = Tarballs.gzipTar()
+                .file("app/index.html", "x")
+                .symlink("app/secrets", "../../root")
+                .build();
 
-        assertRejected(inspect(tarball),
-                "entry \"app/secrets\" is a symbolic link to \"../../root\" outside the code tree");
+        assertRejected(
+                inspect(tarball), "entry \"app/secrets\" is a symbolic link to \"../../root\" outside the code tree");
     }
 
     @Test
@@ -156,59 +168,85 @@ class TarballInspectorTest {
 
     @Test
     void rejectsSymlinkLoops() throws IOException {
-        byte[] tarball = Tarballs.gzipTar().file("index.html", "x").symlink("a", "b").symlink("b", "a").build();
+        byte[] tarball = Tarballs.gzipTar()
+                .file("index.html", "x")
+                .symlink("a", "b")
+                .symlink("b", "a")
+                .build();
 
         assertRejected(inspect(tarball), "entry \"a\" is a symbolic link loop");
     }
 
     @Test
     void rejectsHardLinkOutsideTheTree() throws IOException {
-        byte[] tarball = Tarballs.gzipTar().file("index.html", "x").hardLink("shadow", "/etc/shadow").build();
+        byte[] tarball = Tarballs.gzipTar()
+                .file("index.html", "x")
+                .hardLink("shadow", "/etc/shadow")
+                .build();
 
         assertRejected(inspect(tarball), "entry \"shadow\" is a hard link to \"/etc/shadow\" outside the code tree");
     }
 
     @Test
     void rejectsHardLinkWithDotDotTarget() throws IOException {
-        byte[] tarball = Tarballs.gzipTar().file("index.html", "x").hardLink("shadow", "../../etc/shadow").build();
+        byte[] tarball = Tarballs.gzipTar()
+                .file("index.html", "x")
+                .hardLink("shadow", "../../etc/shadow")
+                .build();
 
-        assertRejected(inspect(tarball),
-                "entry \"shadow\" is a hard link to \"../../etc/shadow\" outside the code tree");
+        assertRejected(
+                inspect(tarball), "entry \"shadow\" is a hard link to \"../../etc/shadow\" outside the code tree");
     }
 
     @Test
     void rejectsHardLinkToAnEntryThatIsNotEarlier() throws IOException {
-        byte[] tarball = Tarballs.gzipTar().hardLink("copy.html", "index.html").file("index.html", "x").build();
+        byte[] tarball = Tarballs.gzipTar()
+                .hardLink("copy.html", "index.html")
+                .file("index.html", "x")
+                .build();
 
-        assertRejected(inspect(tarball),
+        assertRejected(
+                inspect(tarball),
                 "entry \"copy.html\" is a hard link to \"index.html\", which is not an earlier file in the tarball");
     }
 
     @Test
     void acceptsHardLinkToAnEarlierFile() throws IOException {
-        byte[] tarball = Tarballs.gzipTar().file("index.html", "x").hardLink("copy.html", "./index.html")
-                .startScript().build();
+        byte[] tarball = Tarballs.gzipTar()
+                .file("index.html", "x")
+                .hardLink("copy.html", "./index.html")
+                .startScript()
+                .build();
 
         assertThat(inspect(tarball).accepted()).isTrue();
     }
 
     @Test
     void rejectsCharacterDevice() throws IOException {
-        byte[] tarball = Tarballs.gzipTar().file("index.html", "x").special("dev/mem", TarConstants.LF_CHR).build();
+        byte[] tarball = Tarballs.gzipTar()
+                .file("index.html", "x")
+                .special("dev/mem", TarConstants.LF_CHR)
+                .build();
 
         assertRejected(inspect(tarball), "entry \"dev/mem\" is a character device");
     }
 
     @Test
     void rejectsBlockDevice() throws IOException {
-        byte[] tarball = Tarballs.gzipTar().file("index.html", "x").special("dev/sda", TarConstants.LF_BLK).build();
+        byte[] tarball = Tarballs.gzipTar()
+                .file("index.html", "x")
+                .special("dev/sda", TarConstants.LF_BLK)
+                .build();
 
         assertRejected(inspect(tarball), "entry \"dev/sda\" is a block device");
     }
 
     @Test
     void rejectsFifo() throws IOException {
-        byte[] tarball = Tarballs.gzipTar().file("index.html", "x").special("pipe", TarConstants.LF_FIFO).build();
+        byte[] tarball = Tarballs.gzipTar()
+                .file("index.html", "x")
+                .special("pipe", TarConstants.LF_FIFO)
+                .build();
 
         assertRejected(inspect(tarball), "entry \"pipe\" is a FIFO (named pipe)");
     }
@@ -226,7 +264,10 @@ class TarballInspectorTest {
 
     @Test
     void rejectsGzipBombByItsRatio() throws IOException {
-        byte[] bomb = Tarballs.gzipTar().file("index.html", "x").zeros("zeros.bin", 32 * MIB).build();
+        byte[] bomb = Tarballs.gzipTar()
+                .file("index.html", "x")
+                .zeros("zeros.bin", 32 * MIB)
+                .build();
 
         TarballInspection inspection = inspect(bomb);
 
@@ -236,7 +277,8 @@ class TarballInspectorTest {
 
     @Test
     void acceptsWellCompressedSmallTarballUnderTheRatioFloor() throws IOException {
-        byte[] tarball = Tarballs.gzipTar().startScript().zeros("blank.txt", 512 * 1024).build();
+        byte[] tarball =
+                Tarballs.gzipTar().startScript().zeros("blank.txt", 512 * 1024).build();
 
         assertThat(inspect(tarball).accepted()).isTrue();
     }
@@ -274,14 +316,15 @@ class TarballInspectorTest {
     void rejectsTarTruncatedAtARecordBoundary() throws IOException {
         byte[] tar = Tarballs.plainTar("index.html", "hello");
 
-        assertRejected(inspect(Tarballs.gzip(Arrays.copyOf(tar, 1024))),
+        assertRejected(
+                inspect(Tarballs.gzip(Arrays.copyOf(tar, 1024))),
                 "truncated tar archive (it ends without the end-of-archive marker)");
     }
 
     @Test
     void rejectsPlainTextNamedLikeATarball() throws IOException {
-        assertRejected(inspect("just some notes, renamed app.tar.gz\n".getBytes(StandardCharsets.UTF_8)),
-                "not a gzip file");
+        assertRejected(
+                inspect("just some notes, renamed app.tar.gz\n".getBytes(StandardCharsets.UTF_8)), "not a gzip file");
     }
 
     @Test
@@ -301,8 +344,8 @@ class TarballInspectorTest {
 
     @Test
     void rejectsTarballOfDirectoriesOnly() throws IOException {
-        assertRejected(inspect(Tarballs.gzipTar().dir("app/").dir("app/static/").build()),
-                "the tarball holds no files");
+        assertRejected(
+                inspect(Tarballs.gzipTar().dir("app/").dir("app/static/").build()), "the tarball holds no files");
     }
 
     @Test
@@ -344,14 +387,14 @@ class TarballInspectorTest {
             }
         };
 
-        assertThatThrownBy(() -> inspector.inspect(failing)).isInstanceOf(IOException.class)
+        assertThatThrownBy(() -> inspector.inspect(failing))
+                .isInstanceOf(IOException.class)
                 .hasMessage("connection reset");
     }
 
     @Test
     void defaultsAreTheDocumentedCaps() {
-        assertThat(TarballLimits.DEFAULTS).isEqualTo(
-                new TarballLimits(100 * MIB, 1024 * MIB, 100, MIB, 20_000));
+        assertThat(TarballLimits.DEFAULTS).isEqualTo(new TarballLimits(100 * MIB, 1024 * MIB, 100, MIB, 20_000));
     }
 
     private static String randomText(int length) {
@@ -366,26 +409,37 @@ class TarballInspectorTest {
     @Test
     void refusesATarballWithoutTheStartScriptByName() throws IOException {
         // what Cloud Kotta's original repository looks like when tarred
-        byte[] original = Tarballs.gzipTar().dir("cloudkotta/").file("cloudkotta/web_server.py", "print 'hi'")
-                .file("production.conf", "[server]\n").build();
+        byte[] original = Tarballs.gzipTar()
+                .dir("cloudkotta/")
+                .file("cloudkotta/web_server.py", "print 'hi'")
+                .file("production.conf", "[server]\n")
+                .build();
 
-        assertRejected(inspect(original), "the tarball has no bin/kotta-start: it is not a Cloud Kotta release"
-                + " (Cloud Kotta's original Python 2 repository cannot run on current AMIs); see docs/customizing.md");
+        assertRejected(
+                inspect(original),
+                "the tarball has no bin/kotta-start: it is not a Cloud Kotta release"
+                        + " (Cloud Kotta's original Python 2 repository cannot run on current AMIs); see docs/customizing.md");
     }
 
     @Test
     void refusesAStartScriptThatIsNotExecutable() throws IOException {
-        byte[] tarball = Tarballs.gzipTar().file("bin/kotta-start", "#!/bin/sh\n".getBytes(
-                java.nio.charset.StandardCharsets.UTF_8), 0644).build();
+        byte[] tarball = Tarballs.gzipTar()
+                .file("bin/kotta-start", "#!/bin/sh\n".getBytes(java.nio.charset.StandardCharsets.UTF_8), 0644)
+                .build();
 
-        assertRejected(inspect(tarball),
+        assertRejected(
+                inspect(tarball),
                 "bin/kotta-start is not executable (mode 0644): chmod 0755 it before taring; see docs/customizing.md");
     }
 
     @Test
     void refusesAStartScriptThatIsASymbolicLink() throws IOException {
-        byte[] tarball = Tarballs.gzipTar().file("run.sh", "x").symlink("bin/kotta-start", "../run.sh").build();
+        byte[] tarball = Tarballs.gzipTar()
+                .file("run.sh", "x")
+                .symlink("bin/kotta-start", "../run.sh")
+                .build();
 
-        assertRejected(inspect(tarball), "bin/kotta-start is a symbolic link, not a regular file; see docs/customizing.md");
+        assertRejected(
+                inspect(tarball), "bin/kotta-start is a symbolic link, not a regular file; see docs/customizing.md");
     }
 }

@@ -2,6 +2,7 @@ package org.kotta.deployer.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,10 +11,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
 import org.junit.jupiter.api.Test;
-
-import com.fasterxml.jackson.databind.JsonNode;
 
 /** The state document's paths have one Java spelling, and the state machine uses only those. */
 class DeploymentStateTest {
@@ -41,27 +39,42 @@ class DeploymentStateTest {
             JsonNode resultPath = state.getValue().path("ResultPath");
             if (!resultPath.isMissingNode()) {
                 assertThat(resultPath.asText()).as(state.getKey()).startsWith("$.");
-                assertThat(DeploymentState.PATHS).as(state.getKey()).contains(resultPath.asText().substring(2));
+                assertThat(DeploymentState.PATHS)
+                        .as(state.getKey())
+                        .contains(resultPath.asText().substring(2));
             }
         });
     }
 
     @Test
     void theExecutionInput_isTheIdTheTriggerAndTheRequest() throws IOException {
-        DeploymentRequest request = Json.MAPPER.convertValue(Json.MAPPER.readTree(
-                "{\"stackName\":\"kotta-lab\",\"region\":\"us-east-1\",\"adminUsers\":[]}"), DeploymentRequest.class);
+        DeploymentRequest request = Json.MAPPER.convertValue(
+                Json.MAPPER.readTree("{\"stackName\":\"kotta-lab\",\"region\":\"us-east-1\",\"adminUsers\":[]}"),
+                DeploymentRequest.class);
 
-        JsonNode input = Json.MAPPER.readTree(DeploymentState.input("dep-1", "api", request).toJson());
+        JsonNode input = Json.MAPPER.readTree(
+                DeploymentState.input("dep-1", "api", request).toJson());
 
         assertThat(input.fieldNames()).toIterable().containsExactly("deploymentId", "trigger", "request");
         assertThat(input.path("request").path("stackName").asText()).isEqualTo("kotta-lab");
-        assertThat(Json.MAPPER.treeToValue(input, DeploymentState.class).deploymentId()).isEqualTo("dep-1");
+        assertThat(Json.MAPPER.treeToValue(input, DeploymentState.class).deploymentId())
+                .isEqualTo("dep-1");
     }
 
     @Test
     void phasesAndKindsAreWrittenAsTheStateMachineComparesThem() {
-        StackProgress progress = new StackProgress(StackKind.BASE, "s-base", null, StackAction.CREATE,
-                StackPhase.CREATE_AGAIN, null, null, 0, 5, null, null);
+        StackProgress progress = new StackProgress(
+                StackKind.BASE,
+                "s-base",
+                null,
+                StackAction.CREATE,
+                StackPhase.CREATE_AGAIN,
+                null,
+                null,
+                0,
+                5,
+                null,
+                null);
 
         JsonNode json = Json.MAPPER.valueToTree(progress);
 
@@ -73,7 +86,8 @@ class DeploymentStateTest {
 
     @Test
     void aStackWrittenBeforeTheRename_isReadByItsRole() throws IOException {
-        StackProgress old = Json.MAPPER.readValue("{\"role\":\"kotta\",\"phase\":\"IN_PROGRESS\"}", StackProgress.class);
+        StackProgress old =
+                Json.MAPPER.readValue("{\"role\":\"kotta\",\"phase\":\"IN_PROGRESS\"}", StackProgress.class);
 
         assertThat(old.stackKind()).isEqualTo(StackKind.KOTTA);
         assertThat(old.outputs()).isEmpty();
@@ -92,7 +106,8 @@ class DeploymentStateTest {
         while (!Files.exists(dir.resolve("statemachine/kotta-deploy.asl.json"))) {
             dir = dir.getParent();
         }
-        return Json.MAPPER.readTree(dir.resolve("statemachine/kotta-deploy.asl.json").toFile());
+        return Json.MAPPER.readTree(
+                dir.resolve("statemachine/kotta-deploy.asl.json").toFile());
     }
 
     private static void collectPaths(JsonNode node, Set<String> used) {

@@ -8,13 +8,13 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
-
 import org.junit.jupiter.api.Test;
 
 /** The exact embedded-metric-format lines CloudWatch turns into KottaDeployer metrics. */
 class MetricsTest {
     private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    private final Metrics metrics = new Metrics(new PrintStream(bytes, true, StandardCharsets.UTF_8),
+    private final Metrics metrics = new Metrics(
+            new PrintStream(bytes, true, StandardCharsets.UTF_8),
             Clock.fixed(Instant.ofEpochMilli(1_700_000_000_000L), ZoneOffset.UTC));
 
     private String line() {
@@ -24,29 +24,32 @@ class MetricsTest {
     @Test
     void deploymentStarted_countsByTriggerAndInTotal() {
         metrics.deploymentStarted("api");
-        assertThat(line()).isEqualTo("{\"_aws\":{\"Timestamp\":1700000000000,\"CloudWatchMetrics\":[{"
-                + "\"Namespace\":\"KottaDeployer\",\"Dimensions\":[[\"Trigger\"],[]],"
-                + "\"Metrics\":[{\"Name\":\"DeploymentsStarted\",\"Unit\":\"Count\"}]}]},"
-                + "\"Trigger\":\"api\",\"DeploymentsStarted\":1}" + System.lineSeparator());
+        assertThat(line())
+                .isEqualTo("{\"_aws\":{\"Timestamp\":1700000000000,\"CloudWatchMetrics\":[{"
+                        + "\"Namespace\":\"KottaDeployer\",\"Dimensions\":[[\"Trigger\"],[]],"
+                        + "\"Metrics\":[{\"Name\":\"DeploymentsStarted\",\"Unit\":\"Count\"}]}]},"
+                        + "\"Trigger\":\"api\",\"DeploymentsStarted\":1}" + System.lineSeparator());
     }
 
     @Test
     void deploymentSucceeded_countsAndRecordsDurationInSeconds() {
         metrics.deploymentSucceeded(754.5);
-        assertThat(line()).isEqualTo("{\"_aws\":{\"Timestamp\":1700000000000,\"CloudWatchMetrics\":[{"
-                + "\"Namespace\":\"KottaDeployer\",\"Dimensions\":[[]],"
-                + "\"Metrics\":[{\"Name\":\"DeploymentsSucceeded\",\"Unit\":\"Count\"},"
-                + "{\"Name\":\"DeploymentDuration\",\"Unit\":\"Seconds\"}]}]},"
-                + "\"DeploymentsSucceeded\":1,\"DeploymentDuration\":754.5}" + System.lineSeparator());
+        assertThat(line())
+                .isEqualTo("{\"_aws\":{\"Timestamp\":1700000000000,\"CloudWatchMetrics\":[{"
+                        + "\"Namespace\":\"KottaDeployer\",\"Dimensions\":[[]],"
+                        + "\"Metrics\":[{\"Name\":\"DeploymentsSucceeded\",\"Unit\":\"Count\"},"
+                        + "{\"Name\":\"DeploymentDuration\",\"Unit\":\"Seconds\"}]}]},"
+                        + "\"DeploymentsSucceeded\":1,\"DeploymentDuration\":754.5}" + System.lineSeparator());
     }
 
     @Test
     void deploymentFailed_countsWithTheStepAsAPropertyNotADimension() {
         metrics.deploymentFailed("createBaseStack");
-        assertThat(line()).isEqualTo("{\"_aws\":{\"Timestamp\":1700000000000,\"CloudWatchMetrics\":[{"
-                + "\"Namespace\":\"KottaDeployer\",\"Dimensions\":[[]],"
-                + "\"Metrics\":[{\"Name\":\"DeploymentsFailed\",\"Unit\":\"Count\"}]}]},"
-                + "\"DeploymentsFailed\":1,\"step\":\"createBaseStack\"}" + System.lineSeparator());
+        assertThat(line())
+                .isEqualTo("{\"_aws\":{\"Timestamp\":1700000000000,\"CloudWatchMetrics\":[{"
+                        + "\"Namespace\":\"KottaDeployer\",\"Dimensions\":[[]],"
+                        + "\"Metrics\":[{\"Name\":\"DeploymentsFailed\",\"Unit\":\"Count\"}]}]},"
+                        + "\"DeploymentsFailed\":1,\"step\":\"createBaseStack\"}" + System.lineSeparator());
     }
 
     @Test

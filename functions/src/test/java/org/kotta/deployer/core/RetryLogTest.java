@@ -3,7 +3,6 @@ package org.kotta.deployer.core;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
-
 import org.junit.jupiter.api.Test;
 
 class RetryLogTest {
@@ -13,15 +12,22 @@ class RetryLogTest {
 
     @Test
     void readsTheCodeOfAQueryProtocolError() {
-        assertThat(AwsClients.RetryLog.errorCode(null, utf8("<ErrorResponse><Error><Type>Sender</Type>"
-                + "<Code>Throttling</Code><Message>Rate exceeded</Message></Error></ErrorResponse>"), 400))
+        assertThat(AwsClients.RetryLog.errorCode(
+                        null,
+                        utf8("<ErrorResponse><Error><Type>Sender</Type>"
+                                + "<Code>Throttling</Code><Message>Rate exceeded</Message></Error></ErrorResponse>"),
+                        400))
                 .isEqualTo("Throttling");
     }
 
     @Test
     void readsTheTypeOfAJsonProtocolError_withoutItsNamespace() {
-        assertThat(AwsClients.RetryLog.errorCode(null, utf8("{\"__type\":\"com.amazonaws.dynamodb.v20120810"
-                + "#ThrottlingException\",\"message\":\"Rate of requests exceeds the allowed throughput.\"}"), 400))
+        assertThat(AwsClients.RetryLog.errorCode(
+                        null,
+                        utf8(
+                                "{\"__type\":\"com.amazonaws.dynamodb.v20120810"
+                                        + "#ThrottlingException\",\"message\":\"Rate of requests exceeds the allowed throughput.\"}"),
+                        400))
                 .isEqualTo("ThrottlingException");
     }
 
@@ -33,6 +39,7 @@ class RetryLogTest {
 
     @Test
     void fallsBackToTheStatus() {
-        assertThat(AwsClients.RetryLog.errorCode(null, utf8("Service Unavailable"), 503)).isEqualTo("HTTP 503");
+        assertThat(AwsClients.RetryLog.errorCode(null, utf8("Service Unavailable"), 503))
+                .isEqualTo("HTTP 503");
     }
 }

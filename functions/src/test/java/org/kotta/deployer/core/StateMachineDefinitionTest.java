@@ -2,26 +2,26 @@ package org.kotta.deployer.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.kotta.deployer.testing.RepoRoot;
-
-import com.fasterxml.jackson.databind.JsonNode;
 
 /** Rules of statemachine/kotta-deploy.asl.json that keep it a readable, safe deployment log. */
 class StateMachineDefinitionTest {
     private static final String ROLL_BACK = "Roll back to the last good release";
     /** Task states that run after "Record the failure" has ended the deployment. */
     private static final java.util.Set<String> AFTER_THE_FAILURE = java.util.Set.of("Record the failure", ROLL_BACK);
+
     private static JsonNode definition;
 
     @BeforeAll
     static void read() throws IOException {
-        definition = Json.MAPPER.readTree(RepoRoot.resolve("statemachine/kotta-deploy.asl.json").toFile());
+        definition = Json.MAPPER.readTree(
+                RepoRoot.resolve("statemachine/kotta-deploy.asl.json").toFile());
     }
 
     @Test
@@ -44,10 +44,14 @@ class StateMachineDefinitionTest {
             if (!state.path("Type").asText().equals("Task")) {
                 return;
             }
-            assertThat(state.path("Retry").toString()).as(entry.getKey())
-                    .contains("Lambda.ServiceException", "Lambda.TooManyRequestsException",
+            assertThat(state.path("Retry").toString())
+                    .as(entry.getKey())
+                    .contains(
+                            "Lambda.ServiceException",
+                            "Lambda.TooManyRequestsException",
                             // a SnapStart version's restore failing or not ready yet is transient too
-                            "Lambda.SnapStartException", "Lambda.SnapStartNotReadyException",
+                            "Lambda.SnapStartException",
+                            "Lambda.SnapStartNotReadyException",
                             "Lambda.SnapStartTimeoutException");
             assertThat(state.path("TimeoutSeconds").asInt()).as(entry.getKey()).isPositive();
             if (entry.getKey().equals(ROLL_BACK)) {
@@ -57,7 +61,9 @@ class StateMachineDefinitionTest {
                 assertThat(catcher.path("Next").asText()).isEqualTo("Deployment failed");
             } else if (!entry.getKey().equals("Record the failure")) {
                 JsonNode catcher = state.path("Catch").get(0);
-                assertThat(catcher.path("ErrorEquals").get(0).asText()).as(entry.getKey()).isEqualTo("States.ALL");
+                assertThat(catcher.path("ErrorEquals").get(0).asText())
+                        .as(entry.getKey())
+                        .isEqualTo("States.ALL");
                 assertThat(catcher.path("ResultPath").asText()).isEqualTo("$.failure");
                 assertThat(catcher.path("Next").asText()).isEqualTo("Record the failure");
             }

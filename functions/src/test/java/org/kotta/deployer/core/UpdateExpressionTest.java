@@ -3,7 +3,6 @@ package org.kotta.deployer.core;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
-
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 class UpdateExpressionTest {

@@ -3,6 +3,9 @@ package org.kotta.deployer.events;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import com.fasterxml.jackson.databind.BeanDescription;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.introspect.BeanPropertyDefinition;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.kotta.deployer.api.ApiRequest;
@@ -31,10 +33,6 @@ import org.kotta.deployer.trigger.CodeUploadedEvent;
 import org.kotta.deployer.trigger.RedeployRules;
 import org.kotta.deployer.validate.RequestValidator;
 import org.kotta.deployer.validate.ValidationResult;
-
-import com.fasterxml.jackson.databind.BeanDescription;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.introspect.BeanPropertyDefinition;
 
 /**
  * The samples under {@code events/} are what each function really receives: a state's sample
@@ -56,7 +54,8 @@ class SampleEventsTest {
             dir = dir.getParent();
         }
         root = dir;
-        asl = Json.MAPPER.readTree(root.resolve("statemachine/kotta-deploy.asl.json").toFile());
+        asl = Json.MAPPER.readTree(
+                root.resolve("statemachine/kotta-deploy.asl.json").toFile());
     }
 
     // ---- the state machine's functions ---------------------------------------------------------
@@ -68,16 +67,20 @@ class SampleEventsTest {
         for (var entry : samples.entrySet()) {
             JsonNode sample = entry.getValue();
             JsonNode task = asl.path("States").path(sample.path("stateName").asText());
-            assertThat(task.path("Resource").asText()).as(entry.getKey() + ": its stateName's function")
+            assertThat(task.path("Resource").asText())
+                    .as(entry.getKey() + ": its stateName's function")
                     .isEqualTo("${" + entry.getKey() + "Arn}");
             List<String> expected = new ArrayList<>();
-            task.path("Parameters").fieldNames().forEachRemaining(name -> expected.add(name.replaceFirst("\\.\\$$", "")));
+            task.path("Parameters")
+                    .fieldNames()
+                    .forEachRemaining(name -> expected.add(name.replaceFirst("\\.\\$$", "")));
             assertThat(sample.fieldNames()).toIterable().as(entry.getKey()).containsExactlyElementsOf(expected);
             task.path("Parameters").fields().forEachRemaining(parameter -> {
                 String path = parameter.getValue().asText();
                 if (path.startsWith("$.")) {
                     String name = parameter.getKey().replaceFirst("\\.\\$$", "");
-                    assertThat(sample.get(name)).as(entry.getKey() + ": " + name + " is " + path)
+                    assertThat(sample.get(name))
+                            .as(entry.getKey() + ": " + name + " is " + path)
                             .isEqualTo(at(sample.path("state"), path));
                 }
             });
@@ -98,9 +101,13 @@ class SampleEventsTest {
             StepInput input = input(entry.getKey());
             assertThat(input.deploymentId()).as(entry.getKey()).startsWith("dep-");
             assertThat(input.execution()).as(entry.getKey()).endsWith(":" + input.deploymentId());
-            assertThat(input.secondsSinceStart(java.time.Instant.parse("2026-11-25T09:01:00Z"))).isEqualTo(60.0);
-            if (!entry.getKey().equals("ValidateInputsFunction") && input.state().validation().ok()) {
-                assertThat(input.validatedRequest().stackName()).as(entry.getKey()).isEqualTo("kotta-demo");
+            assertThat(input.secondsSinceStart(java.time.Instant.parse("2026-11-25T09:01:00Z")))
+                    .isEqualTo(60.0);
+            if (!entry.getKey().equals("ValidateInputsFunction")
+                    && input.state().validation().ok()) {
+                assertThat(input.validatedRequest().stackName())
+                        .as(entry.getKey())
+                        .isEqualTo("kotta-demo");
             }
         }
     }
@@ -117,7 +124,8 @@ class SampleEventsTest {
 
     @Test
     void validateInputs_sample_passesTheRuleBook_intoTheRequestLaterSamplesCarry() throws IOException {
-        ValidationResult result = new RequestValidator(REGION).validate(input("ValidateInputsFunction").state().requestAsSent());
+        ValidationResult result = new RequestValidator(REGION)
+                .validate(input("ValidateInputsFunction").state().requestAsSent());
 
         assertThat(result.errors()).isEmpty();
         assertThat(result.request()).isEqualTo(input("CreateBaseStackFunction").validatedRequest());
@@ -126,7 +134,8 @@ class SampleEventsTest {
     @Test
     void recordFailure_sample_isARequestTheRuleBookRefuses_forTheReasonsItCarries() throws IOException {
         StepInput input = input("RecordFailureFunction");
-        ValidationResult result = new RequestValidator(REGION).validate(input.state().requestAsSent());
+        ValidationResult result =
+                new RequestValidator(REGION).validate(input.state().requestAsSent());
 
         assertThat(result.errors()).isEqualTo(input.state().validation().errors());
         assertThat(input.state().failure()).isEqualTo(input.state().validation().failure());
@@ -134,7 +143,8 @@ class SampleEventsTest {
 
     @Test
     void createBaseStack_sample_givesEveryBaseStackParameter() throws IOException {
-        Map<String, String> parameters = StackSteps.baseParameters(input("CreateBaseStackFunction").validatedRequest());
+        Map<String, String> parameters =
+                StackSteps.baseParameters(input("CreateBaseStackFunction").validatedRequest());
 
         assertThat(parameters).doesNotContainValue(null).containsKeys("JobsBucketName", "KottaStackName");
     }
@@ -153,7 +163,8 @@ class SampleEventsTest {
     void packageAndUploadCode_sample_rendersTheDeploymentConf() throws IOException {
         StepInput input = input("PackageAndUploadCodeFunction");
 
-        String conf = DeploymentConf.render(input.validatedRequest(), input.state().outputsOf(StackKind.BASE));
+        String conf =
+                DeploymentConf.render(input.validatedRequest(), input.state().outputsOf(StackKind.BASE));
 
         assertThat(conf).contains("kotta-demo-jobs-000000000000", "kotta-demo-base-UsersTable-4C9DE44A16F68");
     }
@@ -163,8 +174,11 @@ class SampleEventsTest {
         StepInput input = input("CreateKottaStackFunction");
         DeploymentState state = input.state();
 
-        Map<String, String> parameters = StackSteps.kottaParameters(input.validatedRequest(),
-                state.outputsOf(StackKind.BASE), state.release().releaseKey(), "ami-0123456789abcdef0");
+        Map<String, String> parameters = StackSteps.kottaParameters(
+                input.validatedRequest(),
+                state.outputsOf(StackKind.BASE),
+                state.release().releaseKey(),
+                "ami-0123456789abcdef0");
 
         assertThat(parameters).doesNotContainValue(null);
         assertThat(state.release().templateUrl()).startsWith("https://");
@@ -185,7 +199,8 @@ class SampleEventsTest {
             DeploymentState state = input(entry.getKey()).state();
             for (StackKind kind : StackKind.values()) {
                 if (state.stack(kind) != null && state.stack(kind).phase() == StackPhase.SUCCEEDED) {
-                    assertThat(state.outputsOf(kind).keySet()).as(entry.getKey() + " " + kind)
+                    assertThat(state.outputsOf(kind).keySet())
+                            .as(entry.getKey() + " " + kind)
                             .containsExactlyInAnyOrderElementsOf(templateOutputs(kind));
                 }
             }
@@ -201,7 +216,9 @@ class SampleEventsTest {
             Class<?> type = DeploymentState.class;
             for (String name : path.substring(1).split("\\.")) {
                 BeanPropertyDefinition property = property(type, name);
-                assertThat(property).as(path + ": " + type.getSimpleName() + " has " + name).isNotNull();
+                assertThat(property)
+                        .as(path + ": " + type.getSimpleName() + " has " + name)
+                        .isNotNull();
                 type = property.getPrimaryType().getRawClass();
             }
         }
@@ -213,17 +230,23 @@ class SampleEventsTest {
     void startDeployment_sample_isAValidRequest() throws IOException {
         ApiRequest request = ApiRequest.from(sample("StartDeploymentFunction"));
 
-        assertThat(Routes.methodsFor(request.path())).hasValueSatisfying(methods -> assertThat(methods).contains("POST"));
+        assertThat(Routes.methodsFor(request.path()))
+                .hasValueSatisfying(methods -> assertThat(methods).contains("POST"));
         assertThat(request.header("Idempotency-Key")).isPresent();
-        assertThat(new RequestValidator(REGION).validate(JsonBodies.read(request)).errors()).isEmpty();
+        assertThat(new RequestValidator(REGION)
+                        .validate(JsonBodies.read(request))
+                        .errors())
+                .isEmpty();
     }
 
     @Test
     void getDeployment_sample_asksForAPlausibleDeployment() throws IOException {
         ApiRequest request = ApiRequest.from(sample("GetDeploymentFunction"));
 
-        assertThat(Routes.methodsFor(request.path())).hasValueSatisfying(methods -> assertThat(methods).contains("GET"));
-        assertThat(DeploymentIds.isPlausible(request.pathParameters().get("id"))).isTrue();
+        assertThat(Routes.methodsFor(request.path()))
+                .hasValueSatisfying(methods -> assertThat(methods).contains("GET"));
+        assertThat(DeploymentIds.isPlausible(request.pathParameters().get("id")))
+                .isTrue();
     }
 
     @Test
@@ -248,7 +271,8 @@ class SampleEventsTest {
     private static Map<String, JsonNode> stateSamples() throws IOException {
         Map<String, JsonNode> samples = new LinkedHashMap<>();
         for (JsonNode state : asl.path("States")) {
-            Matcher function = Pattern.compile("\\$\\{([A-Za-z]+)Arn}").matcher(state.path("Resource").asText());
+            Matcher function = Pattern.compile("\\$\\{([A-Za-z]+)Arn}")
+                    .matcher(state.path("Resource").asText());
             if (function.matches() && !samples.containsKey(function.group(1))) {
                 samples.put(function.group(1), sample(function.group(1)));
             }
@@ -278,12 +302,19 @@ class SampleEventsTest {
             assertThat(walked).as(function + ": walked " + walked).hasSizeLessThan(30);
             JsonNode step = asl.path("States").path(current);
             switch (step.path("Type").asText()) {
-                case "Task" -> assertThat(at(state, step.path("ResultPath").asText()).isMissingNode())
-                        .as(function + ": " + current + " left " + step.path("ResultPath").asText()).isFalse();
-                case "Wait" -> assertThat(at(state, step.path("SecondsPath").asText()).isInt())
-                        .as(function + ": " + current).isTrue();
-                case "Pass" -> assertThat(at(state, step.path("ResultPath").asText()))
-                        .as(function + ": " + current).isEqualTo(at(state, step.path("InputPath").asText()));
+                case "Task" ->
+                    assertThat(at(state, step.path("ResultPath").asText()).isMissingNode())
+                            .as(function + ": " + current + " left "
+                                    + step.path("ResultPath").asText())
+                            .isFalse();
+                case "Wait" ->
+                    assertThat(at(state, step.path("SecondsPath").asText()).isInt())
+                            .as(function + ": " + current)
+                            .isTrue();
+                case "Pass" ->
+                    assertThat(at(state, step.path("ResultPath").asText()))
+                            .as(function + ": " + current)
+                            .isEqualTo(at(state, step.path("InputPath").asText()));
                 case "Choice" -> {
                     current = choose(step, state, function + ": " + current);
                     continue;
@@ -317,10 +348,12 @@ class SampleEventsTest {
             return !value.isMissingNode() == rule.path("IsPresent").booleanValue();
         }
         if (rule.has("BooleanEquals")) {
-            return value.isBoolean() && value.booleanValue() == rule.path("BooleanEquals").booleanValue();
+            return value.isBoolean()
+                    && value.booleanValue() == rule.path("BooleanEquals").booleanValue();
         }
         if (rule.has("StringEquals")) {
-            return value.isTextual() && value.textValue().equals(rule.path("StringEquals").textValue());
+            return value.isTextual()
+                    && value.textValue().equals(rule.path("StringEquals").textValue());
         }
         throw new AssertionError(where + ": a Choice rule this walk does not know: " + rule);
     }
@@ -340,9 +373,11 @@ class SampleEventsTest {
     }
 
     private static BeanPropertyDefinition property(Class<?> type, String name) {
-        BeanDescription description = Json.MAPPER.getSerializationConfig()
-                .introspect(Json.MAPPER.constructType(type));
-        return description.findProperties().stream().filter(p -> p.getName().equals(name)).findFirst().orElse(null);
+        BeanDescription description = Json.MAPPER.getSerializationConfig().introspect(Json.MAPPER.constructType(type));
+        return description.findProperties().stream()
+                .filter(p -> p.getName().equals(name))
+                .findFirst()
+                .orElse(null);
     }
 
     private static List<String> templateOutputs(StackKind kind) throws IOException {

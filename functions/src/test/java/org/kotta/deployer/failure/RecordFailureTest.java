@@ -2,10 +2,9 @@ package org.kotta.deployer.failure;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 import org.kotta.deployer.core.Json;
-
-import com.fasterxml.jackson.databind.JsonNode;
 
 class RecordFailureTest {
 
@@ -29,13 +28,16 @@ class RecordFailureTest {
 
     @Test
     void aMessageWithBracesButNoInnerErrorKeepsTheOuterOne() throws Exception {
-        JsonNode error = Json.MAPPER.readTree("{\"errorType\":\"States.Timeout\",\"errorMessage\":\"took {too} long\"}");
-        assertThat(RecordFailure.innermostLambdaError(error).path("errorType").asText()).isEqualTo("States.Timeout");
+        JsonNode error =
+                Json.MAPPER.readTree("{\"errorType\":\"States.Timeout\",\"errorMessage\":\"took {too} long\"}");
+        assertThat(RecordFailure.innermostLambdaError(error).path("errorType").asText())
+                .isEqualTo("States.Timeout");
     }
 
     @Test
     void somethingThatIsNotALambdaErrorGivesNothing() {
         assertThat(RecordFailure.innermostLambdaError(null)).isNull();
-        assertThat(RecordFailure.innermostLambdaError(Json.MAPPER.createObjectNode())).isNull();
+        assertThat(RecordFailure.innermostLambdaError(Json.MAPPER.createObjectNode()))
+                .isNull();
     }
 }

@@ -1,6 +1,5 @@
 package org.kotta.deployer.stacks;
 
-import org.kotta.deployer.core.StackPhase;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -16,7 +15,6 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer.OrderAnnotation;
@@ -26,7 +24,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.kotta.deployer.core.AwsClients;
 import org.kotta.deployer.core.Settings;
-
+import org.kotta.deployer.core.StackPhase;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.cloudformation.model.Capability;
 import software.amazon.awssdk.services.cloudformation.model.CloudFormationException;
@@ -41,13 +39,29 @@ import software.amazon.awssdk.services.s3.S3Client;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(OrderAnnotation.class)
 class InfrastructureTemplatesIT {
-    private static final List<String> BASE_OUTPUTS = List.of("JobsBucketName", "JobsTableName", "UsersTableName",
-            "LogBucketName", "InstanceLogGroupName",
-            "WebServerRoleArn", "WebServerInstanceProfileName", "WebServerInstanceProfileArn",
-            "TaskExecutorRoleArn", "TaskExecutorInstanceProfileName", "TaskExecutorInstanceProfileArn");
-    private static final List<String> KOTTA_OUTPUTS = List.of("WebUrl", "LoadBalancerDNSName", "WebServerTargetGroupArn",
-            "ProdPendingQueueUrl", "ProdActiveQueueUrl", "TestPendingQueueUrl", "TestActiveQueueUrl",
-            "WebServerGroupName", "ProdWorkerGroupName", "TestWorkerGroupName");
+    private static final List<String> BASE_OUTPUTS = List.of(
+            "JobsBucketName",
+            "JobsTableName",
+            "UsersTableName",
+            "LogBucketName",
+            "InstanceLogGroupName",
+            "WebServerRoleArn",
+            "WebServerInstanceProfileName",
+            "WebServerInstanceProfileArn",
+            "TaskExecutorRoleArn",
+            "TaskExecutorInstanceProfileName",
+            "TaskExecutorInstanceProfileArn");
+    private static final List<String> KOTTA_OUTPUTS = List.of(
+            "WebUrl",
+            "LoadBalancerDNSName",
+            "WebServerTargetGroupArn",
+            "ProdPendingQueueUrl",
+            "ProdActiveQueueUrl",
+            "TestPendingQueueUrl",
+            "TestActiveQueueUrl",
+            "WebServerGroupName",
+            "ProdWorkerGroupName",
+            "TestWorkerGroupName");
     private static final Duration LIMIT = Duration.ofMinutes(2);
 
     private final String suffix = HexFormat.of().formatHex(SecureRandom.getSeed(4));
@@ -69,12 +83,14 @@ class InfrastructureTemplatesIT {
         clients = new AwsClients(new Settings(Map.of("AWS_ENDPOINT_URL", endpoint, "AWS_REGION", "us-east-1")));
         cloudFormation = clients.cloudFormation();
         // what an admin prepares before a deployment: the OAuth client secret and a certificate
-        secretArn = clients.secretsManager().createSecret(r -> r
-                .name("kotta-it/oauth-client-secret-" + suffix)
-                .secretString("not-a-real-secret")).arn();
-        certificateArn = clients.acm().requestCertificate(r -> r
-                .domainName("kotta-" + suffix + ".example.org")
-                .validationMethod("DNS")).certificateArn();
+        secretArn = clients.secretsManager()
+                .createSecret(
+                        r -> r.name("kotta-it/oauth-client-secret-" + suffix).secretString("not-a-real-secret"))
+                .arn();
+        certificateArn = clients.acm()
+                .requestCertificate(
+                        r -> r.domainName("kotta-" + suffix + ".example.org").validationMethod("DNS"))
+                .certificateArn();
     }
 
     @Test
@@ -108,7 +124,8 @@ class InfrastructureTemplatesIT {
         assertThat(outputs.get("ProdPendingQueueUrl")).endsWith("/" + kottaStack + "-prod-pending");
         assertThat(outputs.get("TestActiveQueueUrl")).endsWith("/" + kottaStack + "-test-active");
         // the names the executors' wiring and the base stack's TaskExecutorRole use
-        assertThat(outputs).containsEntry("ProdWorkerGroupName", kottaStack + "-prod-workers")
+        assertThat(outputs)
+                .containsEntry("ProdWorkerGroupName", kottaStack + "-prod-workers")
                 .containsEntry("TestWorkerGroupName", kottaStack + "-test-workers");
     }
 
@@ -116,7 +133,8 @@ class InfrastructureTemplatesIT {
     @Order(3)
     void kottaStack_hasTheWorkersTerminationHooks_andTheBaseStackTheInstancesLogGroup() {
         Map<String, String> kotta = physicalIds(kottaStack);
-        assertThat(kotta).containsEntry("ProdWorkerTerminationHook", "kotta-let-the-job-finish")
+        assertThat(kotta)
+                .containsEntry("ProdWorkerTerminationHook", "kotta-let-the-job-finish")
                 .containsEntry("TestWorkerTerminationHook", "kotta-let-the-job-finish");
         // the local cloud sends no signal and waits for none: the group with a CreationPolicy completes at once
         assertThat(kotta).containsKey("WebServerGroup");
@@ -135,7 +153,11 @@ class InfrastructureTemplatesIT {
 
         assertThat(stack.status()).as(stack.reason()).isEqualTo("UPDATE_COMPLETE");
         assertThat(stack.phase()).isEqualTo(StackPhase.SUCCEEDED);
-        assertThat(cloudFormation.describeStacks(r -> r.stackName(kottaStack)).stacks().get(0).parameters())
+        assertThat(cloudFormation
+                        .describeStacks(r -> r.stackName(kottaStack))
+                        .stacks()
+                        .get(0)
+                        .parameters())
                 .filteredOn(p -> p.parameterKey().equals("ProdMaxWorkers"))
                 .extracting(Parameter::parameterValue)
                 .containsExactly("6");
@@ -149,8 +171,8 @@ class InfrastructureTemplatesIT {
         // alike, so no stack (and no stack events) exist; see docs/local-cloud.md, "The Cloud Kotta templates"
         String stackName = "kotta-base-bad-it-" + suffix;
 
-        assertThatThrownBy(() -> createStack(stackName, template("infrastructure/kotta-base.yaml"),
-                        baseParameters("Bad_Bucket..Name")))
+        assertThatThrownBy(() -> createStack(
+                        stackName, template("infrastructure/kotta-base.yaml"), baseParameters("Bad_Bucket..Name")))
                 .isInstanceOf(CloudFormationException.class)
                 .hasMessageContaining("JobsBucketName")
                 .hasMessageContaining("bucket naming rules");
@@ -175,7 +197,9 @@ class InfrastructureTemplatesIT {
     @Order(7)
     void failingKottaTemplate_failsWithTheQueueReason() {
         String stackName = "kotta-failing-it-" + suffix;
-        createStack(stackName, withProdQueueVisibilityOverTheMaximum(template("infrastructure/kotta.yaml")),
+        createStack(
+                stackName,
+                withProdQueueVisibilityOverTheMaximum(template("infrastructure/kotta.yaml")),
                 kottaParameters("4"));
 
         StackReport stack = stacks.waitUntilDone(stackName, LIMIT);
@@ -197,12 +221,15 @@ class InfrastructureTemplatesIT {
         }
         stacks.close();
         // the JobsBucket and the tables are RetainExceptOnCreate: remove what this run left behind
-        try (S3Client s3 = clients.s3(); DynamoDbClient dynamoDb = clients.dynamoDb()) {
+        try (S3Client s3 = clients.s3();
+                DynamoDbClient dynamoDb = clients.dynamoDb()) {
             s3.deleteBucket(r -> r.bucket(bucket));
             if (baseOutputs.containsKey("LogBucketName")) {
                 String logBucket = baseOutputs.get("LogBucketName");
-                s3.listObjectVersionsPaginator(r -> r.bucket(logBucket)).versions().forEach(v ->
-                        s3.deleteObject(r -> r.bucket(logBucket).key(v.key()).versionId(v.versionId())));
+                s3.listObjectVersionsPaginator(r -> r.bucket(logBucket))
+                        .versions()
+                        .forEach(v -> s3.deleteObject(
+                                r -> r.bucket(logBucket).key(v.key()).versionId(v.versionId())));
                 s3.deleteBucket(r -> r.bucket(logBucket));
             }
             for (String table : List.of("JobsTableName", "UsersTableName")) {
@@ -243,7 +270,11 @@ class InfrastructureTemplatesIT {
         values.put("SpotPrice", "0.10");
         values.put("CodeKey", "releases/" + "0".repeat(64) + ".tar.gz");
         // as the deployer does for a new stack: the latest Amazon Linux image from AWS's public parameter
-        values.put("ImageId", new KottaImages(cloudFormation, clients::ssm).choose(kottaStack, true).imageId());
+        values.put(
+                "ImageId",
+                new KottaImages(cloudFormation, clients::ssm)
+                        .choose(kottaStack, true)
+                        .imageId());
         return parameters(values);
     }
 
@@ -258,7 +289,10 @@ class InfrastructureTemplatesIT {
 
     private static List<Parameter> parameters(Map<String, String> values) {
         return values.entrySet().stream()
-                .map(e -> Parameter.builder().parameterKey(e.getKey()).parameterValue(e.getValue()).build())
+                .map(e -> Parameter.builder()
+                        .parameterKey(e.getKey())
+                        .parameterValue(e.getValue())
+                        .build())
                 .toList();
     }
 

@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -20,7 +19,8 @@ class InfrastructureTemplatesLintIT {
     @ValueSource(strings = {"kotta-base.yaml", "kotta.yaml"})
     void templatePassesCfnLint(String template) throws Exception {
         Path cfnLint = RepoPaths.venv().resolve("bin").resolve("cfn-lint");
-        assertThat(cfnLint).as("cfn-lint in the virtualenv (run ./kotta local up once, or set KOTTA_VENV)")
+        assertThat(cfnLint)
+                .as("cfn-lint in the virtualenv (run ./kotta local up once, or set KOTTA_VENV)")
                 .isExecutable();
         Path file = RepoPaths.infrastructure().resolve(template);
 
@@ -28,7 +28,9 @@ class InfrastructureTemplatesLintIT {
                 .redirectErrorStream(true)
                 .start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor(120, TimeUnit.SECONDS)).as("cfn-lint finished").isTrue();
+        assertThat(process.waitFor(120, TimeUnit.SECONDS))
+                .as("cfn-lint finished")
+                .isTrue();
 
         assertThat(process.exitValue())
                 .as("cfn-lint %s exit code; its output:%n%s", template, output)

@@ -1,7 +1,5 @@
 package org.kotta.deployer.stacks;
 
-import org.kotta.deployer.core.StackPhase;
-import org.kotta.deployer.core.StackAction;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -11,11 +9,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-
 import org.kotta.deployer.core.AwsClients;
 import org.kotta.deployer.core.Settings;
+import org.kotta.deployer.core.StackAction;
+import org.kotta.deployer.core.StackPhase;
 import org.kotta.deployer.testing.Waits;
-
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.cloudformation.model.CloudFormationException;
 
@@ -23,8 +21,9 @@ import software.amazon.awssdk.services.cloudformation.model.CloudFormationExcept
 final class LocalStacks implements AutoCloseable {
     static final String ENDPOINT = System.getProperty("kotta.endpoint", "http://127.0.0.1:4566");
 
-    final CloudFormationClient cfn = new AwsClients(new Settings(Map.of(
-            "AWS_ENDPOINT_URL", ENDPOINT, "AWS_REGION", "us-east-1"))).cloudFormation();
+    final CloudFormationClient cfn = new AwsClients(
+                    new Settings(Map.of("AWS_ENDPOINT_URL", ENDPOINT, "AWS_REGION", "us-east-1")))
+            .cloudFormation();
     private final String run = UUID.randomUUID().toString().substring(0, 8);
     private final List<String> created = new ArrayList<>();
 
@@ -52,20 +51,26 @@ final class LocalStacks implements AutoCloseable {
     }
 
     StackSpec spec(String stackName, String file, Map<String, String> parameters, String token) {
-        return new StackSpec(stackName, template(file), null, parameters, Map.of("kotta:test", "stacks-it"),
-                token, null);
+        return new StackSpec(
+                stackName, template(file), null, parameters, Map.of("kotta:test", "stacks-it"), token, null);
     }
 
     /** The state machine's loop, compressed: check once a second until the stack is done (or the limit). */
     StackReport waitUntilDone(String stackNameOrId, Duration limit) {
         StackWatcher watcher = new StackWatcher(cfn);
-        return Waits.untilOrLatest(limit, Duration.ofSeconds(1), () -> watcher.check(stackNameOrId),
+        return Waits.untilOrLatest(
+                limit,
+                Duration.ofSeconds(1),
+                () -> watcher.check(stackNameOrId),
                 report -> !StackPhase.IN_PROGRESS.equals(report.phase()));
     }
 
     /** Deploys, following DELETING answers as the state machine does: wait, deploy again. */
     StackLaunch deployThroughDeletes(StackDeployer deployer, StackSpec spec, Duration limit) {
-        return Waits.untilOrLatest(limit, Duration.ofSeconds(1), () -> deployer.deploy(spec),
+        return Waits.untilOrLatest(
+                limit,
+                Duration.ofSeconds(1),
+                () -> deployer.deploy(spec),
                 launch -> !StackAction.DELETING.equals(launch.action()));
     }
 

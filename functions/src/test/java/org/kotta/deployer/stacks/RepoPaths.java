@@ -1,13 +1,11 @@
 package org.kotta.deployer.stacks;
 
 import java.nio.file.Path;
-
 import org.kotta.deployer.testing.RepoRoot;
 
 /** Where the repository and its Python tools are, seen from the directory Maven runs the tests in. */
 final class RepoPaths {
-    private RepoPaths() {
-    }
+    private RepoPaths() {}
 
     static Path root() {
         return RepoRoot.path();

@@ -1,13 +1,11 @@
 package org.kotta.deployer.stacks;
 
-import org.kotta.deployer.core.StackPhase;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Map;
-
 import org.junit.jupiter.api.Test;
-
+import org.kotta.deployer.core.StackPhase;
 import software.amazon.awssdk.services.cloudformation.model.StackStatus;
 
 /** The pure rules of the package: status → phase, change set names, "no changes", specs. */
@@ -20,7 +18,8 @@ class StackRulesTest {
             StackPhase expected;
             if (name.endsWith("_IN_PROGRESS")) {
                 expected = StackPhase.IN_PROGRESS;
-            } else if (name.equals("CREATE_COMPLETE") || name.equals("UPDATE_COMPLETE")
+            } else if (name.equals("CREATE_COMPLETE")
+                    || name.equals("UPDATE_COMPLETE")
                     || name.equals("IMPORT_COMPLETE")) {
                 expected = StackPhase.SUCCEEDED;
             } else {
@@ -48,7 +47,9 @@ class StackRulesTest {
 
     @Test
     void changeSetName_replacesCharactersCloudFormationRefuses() {
-        assertThat(StackDeployer.changeSetName("d_1.2:x")).matches("[a-zA-Z][-a-zA-Z0-9]*").isEqualTo("d-1-2-x");
+        assertThat(StackDeployer.changeSetName("d_1.2:x"))
+                .matches("[a-zA-Z][-a-zA-Z0-9]*")
+                .isEqualTo("d-1-2-x");
     }
 
     @Test
@@ -60,9 +61,11 @@ class StackRulesTest {
     @Test
     void noChanges_isRecognisedInBothWordings() {
         assertThat(StackDeployer.isNoChanges("The submitted information didn't contain changes. "
-                + "Submit different information to create a change set.")).isTrue();
+                        + "Submit different information to create a change set."))
+                .isTrue();
         assertThat(StackDeployer.isNoChanges("No updates are to be performed.")).isTrue();
-        assertThat(StackDeployer.isNoChanges("Template format error: unresolved resource")).isFalse();
+        assertThat(StackDeployer.isNoChanges("Template format error: unresolved resource"))
+                .isFalse();
         assertThat(StackDeployer.isNoChanges(null)).isFalse();
     }
 

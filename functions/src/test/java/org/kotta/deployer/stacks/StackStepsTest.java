@@ -1,18 +1,22 @@
 package org.kotta.deployer.stacks;
 
-import org.kotta.deployer.core.StackPhase;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Map;
-
 import org.junit.jupiter.api.Test;
+import org.kotta.deployer.core.StackPhase;
 
 class StackStepsTest {
 
     @Test
     void nothingToChange_onAStackWhoseLastUpdateRolledBack_isUsable_withItsOutputs() {
-        StackReport rolledBack = new StackReport("kotta-lab", "id", StackPhase.FAILED, "UPDATE_ROLLBACK_COMPLETE",
-                "WebServerGroup (AWS::AutoScaling::AutoScalingGroup): timed out", Map.of("WebUrl", "https://k.example.org"));
+        StackReport rolledBack = new StackReport(
+                "kotta-lab",
+                "id",
+                StackPhase.FAILED,
+                "UPDATE_ROLLBACK_COMPLETE",
+                "WebServerGroup (AWS::AutoScaling::AutoScalingGroup): timed out",
+                Map.of("WebUrl", "https://k.example.org"));
 
         StackReport afterNoChange = StackSteps.afterNoChange(rolledBack);
 
@@ -34,11 +38,22 @@ class StackStepsTest {
 
     @Test
     void theImageChoice_isRecordedAsResolvedOrKept() {
-        ImageChoice kept = new ImageChoice("ami-0123456789abcdef0", ImageChoice.Source.KEPT, null, "the image the stack runs");
+        ImageChoice kept =
+                new ImageChoice("ami-0123456789abcdef0", ImageChoice.Source.KEPT, null, "the image the stack runs");
 
-        assertThat(org.kotta.deployer.core.DynamoJson.toAttribute(kept).m().get("source").s()).isEqualTo("kept");
-        assertThat(org.kotta.deployer.core.Json.MAPPER.valueToTree(new ImageChoice("ami-0123456789abcdef0",
-                ImageChoice.Source.RESOLVED, KottaImages.PUBLIC_PARAMETER, "created")).path("source").asText())
+        assertThat(org.kotta.deployer.core.DynamoJson.toAttribute(kept)
+                        .m()
+                        .get("source")
+                        .s())
+                .isEqualTo("kept");
+        assertThat(org.kotta.deployer.core.Json.MAPPER
+                        .valueToTree(new ImageChoice(
+                                "ami-0123456789abcdef0",
+                                ImageChoice.Source.RESOLVED,
+                                KottaImages.PUBLIC_PARAMETER,
+                                "created"))
+                        .path("source")
+                        .asText())
                 .isEqualTo("resolved");
     }
 }

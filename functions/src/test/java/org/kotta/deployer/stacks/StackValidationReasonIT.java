@@ -1,17 +1,15 @@
 package org.kotta.deployer.stacks;
 
-import org.kotta.deployer.core.StackPhase;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.kotta.deployer.core.AwsClients;
 import org.kotta.deployer.core.Settings;
-
+import org.kotta.deployer.core.StackPhase;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
@@ -28,8 +26,9 @@ class StackValidationReasonIT {
 
     @Test
     void aBucketNameAlreadyTaken_isTheReason_notAPointerToDescribeEvents() {
-        S3Client s3 = new AwsClients(new Settings(Map.of(Settings.ENDPOINT_URL, LocalStacks.ENDPOINT,
-                Settings.REGION, "us-east-1"))).s3();
+        S3Client s3 = new AwsClients(
+                        new Settings(Map.of(Settings.ENDPOINT_URL, LocalStacks.ENDPOINT, Settings.REGION, "us-east-1")))
+                .s3();
         String bucket = "it-taken-" + UUID.randomUUID().toString().substring(0, 8);
         s3.createBucket(b -> b.bucket(bucket));
         String stack = LOCAL.stackName("taken");

@@ -1,7 +1,5 @@
 package org.kotta.deployer.stacks;
 
-import org.kotta.deployer.core.StackPhase;
-import org.kotta.deployer.core.StackAction;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -10,10 +8,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.kotta.deployer.core.StackAction;
+import org.kotta.deployer.core.StackPhase;
 import org.kotta.deployer.testing.Waits;
 
 class StackWatcherIT {
@@ -45,17 +44,21 @@ class StackWatcherIT {
     @Test
     void slowStack_staysInProgressAcrossChecks_thenSucceeds() {
         String name = local.stackName("slow");
-        StackLaunch launch = deployer.deploy(local.spec(name, "slow-stack.yaml",
-                Map.of("DelaySeconds", "6"), local.token("slow")));
+        StackLaunch launch =
+                deployer.deploy(local.spec(name, "slow-stack.yaml", Map.of("DelaySeconds", "6"), local.token("slow")));
         assertThat(launch.action()).isEqualTo(StackAction.CREATE);
 
         List<StackPhase> phases = new ArrayList<>();
         // a check, then one a second, as the state machine's loop does; every phase seen is kept
-        StackReport report = Waits.untilOrLatest(Duration.ofSeconds(60), Duration.ofSeconds(1), () -> {
-            StackReport seen = watcher.check(launch.stackId());
-            phases.add(seen.phase());
-            return seen;
-        }, seen -> !StackPhase.IN_PROGRESS.equals(seen.phase()));
+        StackReport report = Waits.untilOrLatest(
+                Duration.ofSeconds(60),
+                Duration.ofSeconds(1),
+                () -> {
+                    StackReport seen = watcher.check(launch.stackId());
+                    phases.add(seen.phase());
+                    return seen;
+                },
+                seen -> !StackPhase.IN_PROGRESS.equals(seen.phase()));
 
         assertThat(phases.subList(0, 3)).as("phases " + phases).containsOnly(StackPhase.IN_PROGRESS);
         assertThat(report.phase()).isEqualTo(StackPhase.SUCCEEDED);
@@ -67,18 +70,20 @@ class StackWatcherIT {
     void slowStack_drivenByTheScaledSchedule_takesAFewChecks() {
         String name = local.stackName("slowloop");
         WaitSchedule schedule = new WaitSchedule(0.2, 1);
-        StackLaunch launch = deployer.deploy(local.spec(name, "slow-stack.yaml",
-                Map.of("DelaySeconds", "4"), local.token("loop")));
+        StackLaunch launch =
+                deployer.deploy(local.spec(name, "slow-stack.yaml", Map.of("DelaySeconds", "4"), local.token("loop")));
 
         // the state machine's Wait before each check, as the schedule says after the checks so far
         AtomicInteger checks = new AtomicInteger();
         StackReport report = await().pollDelay(Duration.ofSeconds(schedule.nextWaitSeconds(0)))
                 .pollInterval((polls, previous) -> Duration.ofSeconds(schedule.nextWaitSeconds(checks.get())))
                 .atMost(Duration.ofMinutes(2))
-                .until(() -> {
-                    checks.incrementAndGet();
-                    return watcher.check(launch.stackId());
-                }, seen -> !StackPhase.IN_PROGRESS.equals(seen.phase()) || checks.get() >= 30);
+                .until(
+                        () -> {
+                            checks.incrementAndGet();
+                            return watcher.check(launch.stackId());
+                        },
+                        seen -> !StackPhase.IN_PROGRESS.equals(seen.phase()) || checks.get() >= 30);
 
         assertThat(report.phase()).isEqualTo(StackPhase.SUCCEEDED);
         assertThat(checks.get()).isBetween(3, schedule.checksFor(Duration.ofSeconds(10)));

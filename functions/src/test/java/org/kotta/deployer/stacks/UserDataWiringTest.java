@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
 import org.junit.jupiter.api.Test;
 import org.kotta.platform.core.Wiring;
 
@@ -22,11 +21,24 @@ import org.kotta.platform.core.Wiring;
 class UserDataWiringTest {
     private static final String OPEN = "cat > /etc/kotta/kotta.env <<'KOTTA_WIRING'";
     private static final String CLOSE = "KOTTA_WIRING";
-    private static final List<String> EVERY_INSTANCE = List.of(Wiring.REGION, Wiring.STACK_NAME, Wiring.JOBS_BUCKET,
-            Wiring.JOBS_TABLE, Wiring.USERS_TABLE, Wiring.PROD_PENDING_QUEUE_URL, Wiring.TEST_PENDING_QUEUE_URL,
-            Wiring.PROD_ACTIVE_QUEUE_URL, Wiring.TEST_ACTIVE_QUEUE_URL, Wiring.NOTIFICATIONS_TOPIC_ARN,
-            Wiring.OAUTH_CLIENT_ID, Wiring.OAUTH_CLIENT_SECRET_ARN, Wiring.OIDC_ISSUER, Wiring.SESSION_KEY_SECRET_ARN,
-            Wiring.PUBLIC_URL, Wiring.PORT, Wiring.RELEASE_KEY);
+    private static final List<String> EVERY_INSTANCE = List.of(
+            Wiring.REGION,
+            Wiring.STACK_NAME,
+            Wiring.JOBS_BUCKET,
+            Wiring.JOBS_TABLE,
+            Wiring.USERS_TABLE,
+            Wiring.PROD_PENDING_QUEUE_URL,
+            Wiring.TEST_PENDING_QUEUE_URL,
+            Wiring.PROD_ACTIVE_QUEUE_URL,
+            Wiring.TEST_ACTIVE_QUEUE_URL,
+            Wiring.NOTIFICATIONS_TOPIC_ARN,
+            Wiring.OAUTH_CLIENT_ID,
+            Wiring.OAUTH_CLIENT_SECRET_ARN,
+            Wiring.OIDC_ISSUER,
+            Wiring.SESSION_KEY_SECRET_ARN,
+            Wiring.PUBLIC_URL,
+            Wiring.PORT,
+            Wiring.RELEASE_KEY);
     private static final List<String> EXECUTORS = List.of(Wiring.POOL, Wiring.WORK_DIR, Wiring.JOB_USER);
     // read only by bin/kotta-bootstrap (log shipping, the web server's cfn-signal), not by the Java code
     private static final String LOG_GROUP = "KOTTA_LOG_GROUP";
@@ -37,8 +49,8 @@ class UserDataWiringTest {
     @Test
     void everyLaunchTemplateWritesTheWholeWiringAndRunsTheBootstrap() throws IOException {
         Map<String, String> userData = userDataByResource();
-        assertThat(userData).containsOnlyKeys(
-                "WebServerLaunchTemplate", "ProdWorkerLaunchTemplate", "TestWorkerLaunchTemplate");
+        assertThat(userData)
+                .containsOnlyKeys("WebServerLaunchTemplate", "ProdWorkerLaunchTemplate", "TestWorkerLaunchTemplate");
 
         userData.forEach((resource, script) -> {
             Map<String, String> wiring = wiring(resource, script);
@@ -54,12 +66,15 @@ class UserDataWiringTest {
             }
             assertThat(wiring.keySet()).as(resource).containsExactlyInAnyOrderElementsOf(expected);
             assertThat(wiring.values()).as(resource).allMatch(v -> !v.isBlank() && !v.contains(" "));
-            assertThat(wiring).as(resource).containsEntry(Wiring.PUBLIC_URL, "https://${DomainName}")
+            assertThat(wiring)
+                    .as(resource)
+                    .containsEntry(Wiring.PUBLIC_URL, "https://${DomainName}")
                     .containsEntry(Wiring.OIDC_ISSUER, "${OidcIssuer}")
                     .containsEntry(Wiring.SESSION_KEY_SECRET_ARN, "${SessionKeySecret}")
                     .containsEntry(Wiring.RELEASE_KEY, "${CodeKey}")
                     .containsEntry(LOG_GROUP, "/kotta/${AWS::StackName}/instances");
-            assertThat(script).as(resource)
+            assertThat(script)
+                    .as(resource)
                     .contains("aws s3 cp \"s3://${JobsBucketName}/${CodeKey}\"")
                     .contains("/opt/kotta/app/bin/kotta-bootstrap " + role)
                     .doesNotContain("secretsmanager get-secret-value")
@@ -67,9 +82,12 @@ class UserDataWiringTest {
                     .doesNotContain("set -x")
                     .doesNotContain("169.254.169.254");
         });
-        assertThat(wiring("prod", userData.get("ProdWorkerLaunchTemplate"))).containsEntry(Wiring.POOL, "prod")
-                .containsEntry(Wiring.WORK_DIR, "/opt/kotta/work").containsEntry(Wiring.JOB_USER, "kotta-job");
-        assertThat(wiring("test", userData.get("TestWorkerLaunchTemplate"))).containsEntry(Wiring.POOL, "test")
+        assertThat(wiring("prod", userData.get("ProdWorkerLaunchTemplate")))
+                .containsEntry(Wiring.POOL, "prod")
+                .containsEntry(Wiring.WORK_DIR, "/opt/kotta/work")
+                .containsEntry(Wiring.JOB_USER, "kotta-job");
+        assertThat(wiring("test", userData.get("TestWorkerLaunchTemplate")))
+                .containsEntry(Wiring.POOL, "test")
                 .containsEntry(Wiring.AUTOSCALING_GROUP, "${AWS::StackName}-test-workers");
         assertThat(wiring("web", userData.get("WebServerLaunchTemplate")))
                 .containsEntry("KOTTA_SIGNAL_RESOURCE", "WebServerGroup");
@@ -77,19 +95,26 @@ class UserDataWiringTest {
 
     @Test
     void userDataStaysAFewLines() throws IOException {
-        assertThat(userDataByResource()).as("the three launch templates' user data").hasSize(3);
+        assertThat(userDataByResource())
+                .as("the three launch templates' user data")
+                .hasSize(3);
         userDataByResource().forEach((resource, script) -> {
-            long commands = script.lines().map(String::strip)
+            long commands = script.lines()
+                    .map(String::strip)
                     .filter(l -> !l.isEmpty() && !l.startsWith("#") && !l.matches("[A-Z_]+=.*"))
                     .count();
-            assertThat(commands).as("commands in %s's user data besides the wiring", resource).isLessThanOrEqualTo(10);
+            assertThat(commands)
+                    .as("commands in %s's user data besides the wiring", resource)
+                    .isLessThanOrEqualTo(10);
         });
     }
 
     /** The heredoc's lines, name → value, as the instance (and the local runner) reads them. */
     private static Map<String, String> wiring(String resource, String script) {
         int open = script.indexOf(OPEN + "\n");
-        assertThat(open).as("%s writes /etc/kotta/kotta.env with the KOTTA_WIRING heredoc", resource).isNotNegative();
+        assertThat(open)
+                .as("%s writes /etc/kotta/kotta.env with the KOTTA_WIRING heredoc", resource)
+                .isNotNegative();
         Map<String, String> values = new LinkedHashMap<>();
         for (String line : script.substring(open + OPEN.length() + 1).split("\n")) {
             if (line.equals(CLOSE)) {
@@ -97,7 +122,8 @@ class UserDataWiringTest {
             }
             int eq = line.indexOf('=');
             assertThat(eq).as("%s wiring line %s", resource, line).isPositive();
-            assertThat(values.put(line.substring(0, eq), line.substring(eq + 1))).as("%s repeats %s", resource, line)
+            assertThat(values.put(line.substring(0, eq), line.substring(eq + 1)))
+                    .as("%s repeats %s", resource, line)
                     .isNull();
         }
         throw new AssertionError(resource + ": the KOTTA_WIRING heredoc is not closed");
@@ -112,7 +138,8 @@ class UserDataWiringTest {
         while (resources.find()) {
             int start = template.indexOf("            - |\n", resources.end());
             StringBuilder script = new StringBuilder();
-            for (String line : template.substring(start + "            - |\n".length()).split("\n")) {
+            for (String line :
+                    template.substring(start + "            - |\n".length()).split("\n")) {
                 if (!line.startsWith("              ") && !line.isEmpty()) {
                     break;
                 }

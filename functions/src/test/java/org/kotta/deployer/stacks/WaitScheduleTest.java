@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.stream.IntStream;
-
 import org.junit.jupiter.api.Test;
 
 class WaitScheduleTest {
@@ -44,14 +43,14 @@ class WaitScheduleTest {
     @Test
     void scaleShrinksEveryWait_localRunsWaitOneSecondFirst() {
         WaitSchedule local = new WaitSchedule(0.2, 1);
-        assertThat(IntStream.range(0, 8).map(local::nextWaitSeconds).toArray())
-                .containsExactly(1, 1, 2, 2, 3, 4, 6, 6);
+        assertThat(IntStream.range(0, 8).map(local::nextWaitSeconds).toArray()).containsExactly(1, 1, 2, 2, 3, 4, 6, 6);
     }
 
     @Test
     void minSecondsIsAFloor() {
         WaitSchedule tiny = new WaitSchedule(0.01, 2);
-        assertThat(IntStream.range(0, 10).map(tiny::nextWaitSeconds).distinct().toArray()).containsExactly(2);
+        assertThat(IntStream.range(0, 10).map(tiny::nextWaitSeconds).distinct().toArray())
+                .containsExactly(2);
         assertThat(tiny.checksFor(Duration.ofSeconds(10))).isEqualTo(5);
     }
 

@@ -3,7 +3,6 @@ package org.kotta.deployer.sweep;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
-
 import org.junit.jupiter.api.Test;
 import org.kotta.deployer.core.Json;
 import org.kotta.deployer.sweep.SweepRules.Execution;
@@ -20,8 +19,8 @@ class SweepRulesTest {
 
     @Test
     void runningRecordWithRunningExecution_isLeftAlone() {
-        Verdict verdict = SweepRules.judge(record("RUNNING", "createBaseStack", NOW.minusSeconds(3600)),
-                Execution.of("RUNNING", null, null), NOW);
+        Verdict verdict = SweepRules.judge(
+                record("RUNNING", "createBaseStack", NOW.minusSeconds(3600)), Execution.of("RUNNING", null, null), NOW);
         assertThat(verdict.markFailed()).isFalse();
     }
 
@@ -29,16 +28,23 @@ class SweepRulesTest {
     void finishedRecords_areLeftAlone_whateverTheExecutionSays() {
         for (String status : new String[] {"SUCCEEDED", "FAILED"}) {
             assertThat(SweepRules.judge(record(status, null, NOW.minusSeconds(3600)), Execution.missing(), NOW)
-                    .markFailed()).as(status).isFalse();
-            assertThat(SweepRules.judge(record(status, null, NOW.minusSeconds(3600)),
-                    Execution.of("ABORTED", null, null), NOW).markFailed()).as(status).isFalse();
+                            .markFailed())
+                    .as(status)
+                    .isFalse();
+            assertThat(SweepRules.judge(
+                                    record(status, null, NOW.minusSeconds(3600)),
+                                    Execution.of("ABORTED", null, null),
+                                    NOW)
+                            .markFailed())
+                    .as(status)
+                    .isFalse();
         }
     }
 
     @Test
     void runningRecordOfAnAbortedExecution_isMarkedExecutionEnded_atItsCurrentStep_withTheStatus() {
-        Verdict verdict = SweepRules.judge(record("RUNNING", "createKottaStack", NOW.minusSeconds(5)),
-                Execution.of("ABORTED", null, null), NOW);
+        Verdict verdict = SweepRules.judge(
+                record("RUNNING", "createKottaStack", NOW.minusSeconds(5)), Execution.of("ABORTED", null, null), NOW);
         assertThat(verdict.markFailed()).isTrue();
         assertThat(verdict.error()).isEqualTo(SweepRules.EXECUTION_ENDED);
         assertThat(verdict.step()).isEqualTo("createKottaStack");
@@ -47,11 +53,13 @@ class SweepRulesTest {
 
     @Test
     void timedOutOrFailedExecution_carriesItsErrorAndCauseIntoTheRecord() {
-        Verdict timedOut = SweepRules.judge(record("RUNNING", "createBaseStack", NOW),
-                Execution.of("TIMED_OUT", "States.Timeout", null), NOW);
+        Verdict timedOut = SweepRules.judge(
+                record("RUNNING", "createBaseStack", NOW), Execution.of("TIMED_OUT", "States.Timeout", null), NOW);
         assertThat(timedOut.cause()).contains("TIMED_OUT", "States.Timeout");
-        Verdict restarted = SweepRules.judge(record("RUNNING", "createBaseStack", NOW),
-                Execution.of("FAILED", "States.ServiceRestart", "Execution was running when service restarted"), NOW);
+        Verdict restarted = SweepRules.judge(
+                record("RUNNING", "createBaseStack", NOW),
+                Execution.of("FAILED", "States.ServiceRestart", "Execution was running when service restarted"),
+                NOW);
         assertThat(restarted.markFailed()).isTrue();
         assertThat(restarted.cause()).contains("FAILED", "States.ServiceRestart", "service restarted");
     }
@@ -64,8 +72,8 @@ class SweepRulesTest {
 
     @Test
     void pendingRecordWithoutAnExecution_afterTheGracePeriod_isMarkedExecutionLost_atStepStart() {
-        Verdict verdict = SweepRules.judge(record("PENDING", null, NOW.minus(SweepRules.GRACE).minusSeconds(1)),
-                Execution.missing(), NOW);
+        Verdict verdict = SweepRules.judge(
+                record("PENDING", null, NOW.minus(SweepRules.GRACE).minusSeconds(1)), Execution.missing(), NOW);
         assertThat(verdict.markFailed()).isTrue();
         assertThat(verdict.error()).isEqualTo(SweepRules.EXECUTION_LOST);
         assertThat(verdict.step()).isEqualTo("start");
@@ -74,22 +82,26 @@ class SweepRulesTest {
 
     @Test
     void runningRecordWhoseExecutionIsGone_isMarkedExecutionLost_atItsStep() {
-        Verdict verdict = SweepRules.judge(record("RUNNING", "packageAndUploadCode", NOW.minusSeconds(600)),
-                Execution.missing(), NOW);
+        Verdict verdict = SweepRules.judge(
+                record("RUNNING", "packageAndUploadCode", NOW.minusSeconds(600)), Execution.missing(), NOW);
         assertThat(verdict.error()).isEqualTo(SweepRules.EXECUTION_LOST);
         assertThat(verdict.step()).isEqualTo("packageAndUploadCode");
     }
 
     @Test
     void pendingRecordWhoseExecutionStartedAndRuns_isLeftAlone() {
-        assertThat(SweepRules.judge(record("PENDING", null, NOW.minusSeconds(600)),
-                Execution.of("RUNNING", null, null), NOW).markFailed()).isFalse();
+        assertThat(SweepRules.judge(
+                                record("PENDING", null, NOW.minusSeconds(600)),
+                                Execution.of("RUNNING", null, null),
+                                NOW)
+                        .markFailed())
+                .isFalse();
     }
 
     @Test
     void recordWithoutAnyTimestamp_andNoExecution_isLost() {
-        Verdict verdict = SweepRules.judge(new Record("dep-1", "RUNNING", null, ARN, null, null),
-                Execution.missing(), NOW);
+        Verdict verdict =
+                SweepRules.judge(new Record("dep-1", "RUNNING", null, ARN, null, null), Execution.missing(), NOW);
         assertThat(verdict.markFailed()).isTrue();
         assertThat(verdict.step()).isEqualTo("unknown");
     }
@@ -112,17 +124,26 @@ class SweepRulesTest {
     void anUpdateStillRunningAfterTheExecutionEnded_isCancelled() {
         SweepRules.StackAdvice advice = SweepRules.stackAdvice("kotta-prod", "UPDATE_IN_PROGRESS");
         assertThat(advice.cancelUpdate()).isTrue();
-        assertThat(advice.text()).contains("kotta-prod").contains("cancelled the update")
+        assertThat(advice.text())
+                .contains("kotta-prod")
+                .contains("cancelled the update")
                 .contains("UPDATE_ROLLBACK_COMPLETE");
     }
 
     @Test
     void anotherOperationInProgress_isNamedWithWhenToDeployAgain_notCancelled() {
-        for (String status : new String[] {"CREATE_IN_PROGRESS", "UPDATE_ROLLBACK_IN_PROGRESS", "DELETE_IN_PROGRESS",
-                "UPDATE_COMPLETE_CLEANUP_IN_PROGRESS", "ROLLBACK_IN_PROGRESS"}) {
+        for (String status : new String[] {
+            "CREATE_IN_PROGRESS",
+            "UPDATE_ROLLBACK_IN_PROGRESS",
+            "DELETE_IN_PROGRESS",
+            "UPDATE_COMPLETE_CLEANUP_IN_PROGRESS",
+            "ROLLBACK_IN_PROGRESS"
+        }) {
             SweepRules.StackAdvice advice = SweepRules.stackAdvice("kotta-prod-base", status);
             assertThat(advice.cancelUpdate()).as(status).isFalse();
-            assertThat(advice.text()).as(status).contains("kotta-prod-base is still " + status)
+            assertThat(advice.text())
+                    .as(status)
+                    .contains("kotta-prod-base is still " + status)
                     .contains("deploy again once it has finished");
         }
     }

@@ -9,8 +9,7 @@ import java.nio.file.Path;
  * every module (through this module's test-jar) find the repository's files.
  */
 public final class RepoRoot {
-    private RepoRoot() {
-    }
+    private RepoRoot() {}
 
     public static Path path() {
         Path here = Path.of("").toAbsolutePath();

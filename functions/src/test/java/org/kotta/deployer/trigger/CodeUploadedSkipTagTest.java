@@ -20,7 +20,8 @@ class CodeUploadedSkipTagTest {
 
     @Test
     void value_isCutAtS3sLimit() {
-        assertThat(CodeUploadedSkipTag.value("x".repeat(400))).hasSize(CodeUploadedSkipTag.MAX_VALUE_CHARS)
+        assertThat(CodeUploadedSkipTag.value("x".repeat(400)))
+                .hasSize(CodeUploadedSkipTag.MAX_VALUE_CHARS)
                 .startsWith("skipped: xxx");
     }
 }

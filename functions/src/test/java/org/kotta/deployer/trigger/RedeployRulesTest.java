@@ -38,8 +38,9 @@ class RedeployRulesTest {
     @Test
     void deploymentId_isStableForOneEvent_andAValidExecutionName() {
         String id = RedeployRules.deploymentId(UPLOAD);
-        assertThat(RedeployRules.deploymentId(new CodeUploadedEvent("kotta-jobs", "code/v2.tar.gz", "0123abcd",
-                2048, "v-1", "00000001"))).isEqualTo(id);
+        assertThat(RedeployRules.deploymentId(
+                        new CodeUploadedEvent("kotta-jobs", "code/v2.tar.gz", "0123abcd", 2048, "v-1", "00000001")))
+                .isEqualTo(id);
         assertThat(id).matches("redeploy-[0-9a-f]{32}");
         // Step Functions execution names: at most 80 characters of [0-9A-Za-z_-]
         assertThat(id).hasSizeLessThanOrEqualTo(80).matches("[0-9A-Za-z_-]+");
@@ -48,21 +49,26 @@ class RedeployRulesTest {
     @Test
     void deploymentId_differsForAnotherBucketKeyContentOrUpload() {
         String id = RedeployRules.deploymentId(UPLOAD);
-        assertThat(RedeployRules.deploymentId(new CodeUploadedEvent("other-jobs", "code/v2.tar.gz", "0123abcd",
-                2048, "v-1", "00000001"))).isNotEqualTo(id);
-        assertThat(RedeployRules.deploymentId(new CodeUploadedEvent("kotta-jobs", "code/v3.tar.gz", "0123abcd",
-                2048, "v-1", "00000001"))).isNotEqualTo(id);
-        assertThat(RedeployRules.deploymentId(new CodeUploadedEvent("kotta-jobs", "code/v2.tar.gz", "ffff0000",
-                2048, "v-1", "00000001"))).isNotEqualTo(id);
+        assertThat(RedeployRules.deploymentId(
+                        new CodeUploadedEvent("other-jobs", "code/v2.tar.gz", "0123abcd", 2048, "v-1", "00000001")))
+                .isNotEqualTo(id);
+        assertThat(RedeployRules.deploymentId(
+                        new CodeUploadedEvent("kotta-jobs", "code/v3.tar.gz", "0123abcd", 2048, "v-1", "00000001")))
+                .isNotEqualTo(id);
+        assertThat(RedeployRules.deploymentId(
+                        new CodeUploadedEvent("kotta-jobs", "code/v2.tar.gz", "ffff0000", 2048, "v-1", "00000001")))
+                .isNotEqualTo(id);
         // the same bytes uploaded again (after a refusal): a new version and sequencer, a new redeploy
-        assertThat(RedeployRules.deploymentId(new CodeUploadedEvent("kotta-jobs", "code/v2.tar.gz", "0123abcd",
-                2048, "v-2", "00000002"))).isNotEqualTo(id);
+        assertThat(RedeployRules.deploymentId(
+                        new CodeUploadedEvent("kotta-jobs", "code/v2.tar.gz", "0123abcd", 2048, "v-2", "00000002")))
+                .isNotEqualTo(id);
     }
 
     @Test
     void deploymentId_ignoresTheSize() {
-        assertThat(RedeployRules.deploymentId(new CodeUploadedEvent("kotta-jobs", "code/v2.tar.gz", "0123abcd",
-                1, "v-1", "00000001"))).isEqualTo(RedeployRules.deploymentId(UPLOAD));
+        assertThat(RedeployRules.deploymentId(
+                        new CodeUploadedEvent("kotta-jobs", "code/v2.tar.gz", "0123abcd", 1, "v-1", "00000001")))
+                .isEqualTo(RedeployRules.deploymentId(UPLOAD));
     }
 
     @Test
@@ -84,15 +90,20 @@ class RedeployRulesTest {
 
     @Test
     void readsEventWithoutVersionOrSequencer() throws Exception {
-        CodeUploadedEvent parsed = CodeUploadedEvent.fromEventBridge(Json.MAPPER.readTree(
-                "{\"detail\": {\"bucket\": {\"name\": \"b\"}, \"object\": {\"key\": \"code/x.tar.gz\", \"etag\": \"e\"}}}"));
+        CodeUploadedEvent parsed = CodeUploadedEvent.fromEventBridge(
+                Json.MAPPER.readTree(
+                        "{\"detail\": {\"bucket\": {\"name\": \"b\"}, \"object\": {\"key\": \"code/x.tar.gz\", \"etag\": \"e\"}}}"));
         assertThat(parsed).isEqualTo(new CodeUploadedEvent("b", "code/x.tar.gz", "e", 0, "", ""));
     }
 
     @Test
     void busyCause_namesTheRunningDeployment_andTellsTheAdminToUploadAgain() {
         String cause = CodeUploaded.busyCause("kotta-lab", "dep-42", "s3://kotta-jobs/code/v2.tar.gz");
-        assertThat(cause).contains("kotta-lab", "dep-42", "s3://kotta-jobs/code/v2.tar.gz",
-                "Upload it again when dep-42 has finished");
+        assertThat(cause)
+                .contains(
+                        "kotta-lab",
+                        "dep-42",
+                        "s3://kotta-jobs/code/v2.tar.gz",
+                        "Upload it again when dep-42 has finished");
     }
 }

@@ -1,15 +1,12 @@
 package org.kotta.deployer.validate;
 
-import org.kotta.deployer.core.StackPhase;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -17,10 +14,10 @@ import org.kotta.deployer.core.AwsClients;
 import org.kotta.deployer.core.DeploymentRequest;
 import org.kotta.deployer.core.FieldError;
 import org.kotta.deployer.core.Settings;
+import org.kotta.deployer.core.StackPhase;
 import org.kotta.deployer.stacks.StackReport;
 import org.kotta.deployer.stacks.StackWatcher;
 import org.kotta.deployer.testing.Waits;
-
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.acm.AcmClient;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
@@ -40,6 +37,7 @@ class AccountCheckerIT {
     private static final String OTHER_ACCOUNT_BUCKET = "kotta-it-other-account-" + RUN;
     /** MiniStack scopes a request to the account a 12-digit access key names. */
     private static final String OTHER_ACCOUNT = "111111111111";
+
     private static final String OURS_STACK = "kotta-it-ours-" + RUN;
     private static final String OURS_BUCKET = "kotta-it-ours-jobs-" + RUN;
     private static final String CODE_BUCKET = "kotta-it-code-" + RUN;
@@ -60,7 +58,8 @@ class AccountCheckerIT {
 
     @BeforeAll
     static void createAccountResources() throws InterruptedException {
-        AwsClients clients = new AwsClients(new Settings(Map.of("AWS_ENDPOINT_URL", ENDPOINT, "AWS_REGION", "us-east-1")));
+        AwsClients clients =
+                new AwsClients(new Settings(Map.of("AWS_ENDPOINT_URL", ENDPOINT, "AWS_REGION", "us-east-1")));
         cloudFormation = clients.cloudFormation();
         s3 = clients.s3();
         acm = clients.acm();
@@ -71,14 +70,19 @@ class AccountCheckerIT {
         s3.createBucket(b -> b.bucket(FOREIGN_BUCKET));
         s3.createBucket(b -> b.bucket(CODE_BUCKET));
         s3.putObject(p -> p.bucket(CODE_BUCKET).key(CODE_KEY), RequestBody.fromBytes(new byte[] {0x1f, (byte) 0x8b}));
-        certificateArn = acm.requestCertificate(r -> r.domainName("kotta." + ZONE_NAME)).certificateArn();
-        secretArn = secretsManager.createSecret(r -> r.name("kotta-it/lwa-" + RUN)
-                .secretString("not-a-real-client-secret")).arn();
-        deletedSecretArn = secretsManager.createSecret(r -> r.name("kotta-it/deleted-" + RUN)
-                .secretString("not-a-real-client-secret")).arn();
+        certificateArn =
+                acm.requestCertificate(r -> r.domainName("kotta." + ZONE_NAME)).certificateArn();
+        secretArn = secretsManager
+                .createSecret(r -> r.name("kotta-it/lwa-" + RUN).secretString("not-a-real-client-secret"))
+                .arn();
+        deletedSecretArn = secretsManager
+                .createSecret(r -> r.name("kotta-it/deleted-" + RUN).secretString("not-a-real-client-secret"))
+                .arn();
         secretsManager.deleteSecret(r -> r.secretId(deletedSecretArn).recoveryWindowInDays(7L));
         hostedZoneId = route53.createHostedZone(r -> r.name(ZONE_NAME).callerReference("kotta-it-" + RUN))
-                .hostedZone().id().replace("/hostedzone/", "");
+                .hostedZone()
+                .id()
+                .replace("/hostedzone/", "");
         createBaseStackOwning(OURS_STACK + DeploymentRequest.BASE_STACK_SUFFIX, OURS_BUCKET);
         asOtherAccount(other -> other.createBucket(b -> b.bucket(OTHER_ACCOUNT_BUCKET)));
     }
@@ -91,8 +95,8 @@ class AccountCheckerIT {
     private static void asOtherAccount(java.util.function.Consumer<S3Client> action) {
         System.setProperty("aws.accessKeyId", OTHER_ACCOUNT);
         System.setProperty("aws.secretAccessKey", "test");
-        try (S3Client other = new AwsClients(new Settings(
-                Map.of("AWS_ENDPOINT_URL", ENDPOINT, "AWS_REGION", "us-east-1"))).s3()) {
+        try (S3Client other =
+                new AwsClients(new Settings(Map.of("AWS_ENDPOINT_URL", ENDPOINT, "AWS_REGION", "us-east-1"))).s3()) {
             action.accept(other);
         } finally {
             System.clearProperty("aws.accessKeyId");
@@ -108,9 +112,14 @@ class AccountCheckerIT {
         cloudFormation.createStack(r -> r.stackName(stackName).templateBody(template));
         // the product's own look at a stack, as the state machine's wait loop takes it
         StackWatcher watcher = new StackWatcher(cloudFormation);
-        StackReport report = Waits.untilOrLatest(Duration.ofSeconds(30), Duration.ofMillis(500),
-                () -> watcher.check(stackName), seen -> !StackPhase.IN_PROGRESS.equals(seen.phase()));
-        assertThat(report.status()).as("base stack %s: %s", stackName, report.reason()).isEqualTo("CREATE_COMPLETE");
+        StackReport report = Waits.untilOrLatest(
+                Duration.ofSeconds(30),
+                Duration.ofMillis(500),
+                () -> watcher.check(stackName),
+                seen -> !StackPhase.IN_PROGRESS.equals(seen.phase()));
+        assertThat(report.status())
+                .as("base stack %s: %s", stackName, report.reason())
+                .isEqualTo("CREATE_COMPLETE");
     }
 
     @AfterAll
@@ -118,7 +127,8 @@ class AccountCheckerIT {
         if (s3 == null) {
             return;
         }
-        bestEffort(() -> cloudFormation.deleteStack(r -> r.stackName(OURS_STACK + DeploymentRequest.BASE_STACK_SUFFIX)));
+        bestEffort(
+                () -> cloudFormation.deleteStack(r -> r.stackName(OURS_STACK + DeploymentRequest.BASE_STACK_SUFFIX)));
         bestEffort(() -> s3.deleteObject(r -> r.bucket(CODE_BUCKET).key(CODE_KEY)));
         for (String bucket : List.of(FOREIGN_BUCKET, CODE_BUCKET)) {
             bestEffort(() -> s3.deleteBucket(r -> r.bucket(bucket)));
@@ -172,8 +182,8 @@ class AccountCheckerIT {
     }
 
     private static String missingSecretArn() {
-        return secretArn.substring(0, secretArn.lastIndexOf(":secret:") + ":secret:".length())
-                + "kotta-it/missing-" + RUN;
+        return secretArn.substring(0, secretArn.lastIndexOf(":secret:") + ":secret:".length()) + "kotta-it/missing-"
+                + RUN;
     }
 
     // ---- passing -------------------------------------------------------------------------------
@@ -191,7 +201,9 @@ class AccountCheckerIT {
         AccountChecker.Checked checked = checker.checkAndResolve(request(with("oauthClientSecretArn", partial)));
 
         assertThat(checked.errors()).isEmpty();
-        assertThat(checked.request().oauthClientSecretArn()).isEqualTo(secretArn).isNotEqualTo(partial);
+        assertThat(checked.request().oauthClientSecretArn())
+                .isEqualTo(secretArn)
+                .isNotEqualTo(partial);
     }
 
     @Test
@@ -234,8 +246,10 @@ class AccountCheckerIT {
 
         assertThat(errors).singleElement().satisfies(e -> {
             assertThat(e.field()).isEqualTo("jobsBucketName");
-            assertThat(e.message()).contains("already exists in this account but stack ")
-                    .contains("does not hold it").contains("left behind by a deleted stack")
+            assertThat(e.message())
+                    .contains("already exists in this account but stack ")
+                    .contains("does not hold it")
+                    .contains("left behind by a deleted stack")
                     .doesNotContain("another stack or account");
         });
     }
@@ -290,7 +304,8 @@ class AccountCheckerIT {
 
     @Test
     void failsForAMissingCodeObject() {
-        List<FieldError> errors = checker.check(request(with("codeSource", "s3://" + CODE_BUCKET + "/web/missing.tgz")));
+        List<FieldError> errors =
+                checker.check(request(with("codeSource", "s3://" + CODE_BUCKET + "/web/missing.tgz")));
 
         assertThat(errors).singleElement().satisfies(e -> {
             assertThat(e.field()).isEqualTo("codeSource");
@@ -300,7 +315,8 @@ class AccountCheckerIT {
 
     @Test
     void failsForACodeObjectInAMissingBucket() {
-        List<FieldError> errors = checker.check(request(with("codeSource", "s3://kotta-it-nobucket-" + RUN + "/a.tgz")));
+        List<FieldError> errors =
+                checker.check(request(with("codeSource", "s3://kotta-it-nobucket-" + RUN + "/a.tgz")));
 
         assertThat(errors).extracting(FieldError::field).containsExactly("codeSource");
     }
@@ -339,7 +355,8 @@ class AccountCheckerIT {
         overrides.put("oauthClientSecretArn", missingSecretArn());
         overrides.put("codeSource", "s3://" + CODE_BUCKET + "/web/missing.tar.gz");
 
-        assertThat(checker.check(request(overrides))).extracting(FieldError::field)
+        assertThat(checker.check(request(overrides)))
+                .extracting(FieldError::field)
                 .containsExactly("jobsBucketName", "certificateArn", "oauthClientSecretArn", "codeSource");
     }
 }

@@ -12,13 +12,16 @@ class BucketOwnershipTest {
 
     @Test
     void theStacksOwnBucket_isARedeploy() {
-        assertThat(AccountChecker.heldProblem("k-base", "jobs", "jobs", "UPDATE_COMPLETE")).isNull();
+        assertThat(AccountChecker.heldProblem("k-base", "jobs", "jobs", "UPDATE_COMPLETE"))
+                .isNull();
     }
 
     @Test
     void aBucketItsStackLeftBehindOnARolledBackCreate_saysSo_andThatAnotherCreateWouldFail() {
         assertThat(AccountChecker.heldProblem("k-base", "jobs", "jobs", "DELETE_SKIPPED"))
-                .contains("left behind by stack k-base").contains("DELETE_SKIPPED").contains("already exists")
+                .contains("left behind by stack k-base")
+                .contains("DELETE_SKIPPED")
+                .contains("already exists")
                 .contains("delete the bucket");
     }
 

@@ -2,12 +2,11 @@ package org.kotta.deployer.validate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.kotta.deployer.core.FieldError;
-
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /** The request's {@code oidcIssuer}, and how it changes the {@code oauthClientId} rule. */
 class OidcIssuerRulesTest {
@@ -41,9 +40,16 @@ class OidcIssuerRulesTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"https://cilogon.org", "https://accounts.google.com",
-            "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_AbCdEf123", "https://login.example.edu:8443/realms/lab/",
-            "http://127.0.0.1:40123/default", "http://localhost:8080/issuer", "http://[::1]:9000/x"})
+    @ValueSource(
+            strings = {
+                "https://cilogon.org",
+                "https://accounts.google.com",
+                "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_AbCdEf123",
+                "https://login.example.edu:8443/realms/lab/",
+                "http://127.0.0.1:40123/default",
+                "http://localhost:8080/issuer",
+                "http://[::1]:9000/x"
+            })
     void acceptsIssuersWithAnyClientId(String issuer) {
         ValidationResult result = validate(issuer, "cilogon:/client_id/6a1b2c3d4e5f");
 
@@ -53,9 +59,21 @@ class OidcIssuerRulesTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"http://cilogon.org", "http://10.0.0.5/issuer", "ftp://cilogon.org", "cilogon.org",
-            "https://", "https://user:pass@cilogon.org", "https://cilogon.org/?x=1", "https://cilogon.org/#f",
-            "https://cilogon.org/a b", "https://cilogon.org/%2e%2e", "https://cilogon.org/\"x", "https://cilogon.org/$x"})
+    @ValueSource(
+            strings = {
+                "http://cilogon.org",
+                "http://10.0.0.5/issuer",
+                "ftp://cilogon.org",
+                "cilogon.org",
+                "https://",
+                "https://user:pass@cilogon.org",
+                "https://cilogon.org/?x=1",
+                "https://cilogon.org/#f",
+                "https://cilogon.org/a b",
+                "https://cilogon.org/%2e%2e",
+                "https://cilogon.org/\"x",
+                "https://cilogon.org/$x"
+            })
     void rejectsIssuersThatAreNotHttpsUrls(String issuer) {
         ValidationResult result = validate(issuer, "some-client");
 
@@ -77,8 +95,12 @@ class OidcIssuerRulesTest {
     void namesHttpsWhenAPlainHttpIssuerIsNotLoopback() {
         ValidationResult result = validate("http://cilogon.org", "some-client");
 
-        assertThat(result.errors()).singleElement().extracting(FieldError::message).asString()
-                .contains("must use https").contains("loopback");
+        assertThat(result.errors())
+                .singleElement()
+                .extracting(FieldError::message)
+                .asString()
+                .contains("must use https")
+                .contains("loopback");
     }
 
     @Test

@@ -2,16 +2,14 @@ package org.kotta.deployer.validate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.util.List;
 import java.util.stream.Stream;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -105,9 +103,10 @@ class RequestValidatorTest {
         assertThat(request.certificateArn()).endsWith(CERT_ID);
         assertThat(request.hostedZoneId()).isNull();
         assertThat(request.spotPrice()).isEqualTo("0.10");
-        assertThat(request.adminUsers()).containsExactly(
-                new AdminUser("ada.lovelace@example.org", "Ada Lovelace"),
-                new AdminUser("grace@example.org", null));
+        assertThat(request.adminUsers())
+                .containsExactly(
+                        new AdminUser("ada.lovelace@example.org", "Ada Lovelace"),
+                        new AdminUser("grace@example.org", null));
     }
 
     @Test
@@ -120,8 +119,16 @@ class RequestValidatorTest {
     @Test
     void appliesDefaultsWhenOptionalFieldsAreAbsent() {
         ObjectNode body = validRequest();
-        body.remove(List.of("webServerInstanceType", "taskExecutorInstanceType", "prodMinWorkers",
-                "prodMaxWorkers", "testMinWorkers", "testMaxWorkers", "spotPrice", "keyPairName", "codeSource"));
+        body.remove(List.of(
+                "webServerInstanceType",
+                "taskExecutorInstanceType",
+                "prodMinWorkers",
+                "prodMaxWorkers",
+                "testMinWorkers",
+                "testMaxWorkers",
+                "spotPrice",
+                "keyPairName",
+                "codeSource"));
 
         ValidationResult result = validator.validate(body);
 
@@ -129,8 +136,12 @@ class RequestValidatorTest {
         DeploymentRequest request = result.request();
         assertThat(request.webServerInstanceType()).isEqualTo("t3.small");
         assertThat(request.taskExecutorInstanceType()).isEqualTo("c5.large");
-        assertThat(List.of(request.prodMinWorkers(), request.prodMaxWorkers(), request.testMinWorkers(),
-                request.testMaxWorkers())).containsExactly(0, 10, 0, 2);
+        assertThat(List.of(
+                        request.prodMinWorkers(),
+                        request.prodMaxWorkers(),
+                        request.testMinWorkers(),
+                        request.testMaxWorkers()))
+                .containsExactly(0, 10, 0, 2);
         assertThat(request.spotPrice()).isEqualTo("0.10");
         assertThat(request.keyPairName()).isNull();
         assertThat(request.codeSource()).isNull();
@@ -139,8 +150,16 @@ class RequestValidatorTest {
     @Test
     void appliesDefaultsWhenOptionalFieldsAreNull() {
         ObjectNode body = validRequest();
-        for (String field : List.of("webServerInstanceType", "taskExecutorInstanceType", "prodMinWorkers",
-                "prodMaxWorkers", "testMinWorkers", "testMaxWorkers", "spotPrice", "keyPairName", "codeSource")) {
+        for (String field : List.of(
+                "webServerInstanceType",
+                "taskExecutorInstanceType",
+                "prodMinWorkers",
+                "prodMaxWorkers",
+                "testMinWorkers",
+                "testMaxWorkers",
+                "spotPrice",
+                "keyPairName",
+                "codeSource")) {
             body.putNull(field);
         }
 
@@ -153,8 +172,16 @@ class RequestValidatorTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"stackName", "region", "jobsBucketName", "domainName", "oauthClientId",
-            "oauthClientSecretArn", "adminUsers"})
+    @ValueSource(
+            strings = {
+                "stackName",
+                "region",
+                "jobsBucketName",
+                "domainName",
+                "oauthClientId",
+                "oauthClientSecretArn",
+                "adminUsers"
+            })
     void reportsMissingAndNullRequiredFields(String field) {
         assertThat(assertOnlyFieldRejected(validateWithout(field), field)).anyMatch(m -> m.startsWith("is required"));
         assertThat(assertOnlyFieldRejected(validateWith(field, json("null")), field))
@@ -185,8 +212,9 @@ class RequestValidatorTest {
         ValidationResult result = validator.validate(body);
 
         assertThat(result.valid()).isFalse();
-        assertThat(result.errors()).extracting(FieldError::field).containsOnly(
-                "stackName", "region", "jobsBucketName", "prodMaxWorkers", "adminUsers[1].email")
+        assertThat(result.errors())
+                .extracting(FieldError::field)
+                .containsOnly("stackName", "region", "jobsBucketName", "prodMaxWorkers", "adminUsers[1].email")
                 .contains("stackName", "region", "jobsBucketName", "prodMaxWorkers", "adminUsers[1].email");
     }
 
@@ -198,9 +226,9 @@ class RequestValidatorTest {
 
         ValidationResult result = validator.validate(body);
 
-        assertThat(result.errors()).containsExactlyInAnyOrder(
-                new FieldError("stackname", "unknown field"),
-                new FieldError("emailSender", "unknown field"));
+        assertThat(result.errors())
+                .containsExactlyInAnyOrder(
+                        new FieldError("stackname", "unknown field"), new FieldError("emailSender", "unknown field"));
     }
 
     @Test
@@ -233,21 +261,30 @@ class RequestValidatorTest {
         ValidationResult result = validateWith(field, SECRET_VALUE);
 
         assertThat(assertOnlyFieldRejected(result, field))
-                .singleElement().asString().contains("Secrets Manager").contains("oauthClientSecretArn");
+                .singleElement()
+                .asString()
+                .contains("Secrets Manager")
+                .contains("oauthClientSecretArn");
         assertNothingEchoes(result, SECRET_VALUE);
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {SECRET_VALUE, "my-client-secret", "arn:aws:secretsmanager:us-east-1:123456789012:secret:",
-            "arn:aws:ssm:us-east-1:123456789012:parameter/kotta/secret",
-            "arn:aws-cn:secretsmanager:cn-north-1:123456789012:secret:kotta"})
+    @ValueSource(
+            strings = {
+                SECRET_VALUE,
+                "my-client-secret",
+                "arn:aws:secretsmanager:us-east-1:123456789012:secret:",
+                "arn:aws:ssm:us-east-1:123456789012:parameter/kotta/secret",
+                "arn:aws-cn:secretsmanager:cn-north-1:123456789012:secret:kotta"
+            })
     void refusesASecretArnThatIsNotOneWithoutEchoingIt(String value) {
         ValidationResult result = validateWith("oauthClientSecretArn", value);
 
-        assertThat(assertOnlyFieldRejected(result, "oauthClientSecretArn")).containsExactly(
-                "must be the ARN of a Secrets Manager secret holding the Login-with-Amazon client secret"
-                        + " (arn:aws:secretsmanager:<region>:<12-digit account>:secret:<name>), never the secret"
-                        + " itself");
+        assertThat(assertOnlyFieldRejected(result, "oauthClientSecretArn"))
+                .containsExactly(
+                        "must be the ARN of a Secrets Manager secret holding the Login-with-Amazon client secret"
+                                + " (arn:aws:secretsmanager:<region>:<12-digit account>:secret:<name>), never the secret"
+                                + " itself");
         assertNothingEchoes(result, value);
     }
 
@@ -270,8 +307,18 @@ class RequestValidatorTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"stackName", "region", "jobsBucketName", "domainName", "certificateArn",
-            "webServerInstanceType", "taskExecutorInstanceType", "spotPrice", "codeSource"})
+    @ValueSource(
+            strings = {
+                "stackName",
+                "region",
+                "jobsBucketName",
+                "domainName",
+                "certificateArn",
+                "webServerInstanceType",
+                "taskExecutorInstanceType",
+                "spotPrice",
+                "codeSource"
+            })
     void neverEchoesASecretPastedIntoAnyOtherField(String field) {
         ValidationResult result = validateWith(field, SECRET_VALUE);
 
@@ -292,8 +339,12 @@ class RequestValidatorTest {
 
     static Stream<String> secretArnsAccepted() {
         String prefix = "arn:aws:secretsmanager:us-east-1:123456789012:secret:";
-        return Stream.of(prefix + "kotta/lwa-AbCdEf", prefix + "kotta-lwa", prefix + "a",
-                prefix + "a/b_c+d=e.f@g-h", prefix + repeat('n', 512));
+        return Stream.of(
+                prefix + "kotta/lwa-AbCdEf",
+                prefix + "kotta-lwa",
+                prefix + "a",
+                prefix + "a/b_c+d=e.f@g-h",
+                prefix + repeat('n', 512));
     }
 
     @ParameterizedTest
@@ -310,11 +361,14 @@ class RequestValidatorTest {
 
     @Test
     void rejectsASecretFromAnotherRegion() {
-        ValidationResult result = validateWith("oauthClientSecretArn",
-                "arn:aws:secretsmanager:eu-west-1:123456789012:secret:kotta-lwa-AbCdEf");
+        ValidationResult result = validateWith(
+                "oauthClientSecretArn", "arn:aws:secretsmanager:eu-west-1:123456789012:secret:kotta-lwa-AbCdEf");
 
         assertThat(assertOnlyFieldRejected(result, "oauthClientSecretArn"))
-                .singleElement().asString().contains("eu-west-1").contains("us-east-1");
+                .singleElement()
+                .asString()
+                .contains("eu-west-1")
+                .contains("us-east-1");
     }
 
     // ---- stackName --------------------------------------------------------------------------------
@@ -354,8 +408,18 @@ class RequestValidatorTest {
     // ---- region -------------------------------------------------------------------------------
 
     @ParameterizedTest
-    @ValueSource(strings = {"us-east-1", "us-west-2", "ca-west-1", "mx-central-1", "eu-south-2", "il-central-1",
-            "ap-southeast-7", "ap-east-2", "af-south-1"})
+    @ValueSource(
+            strings = {
+                "us-east-1",
+                "us-west-2",
+                "ca-west-1",
+                "mx-central-1",
+                "eu-south-2",
+                "il-central-1",
+                "ap-southeast-7",
+                "ap-east-2",
+                "af-south-1"
+            })
     void acceptsCommercialRegions(String region) {
         ObjectNode body = validRequest();
         body.put("region", region);
@@ -380,9 +444,13 @@ class RequestValidatorTest {
 
         ValidationResult result = new RequestValidator(elsewhere).validate(body);
 
-        assertThat(result.errors()).filteredOn(e -> e.field().equals("region"))
-                .singleElement().extracting(FieldError::message).asString()
-                .contains("runs in " + elsewhere).contains("install it in " + region);
+        assertThat(result.errors())
+                .filteredOn(e -> e.field().equals("region"))
+                .singleElement()
+                .extracting(FieldError::message)
+                .asString()
+                .contains("runs in " + elsewhere)
+                .contains("install it in " + region);
     }
 
     @ParameterizedTest
@@ -390,9 +458,13 @@ class RequestValidatorTest {
     void rejectsGovCloudAndChinaRegionsSayingWhy(String region) {
         ValidationResult result = validateWith("region", region);
 
-        assertThat(result.errors()).filteredOn(e -> e.field().equals("region"))
-                .singleElement().extracting(FieldError::message).asString()
-                .contains("GovCloud and China").contains("partitions");
+        assertThat(result.errors())
+                .filteredOn(e -> e.field().equals("region"))
+                .singleElement()
+                .extracting(FieldError::message)
+                .asString()
+                .contains("GovCloud and China")
+                .contains("partitions");
     }
 
     @ParameterizedTest
@@ -400,8 +472,11 @@ class RequestValidatorTest {
     void rejectsUnknownRegions(String region) {
         ValidationResult result = validateWith("region", region);
 
-        assertThat(result.errors()).filteredOn(e -> e.field().equals("region"))
-                .singleElement().extracting(FieldError::message).asString()
+        assertThat(result.errors())
+                .filteredOn(e -> e.field().equals("region"))
+                .singleElement()
+                .extracting(FieldError::message)
+                .asString()
                 .startsWith("must be a commercial AWS region such as us-east-1");
     }
 
@@ -414,8 +489,16 @@ class RequestValidatorTest {
     }
 
     static Stream<String> bucketNamesAccepted() {
-        return Stream.of("abc", repeat('b', 63), "kotta.jobs-1", "1bucket", "bucket9", "a.b.c",
-                "192.168.5.4a", "xn-bucket", "bucket-s3alia");
+        return Stream.of(
+                "abc",
+                repeat('b', 63),
+                "kotta.jobs-1",
+                "1bucket",
+                "bucket9",
+                "a.b.c",
+                "192.168.5.4a",
+                "xn-bucket",
+                "bucket-s3alia");
     }
 
     static Stream<Arguments> bucketNamesRejected() {
@@ -449,8 +532,8 @@ class RequestValidatorTest {
 
     @Test
     void reportsEveryBrokenBucketRule() {
-        List<String> messages = assertOnlyFieldRejected(validateWith("jobsBucketName", "-Kotta..Jobs"),
-                "jobsBucketName");
+        List<String> messages =
+                assertOnlyFieldRejected(validateWith("jobsBucketName", "-Kotta..Jobs"), "jobsBucketName");
 
         assertThat(messages).hasSize(3).allMatch(m -> m.contains("S3 bucket naming rules"));
     }
@@ -473,8 +556,14 @@ class RequestValidatorTest {
     }
 
     static Stream<String> domainsAccepted() {
-        return Stream.of("example.org", "a.b", "kotta.research-lab.example.org", "x1.example.io",
-                repeat('l', 63) + ".org", domainOfLength(253), "123.example.org");
+        return Stream.of(
+                "example.org",
+                "a.b",
+                "kotta.research-lab.example.org",
+                "x1.example.io",
+                repeat('l', 63) + ".org",
+                domainOfLength(253),
+                "123.example.org");
     }
 
     @Test
@@ -515,7 +604,8 @@ class RequestValidatorTest {
     void rejectsBothCertificateAndHostedZoneOnBothFields() {
         ValidationResult result = validateWith("hostedZoneId", "Z0123456789ABCDEFGHIJ");
 
-        assertThat(result.errors()).extracting(FieldError::field)
+        assertThat(result.errors())
+                .extracting(FieldError::field)
                 .containsExactlyInAnyOrder("certificateArn", "hostedZoneId");
         assertThat(result.errors()).allMatch(e -> e.message().contains("exactly one"));
     }
@@ -528,7 +618,8 @@ class RequestValidatorTest {
 
         ValidationResult result = validator.validate(body);
 
-        assertThat(result.errors()).extracting(FieldError::field)
+        assertThat(result.errors())
+                .extracting(FieldError::field)
                 .containsExactlyInAnyOrder("certificateArn", "hostedZoneId");
     }
 
@@ -575,24 +666,30 @@ class RequestValidatorTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-        "arn:aws:acm:us-east-1:123456789012:certificate/not-a-uuid",
-        "arn:aws:acm:us-east-1:12345678901:certificate/" + CERT_ID,
-        "arn:aws:acm:us-east-1:123456789012:certificate/0F3C9A52-8D1E-4B7A-9C2F-5E6D7A8B9C0D",
-        "arn:aws:iam::123456789012:server-certificate/kotta",
-        "arn:aws-us-gov:acm:us-gov-west-1:123456789012:certificate/" + CERT_ID,
-        "kotta.example.org"})
+    @ValueSource(
+            strings = {
+                "arn:aws:acm:us-east-1:123456789012:certificate/not-a-uuid",
+                "arn:aws:acm:us-east-1:12345678901:certificate/" + CERT_ID,
+                "arn:aws:acm:us-east-1:123456789012:certificate/0F3C9A52-8D1E-4B7A-9C2F-5E6D7A8B9C0D",
+                "arn:aws:iam::123456789012:server-certificate/kotta",
+                "arn:aws-us-gov:acm:us-gov-west-1:123456789012:certificate/" + CERT_ID,
+                "kotta.example.org"
+            })
     void rejectsMalformedCertificateArns(String arn) {
         assertThat(assertOnlyFieldRejected(validateWith("certificateArn", arn), "certificateArn"))
-                .singleElement().asString().startsWith("must be an ACM certificate ARN");
+                .singleElement()
+                .asString()
+                .startsWith("must be an ACM certificate ARN");
     }
 
     @Test
     void rejectsACertificateFromAnotherRegionSayingSo() {
-        ValidationResult result = validateWith("certificateArn",
-                "arn:aws:acm:" + OTHER_REGION + ":123456789012:certificate/" + CERT_ID);
+        ValidationResult result =
+                validateWith("certificateArn", "arn:aws:acm:" + OTHER_REGION + ":123456789012:certificate/" + CERT_ID);
 
-        assertThat(assertOnlyFieldRejected(result, "certificateArn")).singleElement().asString()
+        assertThat(assertOnlyFieldRejected(result, "certificateArn"))
+                .singleElement()
+                .asString()
                 .startsWith("is in region eu-west-1 but region is us-east-1")
                 .contains("its own region");
     }
@@ -605,37 +702,45 @@ class RequestValidatorTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-        "amzn1.application-oa2-client.0123456789abcdef0123456789abcde",
-        "amzn1.application-oa2-client.0123456789abcdef0123456789abcdef0",
-        "amzn1.application-oa2-client.0123456789ABCDEF0123456789ABCDEF",
-        "amzn1.application-oa2-client.0123456789abcdef0123456789abcdeg",
-        "amzn1.application.0123456789abcdef0123456789abcdef",
-        "0123456789abcdef0123456789abcdef"})
+    @ValueSource(
+            strings = {
+                "amzn1.application-oa2-client.0123456789abcdef0123456789abcde",
+                "amzn1.application-oa2-client.0123456789abcdef0123456789abcdef0",
+                "amzn1.application-oa2-client.0123456789ABCDEF0123456789ABCDEF",
+                "amzn1.application-oa2-client.0123456789abcdef0123456789abcdeg",
+                "amzn1.application.0123456789abcdef0123456789abcdef",
+                "0123456789abcdef0123456789abcdef"
+            })
     void rejectsMalformedClientIdsWithoutEchoingThem(String clientId) {
         ValidationResult result = validateWith("oauthClientId", clientId);
 
-        assertThat(assertOnlyFieldRejected(result, "oauthClientId")).singleElement().asString()
-                .contains("amzn1.application-oa2-client.").contains("32 lowercase hexadecimal");
+        assertThat(assertOnlyFieldRejected(result, "oauthClientId"))
+                .singleElement()
+                .asString()
+                .contains("amzn1.application-oa2-client.")
+                .contains("32 lowercase hexadecimal");
         assertNothingEchoes(result, clientId);
     }
 
     // ---- instance types -----------------------------------------------------------------------------
 
     @ParameterizedTest
-    @ValueSource(strings = {"t3.small", "c5.xlarge", "m7g.2xlarge", "u-6tb1.metal", "t3a.nano", "c7gn.16xlarge",
-            "r6id.metal"})
+    @ValueSource(
+            strings = {"t3.small", "c5.xlarge", "m7g.2xlarge", "u-6tb1.metal", "t3a.nano", "c7gn.16xlarge", "r6id.metal"
+            })
     void acceptsInstanceTypes(String type) {
         assertValid(validateWith("webServerInstanceType", type));
         assertValid(validateWith("taskExecutorInstanceType", type));
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"t3", "T3.small", "small", "t.small", "t3.", "3t.small", "t3.small.x", "t3 .small",
-            "t3.Small"})
+    @ValueSource(
+            strings = {"t3", "T3.small", "small", "t.small", "t3.", "3t.small", "t3.small.x", "t3 .small", "t3.Small"})
     void rejectsMalformedInstanceTypes(String type) {
         assertThat(assertOnlyFieldRejected(validateWith("webServerInstanceType", type), "webServerInstanceType"))
-                .singleElement().asString().startsWith("must be an EC2 instance type");
+                .singleElement()
+                .asString()
+                .startsWith("must be an EC2 instance type");
         assertOnlyFieldRejected(validateWith("taskExecutorInstanceType", type), "taskExecutorInstanceType");
     }
 
@@ -672,16 +777,25 @@ class RequestValidatorTest {
     @ValueSource(strings = {"1.5", "\"3\"", "true", "[]", "{}", "3.0", "1e400", "-1e400"})
     void rejectsWorkerCountsThatAreNotJsonIntegers(String value) {
         assertThat(assertOnlyFieldRejected(validateWith("prodMaxWorkers", json(value)), "prodMaxWorkers"))
-                .singleElement().asString().startsWith("must be a whole number (a JSON integer");
+                .singleElement()
+                .asString()
+                .startsWith("must be a whole number (a JSON integer");
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"99999999999999999999", "-99999999999999999999", "2147483648",
-            "123456789012345678901234567890123456789012345678901234567890"})
+    @ValueSource(
+            strings = {
+                "99999999999999999999",
+                "-99999999999999999999",
+                "2147483648",
+                "123456789012345678901234567890123456789012345678901234567890"
+            })
     void rejectsHugeWorkerCountsWithoutException(String value) {
         ValidationResult result = validateWith("testMaxWorkers", json(value));
 
-        assertThat(assertOnlyFieldRejected(result, "testMaxWorkers")).singleElement().asString()
+        assertThat(assertOnlyFieldRejected(result, "testMaxWorkers"))
+                .singleElement()
+                .asString()
                 .startsWith("must be between 0 and 100");
     }
 
@@ -693,8 +807,8 @@ class RequestValidatorTest {
         body.put("testMinWorkers", 3);
         body.put("testMaxWorkers", 3);
 
-        assertThat(validator.validate(body).errors()).containsExactly(
-                new FieldError("prodMinWorkers", "must not exceed prodMaxWorkers (5 > 4)"));
+        assertThat(validator.validate(body).errors())
+                .containsExactly(new FieldError("prodMinWorkers", "must not exceed prodMaxWorkers (5 > 4)"));
     }
 
     @Test
@@ -703,17 +817,22 @@ class RequestValidatorTest {
         body.remove("testMaxWorkers");
         body.put("testMinWorkers", 3);
 
-        assertThat(validator.validate(body).errors()).containsExactly(
-                new FieldError("testMinWorkers", "must not exceed testMaxWorkers (3 > 2)"));
+        assertThat(validator.validate(body).errors())
+                .containsExactly(new FieldError("testMinWorkers", "must not exceed testMaxWorkers (3 > 2)"));
     }
 
     // ---- spotPrice --------------------------------------------------------------------------------
 
     static Stream<Arguments> spotPricesAccepted() {
         return Stream.of(
-                Arguments.of("\"0.10\"", "0.10"), Arguments.of("0.1", "0.1"), Arguments.of("\"100\"", "100"),
-                Arguments.of("100", "100"), Arguments.of("\"0.0001\"", "0.0001"), Arguments.of("1", "1"),
-                Arguments.of("\"99.9999\"", "99.9999"), Arguments.of("\"0.50000\"", "0.50000"),
+                Arguments.of("\"0.10\"", "0.10"),
+                Arguments.of("0.1", "0.1"),
+                Arguments.of("\"100\"", "100"),
+                Arguments.of("100", "100"),
+                Arguments.of("\"0.0001\"", "0.0001"),
+                Arguments.of("1", "1"),
+                Arguments.of("\"99.9999\"", "99.9999"),
+                Arguments.of("\"0.50000\"", "0.50000"),
                 Arguments.of("100.0", "100.0"));
     }
 
@@ -727,9 +846,30 @@ class RequestValidatorTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"\"0\"", "0", "0.0", "\"100.0001\"", "100.0001", "101", "-1", "\"0.00001\"", "0.00001",
-            "\"abc\"", "\"1e2\"", "\"-0.5\"", "\" 0.10\"", "\"0,10\"", "\"\"", "true", "[]", "1e400", "-1e400",
-            "99999999999999999999", "\"99999999999999999999\""})
+    @ValueSource(
+            strings = {
+                "\"0\"",
+                "0",
+                "0.0",
+                "\"100.0001\"",
+                "100.0001",
+                "101",
+                "-1",
+                "\"0.00001\"",
+                "0.00001",
+                "\"abc\"",
+                "\"1e2\"",
+                "\"-0.5\"",
+                "\" 0.10\"",
+                "\"0,10\"",
+                "\"\"",
+                "true",
+                "[]",
+                "1e400",
+                "-1e400",
+                "99999999999999999999",
+                "\"99999999999999999999\""
+            })
     void rejectsBadSpotPricesWithoutException(String json) {
         assertOnlyFieldRejected(validateWith("spotPrice", json(json)), "spotPrice");
     }
@@ -784,7 +924,9 @@ class RequestValidatorTest {
     @Test
     void rejects51AdminUsers() {
         assertThat(assertOnlyFieldRejected(validateWith("adminUsers", admins(51)), "adminUsers"))
-                .singleElement().asString().startsWith("must list at most 50 administrators (got 51)");
+                .singleElement()
+                .asString()
+                .startsWith("must list at most 50 administrators (got 51)");
     }
 
     @ParameterizedTest
@@ -795,7 +937,8 @@ class RequestValidatorTest {
 
     @Test
     void rejectsAdminUserEntriesThatAreNotObjects() {
-        ValidationResult result = validateWith("adminUsers", json("[{\"email\":\"a@example.org\"}, \"b@example.org\"]"));
+        ValidationResult result =
+                validateWith("adminUsers", json("[{\"email\":\"a@example.org\"}, \"b@example.org\"]"));
 
         assertOnlyFieldRejected(result, "adminUsers[1]");
     }
@@ -809,16 +952,24 @@ class RequestValidatorTest {
 
     @Test
     void rejectsDuplicateEmailsIgnoringCase() {
-        ValidationResult result = validateWith("adminUsers",
-                json("[{\"email\":\"ada@example.org\"},{\"email\":\"b@example.org\"},{\"email\":\"ADA@Example.ORG\"}]"));
+        ValidationResult result = validateWith(
+                "adminUsers",
+                json(
+                        "[{\"email\":\"ada@example.org\"},{\"email\":\"b@example.org\"},{\"email\":\"ADA@Example.ORG\"}]"));
 
-        assertThat(result.errors()).containsExactly(new FieldError("adminUsers[2].email",
-                "duplicates adminUsers[0].email (e-mail addresses are compared ignoring case)"));
+        assertThat(result.errors())
+                .containsExactly(new FieldError(
+                        "adminUsers[2].email",
+                        "duplicates adminUsers[0].email (e-mail addresses are compared ignoring case)"));
     }
 
     static Stream<String> emailsAccepted() {
-        return Stream.of("a@example.org", "first.last+kotta@mail.example.org", "o'brien@example.ie",
-                repeat('l', 64) + "@example.org", repeat('l', 64) + "@" + domainOfLength(189));
+        return Stream.of(
+                "a@example.org",
+                "first.last+kotta@mail.example.org",
+                "o'brien@example.ie",
+                repeat('l', 64) + "@example.org",
+                repeat('l', 64) + "@" + domainOfLength(189));
     }
 
     @ParameterizedTest
@@ -832,10 +983,22 @@ class RequestValidatorTest {
     }
 
     static Stream<String> emailsRejected() {
-        return Stream.of("plainaddress", "@example.org", "ada@", "ada@@example.org", "a@b@example.org",
-                "ada@localhost", "ada@exa_mple.org", ".ada@example.org", "ada.@example.org", "a..da@example.org",
-                "ada lovelace@example.org", repeat('l', 65) + "@example.org",
-                repeat('l', 64) + "@" + domainOfLength(190), "ada@example.123", "ada@-example.org");
+        return Stream.of(
+                "plainaddress",
+                "@example.org",
+                "ada@",
+                "ada@@example.org",
+                "a@b@example.org",
+                "ada@localhost",
+                "ada@exa_mple.org",
+                ".ada@example.org",
+                "ada.@example.org",
+                "a..da@example.org",
+                "ada lovelace@example.org",
+                repeat('l', 65) + "@example.org",
+                repeat('l', 64) + "@" + domainOfLength(190),
+                "ada@example.123",
+                "ada@-example.org");
     }
 
     @ParameterizedTest
@@ -860,14 +1023,15 @@ class RequestValidatorTest {
 
     @Test
     void rejectsAnAdminNameOf129Characters() {
-        assertThat(assertOnlyFieldRejected(validateWith("adminUsers", admin("a@example.org", repeat('n', 129))),
-                "adminUsers[0].name")).containsExactly("must be at most 128 characters (got 129)");
+        assertThat(assertOnlyFieldRejected(
+                        validateWith("adminUsers", admin("a@example.org", repeat('n', 129))), "adminUsers[0].name"))
+                .containsExactly("must be at most 128 characters (got 129)");
     }
 
     @Test
     void rejectsAnAdminNameThatIsNotAString() {
-        assertOnlyFieldRejected(validateWith("adminUsers", json("[{\"email\":\"a@example.org\",\"name\":7}]")),
-                "adminUsers[0].name");
+        assertOnlyFieldRejected(
+                validateWith("adminUsers", json("[{\"email\":\"a@example.org\",\"name\":7}]")), "adminUsers[0].name");
     }
 
     // ---- refreshImage -----------------------------------------------------------------------------
@@ -875,16 +1039,21 @@ class RequestValidatorTest {
     @Test
     void keepsTheStacksImageUnlessAskedToRefreshIt() {
         assertThat(validator.validate(validRequest()).request().refreshImage()).isFalse();
-        assertThat(validateWith("refreshImage", json("null")).request().refreshImage()).isFalse();
-        assertThat(validateWith("refreshImage", json("false")).request().refreshImage()).isFalse();
-        assertThat(validateWith("refreshImage", json("true")).request().refreshImage()).isTrue();
+        assertThat(validateWith("refreshImage", json("null")).request().refreshImage())
+                .isFalse();
+        assertThat(validateWith("refreshImage", json("false")).request().refreshImage())
+                .isFalse();
+        assertThat(validateWith("refreshImage", json("true")).request().refreshImage())
+                .isTrue();
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"\"true\"", "1", "0", "[]", "{}"})
     void rejectsARefreshImageThatIsNotABoolean(String value) {
         assertThat(assertOnlyFieldRejected(validateWith("refreshImage", json(value)), "refreshImage"))
-                .singleElement().asString().startsWith("must be true or false");
+                .singleElement()
+                .asString()
+                .startsWith("must be true or false");
     }
 
     // ---- codeSource -------------------------------------------------------------------------------
@@ -897,7 +1066,10 @@ class RequestValidatorTest {
 
     static Stream<String> codeSourcesAccepted() {
         String prefix = "s3://kotta-releases/";
-        return Stream.of(prefix + "kotta.tar.gz", prefix + "web/v1/kotta.tgz", prefix + "a..b.tgz",
+        return Stream.of(
+                prefix + "kotta.tar.gz",
+                prefix + "web/v1/kotta.tgz",
+                prefix + "a..b.tgz",
                 prefix + repeat('k', 1024 - ".tgz".length()) + ".tgz");
     }
 
@@ -914,9 +1086,11 @@ class RequestValidatorTest {
                 Arguments.of(prefix + "kotta.tar", "key: must end with .tar.gz or .tgz"),
                 Arguments.of(prefix + "web/../kotta.tgz", "key: must not contain .. path segments"),
                 Arguments.of(prefix + "../kotta.tgz", "key: must not contain .. path segments"),
-                Arguments.of(prefix + repeat('k', 1025 - ".tgz".length()) + ".tgz",
+                Arguments.of(
+                        prefix + repeat('k', 1025 - ".tgz".length()) + ".tgz",
                         "key: must be at most 1024 bytes in UTF-8 (got 1025)"),
-                Arguments.of(prefix + repeat('é', 511) + ".tgz", "key: must be at most 1024 bytes in UTF-8 (got 1026)"));
+                Arguments.of(
+                        prefix + repeat('é', 511) + ".tgz", "key: must be at most 1024 bytes in UTF-8 (got 1026)"));
     }
 
     @ParameterizedTest
@@ -931,9 +1105,19 @@ class RequestValidatorTest {
     @Nested
     class EveryStringField {
         static Stream<String> stringFields() {
-            return Stream.of("stackName", "region", "jobsBucketName", "domainName", "certificateArn",
-                    "oauthClientId", "oauthClientSecretArn", "webServerInstanceType", "taskExecutorInstanceType",
-                    "spotPrice", "keyPairName", "codeSource");
+            return Stream.of(
+                    "stackName",
+                    "region",
+                    "jobsBucketName",
+                    "domainName",
+                    "certificateArn",
+                    "oauthClientId",
+                    "oauthClientSecretArn",
+                    "webServerInstanceType",
+                    "taskExecutorInstanceType",
+                    "spotPrice",
+                    "keyPairName",
+                    "codeSource");
         }
 
         @ParameterizedTest
@@ -953,7 +1137,9 @@ class RequestValidatorTest {
         void rejectsWrongTypes(String field) {
             for (String value : List.of("true", "[\"x\"]", "{\"x\":1}")) {
                 assertThat(assertOnlyFieldRejected(validateWith(field, json(value)), field))
-                        .singleElement().asString().contains("not a");
+                        .singleElement()
+                        .asString()
+                        .contains("not a");
             }
         }
 
@@ -961,7 +1147,8 @@ class RequestValidatorTest {
         void rejectsControlCharactersInAdminFields() {
             ValidationResult result = validateWith("adminUsers", admin("a\u0000@example.org", "Ada\u001b[31m"));
 
-            assertThat(result.errors()).extracting(FieldError::field)
+            assertThat(result.errors())
+                    .extracting(FieldError::field)
                     .containsExactly("adminUsers[0].email", "adminUsers[0].name");
             assertNothingEchoes(result, "\u001b");
             assertNothingEchoes(result, "\u0000");

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
-
 import org.junit.jupiter.api.Test;
 
 class SiteProbeAnswerTest {
@@ -34,8 +33,10 @@ class SiteProbeAnswerTest {
     @Test
     void somethingElse_isNoAnswer() {
         assertThatThrownBy(() -> SiteProbe.Answer.parse("SSH-2.0-OpenSSH_9.2\r\n"))
-                .isInstanceOf(IOException.class).hasMessageContaining("not an HTTP answer");
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("not an HTTP answer");
         assertThatThrownBy(() -> SiteProbe.Answer.parse("HTTP/1.1 abc\r\n\r\n"))
-                .isInstanceOf(IOException.class).hasMessageContaining("not an HTTP status");
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("not an HTTP status");
     }
 }

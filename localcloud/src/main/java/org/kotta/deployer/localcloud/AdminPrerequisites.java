@@ -1,7 +1,6 @@
 package org.kotta.deployer.localcloud;
 
 import java.util.UUID;
-
 import org.kotta.deployer.core.AwsClients;
 
 /**
@@ -15,11 +14,14 @@ public record AdminPrerequisites(String certificateArn, String secretArn) {
 
     /** @param owner names the secret ({@code kotta/<owner>-lwa-client-secret-…}): demo, bench */
     public static AdminPrerequisites create(AwsClients aws, String domainName, String owner) {
-        String certificateArn = aws.acm().requestCertificate(b -> b.domainName(domainName).validationMethod("DNS"))
+        String certificateArn = aws.acm()
+                .requestCertificate(b -> b.domainName(domainName).validationMethod("DNS"))
                 .certificateArn();
-        String secretArn = aws.secretsManager().createSecret(b -> b
-                .name("kotta/" + owner + "-lwa-client-secret-" + UUID.randomUUID().toString().substring(0, 8))
-                .secretString(owner + "-secret-" + UUID.randomUUID())).arn();
+        String secretArn = aws.secretsManager()
+                .createSecret(b -> b.name("kotta/" + owner + "-lwa-client-secret-"
+                                + UUID.randomUUID().toString().substring(0, 8))
+                        .secretString(owner + "-secret-" + UUID.randomUUID()))
+                .arn();
         return new AdminPrerequisites(certificateArn, secretArn);
     }
 }

@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.UnaryOperator;
-
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
@@ -23,8 +22,7 @@ public final class CustomizedRelease {
     /** The platform release, relative to the repository root. */
     public static final String PLATFORM_RELEASE = "platform/target/kotta-platform-release.tar.gz";
 
-    private CustomizedRelease() {
-    }
+    private CustomizedRelease() {}
 
     /**
      * @param root the repository root
@@ -39,8 +37,8 @@ public final class CustomizedRelease {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         boolean changed = false;
         try (InputStream in = Files.newInputStream(release);
-             TarArchiveInputStream tar = new TarArchiveInputStream(new GzipCompressorInputStream(in));
-             TarArchiveOutputStream out = new TarArchiveOutputStream(new GzipCompressorOutputStream(bytes))) {
+                TarArchiveInputStream tar = new TarArchiveInputStream(new GzipCompressorInputStream(in));
+                TarArchiveOutputStream out = new TarArchiveOutputStream(new GzipCompressorOutputStream(bytes))) {
             out.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
             TarArchiveEntry entry;
             while ((entry = tar.getNextEntry()) != null) {
@@ -54,8 +52,11 @@ public final class CustomizedRelease {
                     content = after.getBytes(StandardCharsets.UTF_8);
                     changed = true;
                 }
-                TarArchiveEntry copy = new TarArchiveEntry(entry.getName(), entry.isSymbolicLink()
-                        ? TarArchiveEntry.LF_SYMLINK : entry.isDirectory() ? TarArchiveEntry.LF_DIR : TarArchiveEntry.LF_NORMAL);
+                TarArchiveEntry copy = new TarArchiveEntry(
+                        entry.getName(),
+                        entry.isSymbolicLink()
+                                ? TarArchiveEntry.LF_SYMLINK
+                                : entry.isDirectory() ? TarArchiveEntry.LF_DIR : TarArchiveEntry.LF_NORMAL);
                 copy.setMode(entry.getMode());
                 copy.setModTime(entry.getModTime());
                 if (entry.isSymbolicLink()) {

@@ -1,5 +1,7 @@
 package org.kotta.deployer.localcloud;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -17,15 +19,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-
 import org.kotta.deployer.core.AwsClients;
 import org.kotta.deployer.core.Json;
 import org.kotta.deployer.localcloud.instances.InstanceSyncException;
 import org.kotta.deployer.trigger.RedeployRules;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
 import software.amazon.awssdk.services.sfn.model.ExecutionListItem;
@@ -44,6 +41,7 @@ public final class Demo {
     private static final Set<String> FINAL = Set.of("completed", "failed", "cancelled");
     /** The demo's customization of the release (docs/customizing.md): a line of the page header. */
     private static final String HEADER_VIEW = "views/header.mustache";
+
     private static final String BRAND = "<a class=\"brand\" href=\"/\">Cloud Kotta</a>";
     private static final String CUSTOM_BRAND = "<a class=\"brand\" href=\"/\">Cloud Kotta · Demo Lab</a>";
     private final PrintStream out;
@@ -73,12 +71,13 @@ public final class Demo {
         PrintStream console = System.out;
         System.setOut(new PrintStream(Files.newOutputStream(functionLog), true, StandardCharsets.UTF_8));
         try (LocalOrchestrator orchestrator = new LocalOrchestrator(root, endpoint);
-             DemoSite site = new DemoSite(root, orchestrator.aws(), endpoint, console)) {
+                DemoSite site = new DemoSite(root, orchestrator.aws(), endpoint, console)) {
             // Ctrl-C (with --keep) stops the local instances too
             Runtime.getRuntime().addShutdownHook(new Thread(site::close));
             Demo demo = new Demo(root, endpoint, console);
             demo.run(orchestrator, site);
-            console.printf("%nfunction logs: .kotta/functions.log%ndemo finished in %.1f s%n",
+            console.printf(
+                    "%nfunction logs: .kotta/functions.log%ndemo finished in %.1f s%n",
                     Duration.between(began, Instant.now()).toMillis() / 1000.0);
             if (keep) {
                 demo.keepServing(site);
@@ -102,46 +101,59 @@ public final class Demo {
         step("installing the orchestrator (template.yaml) into the local cloud at " + endpoint);
         orchestrator.start();
         AwsClients aws = orchestrator.aws();
-        SignedApiClient api = SignedApiClient.forLocalCloud(endpoint, orchestrator.output("ApiUrl"),
-                orchestrator.output("ApiId"));
+        SignedApiClient api =
+                SignedApiClient.forLocalCloud(endpoint, orchestrator.output("ApiUrl"), orchestrator.output("ApiId"));
         out.println("  API: " + api.baseUrl());
 
         step("preparing what an admin prepares first: a certificate and the OAuth client secret");
         String suffix = shortId();
-        AdminPrerequisites prerequisites = AdminPrerequisites.create(aws,
-                ExampleRequest.read(root).path("domainName").asText(), "demo");
-        ObjectNode request = ExampleRequest.load(root, prerequisites.certificateArn(), prerequisites.secretArn(),
-                "kotta-demo-" + suffix, "kotta-demo-jobs-" + suffix);
+        AdminPrerequisites prerequisites = AdminPrerequisites.create(
+                aws, ExampleRequest.read(root).path("domainName").asText(), "demo");
+        ObjectNode request = ExampleRequest.load(
+                root,
+                prerequisites.certificateArn(),
+                prerequisites.secretArn(),
+                "kotta-demo-" + suffix,
+                "kotta-demo-jobs-" + suffix);
         issuer = site.identityProvider().issuer();
         ExampleRequest.withIdentityProvider(request, issuer);
         stackName = request.path("stackName").asText();
         adminEmail = request.path("adminUsers").path(0).path("email").asText();
         out.println("  certificate " + prerequisites.certificateArn());
         out.println("  secret      " + prerequisites.secretArn() + " (the value never leaves Secrets Manager)");
-        out.println("  sign-in     " + issuer + " (the local OpenID Connect provider standing in for Login with Amazon)");
+        out.println(
+                "  sign-in     " + issuer + " (the local OpenID Connect provider standing in for Login with Amazon)");
 
         site.follow(stackName);
         // a local web server starts in seconds: the site check gives it 2 minutes, not the template's 10
         orchestrator.siteCheck(true, SITE_CHECK_LIMIT);
-        step("POST /deployments (" + ExampleRequest.PATH + ", stack " + request.path("stackName").asText() + ")");
-        SignedApiClient.Response posted = api.postJson("/deployments", request.toString(),
-                Map.of("Idempotency-Key", "demo-" + suffix));
+        step("POST /deployments (" + ExampleRequest.PATH + ", stack "
+                + request.path("stackName").asText() + ")");
+        SignedApiClient.Response posted =
+                api.postJson("/deployments", request.toString(), Map.of("Idempotency-Key", "demo-" + suffix));
         if (posted.status() != 202) {
             throw new DemoFailure("POST /deployments answered " + posted.status() + ": " + posted.body());
         }
         JsonNode started = Json.MAPPER.readTree(posted.body());
-        out.println("  202 " + started.path("deploymentId").asText() + "  " + started.path("url").asText());
+        out.println("  202 " + started.path("deploymentId").asText() + "  "
+                + started.path("url").asText());
 
         step("following deployment 1 of 2, a fresh one (seconds since it started, one line per state as it finishes)");
         follow(orchestrator, started.path("executionArn").asText());
-        JsonNode record = Json.MAPPER.readTree(api.get("/deployments/" + started.path("deploymentId").asText()).body());
+        JsonNode record = Json.MAPPER.readTree(
+                api.get("/deployments/" + started.path("deploymentId").asText()).body());
         step("Cloud Kotta outputs");
-        record.path("outputs").path("kotta").fields().forEachRemaining(
-                field -> out.printf("  %-28s %s%n", field.getKey(), field.getValue().asText()));
-        step("the deployment record (GET /deployments/" + started.path("deploymentId").asText() + ")");
+        record.path("outputs")
+                .path("kotta")
+                .fields()
+                .forEachRemaining(field -> out.printf(
+                        "  %-28s %s%n", field.getKey(), field.getValue().asText()));
+        step("the deployment record (GET /deployments/"
+                + started.path("deploymentId").asText() + ")");
         out.println(indent(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(record)));
 
-        String bucket = record.path("outputs").path("base").path("JobsBucketName").asText();
+        String bucket =
+                record.path("outputs").path("base").path("JobsBucketName").asText();
         jobsBucket = bucket;
         syncInstances(site);
         String key = "code/cloud-kotta-custom.tar.gz";
@@ -156,9 +168,12 @@ public final class Demo {
         String redeployArn = awaitRedeploy(orchestrator, uploaded);
         follow(orchestrator, redeployArn);
         String redeployId = redeployArn.substring(redeployArn.lastIndexOf(':') + 1);
-        JsonNode redeploy = Json.MAPPER.readTree(api.get("/deployments/" + redeployId).body());
-        out.println("  code version " + record.path("codeVersion").asText() + " -> " + redeploy.path("codeVersion").asText());
-        out.println("  trigger " + redeploy.path("trigger").asText() + ", source " + redeploy.path("release").path("source").asText());
+        JsonNode redeploy =
+                Json.MAPPER.readTree(api.get("/deployments/" + redeployId).body());
+        out.println("  code version " + record.path("codeVersion").asText() + " -> "
+                + redeploy.path("codeVersion").asText());
+        out.println("  trigger " + redeploy.path("trigger").asText() + ", source "
+                + redeploy.path("release").path("source").asText());
         syncInstances(site);
         String url = site.webUrl(stackName);
         step("the site");
@@ -180,8 +195,12 @@ public final class Demo {
 
     /** The front page through the stable URL shows the redeployed release's customized header. */
     private void showCustomizedView(String url) throws IOException, InterruptedException {
-        HttpResponse<String> page = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url + "/"))
-                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> page = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(url + "/"))
+                                .timeout(Duration.ofSeconds(10))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         if (page.statusCode() != 200 || !page.body().contains(CUSTOM_BRAND)) {
             throw new DemoFailure("GET " + url + "/ answered " + page.statusCode() + " without the customized header");
         }
@@ -190,7 +209,8 @@ public final class Demo {
 
     /** One job through the v1 REST API as the old client sends it, followed until it ends, its outputs read. */
     private void submitOneJob(DemoSite site, String url) throws IOException, InterruptedException {
-        step("one job through the v1 REST API (" + url + "/rest/v1/, form-encoded, access_token of " + adminEmail + ")");
+        step("one job through the v1 REST API (" + url + "/rest/v1/, form-encoded, access_token of " + adminEmail
+                + ")");
         RestV1Client rest = new RestV1Client(url, site.identityProvider().accessToken(adminEmail));
         String jobId = rest.submit(RestV1Client.exampleJob("Test", "demo hello"));
         out.println("  submit_task    Success, job_id " + jobId + " (script test.sh: "
@@ -202,7 +222,8 @@ public final class Demo {
             throw new DemoFailure("job " + jobId + " is " + last + " after " + JOB_LIMIT.toSeconds()
                     + " s, not completed (executor logs under .kotta/instances/" + stackName + "/)");
         }
-        for (Map.Entry<String, String> output : RestV1Client.outputs(rest.status(jobId)).entrySet()) {
+        for (Map.Entry<String, String> output :
+                RestV1Client.outputs(rest.status(jobId)).entrySet()) {
             String content = output.getValue() == null ? "(missing)" : rest.download(output.getValue());
             out.printf("  %-14s %s%n", output.getKey(), content.isEmpty() ? "(empty)" : content.strip());
         }
@@ -228,11 +249,11 @@ public final class Demo {
 
     private void follow(LocalOrchestrator orchestrator, String executionArn) throws InterruptedException {
         boolean live = System.console() != null;
-        DescribeExecutionResponse end = new ExecutionFollower(orchestrator.aws().stepFunctions(), out, live)
-                .follow(executionArn, LIMIT);
+        DescribeExecutionResponse end =
+                new ExecutionFollower(orchestrator.aws().stepFunctions(), out, live).follow(executionArn, LIMIT);
         if (end.status() != ExecutionStatus.SUCCEEDED) {
-            throw new DemoFailure("execution " + executionArn + " ended " + end.status() + ": " + end.error()
-                    + " - " + end.cause());
+            throw new DemoFailure(
+                    "execution " + executionArn + " ended " + end.status() + ": " + end.error() + " - " + end.cause());
         }
         out.println("  SUCCEEDED");
     }
@@ -241,10 +262,14 @@ public final class Demo {
     private String awaitRedeploy(LocalOrchestrator orchestrator, Instant after) throws InterruptedException {
         Instant deadline = Instant.now().plusSeconds(60);
         while (Instant.now().isBefore(deadline)) {
-            Optional<ExecutionListItem> redeploy = orchestrator.aws().stepFunctions()
+            Optional<ExecutionListItem> redeploy = orchestrator
+                    .aws()
+                    .stepFunctions()
                     .listExecutionsPaginator(b -> b.stateMachineArn(orchestrator.output("StateMachineArn")))
-                    .executions().stream()
-                    .filter(e -> e.name().startsWith(RedeployRules.ID_PREFIX) && !e.startDate().isBefore(after.minusSeconds(1)))
+                    .executions()
+                    .stream()
+                    .filter(e -> e.name().startsWith(RedeployRules.ID_PREFIX)
+                            && !e.startDate().isBefore(after.minusSeconds(1)))
                     .max(Comparator.comparing(ExecutionListItem::startDate));
             if (redeploy.isPresent()) {
                 return redeploy.get().executionArn();

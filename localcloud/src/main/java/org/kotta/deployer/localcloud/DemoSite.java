@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-
 import org.kotta.deployer.core.AwsClients;
 import org.kotta.deployer.localcloud.instances.InstanceSyncException;
 import org.kotta.deployer.localcloud.instances.LocalInstances;
@@ -30,8 +29,8 @@ final class DemoSite implements AutoCloseable {
     DemoSite(Path root, AwsClients aws, String endpoint, PrintStream out) throws IOException {
         this.root = root;
         this.out = out;
-        this.instances = new LocalInstances(aws, endpoint, root.resolve(".kotta/instances"),
-                LocalInstances.webPortFromEnvironment(), out);
+        this.instances = new LocalInstances(
+                aws, endpoint, root.resolve(".kotta/instances"), LocalInstances.webPortFromEnvironment(), out);
         // a file from an earlier run would name a site that is gone
         Files.deleteIfExists(root.resolve(ENV_FILE));
         this.identityProvider = LocalIdentityProvider.startFromEnvironment();
@@ -43,14 +42,16 @@ final class DemoSite implements AutoCloseable {
      * @throws InstanceSyncException when an instance fails to start or to become healthy
      */
     void sync(String stackName) throws InterruptedException {
-        out.println("  syncing the local instances of " + stackName + " (logs under .kotta/instances/" + stackName + "/)");
+        out.println(
+                "  syncing the local instances of " + stackName + " (logs under .kotta/instances/" + stackName + "/)");
         instances.sync(stackName);
         instances.describe(stackName).forEach(line -> out.println("  running " + line));
     }
 
     /** From now on the stack's instances follow its Auto Scaling groups, during deployments too. */
     void follow(String stackName) {
-        out.println("  the local instances follow stack " + stackName + " (logs under .kotta/instances/" + stackName + "/)");
+        out.println("  the local instances follow stack " + stackName + " (logs under .kotta/instances/" + stackName
+                + "/)");
         instances.follow(stackName);
     }
 
@@ -66,7 +67,8 @@ final class DemoSite implements AutoCloseable {
     /** Writes {@value #ENV_FILE} (KEY=VALUE lines, no secret). */
     Path writeEnv(Map<String, String> values) {
         StringBuilder text = new StringBuilder("# written by ./kotta demo --keep; valid while it runs\n");
-        values.forEach((key, value) -> text.append(key).append('=').append(value).append('\n'));
+        values.forEach(
+                (key, value) -> text.append(key).append('=').append(value).append('\n'));
         Path file = root.resolve(ENV_FILE);
         try {
             Files.createDirectories(file.getParent());

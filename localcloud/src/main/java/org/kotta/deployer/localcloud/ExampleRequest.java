@@ -1,12 +1,10 @@
 package org.kotta.deployer.localcloud;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
-
 import org.kotta.deployer.core.Json;
-
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * {@code examples/deploy-request.json}, the request an admin starts from, made deployable in
@@ -17,8 +15,7 @@ public final class ExampleRequest {
     /** The OAuth client id a deployment signing in through the local identity provider uses. */
     public static final String LOCAL_CLIENT_ID = "kotta-local";
 
-    private ExampleRequest() {
-    }
+    private ExampleRequest() {}
 
     /** The example as it is in the repository. */
     public static ObjectNode read(Path root) {
@@ -40,8 +37,8 @@ public final class ExampleRequest {
         return request;
     }
 
-    public static ObjectNode load(Path root, String certificateArn, String secretArn, String stackName,
-                                  String bucketName) {
+    public static ObjectNode load(
+            Path root, String certificateArn, String secretArn, String stackName, String bucketName) {
         ObjectNode request = read(root);
         request.put("certificateArn", certificateArn);
         request.put("oauthClientSecretArn", secretArn);

@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
 import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
@@ -41,7 +40,9 @@ public final class ExecutionFollower {
                 }
                 if (event.stateExitedEventDetails() != null) {
                     clearLiveLine();
-                    out.printf("  %7.1f s  %s%n", seconds(started, event.timestamp()),
+                    out.printf(
+                            "  %7.1f s  %s%n",
+                            seconds(started, event.timestamp()),
                             event.stateExitedEventDetails().name());
                     current = null;
                 }
@@ -72,7 +73,9 @@ public final class ExecutionFollower {
     /** Every event of the execution's history, oldest first. */
     public static List<HistoryEvent> history(SfnClient sfn, String executionArn) {
         List<HistoryEvent> events = new ArrayList<>();
-        sfn.getExecutionHistoryPaginator(b -> b.executionArn(executionArn)).events().forEach(events::add);
+        sfn.getExecutionHistoryPaginator(b -> b.executionArn(executionArn))
+                .events()
+                .forEach(events::add);
         return events;
     }
 
@@ -86,8 +89,8 @@ public final class ExecutionFollower {
                 return execution;
             }
             if (Instant.now().isAfter(deadline)) {
-                throw new IllegalStateException("execution still RUNNING after " + limit.toSeconds() + " s: "
-                        + executionArn);
+                throw new IllegalStateException(
+                        "execution still RUNNING after " + limit.toSeconds() + " s: " + executionArn);
             }
             Thread.sleep(50);
         }

@@ -1,5 +1,9 @@
 package org.kotta.deployer.localcloud;
 
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,15 +17,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-
 import org.kotta.deployer.core.Json;
 import org.kotta.deployer.core.Settings;
-
-import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-
 import software.amazon.awssdk.services.lambda.LambdaClient;
 
 /**
@@ -75,8 +72,12 @@ public final class FunctionHost implements AutoCloseable {
         try {
             LoadedHandler handler = handlerFor(functionName);
             ByteArrayOutputStream out = new ByteArrayOutputStream();
-            handler.handler().handleRequest(new java.io.ByteArrayInputStream(event), out,
-                    new LocalContext(functionName, exchange.getRequestHeaders().getFirst("X-Amzn-Lambda-Request-Id")));
+            handler.handler()
+                    .handleRequest(
+                            new java.io.ByteArrayInputStream(event),
+                            out,
+                            new LocalContext(
+                                    functionName, exchange.getRequestHeaders().getFirst("X-Amzn-Lambda-Request-Id")));
             status = 200;
             reply = out.toByteArray();
         } catch (Throwable e) {
@@ -128,25 +129,72 @@ public final class FunctionHost implements AutoCloseable {
         threads.shutdownNow();
     }
 
-    private record LoadedHandler(RequestStreamHandler handler) {
-    }
+    private record LoadedHandler(RequestStreamHandler handler) {}
 
     /** The little of the Lambda context our handlers use. */
     private record LocalContext(String functionName, String requestId) implements Context {
-        @Override public String getAwsRequestId() { return requestId == null ? "local" : requestId; }
-        @Override public String getLogGroupName() { return "/aws/lambda/" + functionName; }
-        @Override public String getLogStreamName() { return "local"; }
-        @Override public String getFunctionName() { return functionName; }
-        @Override public String getFunctionVersion() { return "$LATEST"; }
-        @Override public String getInvokedFunctionArn() { return functionName; }
-        @Override public com.amazonaws.services.lambda.runtime.CognitoIdentity getIdentity() { return null; }
-        @Override public com.amazonaws.services.lambda.runtime.ClientContext getClientContext() { return null; }
-        @Override public int getRemainingTimeInMillis() { return 120_000; }
-        @Override public int getMemoryLimitInMB() { return 1024; }
-        @Override public com.amazonaws.services.lambda.runtime.LambdaLogger getLogger() {
+        @Override
+        public String getAwsRequestId() {
+            return requestId == null ? "local" : requestId;
+        }
+
+        @Override
+        public String getLogGroupName() {
+            return "/aws/lambda/" + functionName;
+        }
+
+        @Override
+        public String getLogStreamName() {
+            return "local";
+        }
+
+        @Override
+        public String getFunctionName() {
+            return functionName;
+        }
+
+        @Override
+        public String getFunctionVersion() {
+            return "$LATEST";
+        }
+
+        @Override
+        public String getInvokedFunctionArn() {
+            return functionName;
+        }
+
+        @Override
+        public com.amazonaws.services.lambda.runtime.CognitoIdentity getIdentity() {
+            return null;
+        }
+
+        @Override
+        public com.amazonaws.services.lambda.runtime.ClientContext getClientContext() {
+            return null;
+        }
+
+        @Override
+        public int getRemainingTimeInMillis() {
+            return 120_000;
+        }
+
+        @Override
+        public int getMemoryLimitInMB() {
+            return 1024;
+        }
+
+        @Override
+        public com.amazonaws.services.lambda.runtime.LambdaLogger getLogger() {
             return new com.amazonaws.services.lambda.runtime.LambdaLogger() {
-                @Override public void log(String message) { System.out.println(message); }
-                @Override public void log(byte[] message) { System.out.println(new String(message, StandardCharsets.UTF_8)); }
+                @Override
+                public void log(String message) {
+                    System.out.println(message);
+                }
+
+                @Override
+                public void log(byte[] message) {
+                    System.out.println(new String(message, StandardCharsets.UTF_8));
+                }
             };
         }
     }

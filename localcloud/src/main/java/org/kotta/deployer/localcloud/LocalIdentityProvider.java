@@ -1,5 +1,6 @@
 package org.kotta.deployer.localcloud;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -17,15 +18,11 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import org.kotta.deployer.localcloud.platform.WebSession;
-
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import no.nav.security.mock.oauth2.MockOAuth2Server;
 import no.nav.security.mock.oauth2.OAuth2Config;
 import no.nav.security.mock.oauth2.http.MockWebServerWrapper;
 import no.nav.security.mock.oauth2.token.OAuth2TokenProvider;
+import org.kotta.deployer.localcloud.platform.WebSession;
 
 /**
  * The local cloud's OpenID Connect provider, standing in for Login with Amazon: NAV's
@@ -38,6 +35,7 @@ public final class LocalIdentityProvider implements AutoCloseable {
     public static final String ISSUER_ID = "kotta";
     /** Env var naming the provider's port for the demo (default: a free port). */
     public static final String PORT_ENV = "KOTTA_OIDC_PORT";
+
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern CODE = Pattern.compile("[?&]code=([^&]+)");
 
@@ -58,8 +56,14 @@ public final class LocalIdentityProvider implements AutoCloseable {
     /** Starts on 127.0.0.1:{@code port} (0: a free port). */
     public static LocalIdentityProvider start(int port) {
         Path loginPage = writeLoginPage();
-        MockOAuth2Server server = new MockOAuth2Server(new OAuth2Config(true, loginPage.toString(), null, false,
-                new OAuth2TokenProvider(), Set.of(), new MockWebServerWrapper()));
+        MockOAuth2Server server = new MockOAuth2Server(new OAuth2Config(
+                true,
+                loginPage.toString(),
+                null,
+                false,
+                new OAuth2TokenProvider(),
+                Set.of(),
+                new MockWebServerWrapper()));
         try {
             server.start(InetAddress.getByName("127.0.0.1"), port);
         } catch (IOException e) {
@@ -84,8 +88,8 @@ public final class LocalIdentityProvider implements AutoCloseable {
 
     /** As {@link #accessToken(String)}, valid for {@code lifetime} (negative: already expired). */
     public String accessToken(String email, Duration lifetime) {
-        return server.issueToken(ISSUER_ID, email, "kotta",
-                Map.of("email", email, "name", email), lifetime.toSeconds()).serialize();
+        return server.issueToken(ISSUER_ID, email, "kotta", Map.of("email", email, "name", email), lifetime.toSeconds())
+                .serialize();
     }
 
     @Override
@@ -108,26 +112,51 @@ public final class LocalIdentityProvider implements AutoCloseable {
      * does): signs in as {@code email} on its sign-in page, then trades the code.
      */
     public static String tokenFrom(String issuer, String email) throws IOException, InterruptedException {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
-                .followRedirects(HttpClient.Redirect.NEVER).build();
+        HttpClient http = HttpClient.newBuilder()
+                .connectTimeout(Duration.ofSeconds(5))
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
         String redirect = "http://127.0.0.1/local-token";
-        String authorize = issuer + "/authorize?" + WebSession.form(Map.of("client_id", "kotta-local",
-                "response_type", "code", "scope", "openid email profile", "redirect_uri", redirect,
-                "state", UUID.randomUUID().toString(), "nonce", UUID.randomUUID().toString()));
-        HttpResponse<String> signedIn = http.send(HttpRequest.newBuilder(URI.create(authorize))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(WebSession.form(signInForm(email)))).build(),
+        String authorize = issuer + "/authorize?"
+                + WebSession.form(Map.of(
+                        "client_id",
+                        "kotta-local",
+                        "response_type",
+                        "code",
+                        "scope",
+                        "openid email profile",
+                        "redirect_uri",
+                        redirect,
+                        "state",
+                        UUID.randomUUID().toString(),
+                        "nonce",
+                        UUID.randomUUID().toString()));
+        HttpResponse<String> signedIn = http.send(
+                HttpRequest.newBuilder(URI.create(authorize))
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .POST(HttpRequest.BodyPublishers.ofString(WebSession.form(signInForm(email))))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         String location = signedIn.headers().firstValue("Location").orElse("");
         Matcher code = CODE.matcher(location);
         if (!code.find()) {
             throw new IOException("the provider at " + issuer + " gave no code (HTTP " + signedIn.statusCode() + ")");
         }
-        HttpResponse<String> token = http.send(HttpRequest.newBuilder(URI.create(issuer + "/token"))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(WebSession.form(Map.of("grant_type", "authorization_code",
-                        "code", java.net.URLDecoder.decode(code.group(1), StandardCharsets.UTF_8),
-                        "redirect_uri", redirect, "client_id", "kotta-local", "client_secret", "local")))).build(),
+        HttpResponse<String> token = http.send(
+                HttpRequest.newBuilder(URI.create(issuer + "/token"))
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .POST(HttpRequest.BodyPublishers.ofString(WebSession.form(Map.of(
+                                "grant_type",
+                                "authorization_code",
+                                "code",
+                                java.net.URLDecoder.decode(code.group(1), StandardCharsets.UTF_8),
+                                "redirect_uri",
+                                redirect,
+                                "client_id",
+                                "kotta-local",
+                                "client_secret",
+                                "local"))))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         if (token.statusCode() != 200) {
             throw new IOException("the provider at " + issuer + " refused the code (HTTP " + token.statusCode() + ")");

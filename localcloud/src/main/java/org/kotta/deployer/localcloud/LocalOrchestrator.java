@@ -13,11 +13,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
-
 import org.kotta.deployer.core.AwsClients;
 import org.kotta.deployer.core.Settings;
 import org.kotta.deployer.verify.CheckSiteHandler;
-
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.cloudformation.model.Capability;
@@ -70,12 +68,22 @@ public final class LocalOrchestrator implements AutoCloseable {
         String definitionUri = upload(root.resolve("statemachine/kotta-deploy.asl.json"), "statemachine/");
         String template = Files.readString(root.resolve("template.yaml"));
         template = replaceOnce(template, "CodeUri: functions\n", "CodeUri: " + codeUri + "\n");
-        template = replaceOnce(template, "DefinitionUri: statemachine/kotta-deploy.asl.json\n",
+        template = replaceOnce(
+                template,
+                "DefinitionUri: statemachine/kotta-deploy.asl.json\n",
                 "DefinitionUri: " + definitionUri + "\n");
         deployStack(uploadTemplate(template));
 
-        host = new FunctionHost(lambda, Map.of(Settings.ENDPOINT_URL, endpoint, Settings.REGION, "us-east-1",
-                "AWS_DEFAULT_REGION", "us-east-1"), 0);
+        host = new FunctionHost(
+                lambda,
+                Map.of(
+                        Settings.ENDPOINT_URL,
+                        endpoint,
+                        Settings.REGION,
+                        "us-east-1",
+                        "AWS_DEFAULT_REGION",
+                        "us-east-1"),
+                0);
         Map<String, String> names = new LinkedHashMap<>();
         for (StackResourceSummary resource : stackResources()) {
             if ("AWS::Lambda::Function".equals(resource.resourceType())) {
@@ -130,8 +138,8 @@ public final class LocalOrchestrator implements AutoCloseable {
      */
     public void siteCheck(boolean on, java.time.Duration limit) {
         setFunctionEnvironment(CHECK_SITE_FUNCTION, CheckSiteHandler.SITE_CHECK, on ? "on" : "off");
-        setFunctionEnvironment(CHECK_SITE_FUNCTION, CheckSiteHandler.SITE_CHECK_LIMIT_SECONDS,
-                Long.toString(limit.toSeconds()));
+        setFunctionEnvironment(
+                CHECK_SITE_FUNCTION, CheckSiteHandler.SITE_CHECK_LIMIT_SECONDS, Long.toString(limit.toSeconds()));
     }
 
     private void bindToHost(String functionName) {
@@ -160,9 +168,11 @@ public final class LocalOrchestrator implements AutoCloseable {
         if (aliases.isEmpty()) {
             return;
         }
-        String version = lambda.publishVersion(b -> b.functionName(functionName)).version();
+        String version =
+                lambda.publishVersion(b -> b.functionName(functionName)).version();
         for (var alias : aliases) {
-            lambda.updateAlias(b -> b.functionName(functionName).name(alias.name()).functionVersion(version));
+            lambda.updateAlias(
+                    b -> b.functionName(functionName).name(alias.name()).functionVersion(version));
         }
     }
 
@@ -180,7 +190,8 @@ public final class LocalOrchestrator implements AutoCloseable {
     private void deployStack(String templateUrl) throws InterruptedException {
         boolean exists;
         try {
-            Stack stack = cfn.describeStacks(b -> b.stackName(STACK_NAME)).stacks().get(0);
+            Stack stack =
+                    cfn.describeStacks(b -> b.stackName(STACK_NAME)).stacks().get(0);
             exists = !stack.stackStatusAsString().equals("DELETE_COMPLETE");
         } catch (CloudFormationException missing) {
             exists = false;
@@ -188,18 +199,21 @@ public final class LocalOrchestrator implements AutoCloseable {
         List<Capability> capabilities = List.of(Capability.CAPABILITY_IAM, Capability.CAPABILITY_AUTO_EXPAND);
         if (exists) {
             try {
-                cfn.updateStack(b -> b.stackName(STACK_NAME).templateURL(templateUrl).capabilities(capabilities));
+                cfn.updateStack(
+                        b -> b.stackName(STACK_NAME).templateURL(templateUrl).capabilities(capabilities));
             } catch (CloudFormationException e) {
                 if (!String.valueOf(e.getMessage()).contains("No updates")) {
                     throw e;
                 }
             }
         } else {
-            cfn.createStack(b -> b.stackName(STACK_NAME).templateURL(templateUrl).capabilities(capabilities));
+            cfn.createStack(
+                    b -> b.stackName(STACK_NAME).templateURL(templateUrl).capabilities(capabilities));
         }
         Instant deadline = Instant.now().plus(Duration.ofMinutes(5));
         while (true) {
-            Stack stack = cfn.describeStacks(b -> b.stackName(STACK_NAME)).stacks().get(0);
+            Stack stack =
+                    cfn.describeStacks(b -> b.stackName(STACK_NAME)).stacks().get(0);
             String status = stack.stackStatusAsString();
             if (status.endsWith("_COMPLETE") && !status.contains("ROLLBACK")) {
                 Map<String, String> out = new LinkedHashMap<>();
@@ -209,7 +223,9 @@ public final class LocalOrchestrator implements AutoCloseable {
                 outputs = Map.copyOf(out);
                 return;
             }
-            if (status.endsWith("FAILED") || status.contains("ROLLBACK") || Instant.now().isAfter(deadline)) {
+            if (status.endsWith("FAILED")
+                    || status.contains("ROLLBACK")
+                    || Instant.now().isAfter(deadline)) {
                 throw new IllegalStateException("the orchestrator stack ended " + status + ": "
                         + stack.stackStatusReason() + " " + firstFailure());
             }
@@ -221,12 +237,13 @@ public final class LocalOrchestrator implements AutoCloseable {
         return cfn.describeStackEvents(b -> b.stackName(STACK_NAME)).stackEvents().stream()
                 .filter(e -> e.resourceStatusAsString().endsWith("FAILED"))
                 .map(e -> e.logicalResourceId() + ": " + e.resourceStatusReason())
-                .reduce((first, later) -> later).orElse("");
+                .reduce((first, later) -> later)
+                .orElse("");
     }
 
     private List<StackResourceSummary> stackResources() {
-        return cfn.listStackResourcesPaginator(b -> b.stackName(STACK_NAME)).stackResourceSummaries()
-                .stream().toList();
+        return cfn.listStackResourcesPaginator(b -> b.stackName(STACK_NAME)).stackResourceSummaries().stream()
+                .toList();
     }
 
     private void ensureBucket() {
@@ -270,7 +287,8 @@ public final class LocalOrchestrator implements AutoCloseable {
             dir = dir.getParent();
         }
         if (dir == null) {
-            throw new IllegalStateException("no template.yaml above " + Path.of("").toAbsolutePath());
+            throw new IllegalStateException(
+                    "no template.yaml above " + Path.of("").toAbsolutePath());
         }
         return dir;
     }

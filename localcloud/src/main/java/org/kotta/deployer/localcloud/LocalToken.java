@@ -6,8 +6,7 @@ package org.kotta.deployer.localcloud;
  * Usage: {@code java -cp <localcloud classpath> org.kotta.deployer.localcloud.LocalToken <issuer-url> <email>}.
  */
 public final class LocalToken {
-    private LocalToken() {
-    }
+    private LocalToken() {}
 
     public static void main(String[] args) throws Exception {
         if (args.length != 2 || args[1].isBlank()) {

@@ -1,5 +1,7 @@
 package org.kotta.deployer.localcloud;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -14,11 +16,7 @@ import java.util.Map;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
 import org.kotta.deployer.localcloud.platform.WebSession;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * Cloud Kotta's v1 REST API as its command-line client calls it: form-encoded bodies, the
@@ -28,11 +26,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 public final class RestV1Client {
     /** The example job of CLOUD_KOTTA.md: writes "Hello World" to foo.txt. */
     public static final String EXAMPLE_SCRIPT = "#!/bin/bash\n echo Hello World &> foo.txt";
+
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern LINK = Pattern.compile("<a href=\"([^\"]+)\">([^<]+)</a>");
     private static final Pattern MISSING = Pattern.compile("<i>([^<]+)</i>");
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String site;
     private final String token;
 
@@ -131,8 +131,11 @@ public final class RestV1Client {
 
     /** Follows an output's href, as the old client does; the body, or an exception naming the status. */
     public String download(String href) throws IOException, InterruptedException {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(href))
-                .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(URI.create(href))
+                        .timeout(Duration.ofSeconds(20))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) {
             throw new IOException("GET " + href + " answered " + response.statusCode());
         }
@@ -142,16 +145,21 @@ public final class RestV1Client {
     private JsonNode post(String path, Map<String, String> fields) throws IOException, InterruptedException {
         Map<String, String> body = new LinkedHashMap<>(fields);
         body.put("access_token", token);
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(site + path))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .timeout(Duration.ofSeconds(20))
-                .POST(HttpRequest.BodyPublishers.ofString(WebSession.form(body))).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(URI.create(site + path))
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .timeout(Duration.ofSeconds(20))
+                        .POST(HttpRequest.BodyPublishers.ofString(WebSession.form(body)))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         return json(path, response);
     }
 
     private JsonNode get(String path) throws IOException, InterruptedException {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(site + path + "?"
-                + WebSession.form(Map.of("access_token", token)))).timeout(Duration.ofSeconds(20)).build(),
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(URI.create(site + path + "?" + WebSession.form(Map.of("access_token", token))))
+                        .timeout(Duration.ofSeconds(20))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         return json(path, response);
     }
@@ -160,8 +168,11 @@ public final class RestV1Client {
         try {
             return JSON.readTree(response.body());
         } catch (IOException notJson) {
-            throw new IOException(path + " answered " + response.statusCode() + " with no JSON: "
-                    + response.body().substring(0, Math.min(200, response.body().length())), notJson);
+            throw new IOException(
+                    path + " answered " + response.statusCode() + " with no JSON: "
+                            + response.body()
+                                    .substring(0, Math.min(200, response.body().length())),
+                    notJson);
         }
     }
 }

@@ -1,5 +1,7 @@
 package org.kotta.deployer.localcloud;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -11,20 +13,15 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-
 import org.kotta.deployer.core.Json;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.MissingNode;
-
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
 import software.amazon.awssdk.http.ContentStreamProvider;
 import software.amazon.awssdk.http.SdkHttpMethod;
 import software.amazon.awssdk.http.SdkHttpRequest;
 import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
 import software.amazon.awssdk.http.auth.spi.signer.SignedRequest;
+import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
 
 /**
  * Calls the deployer's API as an admin would: every request signed with SigV4 for
@@ -34,9 +31,11 @@ public final class SignedApiClient {
     private static final Set<String> RESTRICTED = Set.of("host", "content-length", "connection", "expect", "upgrade");
     private final String baseUrl;
     private final String region;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final AwsV4HttpSigner signer = AwsV4HttpSigner.create();
-    private final AwsCredentialsProvider credentials = DefaultCredentialsProvider.builder().build();
+    private final AwsCredentialsProvider credentials =
+            DefaultCredentialsProvider.builder().build();
 
     /** @param baseUrl the stage's URL, e.g. {@code https://abc123.execute-api.eu-west-1.amazonaws.com/v1} */
     public SignedApiClient(String baseUrl, String region) {
@@ -86,20 +85,26 @@ public final class SignedApiClient {
     public Response send(String method, String path, Map<String, String> headers, byte[] body, boolean sign)
             throws IOException, InterruptedException {
         URI uri = URI.create(baseUrl + path);
-        SdkHttpRequest.Builder unsigned = SdkHttpRequest.builder().method(SdkHttpMethod.fromValue(method)).uri(uri);
+        SdkHttpRequest.Builder unsigned =
+                SdkHttpRequest.builder().method(SdkHttpMethod.fromValue(method)).uri(uri);
         headers.forEach(unsigned::putHeader);
         SdkHttpRequest request = unsigned.build();
         if (sign) {
             AwsCredentialsIdentity identity = credentials.resolveIdentity().join();
-            SignedRequest signed = signer.sign(r -> r.identity(identity).request(unsigned.build())
+            SignedRequest signed = signer.sign(r -> r.identity(identity)
+                    .request(unsigned.build())
                     .payload(body == null ? null : ContentStreamProvider.fromByteArray(body))
                     .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "execute-api")
                     .putProperty(AwsV4HttpSigner.REGION_NAME, region));
             request = signed.request();
         }
-        HttpRequest.Builder builder = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(90))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofByteArray(body));
+        HttpRequest.Builder builder = HttpRequest.newBuilder(uri)
+                .timeout(Duration.ofSeconds(90))
+                .method(
+                        method,
+                        body == null
+                                ? HttpRequest.BodyPublishers.noBody()
+                                : HttpRequest.BodyPublishers.ofByteArray(body));
         request.headers().forEach((name, values) -> {
             // headers java.net.http sets itself
             if (!RESTRICTED.contains(name.toLowerCase(Locale.ROOT))) {
@@ -116,8 +121,11 @@ public final class SignedApiClient {
 
     public record Response(int status, Map<String, List<String>> headers, String body) {
         public String header(String name) {
-            return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
-                    .map(e -> e.getValue().get(0)).findFirst().orElse(null);
+            return headers.entrySet().stream()
+                    .filter(e -> e.getKey().equalsIgnoreCase(name))
+                    .map(e -> e.getValue().get(0))
+                    .findFirst()
+                    .orElse(null);
         }
 
         public JsonNode json() {

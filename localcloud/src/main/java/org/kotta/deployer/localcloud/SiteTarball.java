@@ -6,7 +6,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
-
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
@@ -17,8 +16,7 @@ import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
  * the deployer refuses a tarball without one.
  */
 public final class SiteTarball {
-    private SiteTarball() {
-    }
+    private SiteTarball() {}
 
     public static final String START_SCRIPT = "bin/kotta-start";
     private static final String STUB_START = "#!/bin/sh\necho \"kotta-start: this release runs nothing\" >&2\nexit 1\n";

@@ -2,12 +2,13 @@ package org.kotta.deployer.localcloud;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.kotta.deployer.core.AwsClients;
@@ -17,10 +18,6 @@ import org.kotta.deployer.core.Json;
 import org.kotta.deployer.core.StackLocks;
 import org.kotta.deployer.localcloud.SignedApiClient.Response;
 import org.kotta.deployer.validate.RequestValidator;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
 import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
 
@@ -46,8 +43,8 @@ class ApiIT {
     @Test
     void post_validRequest_answers202_theExecutionSucceeds_andGetShowsIt() throws Exception {
         ObjectNode request = Fixtures.validRequest(aws, Fixtures.shortId());
-        Response accepted = api.postJson("/deployments", request.toString(),
-                Map.of("Content-Type", "application/json; charset=utf-8"));
+        Response accepted = api.postJson(
+                "/deployments", request.toString(), Map.of("Content-Type", "application/json; charset=utf-8"));
 
         assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
         JsonNode body = accepted.json();
@@ -58,8 +55,11 @@ class ApiIT {
         assertThat(body.path("url").asText()).startsWith("https://").endsWith("/deployments/" + id);
         assertThat(accepted.header("Location")).isEqualTo(body.path("url").asText());
 
-        DescribeExecutionResponse execution = LocalCloud.awaitEnd(body.path("executionArn").asText(), LIMIT);
-        assertThat(execution.status()).as("%s %s", execution.error(), execution.cause()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        DescribeExecutionResponse execution =
+                LocalCloud.awaitEnd(body.path("executionArn").asText(), LIMIT);
+        assertThat(execution.status())
+                .as("%s %s", execution.error(), execution.cause())
+                .isEqualTo(ExecutionStatus.SUCCEEDED);
 
         Response got = api.get("/deployments/" + id);
         assertThat(got.status()).isEqualTo(200);
@@ -67,7 +67,12 @@ class ApiIT {
         assertThat(deployment.path("deploymentId").asText()).isEqualTo(id);
         assertThat(deployment.path("status").asText()).isEqualTo("SUCCEEDED");
         assertThat(deployment.path("trigger").asText()).isEqualTo("api");
-        assertThat(deployment.path("steps").path("validateInputs").path("seconds").isNumber()).isTrue();
+        assertThat(deployment
+                        .path("steps")
+                        .path("validateInputs")
+                        .path("seconds")
+                        .isNumber())
+                .isTrue();
         assertThat(deployment.path("execution").path("status").asText()).isEqualTo("SUCCEEDED");
         assertThat(deployment.path("execution").path("currentState").asText()).isEqualTo("Deployment succeeded");
         assertThat(got.body()).doesNotContain(Fixtures.CLIENT_SECRET_VALUE);
@@ -87,9 +92,13 @@ class ApiIT {
 
         assertProblem(refused, 400, "invalid-request");
         List<String> fields = new ArrayList<>();
-        refused.json().path("errors").forEach(error -> fields.add(error.path("field").asText()));
+        refused.json()
+                .path("errors")
+                .forEach(error -> fields.add(error.path("field").asText()));
         assertThat(fields).contains("jobsBucketName", "prodMinWorkers", "oauthClientSecretArn");
-        refused.json().path("errors").forEach(error -> assertThat(error.path("message").asText()).isNotBlank());
+        refused.json()
+                .path("errors")
+                .forEach(error -> assertThat(error.path("message").asText()).isNotBlank());
         assertThat(refused.body()).doesNotContain("hunter2-plain-secret");
         assertThat(FaultChecks.deploymentTableItemCount()).isEqualTo(itemsBefore);
         assertThat(FaultChecks.executionCount()).isEqualTo(executionsBefore);
@@ -115,10 +124,15 @@ class ApiIT {
     @Test
     void post_notJson_answers415() {
         ObjectNode request = Fixtures.validRequest(aws, Fixtures.shortId());
-        assertProblem(api.postJson("/deployments", request.toString(), Map.of("Content-Type", "text/plain")),
-                415, "unsupported-media-type");
-        assertProblem(api.postJson("/deployments", request.toString(),
-                Map.of("Content-Type", "application/json; charset=latin1")), 415, "unsupported-media-type");
+        assertProblem(
+                api.postJson("/deployments", request.toString(), Map.of("Content-Type", "text/plain")),
+                415,
+                "unsupported-media-type");
+        assertProblem(
+                api.postJson(
+                        "/deployments", request.toString(), Map.of("Content-Type", "application/json; charset=latin1")),
+                415,
+                "unsupported-media-type");
     }
 
     @Test
@@ -143,7 +157,9 @@ class ApiIT {
             assertProblem(api.send(method, "/deployments", null, Map.of(), true), 405, "method-not-allowed");
         }
         for (String method : List.of("POST", "PATCH", "DELETE")) {
-            assertProblem(api.send(method, "/deployments/dep-" + UUID.randomUUID(), null, Map.of(), true), 405,
+            assertProblem(
+                    api.send(method, "/deployments/dep-" + UUID.randomUUID(), null, Map.of(), true),
+                    405,
                     "method-not-allowed");
         }
     }
@@ -154,11 +170,15 @@ class ApiIT {
         // the body is the template's problem+json gateway response in AWS; the local cloud does not
         // import gateway responses (docs/local-cloud.md, "The admin API"), so only the status is checked
         assertThat(refused.status()).isEqualTo(403);
-        assertThat(api.send("GET", "/deployments/dep-" + UUID.randomUUID(), null, Map.of(), false).status())
+        assertThat(api.send("GET", "/deployments/dep-" + UUID.randomUUID(), null, Map.of(), false)
+                        .status())
                 .isEqualTo(403);
         int executionsBefore = FaultChecks.executionCount();
-        byte[] body = Fixtures.validRequest(aws, Fixtures.shortId()).toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        assertThat(api.send("POST", "/deployments", body, Map.of("Content-Type", "application/json"), false).status())
+        byte[] body = Fixtures.validRequest(aws, Fixtures.shortId())
+                .toString()
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(api.send("POST", "/deployments", body, Map.of("Content-Type", "application/json"), false)
+                        .status())
                 .isEqualTo(403);
         assertThat(FaultChecks.executionCount()).isEqualTo(executionsBefore);
     }
@@ -204,7 +224,8 @@ class ApiIT {
         }
         Response replay = api.postJson("/deployments", reordered.toString(), key);
         assertThat(replay.status()).isEqualTo(202);
-        assertThat(replay.json().path("deploymentId").asText()).isEqualTo(first.json().path("deploymentId").asText());
+        assertThat(replay.json().path("deploymentId").asText())
+                .isEqualTo(first.json().path("deploymentId").asText());
         assertThat(replay.header("Idempotent-Replayed")).isEqualTo("true");
 
         ObjectNode other = request.deepCopy().put("prodMaxWorkers", 3);
@@ -213,8 +234,10 @@ class ApiIT {
         LocalCloud.awaitEnd(first.json().path("executionArn").asText(), LIMIT);
         assertThat(records.deploymentsOfStack(stackName, 10, null, null)).hasSize(1);
         assertThat(executionsOfStack(stackName)).isEqualTo(1);
-        assertProblem(api.postJson("/deployments", request.toString(), Map.of("Idempotency-Key", "x".repeat(129))),
-                400, "invalid-parameter");
+        assertProblem(
+                api.postJson("/deployments", request.toString(), Map.of("Idempotency-Key", "x".repeat(129))),
+                400,
+                "invalid-parameter");
     }
 
     @Test
@@ -250,9 +273,13 @@ class ApiIT {
                 break;
             }
         }
-        assertThat(all).isNotEmpty().allSatisfy(item -> assertThat(item.path("deploymentId").asText()).doesNotContain("#"));
+        assertThat(all)
+                .isNotEmpty()
+                .allSatisfy(
+                        item -> assertThat(item.path("deploymentId").asText()).doesNotContain("#"));
         for (int i = 1; i < all.size(); i++) {
-            assertThat(all.get(i - 1).path("createdAt").asText()).isGreaterThanOrEqualTo(all.get(i).path("createdAt").asText());
+            assertThat(all.get(i - 1).path("createdAt").asText())
+                    .isGreaterThanOrEqualTo(all.get(i).path("createdAt").asText());
         }
 
         assertProblem(api.get("/deployments?limit=0"), 400, "invalid-parameter");
@@ -267,10 +294,14 @@ class ApiIT {
     void unexpectedFailure_answers500Problem_withRequestId_andNoTrace() {
         String table = orchestrator.output("DeploymentsTableName");
         List<String> functions = List.of("StartDeploymentFunction", "GetDeploymentFunction", "ListDeploymentsFunction");
-        functions.forEach(f -> orchestrator.setFunctionEnvironment(f, "DEPLOYMENTS_TABLE", "no-such-table-" + Fixtures.shortId()));
+        functions.forEach(f ->
+                orchestrator.setFunctionEnvironment(f, "DEPLOYMENTS_TABLE", "no-such-table-" + Fixtures.shortId()));
         try {
             List<Response> failures = List.of(
-                    api.postJson("/deployments", Fixtures.validRequest(aws, Fixtures.shortId()).toString(), Map.of()),
+                    api.postJson(
+                            "/deployments",
+                            Fixtures.validRequest(aws, Fixtures.shortId()).toString(),
+                            Map.of()),
                     api.get("/deployments/dep-" + UUID.randomUUID()),
                     api.get("/deployments"));
             for (Response failure : failures) {
@@ -295,17 +326,22 @@ class ApiIT {
 
     private static List<String> idsOf(Response page) {
         List<String> ids = new ArrayList<>();
-        page.json().path("items").forEach(item -> ids.add(item.path("deploymentId").asText()));
+        page.json()
+                .path("items")
+                .forEach(item -> ids.add(item.path("deploymentId").asText()));
         return ids;
     }
 
     /** Executions whose deployment (named after the execution) is of the stack. */
     private static long executionsOfStack(String stackName) {
         List<String> ids = records.deploymentsOfStack(stackName, 100, null, null).stream()
-                .map(r -> r.path("deploymentId").asText()).toList();
+                .map(r -> r.path("deploymentId").asText())
+                .toList();
         List<String> names = new ArrayList<>();
-        aws.stepFunctions().listExecutionsPaginator(b -> b.stateMachineArn(orchestrator.output("StateMachineArn")))
-                .executions().forEach(e -> names.add(e.name()));
+        aws.stepFunctions()
+                .listExecutionsPaginator(b -> b.stateMachineArn(orchestrator.output("StateMachineArn")))
+                .executions()
+                .forEach(e -> names.add(e.name()));
         return names.stream().filter(ids::contains).count();
     }
 }

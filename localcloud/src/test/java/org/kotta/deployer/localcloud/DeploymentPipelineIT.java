@@ -3,20 +3,17 @@ package org.kotta.deployer.localcloud;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.kotta.deployer.core.AwsClients;
 import org.kotta.deployer.localcloud.AttackTarballs.Attack;
 import org.kotta.deployer.stacks.KottaImages;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.cloudformation.model.Capability;
 import software.amazon.awssdk.services.cloudformation.model.CloudFormationException;
@@ -41,7 +38,8 @@ class DeploymentPipelineIT {
     }
 
     @Test
-    void validRequest_succeeds_thenTheSameRequestChangesNothing_andRefreshImageMovesToTheLatestImage() throws Exception {
+    void validRequest_succeeds_thenTheSameRequestChangesNothing_andRefreshImageMovesToTheLatestImage()
+            throws Exception {
         ObjectNode request = Fixtures.validRequest(aws, Fixtures.shortId());
         String stackName = request.path("stackName").asText();
         String bucket = request.path("jobsBucketName").asText();
@@ -49,7 +47,8 @@ class DeploymentPipelineIT {
         String firstId = LocalCloud.newDeploymentId();
         String firstArn = LocalCloud.startExecution(firstId, request);
         DescribeExecutionResponse first = LocalCloud.awaitEnd(firstArn, LIMIT);
-        assertThat(first.status()).as("execution %s: %s %s", firstArn, first.error(), first.cause())
+        assertThat(first.status())
+                .as("execution %s: %s %s", firstArn, first.error(), first.cause())
                 .isEqualTo(ExecutionStatus.SUCCEEDED);
 
         assertThat(LocalCloud.stackStatus(stackName + "-base")).isEqualTo("CREATE_COMPLETE");
@@ -58,33 +57,50 @@ class DeploymentPipelineIT {
         JsonNode record = LocalCloud.record(firstId);
         assertThat(record.path("status").asText()).isEqualTo("SUCCEEDED");
         assertThat(record.path("executionArn").asText()).isEqualTo(firstArn);
-        assertThat(record.path("outputs").path("base").path("JobsBucketName").asText()).isEqualTo(bucket);
+        assertThat(record.path("outputs").path("base").path("JobsBucketName").asText())
+                .isEqualTo(bucket);
         assertThat(record.path("outputs").path("kotta").path("WebUrl").asText()).isEqualTo("https://kotta.example.org");
-        for (String step : List.of("validateInputs", "createBaseStack", "packageAndUploadCode",
-                "createKottaStack", "publishOutputs")) {
-            assertThat(record.path("steps").path(step).path("startedAt").asText()).as(step).isNotEmpty();
-            assertThat(record.path("steps").path(step).path("finishedAt").asText()).as(step).isNotEmpty();
+        for (String step : List.of(
+                "validateInputs", "createBaseStack", "packageAndUploadCode", "createKottaStack", "publishOutputs")) {
+            assertThat(record.path("steps").path(step).path("startedAt").asText())
+                    .as(step)
+                    .isNotEmpty();
+            assertThat(record.path("steps").path(step).path("finishedAt").asText())
+                    .as(step)
+                    .isNotEmpty();
         }
 
         String releaseKey = record.path("releaseKey").asText();
         String sha256 = record.path("codeVersion").asText();
         assertThat(releaseKey).isEqualTo("releases/" + sha256 + ".tar.gz");
-        byte[] release = aws.s3().getObjectAsBytes(b -> b.bucket(bucket).key(releaseKey)).asByteArray();
+        byte[] release =
+                aws.s3().getObjectAsBytes(b -> b.bucket(bucket).key(releaseKey)).asByteArray();
         assertThat(LocalOrchestrator.sha256(release)).isEqualTo(sha256);
 
-        String usersTable = record.path("outputs").path("base").path("UsersTableName").asText();
+        String usersTable =
+                record.path("outputs").path("base").path("UsersTableName").asText();
         assertThat(userEmails(usersTable)).containsExactlyInAnyOrder("pi@example.org", "admin@example.org");
         // the seeded rows read back through the platform's own reader, as sign-in will
-        org.kotta.platform.core.UserRecord pi =
-                new org.kotta.platform.core.UserStore(aws.dynamoDb(), usersTable).find("PI@example.org").orElseThrow();
+        org.kotta.platform.core.UserRecord pi = new org.kotta.platform.core.UserStore(aws.dynamoDb(), usersTable)
+                .find("PI@example.org")
+                .orElseThrow();
         assertThat(pi.isAdmin()).isTrue();
         assertThat(pi.mayUseKotta()).isTrue();
 
-        assertThat(LocalCloud.statesEntered(firstArn)).containsSubsequence(
-                "Validate the request", "Is the request valid?", "Create or update the base stack",
-                "Is the base stack done?", "Check the base stack", "Package and upload the code",
-                "Is the code acceptable?", "Create or update the Kotta stack", "Is the Kotta stack done?",
-                "Check the Kotta stack", "Publish the outputs", "Deployment succeeded");
+        assertThat(LocalCloud.statesEntered(firstArn))
+                .containsSubsequence(
+                        "Validate the request",
+                        "Is the request valid?",
+                        "Create or update the base stack",
+                        "Is the base stack done?",
+                        "Check the base stack",
+                        "Package and upload the code",
+                        "Is the code acceptable?",
+                        "Create or update the Kotta stack",
+                        "Is the Kotta stack done?",
+                        "Check the Kotta stack",
+                        "Publish the outputs",
+                        "Deployment succeeded");
 
         // the image: looked up once, as the stack was created, and recorded
         JsonNode image = record.path("image");
@@ -105,7 +121,10 @@ class DeploymentPipelineIT {
         assertThat(launchTemplateVersions(stackName)).isEqualTo(versions);
         assertThat(LocalCloud.stackStatus(stackName)).isIn("CREATE_COMPLETE", "UPDATE_COMPLETE");
         assertThat(userEmails(usersTable)).hasSize(2);
-        assertThat(aws.cloudFormation().describeStacks(b -> b.stackName(stackName)).stacks()).hasSize(1);
+        assertThat(aws.cloudFormation()
+                        .describeStacks(b -> b.stackName(stackName))
+                        .stacks())
+                .hasSize(1);
 
         // The public parameter now names another image than the stack runs (what a new Amazon Linux
         // release does; MiniStack's parameter is fixed, so the stack is put on another image instead).
@@ -132,14 +151,16 @@ class DeploymentPipelineIT {
         Map<String, Integer> refreshedVersions = launchTemplateVersions(stackName);
         assertThat(refreshedVersions.keySet()).isEqualTo(onOtherImage.keySet());
         onOtherImage.forEach((template, count) -> assertThat(refreshedVersions.get(template))
-                .as("versions of launch template %s", template).isEqualTo(count + 1));
+                .as("versions of launch template %s", template)
+                .isEqualTo(count + 1));
     }
 
     /** Runs one deployment of {@code request} to SUCCEEDED; its record. */
     private static JsonNode deploy(ObjectNode request) throws InterruptedException {
         String id = LocalCloud.newDeploymentId();
         DescribeExecutionResponse execution = LocalCloud.awaitEnd(LocalCloud.startExecution(id, request), LIMIT);
-        assertThat(execution.status()).as("%s %s", execution.error(), execution.cause())
+        assertThat(execution.status())
+                .as("%s %s", execution.error(), execution.cause())
                 .isEqualTo(ExecutionStatus.SUCCEEDED);
         JsonNode record = LocalCloud.record(id);
         assertThat(record.path("status").asText()).isEqualTo("SUCCEEDED");
@@ -152,35 +173,61 @@ class DeploymentPipelineIT {
         Map<String, Integer> versions = new TreeMap<>();
         aws.cloudFormation().describeStackResources(b -> b.stackName(stackName)).stackResources().stream()
                 .filter(r -> r.resourceType().equals("AWS::EC2::LaunchTemplate"))
-                .forEach(r -> versions.put(r.logicalResourceId(), ec2.describeLaunchTemplateVersions(
-                        b -> b.launchTemplateId(r.physicalResourceId())).launchTemplateVersions().size()));
+                .forEach(r -> versions.put(
+                        r.logicalResourceId(),
+                        ec2.describeLaunchTemplateVersions(b -> b.launchTemplateId(r.physicalResourceId()))
+                                .launchTemplateVersions()
+                                .size()));
         return versions;
     }
 
     private static String stackImage(String stackName) {
         return aws.cloudFormation().describeStacks(b -> b.stackName(stackName)).stacks().get(0).parameters().stream()
-                .filter(p -> p.parameterKey().equals("ImageId")).findFirst().orElseThrow().parameterValue();
+                .filter(p -> p.parameterKey().equals("ImageId"))
+                .findFirst()
+                .orElseThrow()
+                .parameterValue();
     }
 
     /** An Amazon-owned image of the local cloud other than {@code imageId}. */
     private static String anotherAmazonImage(String imageId) {
         return aws.build(Ec2Client.builder()).describeImages(b -> b.owners("amazon")).images().stream()
-                .map(Image::imageId).filter(id -> !id.equals(imageId)).findFirst().orElseThrow();
+                .map(Image::imageId)
+                .filter(id -> !id.equals(imageId))
+                .findFirst()
+                .orElseThrow();
     }
 
     /** Updates the stack to run {@code imageId}, every other parameter and the template as they are. */
     private static void runImage(String stackName, String imageId) throws InterruptedException {
-        var stack = aws.cloudFormation().describeStacks(b -> b.stackName(stackName)).stacks().get(0);
+        var stack = aws.cloudFormation()
+                .describeStacks(b -> b.stackName(stackName))
+                .stacks()
+                .get(0);
         List<Parameter> parameters = stack.parameters().stream()
                 .map(p -> p.parameterKey().equals("ImageId")
-                        ? Parameter.builder().parameterKey("ImageId").parameterValue(imageId).build()
-                        : Parameter.builder().parameterKey(p.parameterKey()).usePreviousValue(true).build())
+                        ? Parameter.builder()
+                                .parameterKey("ImageId")
+                                .parameterValue(imageId)
+                                .build()
+                        : Parameter.builder()
+                                .parameterKey(p.parameterKey())
+                                .usePreviousValue(true)
+                                .build())
                 .toList();
-        aws.cloudFormation().updateStack(b -> b.stackName(stackName).usePreviousTemplate(true)
-                .parameters(parameters).capabilities(Capability.CAPABILITY_IAM, Capability.CAPABILITY_NAMED_IAM,
-                        Capability.CAPABILITY_AUTO_EXPAND));
-        org.kotta.deployer.testing.Waits.untilOrLatest(LIMIT, Duration.ofMillis(500),
-                () -> LocalCloud.stackStatus(stackName), status -> !status.endsWith("_IN_PROGRESS"));
+        aws.cloudFormation()
+                .updateStack(b -> b.stackName(stackName)
+                        .usePreviousTemplate(true)
+                        .parameters(parameters)
+                        .capabilities(
+                                Capability.CAPABILITY_IAM,
+                                Capability.CAPABILITY_NAMED_IAM,
+                                Capability.CAPABILITY_AUTO_EXPAND));
+        org.kotta.deployer.testing.Waits.untilOrLatest(
+                LIMIT,
+                Duration.ofMillis(500),
+                () -> LocalCloud.stackStatus(stackName),
+                status -> !status.endsWith("_IN_PROGRESS"));
         assertThat(LocalCloud.stackStatus(stackName)).isEqualTo("UPDATE_COMPLETE");
         assertThat(stackImage(stackName)).isEqualTo(imageId);
     }
@@ -202,19 +249,31 @@ class DeploymentPipelineIT {
         DescribeExecutionResponse execution = LocalCloud.awaitEnd(executionArn, LIMIT);
         assertThat(execution.status()).isEqualTo(ExecutionStatus.FAILED);
         assertThat(execution.error()).isEqualTo("ValidationFailed");
-        assertThat(execution.cause()).contains("jobsBucketName", "domainName", "oauthClientSecretArn",
-                "prodMinWorkers", "webServerInstanceType").doesNotContain("hunter2-plain-secret");
+        assertThat(execution.cause())
+                .contains(
+                        "jobsBucketName",
+                        "domainName",
+                        "oauthClientSecretArn",
+                        "prodMinWorkers",
+                        "webServerInstanceType")
+                .doesNotContain("hunter2-plain-secret");
         // straight from validation to the end: no stack or code step ran (and, the site check not
         // having failed, no rollback)
-        assertThat(LocalCloud.statesEntered(executionArn)).containsExactly("Validate the request",
-                "Is the request valid?", "Note the refused request", "Record the failure", "Did the site check fail?",
-                "Deployment failed");
+        assertThat(LocalCloud.statesEntered(executionArn))
+                .containsExactly(
+                        "Validate the request",
+                        "Is the request valid?",
+                        "Note the refused request",
+                        "Record the failure",
+                        "Did the site check fail?",
+                        "Deployment failed");
 
         JsonNode record = LocalCloud.record(id);
         assertThat(record.path("status").asText()).isEqualTo("FAILED");
         assertThat(record.path("failedStep").asText()).isEqualTo("validateInputs");
         assertThat(record.toString()).doesNotContain("hunter2-plain-secret");
-        assertThatThrownBy(() -> LocalCloud.stackStatus(stackName + "-base")).isInstanceOf(CloudFormationException.class);
+        assertThatThrownBy(() -> LocalCloud.stackStatus(stackName + "-base"))
+                .isInstanceOf(CloudFormationException.class);
         assertThatThrownBy(() -> LocalCloud.stackStatus(stackName)).isInstanceOf(CloudFormationException.class);
         assertThat(aws.s3().listBuckets().buckets()).noneMatch(b -> b.name().equals(sentBucket));
     }
@@ -236,11 +295,15 @@ class DeploymentPipelineIT {
         JsonNode record = LocalCloud.record(id);
         assertThat(record.path("failedStep").asText()).isEqualTo("packageAndUploadCode");
         assertThat(record.path("cause").asText()).contains(attack.expectedReason());
-        assertThat(aws.s3().listObjectsV2(b -> b.bucket(bucket).prefix("releases/")).contents()).isEmpty();
+        assertThat(aws.s3()
+                        .listObjectsV2(b -> b.bucket(bucket).prefix("releases/"))
+                        .contents())
+                .isEmpty();
     }
 
     static List<String> userEmails(String usersTable) {
         return aws.dynamoDb().scan(b -> b.tableName(usersTable)).items().stream()
-                .map(item -> item.get("email").s()).toList();
+                .map(item -> item.get("email").s())
+                .toList();
     }
 }

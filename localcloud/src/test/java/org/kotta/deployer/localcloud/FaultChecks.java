@@ -1,5 +1,6 @@
 package org.kotta.deployer.localcloud;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -13,18 +14,13 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Supplier;
-
 import org.awaitility.Awaitility;
-
 import org.kotta.deployer.core.DeploymentRecords;
 import org.kotta.deployer.core.DeploymentStatus;
 import org.kotta.deployer.core.DynamoJson;
 import org.kotta.deployer.core.Json;
 import org.kotta.deployer.core.StackLocks;
 import org.kotta.deployer.localcloud.SignedApiClient.Response;
-
-import com.fasterxml.jackson.databind.JsonNode;
-
 import software.amazon.awssdk.services.cloudformation.model.Stack;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.Select;
@@ -39,8 +35,7 @@ final class FaultChecks {
     /** How often a fault case looks again at what it waits for. */
     static final Duration POLL = Duration.ofMillis(200);
 
-    private FaultChecks() {
-    }
+    private FaultChecks() {}
 
     static LocalOrchestrator orchestrator() {
         return LocalCloud.orchestrator();
@@ -51,14 +46,18 @@ final class FaultChecks {
     }
 
     static DeploymentRecords records() {
-        return new DeploymentRecords(orchestrator().aws().dynamoDb(), orchestrator().output("DeploymentsTableName"));
+        return new DeploymentRecords(
+                orchestrator().aws().dynamoDb(), orchestrator().output("DeploymentsTableName"));
     }
 
     static Set<String> executionNames() {
         Set<String> names = new HashSet<>();
-        orchestrator().aws().stepFunctions()
+        orchestrator()
+                .aws()
+                .stepFunctions()
                 .listExecutionsPaginator(b -> b.stateMachineArn(orchestrator().output("StateMachineArn")))
-                .executions().forEach(e -> names.add(e.name()));
+                .executions()
+                .forEach(e -> names.add(e.name()));
         return names;
     }
 
@@ -69,8 +68,11 @@ final class FaultChecks {
     /** Every item of the DeploymentsTable: records, stack locks and idempotency keys alike. */
     static int deploymentTableItemCount() {
         int[] count = {0};
-        orchestrator().aws().dynamoDb()
-                .scanPaginator(b -> b.tableName(orchestrator().output("DeploymentsTableName")).select(Select.COUNT))
+        orchestrator()
+                .aws()
+                .dynamoDb()
+                .scanPaginator(b -> b.tableName(orchestrator().output("DeploymentsTableName"))
+                        .select(Select.COUNT))
                 .forEach(page -> count[0] += page.count());
         return count[0];
     }
@@ -86,7 +88,10 @@ final class FaultChecks {
 
     /** The API's answers to every exchange made since {@code mark}, by any test code in this JVM. */
     static List<Response> answersSince(int mark) {
-        return SignedApi.EXCHANGES.stream().skip(mark).map(SignedApi.Exchange::response).toList();
+        return SignedApi.EXCHANGES.stream()
+                .skip(mark)
+                .map(SignedApi.Exchange::response)
+                .toList();
     }
 
     /** The deployments among {@code ids} that have no record in the DeploymentsTable. */
@@ -100,8 +105,12 @@ final class FaultChecks {
 
     /** The deployments among {@code ids} whose record is still PENDING or RUNNING. */
     static List<String> stuckDeployments(DeploymentRecords records, Collection<String> ids) {
-        return ids.stream().filter(id -> records.get(id).map(r -> r.path("status").asText())
-                .filter(s -> s.equals("PENDING") || s.equals("RUNNING")).isPresent()).toList();
+        return ids.stream()
+                .filter(id -> records.get(id)
+                        .map(r -> r.path("status").asText())
+                        .filter(s -> s.equals("PENDING") || s.equals("RUNNING"))
+                        .isPresent())
+                .toList();
     }
 
     static List<String> stuckDeployments(Collection<String> ids) {
@@ -111,32 +120,48 @@ final class FaultChecks {
     /** Key → ETag of every object under {@code releases/} of the bucket. */
     static Map<String, String> releases(String bucket) {
         Map<String, String> objects = new TreeMap<>();
-        orchestrator().aws().s3().listObjectsV2Paginator(b -> b.bucket(bucket).prefix("releases/")).contents()
+        orchestrator()
+                .aws()
+                .s3()
+                .listObjectsV2Paginator(b -> b.bucket(bucket).prefix("releases/"))
+                .contents()
                 .forEach(o -> objects.put(o.key(), o.eTag()));
         return objects;
     }
 
     /** What "the stack was not touched" compares: status, outputs and when it last changed. */
-    record StackState(String status, Map<String, String> outputs, Instant lastUpdated) {
-    }
+    record StackState(String status, Map<String, String> outputs, Instant lastUpdated) {}
 
     static StackState stack(String stackName) {
-        Stack stack = orchestrator().aws().cloudFormation().describeStacks(b -> b.stackName(stackName)).stacks().get(0);
+        Stack stack = orchestrator()
+                .aws()
+                .cloudFormation()
+                .describeStacks(b -> b.stackName(stackName))
+                .stacks()
+                .get(0);
         Map<String, String> outputs = new TreeMap<>();
         stack.outputs().forEach(o -> outputs.put(o.outputKey(), o.outputValue()));
-        return new StackState(stack.stackStatusAsString(), outputs,
+        return new StackState(
+                stack.stackStatusAsString(),
+                outputs,
                 stack.lastUpdatedTime() == null ? stack.creationTime() : stack.lastUpdatedTime());
     }
 
     /** The deployment records of one JobsBucket, newest first. */
     static List<JsonNode> recordsForBucket(String bucket) {
         DeploymentRecords records = records();
-        return orchestrator().aws().dynamoDb().queryPaginator(b -> b.tableName(records.table())
+        return orchestrator()
+                .aws()
+                .dynamoDb()
+                .queryPaginator(b -> b.tableName(records.table())
                         .indexName(DeploymentRecords.BY_BUCKET_INDEX)
                         .keyConditionExpression("jobsBucketName = :b")
                         .expressionAttributeValues(Map.of(":b", AttributeValue.fromS(bucket)))
                         .scanIndexForward(false))
-                .items().stream().map(item -> (JsonNode) DynamoJson.toJson(item)).toList();
+                .items()
+                .stream()
+                .map(item -> (JsonNode) DynamoJson.toJson(item))
+                .toList();
     }
 
     static boolean isFinal(JsonNode record) {
@@ -152,7 +177,11 @@ final class FaultChecks {
 
     /** The probe's value once it has one; fails naming {@code what} when it has none after {@code limit}. */
     static <T> T await(String what, Duration limit, Supplier<Optional<T>> probe) {
-        return Awaitility.await(what).atMost(limit).pollInterval(POLL).until(probe::get, Optional::isPresent).get();
+        return Awaitility.await(what)
+                .atMost(limit)
+                .pollInterval(POLL)
+                .until(probe::get, Optional::isPresent)
+                .get();
     }
 
     /** Counts for {@link ReliabilityReport#record}, in the order given. */

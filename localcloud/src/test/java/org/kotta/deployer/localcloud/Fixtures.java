@@ -1,12 +1,10 @@
 package org.kotta.deployer.localcloud;
 
-import java.util.UUID;
-
-import org.kotta.deployer.core.AwsClients;
-import org.kotta.deployer.core.Json;
-
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.UUID;
+import org.kotta.deployer.core.AwsClients;
+import org.kotta.deployer.core.Json;
 
 /**
  * What an admin prepares before deploying — a certificate for the domain and the
@@ -19,21 +17,23 @@ final class Fixtures {
     private static String certificateArn;
     private static String secretArn;
 
-    private Fixtures() {
-    }
+    private Fixtures() {}
 
     static synchronized String certificateArn(AwsClients aws) {
         if (certificateArn == null) {
-            certificateArn = aws.acm().requestCertificate(b -> b.domainName("kotta.example.org")
-                    .validationMethod("DNS")).certificateArn();
+            certificateArn = aws.acm()
+                    .requestCertificate(b -> b.domainName("kotta.example.org").validationMethod("DNS"))
+                    .certificateArn();
         }
         return certificateArn;
     }
 
     static synchronized String secretArn(AwsClients aws) {
         if (secretArn == null) {
-            secretArn = aws.secretsManager().createSecret(b -> b.name("kotta/lwa-client-secret-" + shortId())
-                    .secretString(CLIENT_SECRET_VALUE)).arn();
+            secretArn = aws.secretsManager()
+                    .createSecret(
+                            b -> b.name("kotta/lwa-client-secret-" + shortId()).secretString(CLIENT_SECRET_VALUE))
+                    .arn();
         }
         return secretArn;
     }

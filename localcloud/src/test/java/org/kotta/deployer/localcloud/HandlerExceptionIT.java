@@ -2,6 +2,8 @@ package org.kotta.deployer.localcloud;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Duration;
@@ -10,17 +12,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.kotta.deployer.core.DeploymentRecords;
 import org.kotta.deployer.core.Settings;
 import org.kotta.deployer.core.StackLocks;
 import org.kotta.deployer.localcloud.SignedApiClient.Response;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
 import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
 
@@ -40,6 +37,7 @@ class HandlerExceptionIT {
             Map.entry("PackageAndUploadCodeFunction", "packageAndUploadCode"),
             Map.entry("CreateKottaStackFunction", "createKottaStack"),
             Map.entry("PublishOutputsFunction", "publishOutputs"));
+
     private static LocalOrchestrator orchestrator;
     private static SignedApi api;
     private static DeploymentRecords records;
@@ -54,8 +52,13 @@ class HandlerExceptionIT {
     }
 
     /** What one fault case left behind, read from the services once it ended. */
-    private record FaultAftermath(String function, String expectedStep, Response accepted,
-                                  DescribeExecutionResponse execution, JsonNode record, boolean lockFree) {
+    private record FaultAftermath(
+            String function,
+            String expectedStep,
+            Response accepted,
+            DescribeExecutionResponse execution,
+            JsonNode record,
+            boolean lockFree) {
         String recordStatus() {
             return record == null ? "none" : record.path("status").asText();
         }
@@ -95,11 +98,19 @@ class HandlerExceptionIT {
                 if (accepted.status() == 202) {
                     String id = accepted.json().path("deploymentId").asText();
                     ids.add(id);
-                    execution = LocalCloud.endOrLatest(accepted.json().path("executionArn").asText(), LIMIT);
-                    slowestSeconds = Math.max(slowestSeconds, Duration.between(started, Instant.now()).toSeconds());
+                    execution = LocalCloud.endOrLatest(
+                            accepted.json().path("executionArn").asText(), LIMIT);
+                    slowestSeconds = Math.max(
+                            slowestSeconds,
+                            Duration.between(started, Instant.now()).toSeconds());
                     record = records.get(id).orElse(null);
                 }
-                outcomes.add(new FaultAftermath(function, fault.getValue(), accepted, execution, record,
+                outcomes.add(new FaultAftermath(
+                        function,
+                        fault.getValue(),
+                        accepted,
+                        execution,
+                        record,
                         locks.holder(stackName).isEmpty()));
             } finally {
                 orchestrator.setFunctionEnvironment(function, Settings.ENDPOINT_URL, null);
@@ -116,15 +127,22 @@ class HandlerExceptionIT {
         outcomes.forEach(o -> recordedErrors.put(o.function(), o.recordError()));
         System.out.println("errors recorded per failing function: " + recordedErrors);
 
-        long failedAtStep = outcomes.stream().filter(o -> o.recordStatus().equals("FAILED")
-                && o.record().path("failedStep").asText().equals(o.expectedStep())).count();
-        long typeVisible = outcomes.stream().filter(o -> (o.recordError() + " " + o.recordCause())
-                .contains("SdkClientException") && o.executionErrorAndCause().contains("SdkClientException")).count();
+        long failedAtStep = outcomes.stream()
+                .filter(o -> o.recordStatus().equals("FAILED")
+                        && o.record().path("failedStep").asText().equals(o.expectedStep()))
+                .count();
+        long typeVisible = outcomes.stream()
+                .filter(o -> (o.recordError() + " " + o.recordCause()).contains("SdkClientException")
+                        && o.executionErrorAndCause().contains("SdkClientException"))
+                .count();
         // the local cloud reports every function error as Runtime.HandlerError with our type inside its
         // message; RecordFailure records the innermost type, as AWS would report it
-        long typeInErrorField = outcomes.stream().filter(o -> o.recordError().endsWith("SdkClientException")).count();
-        long locksFreed = outcomes.stream().filter(o -> o.execution() != null
-                && o.execution().status() != ExecutionStatus.RUNNING && o.lockFree()).count();
+        long typeInErrorField = outcomes.stream()
+                .filter(o -> o.recordError().endsWith("SdkClientException"))
+                .count();
+        long locksFreed = outcomes.stream()
+                .filter(o -> o.execution() != null && o.execution().status() != ExecutionStatus.RUNNING && o.lockFree())
+                .count();
         List<String> lost = FaultChecks.lostRecords(records, ids);
         List<String> stuck = FaultChecks.stuckDeployments(records, ids);
         long serverErrors = FaultChecks.serverErrors(FaultChecks.answersSince(exchanges));
@@ -140,18 +158,23 @@ class HandlerExceptionIT {
         counts.put("lostRecords", lost.size());
         counts.put("stuckDeployments", stuck.size());
         counts.put("serverErrors", serverErrors);
-        ReliabilityReport.record("2-handler-exception", "An unexpected exception in each Task handler in turn "
-                + "(its AWS endpoint unreachable: SdkClientException)",
+        ReliabilityReport.record(
+                "2-handler-exception",
+                "An unexpected exception in each Task handler in turn "
+                        + "(its AWS endpoint unreachable: SdkClientException)",
                 "FAILED at that step with the exception type in the record and the execution; never left PENDING or "
-                + "RUNNING; the stack lock freed (the next deployment of the stack starts, the last one succeeds)",
+                        + "RUNNING; the stack lock freed (the next deployment of the stack starts, the last one succeeds)",
                 counts);
 
         for (FaultAftermath o : outcomes) {
             String function = o.function();
-            assertThat(o.accepted().status()).as("start with %s failing: %s", function, o.accepted().body())
+            assertThat(o.accepted().status())
+                    .as("start with %s failing: %s", function, o.accepted().body())
                     .isEqualTo(202);
             assertThat(o.execution().status()).as(function).isEqualTo(ExecutionStatus.FAILED);
-            assertThat(o.record()).as("record of the deployment with %s failing", function).isNotNull();
+            assertThat(o.record())
+                    .as("record of the deployment with %s failing", function)
+                    .isNotNull();
             assertThat(o.recordStatus()).as(function).isEqualTo("FAILED");
             assertThat(o.record().path("failedStep").asText()).as(function).isEqualTo(o.expectedStep());
             assertThat(o.recordError() + " " + o.recordCause()).as(function).contains("SdkClientException");
@@ -179,20 +202,23 @@ class HandlerExceptionIT {
         try {
             refused = api.postJson("/deployments", request.toString(), Map.of());
         } finally {
-            orchestrator.setFunctionEnvironment("StartDeploymentFunction", Settings.STATE_MACHINE_ARN,
-                    orchestrator.output("StateMachineArn"));
+            orchestrator.setFunctionEnvironment(
+                    "StartDeploymentFunction", Settings.STATE_MACHINE_ARN, orchestrator.output("StateMachineArn"));
         }
 
         // the 500 carries no deployment id: the case's deployments are the records of its (fresh) stack
         List<ObjectNode> ofStack = records.deploymentsOfStack(stackName, 10, null, null);
-        List<String> ids = ofStack.stream().map(r -> r.path("deploymentId").asText()).toList();
+        List<String> ids =
+                ofStack.stream().map(r -> r.path("deploymentId").asText()).toList();
         boolean lockFree = locks.holder(stackName).isEmpty();
         List<Response> answers = FaultChecks.answersSince(exchanges);
         // the one 500 this fault calls for (the API cannot start executions) is reported apart from unexpected ones
         long expected500 = refused.status() == 500 ? 1 : 0;
         long serverErrors = FaultChecks.serverErrors(answers) - expected500;
-        long recordedFailedAtStart = ofStack.stream().filter(r -> r.path("status").asText().equals("FAILED")
-                && r.path("failedStep").asText().equals("start")).count();
+        long recordedFailedAtStart = ofStack.stream()
+                .filter(r -> r.path("status").asText().equals("FAILED")
+                        && r.path("failedStep").asText().equals("start"))
+                .count();
 
         Map<String, Object> counts = new LinkedHashMap<>();
         counts.put("startsRefused", refused.status() >= 400 ? 1 : 0);
@@ -200,13 +226,17 @@ class HandlerExceptionIT {
         counts.put("recordedFailedAtStart", recordedFailedAtStart);
         counts.put("locksFreed", lockFree ? 1 : 0);
         counts.put("lostRecords", ofStack.isEmpty() ? 1 : 0);
-        counts.put("stuckDeployments", FaultChecks.stuckDeployments(records, ids).size());
+        counts.put(
+                "stuckDeployments", FaultChecks.stuckDeployments(records, ids).size());
         counts.put("expected500", expected500);
         counts.put("serverErrors", serverErrors);
-        ReliabilityReport.record("2b-start-execution-fails", "StartExecution fails after the PENDING record is "
-                + "written (the API's state machine ARN points nowhere)",
+        ReliabilityReport.record(
+                "2b-start-execution-fails",
+                "StartExecution fails after the PENDING record is "
+                        + "written (the API's state machine ARN points nowhere)",
                 "the API answers 500 with a request id; the record is FAILED at step start with the error type, "
-                + "never left PENDING; the lock is freed", counts);
+                        + "never left PENDING; the lock is freed",
+                counts);
 
         assertThat(refused.status()).as(refused.body()).isEqualTo(500);
         assertThat(refused.body()).doesNotContain("StateMachineDoesNotExist");

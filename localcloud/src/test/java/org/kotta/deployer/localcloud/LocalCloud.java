@@ -2,6 +2,8 @@ package org.kotta.deployer.localcloud;
 
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -13,17 +15,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-
 import org.kotta.deployer.core.DeploymentRecords;
 import org.kotta.deployer.core.DeploymentState;
 import org.kotta.deployer.core.Json;
 import org.kotta.deployer.localcloud.platform.LocalPlatformStack;
 import org.kotta.deployer.testing.RepoRoot;
 import org.kotta.deployer.testing.Waits;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
 import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
@@ -36,8 +33,7 @@ import software.amazon.awssdk.services.sfn.model.HistoryEvent;
 final class LocalCloud {
     private static LocalOrchestrator orchestrator;
 
-    private LocalCloud() {
-    }
+    private LocalCloud() {}
 
     static String endpoint() {
         return System.getProperty("kotta.endpoint", "http://127.0.0.1:4566");
@@ -78,25 +74,28 @@ final class LocalCloud {
             Files.createDirectories(FUNCTION_LOG.getParent());
             OutputStream file = Files.newOutputStream(FUNCTION_LOG);
             PrintStream original = System.out;
-            System.setOut(new PrintStream(new OutputStream() {
-                @Override
-                public void write(int b) throws IOException {
-                    original.write(b);
-                    file.write(b);
-                }
+            System.setOut(new PrintStream(
+                    new OutputStream() {
+                        @Override
+                        public void write(int b) throws IOException {
+                            original.write(b);
+                            file.write(b);
+                        }
 
-                @Override
-                public void write(byte[] bytes, int offset, int length) throws IOException {
-                    original.write(bytes, offset, length);
-                    file.write(bytes, offset, length);
-                }
+                        @Override
+                        public void write(byte[] bytes, int offset, int length) throws IOException {
+                            original.write(bytes, offset, length);
+                            file.write(bytes, offset, length);
+                        }
 
-                @Override
-                public void flush() throws IOException {
-                    original.flush();
-                    file.flush();
-                }
-            }, true, StandardCharsets.UTF_8));
+                        @Override
+                        public void flush() throws IOException {
+                            original.flush();
+                            file.flush();
+                        }
+                    },
+                    true,
+                    StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -140,12 +139,16 @@ final class LocalCloud {
         String input = DeploymentState.input(deploymentId, "test", request).toJson();
         SfnClient sfn = orchestrator().aws().stepFunctions();
         return sfn.startExecution(b -> b.stateMachineArn(orchestrator().output("StateMachineArn"))
-                .name(deploymentId).input(input)).executionArn();
+                        .name(deploymentId)
+                        .input(input))
+                .executionArn();
     }
 
     /** The execution once it has ended; fails when it still runs after {@code limit}. */
     static DescribeExecutionResponse awaitEnd(String executionArn, Duration limit) {
-        return await("the end of " + executionArn).atMost(limit).pollInterval(Duration.ofMillis(100))
+        return await("the end of " + executionArn)
+                .atMost(limit)
+                .pollInterval(Duration.ofMillis(100))
                 .until(() -> describe(executionArn), execution -> execution.status() != ExecutionStatus.RUNNING);
     }
 
@@ -154,7 +157,10 @@ final class LocalCloud {
      * gathers its figures (a RUNNING execution is a stuck deployment), records them, then asserts.
      */
     static DescribeExecutionResponse endOrLatest(String executionArn, Duration limit) {
-        return Waits.untilOrLatest(limit, FaultChecks.POLL, () -> describe(executionArn),
+        return Waits.untilOrLatest(
+                limit,
+                FaultChecks.POLL,
+                () -> describe(executionArn),
                 execution -> execution.status() != ExecutionStatus.RUNNING);
     }
 
@@ -175,13 +181,20 @@ final class LocalCloud {
     }
 
     static String stackStatus(String stackName) {
-        return orchestrator().aws().cloudFormation().describeStacks(b -> b.stackName(stackName)).stacks().get(0)
+        return orchestrator()
+                .aws()
+                .cloudFormation()
+                .describeStacks(b -> b.stackName(stackName))
+                .stacks()
+                .get(0)
                 .stackStatusAsString();
     }
 
     /** A deployment's record as stored in the DeploymentsTable. */
     static JsonNode record(String deploymentId) {
-        return new DeploymentRecords(orchestrator().aws().dynamoDb(), orchestrator().output("DeploymentsTableName"))
-                .get(deploymentId).orElseThrow(() -> new AssertionError("no record " + deploymentId));
+        return new DeploymentRecords(
+                        orchestrator().aws().dynamoDb(), orchestrator().output("DeploymentsTableName"))
+                .get(deploymentId)
+                .orElseThrow(() -> new AssertionError("no record " + deploymentId));
     }
 }

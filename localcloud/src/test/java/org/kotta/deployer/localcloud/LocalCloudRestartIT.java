@@ -3,6 +3,8 @@ package org.kotta.deployer.localcloud;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -23,7 +25,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.kotta.deployer.core.AwsClients;
@@ -33,10 +34,6 @@ import org.kotta.deployer.core.Settings;
 import org.kotta.deployer.core.StackLocks;
 import org.kotta.deployer.localcloud.SignedApiClient.Response;
 import org.kotta.deployer.testing.RepoRoot;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import software.amazon.awssdk.services.lambda.model.InvokeResponse;
 import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
 import software.amazon.awssdk.services.sfn.model.ExecutionDoesNotExistException;
@@ -52,6 +49,7 @@ import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
 class LocalCloudRestartIT {
     /** A port nobody listens on now, so that parallel runs (or another checkout's) never share this MiniStack. */
     private static final int PORT = freePort();
+
     private static final String ENDPOINT = "http://127.0.0.1:" + PORT;
     private static final Duration LIMIT = Duration.ofMinutes(2);
 
@@ -64,19 +62,28 @@ class LocalCloudRestartIT {
         try {
             orchestrator = new LocalOrchestrator(RepoRoot.path(), ENDPOINT).start();
             AwsClients aws = orchestrator.aws();
-            DeploymentRecords records = new DeploymentRecords(aws.dynamoDb(), orchestrator.output("DeploymentsTableName"));
+            DeploymentRecords records =
+                    new DeploymentRecords(aws.dynamoDb(), orchestrator.output("DeploymentsTableName"));
             StackLocks locks = new StackLocks(aws.dynamoDb(), orchestrator.output("DeploymentsTableName"));
             ObjectNode request = Fixtures.validRequest(sharedCloud(), Fixtures.shortId());
-            request.put("certificateArn", aws.acm().requestCertificate(b -> b.domainName("kotta.example.org")
-                    .validationMethod("DNS")).certificateArn());
-            request.put("oauthClientSecretArn", aws.secretsManager().createSecret(b -> b
-                    .name("kotta/lwa-client-secret-" + Fixtures.shortId()).secretString("restart-test")).arn());
+            request.put(
+                    "certificateArn",
+                    aws.acm()
+                            .requestCertificate(
+                                    b -> b.domainName("kotta.example.org").validationMethod("DNS"))
+                            .certificateArn());
+            request.put(
+                    "oauthClientSecretArn",
+                    aws.secretsManager()
+                            .createSecret(b -> b.name("kotta/lwa-client-secret-" + Fixtures.shortId())
+                                    .secretString("restart-test"))
+                            .arn());
             String stackName = request.path("stackName").asText();
             SlowTemplates.use(orchestrator, SlowTemplates.withBaseStackDelay(120));
 
             String apiUrl = orchestrator.output("ApiUrl");
-            SignedApi api = new SignedApi(SignedApiClient.localStageUrl(ENDPOINT, orchestrator.output("ApiId"),
-                    apiUrl.substring(apiUrl.lastIndexOf('/') + 1)));
+            SignedApi api = new SignedApi(SignedApiClient.localStageUrl(
+                    ENDPOINT, orchestrator.output("ApiId"), apiUrl.substring(apiUrl.lastIndexOf('/') + 1)));
             int exchanges = FaultChecks.exchangeMark();
             Response accepted = api.postJson("/deployments", request.toString(), Map.of());
             assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
@@ -92,27 +99,34 @@ class LocalCloudRestartIT {
             // what survived the restart
             Map<String, Object> survived = new LinkedHashMap<>();
             Optional<DescribeExecutionResponse> execution = describe(aws, executionArn);
-            survived.put("execution", execution.map(e -> e.statusAsString() + " " + e.error()).orElse("gone"));
+            survived.put(
+                    "execution",
+                    execution.map(e -> e.statusAsString() + " " + e.error()).orElse("gone"));
             Optional<ObjectNode> record = records.get(id);
             survived.put("record", record.map(r -> r.path("status").asText()).orElse("gone"));
             survived.put("lock", locks.holder(stackName).orElse("none"));
             survived.put("baseStack", stackStatus(aws, stackName + "-base"));
             survived.put("orchestratorStack", stackStatus(aws, LocalOrchestrator.STACK_NAME));
-            survived.put("artifactObjects", aws.s3().listObjectsV2(b -> b.bucket("kotta-deployer-local-artifacts"))
-                    .keyCount());
+            survived.put(
+                    "artifactObjects",
+                    aws.s3()
+                            .listObjectsV2(b -> b.bucket("kotta-deployer-local-artifacts"))
+                            .keyCount());
             System.out.println("after the restart: " + survived);
 
             // the schedule's sweep, invoked through the Lambda API of the restarted cloud
-            InvokeResponse sweep = SweepIT.invokeSweepFunction(orchestrator, Json.MAPPER.readTree(
-                    "{\"source\":\"aws.events\",\"detail-type\":\"Scheduled Event\",\"detail\":{}}"));
+            InvokeResponse sweep = SweepIT.invokeSweepFunction(
+                    orchestrator,
+                    Json.MAPPER.readTree(
+                            "{\"source\":\"aws.events\",\"detail-type\":\"Scheduled Event\",\"detail\":{}}"));
             String sweepPayload = sweep.payload().asUtf8String();
-            JsonNode summary = sweep.functionError() == null ? Json.MAPPER.readTree(sweepPayload)
-                    : Json.MAPPER.createObjectNode();
+            JsonNode summary =
+                    sweep.functionError() == null ? Json.MAPPER.readTree(sweepPayload) : Json.MAPPER.createObjectNode();
             List<String> markedBySweep = new ArrayList<>();
             summary.path("markedFailed").forEach(m -> markedBySweep.add(m.asText()));
             Optional<ObjectNode> ended = records.get(id);
-            ended.ifPresent(r -> System.out.println("record after the sweep: " + r.path("error").asText() + ": "
-                    + r.path("cause").asText()));
+            ended.ifPresent(r -> System.out.println("record after the sweep: "
+                    + r.path("error").asText() + ": " + r.path("cause").asText()));
             boolean lockFree = locks.holder(stackName).isEmpty();
             List<String> lost = FaultChecks.lostRecords(records, List.of(id));
             List<String> stuck = FaultChecks.stuckDeployments(records, List.of(id));
@@ -130,17 +144,22 @@ class LocalCloudRestartIT {
             counts.put("lostRecords", lost.size());
             counts.put("stuckDeployments", stuck.size());
             counts.put("serverErrors", serverErrors);
-            ReliabilityReport.record("4b-local-cloud-restart", "The local cloud (MiniStack, persistence on) is stopped "
-                    + "(SIGTERM) and started again while a deployment waits on its base stack",
+            ReliabilityReport.record(
+                    "4b-local-cloud-restart",
+                    "The local cloud (MiniStack, persistence on) is stopped "
+                            + "(SIGTERM) and started again while a deployment waits on its base stack",
                     "the execution ends at the restart (FAILED States.ServiceRestart); the record survives RUNNING and "
-                    + "the sweep marks it FAILED (ExecutionEnded) and frees the lock; nothing stays RUNNING", counts);
+                            + "the sweep marks it FAILED (ExecutionEnded) and frees the lock; nothing stays RUNNING",
+                    counts);
 
             // the execution survived the restart and has ended
             assertThat(execution).as("the execution after the restart").isPresent();
             assertThat(execution.get().status()).isNotEqualTo(ExecutionStatus.RUNNING);
             // the record survived, RUNNING: nothing recorded the end, until the sweep did
             assertThat(record).as("the record after the restart").isPresent();
-            assertThat(record.get().path("status").asText()).as("nothing recorded the end yet").isEqualTo("RUNNING");
+            assertThat(record.get().path("status").asText())
+                    .as("nothing recorded the end yet")
+                    .isEqualTo("RUNNING");
             assertThat(sweep.functionError()).as(sweepPayload).isNull();
             assertThat(markedBySweep).contains(id);
             assertThat(ended).isPresent();
@@ -163,7 +182,8 @@ class LocalCloudRestartIT {
     private static Process startMiniStack(Path stateDir, Path logFile) throws IOException, InterruptedException {
         Path root = RepoRoot.path();
         Files.createDirectories(logFile.getParent());
-        ProcessBuilder builder = new ProcessBuilder(root.resolve(".venv/bin/ministack").toString())
+        ProcessBuilder builder = new ProcessBuilder(
+                        root.resolve(".venv/bin/ministack").toString())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
         Map<String, String> env = builder.environment();
@@ -179,15 +199,21 @@ class LocalCloudRestartIT {
         Process process = builder.start();
         HttpClient http = HttpClient.newHttpClient();
         try {
-            await("MiniStack's health on " + PORT).atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
+            await("MiniStack's health on " + PORT)
+                    .atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(250))
                     .until(() -> {
                         if (!process.isAlive()) {
                             throw new IllegalStateException("MiniStack on " + PORT + " exited; see " + logFile);
                         }
                         try {
-                            return http.send(HttpRequest.newBuilder(URI.create(ENDPOINT + "/_localstack/health"))
-                                    .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding())
-                                    .statusCode() == 200;
+                            return http.send(
+                                                    HttpRequest.newBuilder(URI.create(ENDPOINT + "/_localstack/health"))
+                                                            .timeout(Duration.ofSeconds(2))
+                                                            .build(),
+                                                    HttpResponse.BodyHandlers.discarding())
+                                            .statusCode()
+                                    == 200;
                         } catch (IOException notYet) {
                             return false; // not listening yet
                         }
@@ -242,23 +268,35 @@ class LocalCloudRestartIT {
 
     private static String stackStatus(AwsClients aws, String stackName) {
         try {
-            return aws.cloudFormation().describeStacks(b -> b.stackName(stackName)).stacks().get(0).stackStatusAsString();
+            return aws.cloudFormation()
+                    .describeStacks(b -> b.stackName(stackName))
+                    .stacks()
+                    .get(0)
+                    .stackStatusAsString();
         } catch (software.amazon.awssdk.services.cloudformation.model.CloudFormationException gone) {
             return "gone";
         }
     }
 
     private static void awaitBaseStackInProgress(DeploymentRecords records, String id) {
-        await("deployment " + id + " in its base-stack wait loop").atMost(LIMIT).pollInterval(Duration.ofMillis(250))
-                .until(() -> records.get(id), record -> record.isPresent()
-                        && record.get().path("baseStack").path("checks").asInt() >= 1
-                        && "IN_PROGRESS".equals(record.get().path("baseStack").path("phase").asText()));
+        await("deployment " + id + " in its base-stack wait loop")
+                .atMost(LIMIT)
+                .pollInterval(Duration.ofMillis(250))
+                .until(
+                        () -> records.get(id),
+                        record -> record.isPresent()
+                                && record.get().path("baseStack").path("checks").asInt() >= 1
+                                && "IN_PROGRESS"
+                                        .equals(record.get()
+                                                .path("baseStack")
+                                                .path("phase")
+                                                .asText()));
     }
 
     /** The shared local cloud's clients, only for {@link Fixtures}' request shape (its ARNs are replaced). */
     private static AwsClients sharedCloud() {
-        return new AwsClients(new Settings(Map.of(Settings.ENDPOINT_URL, LocalCloud.endpoint(), Settings.REGION,
-                "us-east-1")));
+        return new AwsClients(
+                new Settings(Map.of(Settings.ENDPOINT_URL, LocalCloud.endpoint(), Settings.REGION, "us-east-1")));
     }
 
     private static void deleteTree(Path dir) throws IOException {

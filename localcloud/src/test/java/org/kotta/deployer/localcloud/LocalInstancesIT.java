@@ -20,7 +20,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -34,7 +33,6 @@ import org.kotta.deployer.localcloud.instances.InstanceSyncException;
 import org.kotta.deployer.localcloud.instances.LocalInstances;
 import org.kotta.deployer.testing.RepoRoot;
 import org.kotta.deployer.testing.Waits;
-
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.cloudformation.model.Parameter;
@@ -64,7 +62,8 @@ class LocalInstancesIT {
               *) echo "unknown role $1" >&2; exit 2 ;;
             esac
             """;
-    private static final String BROKEN = "#!/bin/sh\necho \"kotta-start: this release is broken on purpose\" >&2\nexit 3\n";
+    private static final String BROKEN =
+            "#!/bin/sh\necho \"kotta-start: this release is broken on purpose\" >&2\nexit 3\n";
 
     private final String suffix = UUID.randomUUID().toString().substring(0, 8);
     private final String stack = "local-instances-" + suffix;
@@ -74,16 +73,17 @@ class LocalInstancesIT {
     private LocalInstances instances;
     private String template;
     private final List<Long> everyPid = new ArrayList<>();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     @BeforeAll
     void createStack() throws Exception {
-        aws = new AwsClients(new Settings(Map.of(Settings.ENDPOINT_URL, LocalCloud.endpoint(), Settings.REGION,
-                "us-east-1")));
+        aws = new AwsClients(
+                new Settings(Map.of(Settings.ENDPOINT_URL, LocalCloud.endpoint(), Settings.REGION, "us-east-1")));
         cfn = aws.cloudFormation();
         aws.s3().createBucket(b -> b.bucket(bucket));
-        template = new String(getClass().getResourceAsStream("/local-instances/stack.yaml").readAllBytes(),
-                StandardCharsets.UTF_8);
+        template = new String(
+                getClass().getResourceAsStream("/local-instances/stack.yaml").readAllBytes(), StandardCharsets.UTF_8);
         upload("releases/v1.tar.gz", release("release v1", SERVING));
         cfn.createStack(b -> b.stackName(stack).templateBody(template).parameters(parameters("releases/v1.tar.gz")));
         awaitStack("CREATE_COMPLETE");
@@ -108,7 +108,8 @@ class LocalInstancesIT {
         assertThat(get(instances.webUrl(stack) + "/health").body()).isEqualTo("release v1");
         // the web server and one test executor (MinSize 0 still runs one locally)
         assertThat(instances.pids()).hasSize(2);
-        assertThat(instances.describe(stack)).anyMatch(line -> line.startsWith("local-webserver-1 "))
+        assertThat(instances.describe(stack))
+                .anyMatch(line -> line.startsWith("local-webserver-1 "))
                 .anyMatch(line -> line.startsWith("local-testworker-1 "));
         everyPid.addAll(instances.pids());
     }
@@ -140,7 +141,9 @@ class LocalInstancesIT {
         poller.start();
         instances.sync(stack);
         // the URL keeps answering after the switch: ten answers from the new release
-        await("ten answers from release v2").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+        await("ten answers from release v2")
+                .atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(50))
                 .until(() -> bodies.stream().filter("release v2"::equals).count() >= 10);
         polling.set(false);
         poller.join(5_000);
@@ -149,7 +152,8 @@ class LocalInstancesIT {
         assertThat(problems).isEmpty();
         assertThat(bodies).contains("release v1", "release v2");
         assertThat(bodies.get(bodies.size() - 1)).isEqualTo("release v2");
-        assertThat(before).allSatisfy(pid -> assertThat(alive(pid)).as("old pid %d", pid).isFalse());
+        assertThat(before)
+                .allSatisfy(pid -> assertThat(alive(pid)).as("old pid %d", pid).isFalse());
         assertThat(instances.describe(stack)).anyMatch(line -> line.startsWith("local-webserver-2 "));
         everyPid.addAll(instances.pids());
     }
@@ -196,12 +200,17 @@ class LocalInstancesIT {
         everyPid.addAll(instances.pids());
         instances.close();
 
-        assertThat(everyPid).isNotEmpty().allSatisfy(pid -> assertThat(alive(pid)).as("pid %d", pid).isFalse());
+        assertThat(everyPid)
+                .isNotEmpty()
+                .allSatisfy(pid -> assertThat(alive(pid)).as("pid %d", pid).isFalse());
         assertThat(instances.pids()).isEmpty();
     }
 
     private HttpResponse<String> get(String url) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
+        return http.send(
+                HttpRequest.newBuilder(URI.create(url))
+                        .timeout(Duration.ofSeconds(5))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
@@ -221,8 +230,15 @@ class LocalInstancesIT {
     }
 
     private List<Parameter> parameters(String releaseKey) {
-        return List.of(Parameter.builder().parameterKey("JobsBucketName").parameterValue(bucket).build(),
-                Parameter.builder().parameterKey("ReleaseKey").parameterValue(releaseKey).build());
+        return List.of(
+                Parameter.builder()
+                        .parameterKey("JobsBucketName")
+                        .parameterValue(bucket)
+                        .build(),
+                Parameter.builder()
+                        .parameterKey("ReleaseKey")
+                        .parameterValue(releaseKey)
+                        .build());
     }
 
     private void update(String releaseKey) throws InterruptedException {
@@ -231,8 +247,13 @@ class LocalInstancesIT {
     }
 
     private void awaitStack(String wanted) {
-        String status = Waits.untilOrLatest(Duration.ofSeconds(30), Duration.ofMillis(200),
-                () -> cfn.describeStacks(b -> b.stackName(stack)).stacks().get(0).stackStatusAsString(),
+        String status = Waits.untilOrLatest(
+                Duration.ofSeconds(30),
+                Duration.ofMillis(200),
+                () -> cfn.describeStacks(b -> b.stackName(stack))
+                        .stacks()
+                        .get(0)
+                        .stackStatusAsString(),
                 seen -> seen.equals(wanted) || seen.endsWith("FAILED") || seen.contains("ROLLBACK"));
         assertThat(status).as("stack %s", stack).isEqualTo(wanted);
     }

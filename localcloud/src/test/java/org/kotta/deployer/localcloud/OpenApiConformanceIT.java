@@ -2,16 +2,14 @@ package org.kotta.deployer.localcloud;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.kotta.deployer.localcloud.SignedApi.Exchange;
-
-import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * docs/openapi.yaml against the running API and the request rules. Every documented
@@ -53,25 +51,28 @@ class OpenApiConformanceIT {
     @Test
     void everyDocumentedStatus_wasAnswered_withABodyOfItsSchema() {
         List<String> missing = new ArrayList<>();
-        spec.path("paths").fields().forEachRemaining(path -> path.getValue().fields().forEachRemaining(operation -> {
-            if (!METHODS.contains(operation.getKey())) {
-                return;
-            }
-            String method = operation.getKey().toUpperCase(Locale.ROOT);
-            operation.getValue().path("responses").fields().forEachRemaining(documented -> {
-                int status = Integer.parseInt(documented.getKey());
-                List<Exchange> answers = answered.stream()
-                        .filter(e -> e.method().equals(method) && e.route().equals(path.getKey())
-                                && e.response().status() == status)
-                        .toList();
-                if (answers.isEmpty()) {
-                    missing.add(method + " " + path.getKey() + " " + status);
-                }
-                String pointer = "/paths/" + OpenApiSchemas.step(path.getKey()) + "/" + operation.getKey()
-                        + "/responses/" + status;
-                answers.forEach(exchange -> assertConforms(exchange, pointer));
-            });
-        }));
+        spec.path("paths")
+                .fields()
+                .forEachRemaining(path -> path.getValue().fields().forEachRemaining(operation -> {
+                    if (!METHODS.contains(operation.getKey())) {
+                        return;
+                    }
+                    String method = operation.getKey().toUpperCase(Locale.ROOT);
+                    operation.getValue().path("responses").fields().forEachRemaining(documented -> {
+                        int status = Integer.parseInt(documented.getKey());
+                        List<Exchange> answers = answered.stream()
+                                .filter(e -> e.method().equals(method)
+                                        && e.route().equals(path.getKey())
+                                        && e.response().status() == status)
+                                .toList();
+                        if (answers.isEmpty()) {
+                            missing.add(method + " " + path.getKey() + " " + status);
+                        }
+                        String pointer = "/paths/" + OpenApiSchemas.step(path.getKey()) + "/" + operation.getKey()
+                                + "/responses/" + status;
+                        answers.forEach(exchange -> assertConforms(exchange, pointer));
+                    });
+                }));
         assertThat(missing).as("documented but never answered").isEmpty();
     }
 
@@ -116,6 +117,7 @@ class OpenApiConformanceIT {
         assertThat(exchange.response().header("Content-Type")).as(context).startsWith(media);
         JsonNode body = exchange.response().json();
         assertThat(openApi.violations(response + "/content/" + OpenApiSchemas.step(media) + "/schema", body))
-                .as(context).isEmpty();
+                .as(context)
+                .isEmpty();
     }
 }

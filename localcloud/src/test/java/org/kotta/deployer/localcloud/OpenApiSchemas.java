@@ -1,12 +1,5 @@
 package org.kotta.deployer.localcloud;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import com.networknt.schema.Error;
@@ -14,6 +7,12 @@ import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.dialect.Dialects;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 
 /**
  * docs/openapi.yaml for tests: the document as a tree, and any schema in it (found by JSON
@@ -28,8 +27,8 @@ final class OpenApiSchemas {
 
     private OpenApiSchemas(JsonNode spec, String text) {
         this.spec = spec;
-        this.registry = SchemaRegistry.withDefaultDialect(Dialects.getOpenApi30(),
-                builder -> builder.schemas(Map.of(IRI, text)));
+        this.registry = SchemaRegistry.withDefaultDialect(
+                Dialects.getOpenApi30(), builder -> builder.schemas(Map.of(IRI, text)));
     }
 
     static OpenApiSchemas read(Path root) throws IOException {

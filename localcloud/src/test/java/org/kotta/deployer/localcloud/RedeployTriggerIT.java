@@ -1,9 +1,10 @@
 package org.kotta.deployer.localcloud;
 
 import static org.assertj.core.api.Assertions.assertThat;
-
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -11,7 +12,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -23,10 +23,6 @@ import org.kotta.deployer.core.StackLocks;
 import org.kotta.deployer.trigger.CodeUploadedEvent;
 import org.kotta.deployer.trigger.CodeUploadedSkipTag;
 import org.kotta.deployer.trigger.RedeployRules;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.cloudformation.model.Capability;
@@ -78,8 +74,10 @@ class RedeployTriggerIT {
         stackName = request.path("stackName").asText();
 
         aws.s3().createBucket(b -> b.bucket(UNDEPLOYED_BUCKET));
-        aws.s3().putBucketNotificationConfiguration(b -> b.bucket(UNDEPLOYED_BUCKET)
-                .notificationConfiguration(n -> n.eventBridgeConfiguration(EventBridgeConfiguration.builder().build())));
+        aws.s3()
+                .putBucketNotificationConfiguration(b -> b.bucket(UNDEPLOYED_BUCKET)
+                        .notificationConfiguration(n -> n.eventBridgeConfiguration(
+                                EventBridgeConfiguration.builder().build())));
         tapArn = deployTap(List.of(bucket, UNDEPLOYED_BUCKET));
 
         String firstId = LocalCloud.newDeploymentId();
@@ -115,10 +113,15 @@ class RedeployTriggerIT {
         assertThat(redeployId).isEqualTo(RedeployRules.deploymentId(CodeUploadedEvent.fromEventBridge(event)));
 
         // the execution the trigger started, as its record names it
-        String redeployArn = FaultChecks.await("the redeploy's execution in its record", DELIVERY,
-                () -> records.get(redeployId).map(r -> r.path("executionArn").asText()).filter(a -> !a.isEmpty()));
+        String redeployArn = FaultChecks.await(
+                "the redeploy's execution in its record",
+                DELIVERY,
+                () -> records.get(redeployId)
+                        .map(r -> r.path("executionArn").asText())
+                        .filter(a -> !a.isEmpty()));
         DescribeExecutionResponse redeploy = LocalCloud.awaitEnd(redeployArn, LIMIT);
-        assertThat(redeploy.status()).as("%s %s", redeploy.error(), redeploy.cause())
+        assertThat(redeploy.status())
+                .as("%s %s", redeploy.error(), redeploy.cause())
                 .isEqualTo(ExecutionStatus.SUCCEEDED);
         assertThat(redeploy.name()).isEqualTo(redeployId);
         // once: after the redeploy ended, the only new execution is it, and one code-upload record names the key
@@ -136,9 +139,12 @@ class RedeployTriggerIT {
         assertThat(record.path("request").path("codeSource").asText()).isEqualTo("s3://" + bucket + "/" + key);
         assertThat(record.path("request").path("stackName").asText()).isEqualTo(stackName);
         String sha256 = record.path("codeVersion").asText();
-        assertThat(sha256).isNotBlank().isNotEqualTo(firstRecord.path("codeVersion").asText());
+        assertThat(sha256)
+                .isNotBlank()
+                .isNotEqualTo(firstRecord.path("codeVersion").asText());
         assertThat(record.path("releaseKey").asText()).isEqualTo("releases/" + sha256 + ".tar.gz");
-        byte[] release = aws.s3().getObjectAsBytes(b -> b.bucket(bucket).key("releases/" + sha256 + ".tar.gz"))
+        byte[] release = aws.s3()
+                .getObjectAsBytes(b -> b.bucket(bucket).key("releases/" + sha256 + ".tar.gz"))
                 .asByteArray();
         assertThat(LocalOrchestrator.sha256(release)).isEqualTo(sha256);
 
@@ -148,21 +154,23 @@ class RedeployTriggerIT {
         assertThat(reply.path("outcome").asText()).isEqualTo("ALREADY_STARTED");
         assertThat(reply.path("deploymentId").asText()).isEqualTo(redeployId);
         assertThat(FaultChecks.executionNames()).hasSize(executions);
-        assertThat(records.get(redeployId).orElseThrow().path("status").asText()).isEqualTo("SUCCEEDED");
+        assertThat(records.get(redeployId).orElseThrow().path("status").asText())
+                .isEqualTo("SUCCEEDED");
         assertThat(locks.holder(stackName)).isEmpty();
     }
 
     @Test
     void tarballUploadedWhileTheStackIsBusy_isRefusedWithAClearRecord_andStartsNothing() throws Exception {
         String running = "dep-busy-" + SUFFIX;
-        records.createPending(running, Json.MAPPER.treeToValue(request, DeploymentRequest.class),
-                "test");
+        records.createPending(running, Json.MAPPER.treeToValue(request, DeploymentRequest.class), "test");
         assertThat(locks.acquire(stackName, running)).isEmpty();
         try {
             Set<String> before = FaultChecks.executionNames();
             String key = "code/busy-" + SUFFIX + ".tar.gz";
-            aws.s3().putObject(b -> b.bucket(bucket).key(key),
-                    RequestBody.fromBytes(SiteTarball.of(Map.of("index.html", "<h1>while busy</h1>"))));
+            aws.s3()
+                    .putObject(
+                            b -> b.bucket(bucket).key(key),
+                            RequestBody.fromBytes(SiteTarball.of(Map.of("index.html", "<h1>while busy</h1>"))));
             String redeployId = RedeployRules.deploymentId(CodeUploadedEvent.fromEventBridge(tappedEvent(bucket, key)));
 
             JsonNode refused = FaultChecks.await("the refusal record", DELIVERY, () -> records.get(redeployId));
@@ -186,8 +194,10 @@ class RedeployTriggerIT {
         int invocations = triggerInvocations();
         Set<String> executions = FaultChecks.executionNames();
         int bucketRecords = FaultChecks.recordsForBucket(bucket).size();
-        aws.s3().putObject(b -> b.bucket(bucket).key("code/readme.txt"),
-                RequestBody.fromString("upload the web code as code/<name>.tar.gz"));
+        aws.s3()
+                .putObject(
+                        b -> b.bucket(bucket).key("code/readme.txt"),
+                        RequestBody.fromString("upload the web code as code/<name>.tar.gz"));
 
         JsonNode event = tappedEvent(bucket, "code/readme.txt"); // S3 did emit it
         // the rule's pattern keeps it out, as EventBridge itself says: the trigger is never invoked
@@ -201,15 +211,19 @@ class RedeployTriggerIT {
     void tarballInABucketWithNoDeployment_startsNothing() throws Exception {
         int invocations = triggerInvocations();
         Set<String> executions = FaultChecks.executionNames();
-        aws.s3().putObject(b -> b.bucket(UNDEPLOYED_BUCKET).key("code/site.tar.gz"),
-                RequestBody.fromBytes(SiteTarball.of(Map.of("index.html", "<h1>nobody deployed me</h1>"))));
+        aws.s3()
+                .putObject(
+                        b -> b.bucket(UNDEPLOYED_BUCKET).key("code/site.tar.gz"),
+                        RequestBody.fromBytes(SiteTarball.of(Map.of("index.html", "<h1>nobody deployed me</h1>"))));
 
         tappedEvent(UNDEPLOYED_BUCKET, "code/site.tar.gz");
         // the rule matches, the function runs, ignores the unknown bucket and says so on the object
-        FaultChecks.await("the trigger's invocation", DELIVERY, () -> triggerInvocations() > invocations
-                ? Optional.of(true) : Optional.empty());
-        String skipped = FaultChecks.await("the trigger's skip tag", DELIVERY,
-                () -> skipTag(UNDEPLOYED_BUCKET, "code/site.tar.gz"));
+        FaultChecks.await(
+                "the trigger's invocation",
+                DELIVERY,
+                () -> triggerInvocations() > invocations ? Optional.of(true) : Optional.empty());
+        String skipped = FaultChecks.await(
+                "the trigger's skip tag", DELIVERY, () -> skipTag(UNDEPLOYED_BUCKET, "code/site.tar.gz"));
         assertThat(skipped).isEqualTo("skipped: unknown bucket: no successful deployment uses " + UNDEPLOYED_BUCKET);
         assertThat(FaultChecks.executionNames()).isEqualTo(executions);
         assertThat(FaultChecks.recordsForBucket(UNDEPLOYED_BUCKET)).isEmpty();
@@ -249,14 +263,21 @@ class RedeployTriggerIT {
                 """.formatted(buckets);
         var cfn = aws.cloudFormation();
         cfn.createStack(b -> b.stackName(TAP_STACK).templateBody(template).capabilities(Capability.CAPABILITY_IAM));
-        Stack tap = await("the S3 event tap").atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(250))
-                .until(() -> cfn.describeStacks(b -> b.stackName(TAP_STACK)).stacks().get(0), stack -> {
-                    String status = stack.stackStatusAsString();
-                    if (status.contains("FAILED") || status.contains("ROLLBACK")) {
-                        throw new IllegalStateException("the S3 event tap: " + status + " " + stack.stackStatusReason());
-                    }
-                    return status.equals("CREATE_COMPLETE");
-                });
+        Stack tap = await("the S3 event tap")
+                .atMost(Duration.ofMinutes(1))
+                .pollInterval(Duration.ofMillis(250))
+                .until(
+                        () -> cfn.describeStacks(b -> b.stackName(TAP_STACK))
+                                .stacks()
+                                .get(0),
+                        stack -> {
+                            String status = stack.stackStatusAsString();
+                            if (status.contains("FAILED") || status.contains("ROLLBACK")) {
+                                throw new IllegalStateException(
+                                        "the S3 event tap: " + status + " " + stack.stackStatusReason());
+                            }
+                            return status.equals("CREATE_COMPLETE");
+                        });
         return tap.outputs().get(0).outputValue();
     }
 
@@ -264,13 +285,17 @@ class RedeployTriggerIT {
     private static JsonNode tappedEvent(String bucketName, String key) {
         return FaultChecks.await("S3's event for s3://" + bucketName + "/" + key, DELIVERY, () -> {
             for (ExecutionListItem execution : aws.stepFunctions()
-                    .listExecutionsPaginator(b -> b.stateMachineArn(tapArn)).executions()) {
-                String input = aws.stepFunctions().describeExecution(b -> b.executionArn(execution.executionArn()))
+                    .listExecutionsPaginator(b -> b.stateMachineArn(tapArn))
+                    .executions()) {
+                String input = aws.stepFunctions()
+                        .describeExecution(b -> b.executionArn(execution.executionArn()))
                         .input();
                 JsonNode event = FaultChecks.readTree(input);
                 if ("Object Created".equals(event.path("detail-type").asText())
-                        && bucketName.equals(event.path("detail").path("bucket").path("name").asText())
-                        && key.equals(event.path("detail").path("object").path("key").asText())) {
+                        && bucketName.equals(
+                                event.path("detail").path("bucket").path("name").asText())
+                        && key.equals(
+                                event.path("detail").path("object").path("key").asText())) {
                     return Optional.of(event);
                 }
             }
@@ -281,25 +306,33 @@ class RedeployTriggerIT {
     private static JsonNode invokeTrigger(JsonNode event) throws IOException {
         var response = lambda.invoke(b -> b.functionName(orchestrator.functionName("CodeUploadedFunction"))
                 .payload(SdkBytes.fromUtf8String(event.toString())));
-        assertThat(response.functionError()).as(response.payload().asUtf8String()).isNull();
+        assertThat(response.functionError())
+                .as(response.payload().asUtf8String())
+                .isNull();
         return Json.MAPPER.readTree(response.payload().asUtf8String());
     }
 
     /** EventBridge's own answer: does the deployed CodeUploadedRule's pattern match the event? */
     private static boolean codeUploadedRuleMatches(JsonNode event) {
-        String rule = aws.cloudFormation().describeStackResource(b -> b.stackName(LocalOrchestrator.STACK_NAME)
-                .logicalResourceId("CodeUploadedRule")).stackResourceDetail().physicalResourceId();
+        String rule = aws.cloudFormation()
+                .describeStackResource(
+                        b -> b.stackName(LocalOrchestrator.STACK_NAME).logicalResourceId("CodeUploadedRule"))
+                .stackResourceDetail()
+                .physicalResourceId();
         String ruleName = rule.substring(rule.lastIndexOf('/') + 1);
         try (EventBridgeClient events = aws.build(EventBridgeClient.builder())) {
             String pattern = events.describeRule(b -> b.name(ruleName)).eventPattern();
-            return events.testEventPattern(b -> b.eventPattern(pattern).event(event.toString())).result();
+            return events.testEventPattern(b -> b.eventPattern(pattern).event(event.toString()))
+                    .result();
         }
     }
 
     /** The value of the trigger's skip tag on the object, if it has one. */
     private static Optional<String> skipTag(String bucketName, String key) {
         return aws.s3().getObjectTagging(b -> b.bucket(bucketName).key(key)).tagSet().stream()
-                .filter(tag -> tag.key().equals(CodeUploadedSkipTag.KEY)).map(Tag::value).findFirst();
+                .filter(tag -> tag.key().equals(CodeUploadedSkipTag.KEY))
+                .map(Tag::value)
+                .findFirst();
     }
 
     private static int triggerInvocations() {

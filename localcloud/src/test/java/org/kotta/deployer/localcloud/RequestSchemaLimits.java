@@ -2,20 +2,18 @@ package org.kotta.deployer.localcloud;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.networknt.schema.Error;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
 import java.util.function.IntFunction;
-
 import org.kotta.deployer.core.FieldError;
 import org.kotta.deployer.core.Json;
 import org.kotta.deployer.validate.RequestValidator;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.networknt.schema.Error;
 
 /**
  * The limits of docs/openapi.yaml's {@code DeploymentRequest} against the validator's rule
@@ -35,8 +33,9 @@ final class RequestSchemaLimits {
             "jobsBucketName", (r, n) -> r.put("jobsBucketName", "b".repeat(n)),
             "domainName", (r, n) -> r.put("domainName", domainOfLength(n)),
             "oauthClientId", (r, n) -> r.put("oidcIssuer", ISSUER).put("oauthClientId", "c".repeat(n)),
-            "oidcIssuer", (r, n) -> r.put("oauthClientId", "plain-id").put("oidcIssuer",
-                    ISSUER + "p".repeat(n - ISSUER.length())),
+            "oidcIssuer",
+                    (r, n) -> r.put("oauthClientId", "plain-id")
+                            .put("oidcIssuer", ISSUER + "p".repeat(n - ISSUER.length())),
             "keyPairName", (r, n) -> r.put("keyPairName", "k".repeat(n)),
             "adminUsers.name", (r, n) -> ((ObjectNode) r.withArray("adminUsers").get(0)).put("name", "n".repeat(n)));
 
@@ -65,28 +64,40 @@ final class RequestSchemaLimits {
 
     static void assertAgree(OpenApiSchemas openApi, ObjectNode example) {
         RequestSchemaLimits limits = new RequestSchemaLimits(openApi, example);
-        assertThat(limits.schemaRefuses(example)).as("the example request against the schema").isEmpty();
-        assertThat(limits.validator.validate(example).errors()).as("the example request").isEmpty();
+        assertThat(limits.schemaRefuses(example))
+                .as("the example request against the schema")
+                .isEmpty();
+        assertThat(limits.validator.validate(example).errors())
+                .as("the example request")
+                .isEmpty();
         limits.check();
         assertThat(limits.disagreements).as("schema and validator disagree").isEmpty();
     }
 
     private void check() {
         JsonNode schema = openApi.at(SCHEMA);
-        schema.path("properties").fields().forEachRemaining(p -> property(p.getKey(), openApi.at(
-                SCHEMA + "/properties/" + p.getKey())));
-        openApi.at(SCHEMA + "/properties/adminUsers/items").path("properties").fields()
+        schema.path("properties")
+                .fields()
+                .forEachRemaining(p -> property(p.getKey(), openApi.at(SCHEMA + "/properties/" + p.getKey())));
+        openApi.at(SCHEMA + "/properties/adminUsers/items")
+                .path("properties")
+                .fields()
                 .forEachRemaining(p -> property("adminUsers." + p.getKey(), p.getValue()));
         adminUserCount(schema.path("properties").path("adminUsers"));
-        schema.path("required").forEach(name -> agree("without " + name.asText(), name.asText(),
-                example.deepCopy().without(name.asText())));
+        schema.path("required")
+                .forEach(name -> agree(
+                        "without " + name.asText(),
+                        name.asText(),
+                        example.deepCopy().without(name.asText())));
         defaults(schema.path("properties"));
     }
 
     private void property(String name, JsonNode property) {
         if (property.has("maxLength") || property.has("minLength")) {
             BiConsumer<ObjectNode, Integer> ofLength = OF_LENGTH.get(name);
-            assertThat(ofLength).as("a length probe for %s (it has a length limit in the schema)", name).isNotNull();
+            assertThat(ofLength)
+                    .as("a length probe for %s (it has a length limit in the schema)", name)
+                    .isNotNull();
             if (property.has("maxLength")) {
                 lengthProbe(name, ofLength, property.get("maxLength").asInt());
                 lengthProbe(name, ofLength, property.get("maxLength").asInt() + 1);
@@ -101,7 +112,9 @@ final class RequestSchemaLimits {
         for (JsonNode b : bounded) {
             if (b.has("maximum") || b.has("minimum")) {
                 BiConsumer<ObjectNode, JsonNode> ofValue = OF_VALUE.get(name);
-                assertThat(ofValue).as("a value probe for %s (it has bounds in the schema)", name).isNotNull();
+                assertThat(ofValue)
+                        .as("a value probe for %s (it has bounds in the schema)", name)
+                        .isNotNull();
                 boolean integer = "integer".equals(b.path("type").asText());
                 for (String bound : List.of("minimum", "maximum")) {
                     if (b.has(bound)) {
@@ -114,7 +127,9 @@ final class RequestSchemaLimits {
             }
             if (b.has("pattern")) {
                 List<String> probes = PATTERN_PROBES.get(name);
-                assertThat(probes).as("pattern probes for %s (it has a pattern in the schema)", name).isNotNull();
+                assertThat(probes)
+                        .as("pattern probes for %s (it has a pattern in the schema)", name)
+                        .isNotNull();
                 BiConsumer<ObjectNode, JsonNode> set = (r, v) -> r.set(name, v);
                 for (String probe : probes) {
                     ObjectNode request = example.deepCopy();
@@ -133,8 +148,13 @@ final class RequestSchemaLimits {
 
     private void valueProbe(String name, BiConsumer<ObjectNode, JsonNode> ofValue, double value, boolean integer) {
         ObjectNode request = example.deepCopy();
-        ofValue.accept(request, integer ? Json.MAPPER.getNodeFactory().numberNode((int) Math.round(value))
-                : Json.MAPPER.getNodeFactory().numberNode(java.math.BigDecimal.valueOf(value).stripTrailingZeros()));
+        ofValue.accept(
+                request,
+                integer
+                        ? Json.MAPPER.getNodeFactory().numberNode((int) Math.round(value))
+                        : Json.MAPPER
+                                .getNodeFactory()
+                                .numberNode(java.math.BigDecimal.valueOf(value).stripTrailingZeros()));
         agree(name + " = " + request.get(name), name, request);
     }
 
@@ -174,7 +194,9 @@ final class RequestSchemaLimits {
                 same("maximum of " + p.getKey(), p.getValue().get("maximum").asInt(), RequestValidator.MAX_WORKERS);
             }
             if (p.getKey().equals("stackName")) {
-                same("maxLength of stackName", p.getValue().path("maxLength").asInt(),
+                same(
+                        "maxLength of stackName",
+                        p.getValue().path("maxLength").asInt(),
                         org.kotta.deployer.validate.AwsNames.MAX_STACK_NAME_LENGTH);
             }
         });
@@ -191,7 +213,8 @@ final class RequestSchemaLimits {
     private void agree(String probe, String field, ObjectNode request) {
         boolean schemaRefuses = schemaRefuses(request).stream().anyMatch(f -> f.equals(field));
         boolean validatorRefuses = validator.validate(request).errors().stream()
-                .map(FieldError::field).anyMatch(f -> topLevel(f).equals(field));
+                .map(FieldError::field)
+                .anyMatch(f -> topLevel(f).equals(field));
         if (schemaRefuses != validatorRefuses) {
             disagreements.add(probe + ": the schema " + (schemaRefuses ? "refuses" : "accepts") + ", the validator "
                     + (validatorRefuses ? "refuses" : "accepts"));

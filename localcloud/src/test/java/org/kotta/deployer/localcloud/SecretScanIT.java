@@ -2,6 +2,7 @@ package org.kotta.deployer.localcloud;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -12,16 +13,12 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 import org.junit.jupiter.api.Test;
 import org.kotta.deployer.core.AwsClients;
 import org.kotta.deployer.localcloud.SignedApiClient.Response;
-
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.SdkField;
 import software.amazon.awssdk.core.SdkPojo;
@@ -47,7 +44,8 @@ class SecretScanIT {
         ObjectNode request = Fixtures.validRequest(aws, Fixtures.shortId());
         Response accepted = api.postJson("/deployments", request.toString(), Map.of());
         assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
-        assertThat(LocalCloud.awaitEnd(accepted.json().path("executionArn").asText(), Duration.ofMinutes(4)).status())
+        assertThat(LocalCloud.awaitEnd(accepted.json().path("executionArn").asText(), Duration.ofMinutes(4))
+                        .status())
                 .isEqualTo(ExecutionStatus.SUCCEEDED);
 
         ObjectNode pasted = Fixtures.validRequest(aws, Fixtures.shortId());
@@ -72,8 +70,9 @@ class SecretScanIT {
         int inputsWithTheirDeploymentId = 0;
         boolean ourHistoryShowsTheClientId = false;
         boolean ourInputShowsTheClientId = false;
-        for (ExecutionListItem execution : aws.stepFunctions().listExecutionsPaginator(
-                b -> b.stateMachineArn(orchestrator.output("StateMachineArn"))).executions()) {
+        for (ExecutionListItem execution : aws.stepFunctions()
+                .listExecutionsPaginator(b -> b.stateMachineArn(orchestrator.output("StateMachineArn")))
+                .executions()) {
             histories++;
             String history = text(LocalCloud.history(execution.executionArn()));
             if (history.contains(secret)) {
@@ -81,7 +80,8 @@ class SecretScanIT {
             }
             // every execution is named after its deployment, whose id its input carries
             historiesWithTheirDeploymentId += history.contains("\"deploymentId\":\"" + execution.name()) ? 1 : 0;
-            String described = text(aws.stepFunctions().describeExecution(b -> b.executionArn(execution.executionArn())));
+            String described =
+                    text(aws.stepFunctions().describeExecution(b -> b.executionArn(execution.executionArn())));
             if (described.contains(secret)) {
                 places.add("input or output of " + execution.name());
             }
@@ -95,7 +95,9 @@ class SecretScanIT {
         String secretArn = Fixtures.secretArn(aws);
         int items = 0;
         int itemsWithTheSecretArn = 0;
-        for (var item : aws.dynamoDb().scanPaginator(b -> b.tableName(orchestrator.output("DeploymentsTableName"))).items()) {
+        for (var item : aws.dynamoDb()
+                .scanPaginator(b -> b.tableName(orchestrator.output("DeploymentsTableName")))
+                .items()) {
             items++;
             String values = text(item);
             if (values.contains(secret)) {
@@ -107,8 +109,12 @@ class SecretScanIT {
         int releases = 0;
         int confsWithTheSecretArn = 0;
         for (var bucket : aws.s3().listBuckets().buckets()) {
-            for (var object : aws.s3().listObjectsV2Paginator(b -> b.bucket(bucket.name()).prefix("releases/")).contents()) {
-                byte[] release = aws.s3().getObjectAsBytes(b -> b.bucket(bucket.name()).key(object.key())).asByteArray();
+            for (var object : aws.s3()
+                    .listObjectsV2Paginator(b -> b.bucket(bucket.name()).prefix("releases/"))
+                    .contents()) {
+                byte[] release = aws.s3()
+                        .getObjectAsBytes(b -> b.bucket(bucket.name()).key(object.key()))
+                        .asByteArray();
                 if (!object.key().endsWith(".tar.gz")) {
                     // the packager's recipes (releases/recipes/*.json): which release a code and wiring made
                     if (new String(release, StandardCharsets.UTF_8).contains(secret)) {
@@ -121,7 +127,8 @@ class SecretScanIT {
                 if (files.values().stream().anyMatch(content -> content.contains(secret))) {
                     places.add("s3://" + bucket.name() + "/" + object.key());
                 }
-                confsWithTheSecretArn += files.getOrDefault("kotta-deployment.conf", "").contains(secretArn) ? 1 : 0;
+                confsWithTheSecretArn +=
+                        files.getOrDefault("kotta-deployment.conf", "").contains(secretArn) ? 1 : 0;
             }
         }
 
@@ -129,12 +136,24 @@ class SecretScanIT {
         assertThat(items).isPositive();
         assertThat(releases).isPositive();
         // the scanners see real content: what every execution's input holds is found in every history
-        assertThat(historiesWithTheirDeploymentId).as("histories showing their deployment id").isEqualTo(histories);
-        assertThat(inputsWithTheirDeploymentId).as("execution inputs showing their deployment id").isEqualTo(histories);
-        assertThat(ourHistoryShowsTheClientId).as("this test's history shows the request's oauthClientId").isTrue();
-        assertThat(ourInputShowsTheClientId).as("this test's execution input shows the oauthClientId").isTrue();
-        assertThat(itemsWithTheSecretArn).as("DeploymentsTable items showing the secret's ARN").isPositive();
-        assertThat(confsWithTheSecretArn).as("releases whose kotta-deployment.conf names the secret's ARN").isPositive();
+        assertThat(historiesWithTheirDeploymentId)
+                .as("histories showing their deployment id")
+                .isEqualTo(histories);
+        assertThat(inputsWithTheirDeploymentId)
+                .as("execution inputs showing their deployment id")
+                .isEqualTo(histories);
+        assertThat(ourHistoryShowsTheClientId)
+                .as("this test's history shows the request's oauthClientId")
+                .isTrue();
+        assertThat(ourInputShowsTheClientId)
+                .as("this test's execution input shows the oauthClientId")
+                .isTrue();
+        assertThat(itemsWithTheSecretArn)
+                .as("DeploymentsTable items showing the secret's ARN")
+                .isPositive();
+        assertThat(confsWithTheSecretArn)
+                .as("releases whose kotta-deployment.conf names the secret's ARN")
+                .isPositive();
         assertThat(places).as("places holding the client secret's value").isEmpty();
     }
 
@@ -173,8 +192,8 @@ class SecretScanIT {
     /** Name → content of every regular file in a gzip tar. */
     private static Map<String, String> tarFiles(byte[] gzipTar) throws IOException {
         Map<String, String> files = new LinkedHashMap<>();
-        try (TarArchiveInputStream tar = new TarArchiveInputStream(
-                new GzipCompressorInputStream(new ByteArrayInputStream(gzipTar)))) {
+        try (TarArchiveInputStream tar =
+                new TarArchiveInputStream(new GzipCompressorInputStream(new ByteArrayInputStream(gzipTar)))) {
             TarArchiveEntry entry;
             while ((entry = tar.getNextEntry()) != null) {
                 if (entry.isFile()) {

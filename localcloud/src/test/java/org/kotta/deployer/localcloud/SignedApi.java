@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-
 import org.kotta.deployer.localcloud.SignedApiClient.Response;
 
 /**
@@ -45,7 +44,8 @@ final class SignedApi {
     Response send(String method, String pathAndQuery, byte[] body, Map<String, String> headers, boolean sign) {
         try {
             Response answer = client.send(method, pathAndQuery, headers, body, sign);
-            EXCHANGES.add(new Exchange(method, routeOf(URI.create(client.baseUrl() + pathAndQuery).getPath()), answer));
+            EXCHANGES.add(new Exchange(
+                    method, routeOf(URI.create(client.baseUrl() + pathAndQuery).getPath()), answer));
             return answer;
         } catch (IOException e) {
             throw new IllegalStateException(method + " " + pathAndQuery + " failed", e);
@@ -67,6 +67,5 @@ final class SignedApi {
         return route;
     }
 
-    record Exchange(String method, String route, Response response) {
-    }
+    record Exchange(String method, String route, Response response) {}
 }

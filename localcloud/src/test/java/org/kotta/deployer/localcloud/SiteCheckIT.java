@@ -2,13 +2,10 @@ package org.kotta.deployer.localcloud;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Duration;
-
-import org.junit.jupiter.api.Test;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
 
 /**
@@ -31,18 +28,25 @@ class SiteCheckIT {
 
             assertThat(execution.status()).isEqualTo(ExecutionStatus.FAILED);
             assertThat(execution.error()).isEqualTo("SiteNotServing");
-            assertThat(execution.cause()).contains("step checkSite", "the health check",
-                    "no healthy target in the web server's target group");
-            assertThat(LocalCloud.statesEntered(executionArn)).containsSubsequence("Check that Cloud Kotta answers",
-                    "Note the site check failure", "Record the failure", "Did the site check fail?",
-                    "Roll back to the last good release", "Deployment failed");
+            assertThat(execution.cause())
+                    .contains(
+                            "step checkSite", "the health check", "no healthy target in the web server's target group");
+            assertThat(LocalCloud.statesEntered(executionArn))
+                    .containsSubsequence(
+                            "Check that Cloud Kotta answers",
+                            "Note the site check failure",
+                            "Record the failure",
+                            "Did the site check fail?",
+                            "Roll back to the last good release",
+                            "Deployment failed");
             JsonNode record = LocalCloud.record(deploymentId);
             assertThat(record.path("status").asText()).isEqualTo("FAILED");
             assertThat(record.path("failedStep").asText()).isEqualTo("checkSite");
             assertThat(record.path("siteCheck").path("checks").asInt()).isPositive();
             assertThat(record.path("rollback").path("started").asBoolean()).isFalse();
             assertThat(record.path("rollback").path("reason").asText())
-                    .contains("no earlier deployment of stack " + request.path("stackName").asText() + " succeeded");
+                    .contains("no earlier deployment of stack "
+                            + request.path("stackName").asText() + " succeeded");
         } finally {
             orchestrator.siteCheck(false, LocalCloud.SITE_CHECK_LIMIT);
         }

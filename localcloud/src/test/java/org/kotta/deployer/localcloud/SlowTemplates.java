@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.regex.Matcher;
-
 import org.kotta.deployer.core.Settings;
 import org.kotta.deployer.testing.RepoRoot;
 
@@ -17,16 +16,17 @@ final class SlowTemplates {
     static final List<String> TEMPLATE_READERS =
             List.of("CreateBaseStackFunction", "PackageAndUploadCodeFunction", "CreateKottaStackFunction");
 
-    private SlowTemplates() {
-    }
+    private SlowTemplates() {}
 
     /** A folder with kotta-base.yaml waiting {@code delaySeconds} and the real kotta.yaml. */
     static Path withBaseStackDelay(int delaySeconds) throws IOException {
         Path root = RepoRoot.path();
         Path dir = Files.createTempDirectory("kotta-slow-templates");
-        String slowStack = Files.readString(root.resolve("functions/src/test/resources/stack-templates/slow-stack.yaml"));
-        String delayResources = slowStack.substring(slowStack.indexOf("Resources:\n") + "Resources:\n".length(),
-                slowStack.indexOf("Outputs:")).replace("!Ref DelaySeconds", "'" + delaySeconds + "'");
+        String slowStack =
+                Files.readString(root.resolve("functions/src/test/resources/stack-templates/slow-stack.yaml"));
+        String delayResources = slowStack
+                .substring(slowStack.indexOf("Resources:\n") + "Resources:\n".length(), slowStack.indexOf("Outputs:"))
+                .replace("!Ref DelaySeconds", "'" + delaySeconds + "'");
         String base = Files.readString(root.resolve("infrastructure/kotta-base.yaml"));
         base = base.replaceFirst("\nResources:\n", Matcher.quoteReplacement("\nResources:\n" + delayResources));
         Files.writeString(dir.resolve("kotta-base.yaml"), base);
@@ -48,8 +48,10 @@ final class SlowTemplates {
         if (queue < 0 || value < 0) {
             throw new IllegalStateException("kotta.yaml's ProdPendingQueue has no VisibilityTimeout: 300 to break");
         }
-        Files.writeString(dir.resolve("kotta.yaml"), kotta.substring(0, value) + "VisibilityTimeout: 86400\n"
-                + kotta.substring(value + "VisibilityTimeout: 300\n".length()));
+        Files.writeString(
+                dir.resolve("kotta.yaml"),
+                kotta.substring(0, value) + "VisibilityTimeout: 86400\n"
+                        + kotta.substring(value + "VisibilityTimeout: 300\n".length()));
         return dir;
     }
 

@@ -2,13 +2,14 @@ package org.kotta.deployer.localcloud;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -17,10 +18,6 @@ import org.kotta.deployer.core.DeploymentRecords;
 import org.kotta.deployer.core.StackLocks;
 import org.kotta.deployer.localcloud.FaultChecks.StackState;
 import org.kotta.deployer.localcloud.SignedApiClient.Response;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import software.amazon.awssdk.services.cloudformation.model.CloudFormationException;
 import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
 import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
@@ -63,7 +60,8 @@ class StackFailureAndWaitIT {
         answers.add(failedPost);
         assertThat(failedPost.status()).as(failedPost.body()).isEqualTo(202);
         String failedId = failedPost.json().path("deploymentId").asText();
-        DescribeExecutionResponse failed = LocalCloud.awaitEnd(failedPost.json().path("executionArn").asText(), LIMIT);
+        DescribeExecutionResponse failed =
+                LocalCloud.awaitEnd(failedPost.json().path("executionArn").asText(), LIMIT);
         Response failedView = api.get("/deployments/" + failedId);
         answers.add(failedView);
         StackState baseAfterFailure = FaultChecks.stack(stackName + "-base");
@@ -75,7 +73,8 @@ class StackFailureAndWaitIT {
         answers.add(fixedPost);
         assertThat(fixedPost.status()).as(fixedPost.body()).isEqualTo(202);
         String fixedId = fixedPost.json().path("deploymentId").asText();
-        DescribeExecutionResponse fixed = LocalCloud.awaitEnd(fixedPost.json().path("executionArn").asText(), LIMIT);
+        DescribeExecutionResponse fixed =
+                LocalCloud.awaitEnd(fixedPost.json().path("executionArn").asText(), LIMIT);
         Response fixedView = api.get("/deployments/" + fixedId);
         answers.add(fixedView);
         StackState baseAfterFix = FaultChecks.stack(stackName + "-base");
@@ -85,34 +84,54 @@ class StackFailureAndWaitIT {
         boolean failedWithReason = failedRecord != null
                 && "FAILED".equals(failedRecord.path("status").asText())
                 && "createKottaStack".equals(failedRecord.path("failedStep").asText())
-                && failedRecord.path("stackReason").asText().contains("Invalid value for the parameter VisibilityTimeout")
-                && failedView.json().path("stackReason").asText().equals(failedRecord.path("stackReason").asText());
+                && failedRecord
+                        .path("stackReason")
+                        .asText()
+                        .contains("Invalid value for the parameter VisibilityTimeout")
+                && failedView
+                        .json()
+                        .path("stackReason")
+                        .asText()
+                        .equals(failedRecord.path("stackReason").asText());
         boolean baseIntact = baseAfterFailure.status().equals("CREATE_COMPLETE")
-                && baseAfterFix.status().endsWith("_COMPLETE") && !baseAfterFix.status().contains("ROLLBACK")
+                && baseAfterFix.status().endsWith("_COMPLETE")
+                && !baseAfterFix.status().contains("ROLLBACK")
                 && baseAfterFix.outputs().equals(baseAfterFailure.outputs());
-        boolean fixedSucceeded = fixed.status() == ExecutionStatus.SUCCEEDED && fixedRecord != null
+        boolean fixedSucceeded = fixed.status() == ExecutionStatus.SUCCEEDED
+                && fixedRecord != null
                 && "SUCCEEDED".equals(fixedRecord.path("status").asText())
                 && "SUCCEEDED".equals(fixedView.json().path("status").asText())
                 && LocalCloud.stackStatus(stackName).equals("CREATE_COMPLETE");
         long lost = (failedRecord == null ? 1 : 0) + (fixedRecord == null ? 1 : 0);
         long stuck = Stream.of(failedRecord, fixedRecord)
-                .filter(r -> r != null && !FaultChecks.isFinal(r)).count();
+                .filter(r -> r != null && !FaultChecks.isFinal(r))
+                .count();
         Optional<String> lockLeft = locks.holder(stackName);
 
-        ReliabilityReport.record("1-kotta-stack-fails",
+        ReliabilityReport.record(
+                "1-kotta-stack-fails",
                 "The Kotta stack fails (a bad template parameter), deployed through the API",
                 "the record is FAILED with the stack's own reason, the base stack is intact, and the same"
                         + " request with the fault fixed then succeeds",
                 FaultChecks.counts(
-                        "deployments", 2,
-                        "executionsStarted", FaultChecks.executionCount() - executionsBefore,
-                        "failedWithStackReason", failedWithReason ? 1 : 0,
-                        "baseStackIntact", baseIntact ? 1 : 0,
-                        "fixedRequestSucceeded", fixedSucceeded ? 1 : 0,
-                        "lockLeftHeld", lockAfterFailure.isPresent() || lockLeft.isPresent() ? 1 : 0,
-                        "lostRecords", lost,
-                        "stuckDeployments", stuck,
-                        "serverErrors", FaultChecks.serverErrors(answers)));
+                        "deployments",
+                        2,
+                        "executionsStarted",
+                        FaultChecks.executionCount() - executionsBefore,
+                        "failedWithStackReason",
+                        failedWithReason ? 1 : 0,
+                        "baseStackIntact",
+                        baseIntact ? 1 : 0,
+                        "fixedRequestSucceeded",
+                        fixedSucceeded ? 1 : 0,
+                        "lockLeftHeld",
+                        lockAfterFailure.isPresent() || lockLeft.isPresent() ? 1 : 0,
+                        "lostRecords",
+                        lost,
+                        "stuckDeployments",
+                        stuck,
+                        "serverErrors",
+                        FaultChecks.serverErrors(answers)));
 
         assertThat(failed.status()).isEqualTo(ExecutionStatus.FAILED);
         assertThat(failed.error()).isEqualTo("StackFailed");
@@ -120,7 +139,8 @@ class StackFailureAndWaitIT {
         assertThat(failedRecord).isNotNull();
         assertThat(failedRecord.path("status").asText()).isEqualTo("FAILED");
         assertThat(failedRecord.path("failedStep").asText()).isEqualTo("createKottaStack");
-        assertThat(failedRecord.path("stackReason").asText()).contains("Invalid value for the parameter VisibilityTimeout");
+        assertThat(failedRecord.path("stackReason").asText())
+                .contains("Invalid value for the parameter VisibilityTimeout");
         assertThat(failedRecord.path("baseStack").path("phase").asText()).isEqualTo("SUCCEEDED");
         assertThat(failedRecord.path("release").path("releaseKey").asText()).startsWith("releases/");
         assertThat(failedView.status()).isEqualTo(200);
@@ -148,7 +168,8 @@ class StackFailureAndWaitIT {
         String id = LocalCloud.newDeploymentId();
         String executionArn = LocalCloud.startExecution(id, request);
         DescribeExecutionResponse execution = LocalCloud.awaitEnd(executionArn, LIMIT);
-        assertThat(execution.status()).as("%s %s", execution.error(), execution.cause())
+        assertThat(execution.status())
+                .as("%s %s", execution.error(), execution.cause())
                 .isEqualTo(ExecutionStatus.SUCCEEDED);
 
         List<String> states = LocalCloud.statesEntered(executionArn);

@@ -3,18 +3,15 @@ package org.kotta.deployer.localcloud;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
-
 import org.junit.jupiter.api.Test;
 import org.kotta.deployer.core.DeploymentRecords;
 import org.kotta.deployer.core.DeploymentRequest;
 import org.kotta.deployer.core.Json;
 import org.kotta.deployer.core.StackLocks;
 import org.kotta.deployer.validate.RequestValidator;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import software.amazon.awssdk.services.cloudformation.model.CloudFormationException;
 import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
 import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
@@ -76,7 +73,8 @@ class StackLockIT {
         assertThat(record.path("error").asText()).isEqualTo("SdkClientException");
         assertThat(record.path("failedStep").asText()).isEqualTo("start");
         assertThat(locks.holder(stackName)).isEmpty();
-        assertThatThrownBy(() -> LocalCloud.stackStatus(stackName + "-base")).isInstanceOf(CloudFormationException.class);
+        assertThatThrownBy(() -> LocalCloud.stackStatus(stackName + "-base"))
+                .isInstanceOf(CloudFormationException.class);
     }
 
     private static DeploymentRecords records(LocalOrchestrator orchestrator) {

@@ -2,6 +2,8 @@ package org.kotta.deployer.localcloud;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -10,17 +12,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
-
 import org.junit.jupiter.api.Test;
 import org.kotta.deployer.core.DeploymentRecords;
 import org.kotta.deployer.core.Json;
 import org.kotta.deployer.core.StackLocks;
 import org.kotta.deployer.localcloud.SignedApiClient.Response;
 import org.kotta.deployer.testing.Waits;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.lambda.model.InvokeResponse;
@@ -39,8 +36,8 @@ class SweepIT {
     @Test
     void abortedExecution_leavesTheRecordRunning_untilTheSweepMarksItFailed_andFreesTheLock() throws Exception {
         LocalOrchestrator orchestrator = LocalCloud.orchestrator();
-        DeploymentRecords records = new DeploymentRecords(orchestrator.aws().dynamoDb(),
-                orchestrator.output("DeploymentsTableName"));
+        DeploymentRecords records =
+                new DeploymentRecords(orchestrator.aws().dynamoDb(), orchestrator.output("DeploymentsTableName"));
         StackLocks locks = new StackLocks(orchestrator.aws().dynamoDb(), orchestrator.output("DeploymentsTableName"));
         SignedApi api = SignedApi.forLocalCloud(orchestrator);
         ObjectNode request = Fixtures.validRequest(orchestrator.aws(), Fixtures.shortId());
@@ -58,11 +55,24 @@ class SweepIT {
             assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
             id = accepted.json().path("deploymentId").asText();
             executionArn = accepted.json().path("executionArn").asText();
-            assertThat(awaitRecord(id, r -> "IN_PROGRESS".equals(r.path("baseStack").path("phase").asText()))
-                    .path("baseStack").path("phase").asText()).as("the base stack is in progress").isEqualTo("IN_PROGRESS");
+            assertThat(awaitRecord(
+                                    id,
+                                    r -> "IN_PROGRESS"
+                                            .equals(r.path("baseStack")
+                                                    .path("phase")
+                                                    .asText()))
+                            .path("baseStack")
+                            .path("phase")
+                            .asText())
+                    .as("the base stack is in progress")
+                    .isEqualTo("IN_PROGRESS");
             sweepsBefore = orchestrator.host().invocationCount(sweeper);
-            orchestrator.aws().stepFunctions().stopExecution(b -> b.executionArn(executionArn)
-                    .error("Operator.Stopped").cause("stopped by SweepIT"));
+            orchestrator
+                    .aws()
+                    .stepFunctions()
+                    .stopExecution(b -> b.executionArn(executionArn)
+                            .error("Operator.Stopped")
+                            .cause("stopped by SweepIT"));
             stopped = Instant.now();
         } finally {
             SlowTemplates.use(orchestrator, null);
@@ -76,8 +86,9 @@ class SweepIT {
         boolean lockFreedBySweep = locks.holder(stackName).isEmpty();
 
         // the scheduled sweep finds nothing left to end, and leaves a finished record alone
-        JsonNode scheduled = invokeSweep(orchestrator, Json.MAPPER.readTree(
-                "{\"source\":\"aws.events\",\"detail-type\":\"Scheduled Event\",\"detail\":{}}"));
+        JsonNode scheduled = invokeSweep(
+                orchestrator,
+                Json.MAPPER.readTree("{\"source\":\"aws.events\",\"detail-type\":\"Scheduled Event\",\"detail\":{}}"));
         JsonNode afterScheduled = LocalCloud.record(id);
 
         // the lock is free: the next deployment of the stack starts and succeeds, once the stopped stack settles
@@ -107,14 +118,17 @@ class SweepIT {
         counts.put("lostRecords", lost.size());
         counts.put("stuckDeployments", stuck.size());
         counts.put("serverErrors", serverErrors);
-        ReliabilityReport.record("4a-execution-ended-unrecorded", "A deployment's execution is stopped (ABORTED) "
-                + "mid-deployment, so no state records its end",
+        ReliabilityReport.record(
+                "4a-execution-ended-unrecorded",
+                "A deployment's execution is stopped (ABORTED) " + "mid-deployment, so no state records its end",
                 "the sweep (on the execution's status-change event, and every 5 minutes) marks the record FAILED "
-                + "(ExecutionEnded, at its step) and frees the stack lock; the next deployment of the stack succeeds",
+                        + "(ExecutionEnded, at its step) and frees the stack lock; the next deployment of the stack succeeds",
                 counts);
 
         assertThat(aborted.status()).isEqualTo(ExecutionStatus.ABORTED);
-        assertThat(sweepsOnTheEvent).as("sweeper invocations between the stop and the record's end").isPositive();
+        assertThat(sweepsOnTheEvent)
+                .as("sweeper invocations between the stop and the record's end")
+                .isPositive();
         assertThat(swept.path("status").asText()).isEqualTo("FAILED");
         assertThat(swept.path("error").asText()).isEqualTo("ExecutionEnded");
         assertThat(swept.path("failedStep").asText()).isEqualTo("createBaseStack");
@@ -123,7 +137,9 @@ class SweepIT {
         assertThat(scheduled.path("markedFailed")).extracting(JsonNode::asText).doesNotContain(id);
         assertThat(afterScheduled.path("error").asText()).isEqualTo("ExecutionEnded");
         assertThat(next.status()).as(next.body()).isEqualTo(202);
-        assertThat(nextEnd.status()).as("%s %s", nextEnd.error(), nextEnd.cause()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        assertThat(nextEnd.status())
+                .as("%s %s", nextEnd.error(), nextEnd.cause())
+                .isEqualTo(ExecutionStatus.SUCCEEDED);
         assertThat(lost).isEmpty();
         assertThat(stuck).isEmpty();
         assertThat(serverErrors).isZero();
@@ -139,8 +155,8 @@ class SweepIT {
     /** The sweeper invoked through the Lambda API, its answer unchecked. */
     static InvokeResponse invokeSweepFunction(LocalOrchestrator orchestrator, JsonNode event) {
         LambdaClient lambda = orchestrator.aws().build(LambdaClient.builder());
-        return lambda.invoke(b -> b.functionName(
-                orchestrator.functionName("SweepStaleDeploymentsFunction")).qualifier("live")
+        return lambda.invoke(b -> b.functionName(orchestrator.functionName("SweepStaleDeploymentsFunction"))
+                .qualifier("live")
                 .payload(SdkBytes.fromString(event.toString(), StandardCharsets.UTF_8)));
     }
 
@@ -151,7 +167,10 @@ class SweepIT {
 
     /** Until the stack has no operation in progress, or a minute has passed (the next deployment then says why). */
     private static void awaitStackSettled(String stackName) {
-        Waits.untilOrLatest(Duration.ofMinutes(1), FaultChecks.POLL, () -> LocalCloud.stackStatus(stackName),
+        Waits.untilOrLatest(
+                Duration.ofMinutes(1),
+                FaultChecks.POLL,
+                () -> LocalCloud.stackStatus(stackName),
                 status -> !status.endsWith("_IN_PROGRESS"));
     }
 }

@@ -1,5 +1,7 @@
 package org.kotta.deployer.localcloud;
 
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -19,9 +21,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-
 /**
  * An HTTP proxy in front of the local cloud that answers the first N requests of chosen
  * operations with the service's own throttling error, as AWS does under load, and forwards
@@ -33,18 +32,22 @@ final class ThrottlingProxy implements AutoCloseable {
     private static final String QUERY_THROTTLING = "<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code>"
             + "<Message>Rate exceeded</Message></Error><RequestId>throttled-by-test-proxy</RequestId></ErrorResponse>";
     /** DynamoDB (JSON 1.0 protocol): HTTP 400, ThrottlingException. */
-    private static final String JSON_THROTTLING = "{\"__type\":\"com.amazonaws.dynamodb.v20120810#ThrottlingException\","
-            + "\"message\":\"Rate of requests exceeds the allowed throughput.\"}";
+    private static final String JSON_THROTTLING =
+            "{\"__type\":\"com.amazonaws.dynamodb.v20120810#ThrottlingException\","
+                    + "\"message\":\"Rate of requests exceeds the allowed throughput.\"}";
+
     private static final Pattern QUERY_ACTION = Pattern.compile("(?:^|&)Action=([A-Za-z]+)");
-    private static final Set<String> NOT_FORWARDED = Set.of("host", "connection", "content-length", "expect",
-            "upgrade", "transfer-encoding", "keep-alive");
+    private static final Set<String> NOT_FORWARDED =
+            Set.of("host", "connection", "content-length", "expect", "upgrade", "transfer-encoding", "keep-alive");
 
     private final String target;
     private final Map<String, Integer> throttleFirst;
     private final HttpServer server;
     private final ExecutorService threads = Executors.newFixedThreadPool(16);
-    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient client = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
     private final Map<String, AtomicInteger> requests = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> throttled = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> retried = new ConcurrentHashMap<>();
@@ -88,17 +91,23 @@ final class ThrottlingProxy implements AutoCloseable {
             String operation = operation(exchange, body);
             String invocation = exchange.getRequestHeaders().getFirst("amz-sdk-invocation-id");
             if (operation != null) {
-                int n = requests.computeIfAbsent(operation, k -> new AtomicInteger()).incrementAndGet();
+                int n = requests.computeIfAbsent(operation, k -> new AtomicInteger())
+                        .incrementAndGet();
                 if (invocation != null && throttledInvocations.contains(invocation)) {
                     retried.computeIfAbsent(operation, k -> new AtomicInteger()).incrementAndGet();
                 }
                 if (n <= throttleFirst.getOrDefault(operation, 0)) {
-                    throttled.computeIfAbsent(operation, k -> new AtomicInteger()).incrementAndGet();
+                    throttled
+                            .computeIfAbsent(operation, k -> new AtomicInteger())
+                            .incrementAndGet();
                     if (invocation != null) {
                         throttledInvocations.add(invocation);
                     }
                     boolean json = exchange.getRequestHeaders().containsKey("X-Amz-Target");
-                    reply(exchange, 400, json ? "application/x-amz-json-1.0" : "text/xml",
+                    reply(
+                            exchange,
+                            400,
+                            json ? "application/x-amz-json-1.0" : "text/xml",
                             (json ? JSON_THROTTLING : QUERY_THROTTLING).getBytes(StandardCharsets.UTF_8));
                     return;
                 }
@@ -124,10 +133,14 @@ final class ThrottlingProxy implements AutoCloseable {
     private void forward(HttpExchange exchange, byte[] body) throws IOException {
         String path = exchange.getRequestURI().getRawPath();
         String query = exchange.getRequestURI().getRawQuery();
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(target + path + (query == null ? "" : "?" + query)))
+        HttpRequest.Builder request = HttpRequest.newBuilder(
+                        URI.create(target + path + (query == null ? "" : "?" + query)))
                 .timeout(Duration.ofSeconds(60))
-                .method(exchange.getRequestMethod(), body.length == 0 ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofByteArray(body));
+                .method(
+                        exchange.getRequestMethod(),
+                        body.length == 0
+                                ? HttpRequest.BodyPublishers.noBody()
+                                : HttpRequest.BodyPublishers.ofByteArray(body));
         exchange.getRequestHeaders().forEach((name, values) -> {
             if (!NOT_FORWARDED.contains(name.toLowerCase())) {
                 values.forEach(value -> request.header(name, value));
@@ -148,8 +161,10 @@ final class ThrottlingProxy implements AutoCloseable {
             }
         });
         byte[] reply = response.body();
-        boolean noBody = exchange.getRequestMethod().equals("HEAD") || response.statusCode() == 204
-                || response.statusCode() == 304 || reply.length == 0;
+        boolean noBody = exchange.getRequestMethod().equals("HEAD")
+                || response.statusCode() == 204
+                || response.statusCode() == 304
+                || reply.length == 0;
         exchange.sendResponseHeaders(response.statusCode(), noBody ? -1 : reply.length);
         if (!noBody) {
             try (OutputStream out = exchange.getResponseBody()) {

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.File;
 import java.time.Duration;
 import java.util.List;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -54,10 +53,19 @@ class WebJourneyIT {
     static WebDriver browser() {
         System.setProperty("webdriver.chrome.driver", CHROMEDRIVER);
         ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(new File(CHROMEDRIVER)).usingAnyFreePort().build();
-        ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM)
-                .addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                        "--no-first-run", "--disable-extensions", "--window-size=1280,1000");
+                .usingDriverExecutable(new File(CHROMEDRIVER))
+                .usingAnyFreePort()
+                .build();
+        ChromeOptions options = new ChromeOptions()
+                .setBinary(CHROMIUM)
+                .addArguments(
+                        "--headless=new",
+                        "--no-sandbox",
+                        "--disable-dev-shm-usage",
+                        "--disable-gpu",
+                        "--no-first-run",
+                        "--disable-extensions",
+                        "--window-size=1280,1000");
         ChromeDriver driver = new ChromeDriver(service, options);
         driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
         return driver;
@@ -75,8 +83,10 @@ class WebJourneyIT {
         waiting().until(ExpectedConditions.presenceOfElementLocated(By.id("username")));
         browser.findElement(By.id("username")).sendKeys(email);
         browser.findElement(By.id("sign-in")).click();
-        waiting().until(d -> d.getCurrentUrl().startsWith(stack.url())
-                && !d.findElements(By.cssSelector("#signed-in-as, #not-registered, #error")).isEmpty());
+        waiting()
+                .until(d -> d.getCurrentUrl().startsWith(stack.url())
+                        && !d.findElements(By.cssSelector("#signed-in-as, #not-registered, #error"))
+                                .isEmpty());
     }
 
     private void signOut() {
@@ -93,7 +103,9 @@ class WebJourneyIT {
         script.clear();
         script.sendKeys("#!/bin/bash\necho Hello from the browser > foo.txt\n");
         browser.findElement(By.id("submit-job")).click();
-        return waiting().until(ExpectedConditions.presenceOfElementLocated(By.id("job-id"))).getText();
+        return waiting()
+                .until(ExpectedConditions.presenceOfElementLocated(By.id("job-id")))
+                .getText();
     }
 
     /** The status shown on a job's page. */
@@ -104,10 +116,12 @@ class WebJourneyIT {
 
     /** Reloads the job's page until it shows an ended status (the page also refreshes itself while the job runs). */
     private String awaitEndOnItsPage(String jobId) {
-        return new WebDriverWait(browser, Duration.ofSeconds(40)).pollingEvery(Duration.ofMillis(500)).until(d -> {
-            String status = statusOnItsPage(jobId);
-            return List.of("completed", "failed", "cancelled").contains(status) ? status : null;
-        });
+        return new WebDriverWait(browser, Duration.ofSeconds(40))
+                .pollingEvery(Duration.ofMillis(500))
+                .until(d -> {
+                    String status = statusOnItsPage(jobId);
+                    return List.of("completed", "failed", "cancelled").contains(status) ? status : null;
+                });
     }
 
     @Test
@@ -116,21 +130,23 @@ class WebJourneyIT {
         assertThat(browser.findElement(By.id("signed-in-as")).getText()).isEqualTo(ADMIN);
 
         String jobId = submitJob("browser journey");
-        assertThat(browser.findElement(By.id("job-status")).getText()).isIn("pending", "staging_inputs", "processing",
-                "staging_outputs", "completed");
+        assertThat(browser.findElement(By.id("job-status")).getText())
+                .isIn("pending", "staging_inputs", "processing", "staging_outputs", "completed");
         browser.findElement(By.id("nav-jobs")).click();
         List<WebElement> rows = browser.findElements(By.cssSelector("tr.job[data-job-id='" + jobId + "']"));
         assertThat(rows).hasSize(1);
         assertThat(rows.get(0).getText()).contains("browser journey");
 
         assertThat(awaitEndOnItsPage(jobId)).isEqualTo("completed");
-        WebElement output = browser.findElement(By.xpath("//ul[@id='outputs']//a[@class='output' and text()='foo.txt']"));
+        WebElement output =
+                browser.findElement(By.xpath("//ul[@id='outputs']//a[@class='output' and text()='foo.txt']"));
         output.click();
         waiting().until(d -> !d.getCurrentUrl().startsWith(stack.url()));
         assertThat(browser.findElement(By.tagName("body")).getText()).isEqualTo("Hello from the browser");
         browser.navigate().back();
         browser.findElement(By.id("nav-jobs")).click();
-        assertThat(browser.findElement(By.cssSelector("tr.job[data-job-id='" + jobId + "']")).getText())
+        assertThat(browser.findElement(By.cssSelector("tr.job[data-job-id='" + jobId + "']"))
+                        .getText())
                 .contains("completed");
         signOut();
 
@@ -141,12 +157,15 @@ class WebJourneyIT {
 
         signIn(ADMIN);
         browser.findElement(By.id("nav-admin")).click();
-        WebElement request = waiting().until(ExpectedConditions.presenceOfElementLocated(
-                By.cssSelector("tr.request[data-email='" + NEWCOMER + "']")));
+        WebElement request = waiting()
+                .until(ExpectedConditions.presenceOfElementLocated(
+                        By.cssSelector("tr.request[data-email='" + NEWCOMER + "']")));
         request.findElement(By.className("approve")).click();
-        waiting().until(ExpectedConditions.presenceOfElementLocated(
-                By.cssSelector("tr.user[data-email='" + NEWCOMER + "']")));
-        assertThat(browser.findElement(By.cssSelector("tr.user[data-email='" + NEWCOMER + "'] .role")).getText())
+        waiting()
+                .until(ExpectedConditions.presenceOfElementLocated(
+                        By.cssSelector("tr.user[data-email='" + NEWCOMER + "']")));
+        assertThat(browser.findElement(By.cssSelector("tr.user[data-email='" + NEWCOMER + "'] .role"))
+                        .getText())
                 .isEqualTo("researcher");
         signOut();
 

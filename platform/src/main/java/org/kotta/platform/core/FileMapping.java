@@ -6,5 +6,4 @@ package org.kotta.platform.core;
  * work directory. Outputs: {@code src} a file name in the work directory, {@code dest}
  * {@code bucket/key}.
  */
-public record FileMapping(String src, String dest) {
-}
+public record FileMapping(String src, String dest) {}

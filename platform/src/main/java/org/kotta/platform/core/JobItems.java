@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /** Maps {@link JobRecord} to and from a JobsTable item, with Cloud Kotta's attribute names. */
@@ -53,8 +52,7 @@ public final class JobItems {
     /** The JobsTable index listing one user's jobs newest first (kotta-base.yaml). */
     public static final String BY_USER_INDEX = "by-user";
 
-    private JobItems() {
-    }
+    private JobItems() {}
 
     public static Map<String, AttributeValue> toItem(JobRecord job) {
         Map<String, AttributeValue> item = new LinkedHashMap<>();
@@ -100,8 +98,9 @@ public final class JobItems {
                 s(item, JOB_ID),
                 s(item, JOB_NAME),
                 orElse(s(item, JOB_TYPE), JobRecord.SCRIPT_TYPE),
-                JobStatus.fromWire(status).orElseThrow(
-                        () -> new IllegalStateException("job " + s(item, JOB_ID) + " has an unknown status " + status)),
+                JobStatus.fromWire(status)
+                        .orElseThrow(() -> new IllegalStateException(
+                                "job " + s(item, JOB_ID) + " has an unknown status " + status)),
                 Queue.fromWire(queue).orElse(Queue.TEST),
                 longOr(item, WALLTIME, 0L),
                 longOr(item, SUBMIT_TIME, 0L),
@@ -127,14 +126,15 @@ public final class JobItems {
                 nullableDouble(item, PROCESSING_DURATION),
                 nullableDouble(item, STAGE_OUT_DURATION),
                 (int) longOr(item, ATTEMPT, 0L),
-                item.containsKey(CANCEL_REQUESTED) && Boolean.TRUE.equals(item.get(CANCEL_REQUESTED).bool()));
+                item.containsKey(CANCEL_REQUESTED)
+                        && Boolean.TRUE.equals(item.get(CANCEL_REQUESTED).bool()));
     }
 
     public static AttributeValue mappings(List<FileMapping> mappings) {
         List<AttributeValue> list = new ArrayList<>();
         for (FileMapping mapping : mappings) {
-            list.add(AttributeValue.fromM(Map.of("src", AttributeValue.fromS(mapping.src()),
-                    "dest", AttributeValue.fromS(mapping.dest()))));
+            list.add(AttributeValue.fromM(
+                    Map.of("src", AttributeValue.fromS(mapping.src()), "dest", AttributeValue.fromS(mapping.dest()))));
         }
         return AttributeValue.fromL(list);
     }

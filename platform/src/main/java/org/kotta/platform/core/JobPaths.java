@@ -12,8 +12,7 @@ public final class JobPaths {
     /** A job's outputs, stdout and stderr: {@code outputs/<job_id>/<file>}. */
     public static final String OUTPUTS_PREFIX = "outputs/";
 
-    private JobPaths() {
-    }
+    private JobPaths() {}
 
     /**
      * A user's own area, {@code users/<id>/}: an opaque, stable name derived from their

@@ -8,7 +8,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
-
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
@@ -32,7 +31,8 @@ public final class JobStore {
 
     /** Writes a new job; fails if the id exists. */
     public void create(JobRecord job) {
-        dynamo.putItem(b -> b.tableName(table).item(JobItems.toItem(job))
+        dynamo.putItem(b -> b.tableName(table)
+                .item(JobItems.toItem(job))
                 .conditionExpression("attribute_not_exists(#id)")
                 .expressionAttributeNames(Map.of("#id", JobItems.JOB_ID)));
     }
@@ -41,8 +41,9 @@ public final class JobStore {
         if (jobId == null || jobId.isBlank()) {
             return Optional.empty();
         }
-        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table).consistentRead(true)
-                .key(key(jobId))).item();
+        Map<String, AttributeValue> item = dynamo.getItem(
+                        b -> b.tableName(table).consistentRead(true).key(key(jobId)))
+                .item();
         return item == null || item.isEmpty() ? Optional.empty() : Optional.of(JobItems.fromItem(item));
     }
 
@@ -57,7 +58,8 @@ public final class JobStore {
         Map<String, AttributeValue> start = null;
         do {
             Map<String, AttributeValue> from = start;
-            QueryResponse page = dynamo.query(b -> b.tableName(table).indexName(JobItems.BY_USER_INDEX)
+            QueryResponse page = dynamo.query(b -> b.tableName(table)
+                    .indexName(JobItems.BY_USER_INDEX)
                     .keyConditionExpression("#u = :u")
                     .expressionAttributeNames(Map.of("#u", JobItems.USER_ID))
                     .expressionAttributeValues(Map.of(":u", AttributeValue.fromS(userId)))
@@ -87,8 +89,8 @@ public final class JobStore {
         set.put(JobItems.INSTANCE_ID, AttributeValue.fromS(instanceId));
         set.put(JobItems.INSTANCE_TYPE, AttributeValue.fromS(instanceType == null ? "unknown" : instanceType));
         set.put(JobItems.START_TIME, AttributeValue.fromN(Long.toString(now)));
-        return update(jobId, Set.of(JobStatus.PENDING), JobStatus.STAGING_INPUTS, set, List.of(JobItems.RECEIPT), true,
-                null);
+        return update(
+                jobId, Set.of(JobStatus.PENDING), JobStatus.STAGING_INPUTS, set, List.of(JobItems.RECEIPT), true, null);
     }
 
     /**
@@ -96,8 +98,8 @@ public final class JobStore {
      * {@link #advance}) to {@code to}, setting {@code attributes}; empty when the job's status
      * was not one of {@code from} (someone else moved it first).
      */
-    public Optional<JobRecord> transition(String jobId, Set<JobStatus> from, JobStatus to,
-                                          Map<String, AttributeValue> attributes) {
+    public Optional<JobRecord> transition(
+            String jobId, Set<JobStatus> from, JobStatus to, Map<String, AttributeValue> attributes) {
         if (from.stream().anyMatch(JobStatus::isRunning)) {
             throw new IllegalArgumentException("a running job moves only through advance(), as its executor: " + from);
         }
@@ -111,8 +113,12 @@ public final class JobStore {
      * put back meanwhile: an executor cut off from the table and the one that took its job over
      * can never both finish it.
      */
-    public Optional<JobRecord> advance(String jobId, String instanceId, Set<JobStatus> from, JobStatus to,
-                                       Map<String, AttributeValue> attributes) {
+    public Optional<JobRecord> advance(
+            String jobId,
+            String instanceId,
+            Set<JobStatus> from,
+            JobStatus to,
+            Map<String, AttributeValue> attributes) {
         return update(jobId, from, to, attributes, List.of(), false, instanceId);
     }
 
@@ -122,17 +128,36 @@ public final class JobStore {
      */
     public boolean requeue(String jobId, String instanceId) {
         try {
-            dynamo.updateItem(b -> b.tableName(table).key(key(jobId))
+            dynamo.updateItem(b -> b.tableName(table)
+                    .key(key(jobId))
                     .updateExpression("SET #s = :pending REMOVE #inst, #type, #start, #hb, #mid, #receipt")
                     .conditionExpression("#inst = :me AND #s IN (:a, :b, :c)")
-                    .expressionAttributeNames(Map.of("#s", JobItems.STATUS, "#inst", JobItems.INSTANCE_ID,
-                            "#type", JobItems.INSTANCE_TYPE, "#start", JobItems.START_TIME, "#hb", JobItems.HEARTBEAT,
-                            "#mid", JobItems.MESSAGE_ID, "#receipt", JobItems.RECEIPT))
-                    .expressionAttributeValues(Map.of(":pending", AttributeValue.fromS(JobStatus.PENDING.wireName()),
-                            ":me", AttributeValue.fromS(instanceId),
-                            ":a", AttributeValue.fromS(JobStatus.STAGING_INPUTS.wireName()),
-                            ":b", AttributeValue.fromS(JobStatus.PROCESSING.wireName()),
-                            ":c", AttributeValue.fromS(JobStatus.STAGING_OUTPUTS.wireName()))));
+                    .expressionAttributeNames(Map.of(
+                            "#s",
+                            JobItems.STATUS,
+                            "#inst",
+                            JobItems.INSTANCE_ID,
+                            "#type",
+                            JobItems.INSTANCE_TYPE,
+                            "#start",
+                            JobItems.START_TIME,
+                            "#hb",
+                            JobItems.HEARTBEAT,
+                            "#mid",
+                            JobItems.MESSAGE_ID,
+                            "#receipt",
+                            JobItems.RECEIPT))
+                    .expressionAttributeValues(Map.of(
+                            ":pending",
+                            AttributeValue.fromS(JobStatus.PENDING.wireName()),
+                            ":me",
+                            AttributeValue.fromS(instanceId),
+                            ":a",
+                            AttributeValue.fromS(JobStatus.STAGING_INPUTS.wireName()),
+                            ":b",
+                            AttributeValue.fromS(JobStatus.PROCESSING.wireName()),
+                            ":c",
+                            AttributeValue.fromS(JobStatus.STAGING_OUTPUTS.wireName()))));
             return true;
         } catch (ConditionalCheckFailedException moved) {
             return false;
@@ -146,13 +171,14 @@ public final class JobStore {
      */
     public Optional<String> heartbeat(String jobId, String instanceId, long now) {
         try {
-            UpdateItemResponse response = dynamo.updateItem(b -> b.tableName(table).key(key(jobId))
+            UpdateItemResponse response = dynamo.updateItem(b -> b.tableName(table)
+                    .key(key(jobId))
                     .updateExpression("SET #hb = :now")
                     .conditionExpression("#inst = :me AND #s IN (:a, :b, :c)")
-                    .expressionAttributeNames(Map.of("#hb", JobItems.HEARTBEAT, "#inst", JobItems.INSTANCE_ID,
-                            "#s", JobItems.STATUS))
-                    .expressionAttributeValues(runningValues(Map.of(":now", AttributeValue.fromN(Long.toString(now)),
-                            ":me", AttributeValue.fromS(instanceId))))
+                    .expressionAttributeNames(
+                            Map.of("#hb", JobItems.HEARTBEAT, "#inst", JobItems.INSTANCE_ID, "#s", JobItems.STATUS))
+                    .expressionAttributeValues(runningValues(Map.of(
+                            ":now", AttributeValue.fromN(Long.toString(now)), ":me", AttributeValue.fromS(instanceId))))
                     .returnValues(ReturnValue.ALL_NEW));
             AttributeValue receipt = response.attributes().get(JobItems.RECEIPT);
             return Optional.of(receipt == null || receipt.s() == null ? "" : receipt.s());
@@ -163,11 +189,17 @@ public final class JobStore {
 
     /** The id of the message the running executor of a job holds; empty when it is not running or none is recorded. */
     public Optional<String> heldMessage(String jobId) {
-        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table).consistentRead(true).key(key(jobId))
-                .projectionExpression("#s, #mid")
-                .expressionAttributeNames(Map.of("#s", JobItems.STATUS, "#mid", JobItems.MESSAGE_ID))).item();
-        if (item == null || !item.containsKey(JobItems.MESSAGE_ID)
-                || !JobStatus.fromWire(item.get(JobItems.STATUS).s()).map(JobStatus::isRunning).orElse(false)) {
+        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table)
+                        .consistentRead(true)
+                        .key(key(jobId))
+                        .projectionExpression("#s, #mid")
+                        .expressionAttributeNames(Map.of("#s", JobItems.STATUS, "#mid", JobItems.MESSAGE_ID)))
+                .item();
+        if (item == null
+                || !item.containsKey(JobItems.MESSAGE_ID)
+                || !JobStatus.fromWire(item.get(JobItems.STATUS).s())
+                        .map(JobStatus::isRunning)
+                        .orElse(false)) {
             return Optional.empty();
         }
         return Optional.of(item.get(JobItems.MESSAGE_ID).s());
@@ -181,13 +213,14 @@ public final class JobStore {
      */
     public boolean handOver(String jobId, String messageId, String receipt) {
         try {
-            dynamo.updateItem(b -> b.tableName(table).key(key(jobId))
+            dynamo.updateItem(b -> b.tableName(table)
+                    .key(key(jobId))
                     .updateExpression("SET #receipt = :receipt")
                     .conditionExpression("#mid = :mid AND #s IN (:a, :b, :c)")
-                    .expressionAttributeNames(Map.of("#receipt", JobItems.RECEIPT, "#mid", JobItems.MESSAGE_ID,
-                            "#s", JobItems.STATUS))
-                    .expressionAttributeValues(runningValues(Map.of(":receipt", AttributeValue.fromS(receipt),
-                            ":mid", AttributeValue.fromS(messageId)))));
+                    .expressionAttributeNames(
+                            Map.of("#receipt", JobItems.RECEIPT, "#mid", JobItems.MESSAGE_ID, "#s", JobItems.STATUS))
+                    .expressionAttributeValues(runningValues(Map.of(
+                            ":receipt", AttributeValue.fromS(receipt), ":mid", AttributeValue.fromS(messageId)))));
             return true;
         } catch (ConditionalCheckFailedException moved) {
             return false;
@@ -200,27 +233,51 @@ public final class JobStore {
      * {@code pending}. Empty when the job is not running or its executor is alive. A cancel
      * requested meanwhile stays: the new executor honours it before running anything.
      */
-    public Optional<JobRecord> reclaimStale(String jobId, String instanceId, String instanceType, long now,
-                                            long staleBefore) {
+    public Optional<JobRecord> reclaimStale(
+            String jobId, String instanceId, String instanceType, long now, long staleBefore) {
         return reclaimStale(jobId, instanceId, instanceType, now, staleBefore, "-");
     }
 
     /** As {@link #reclaimStale(String, String, String, long, long)}, recording the id of the message it came with. */
-    public Optional<JobRecord> reclaimStale(String jobId, String instanceId, String instanceType, long now,
-                                            long staleBefore, String messageId) {
-        Map<String, String> names = new HashMap<>(Map.of("#s", JobItems.STATUS, "#hb", JobItems.HEARTBEAT,
-                "#start", JobItems.START_TIME, "#inst", JobItems.INSTANCE_ID, "#type", JobItems.INSTANCE_TYPE,
-                "#attempt", JobItems.ATTEMPT, "#mid", JobItems.MESSAGE_ID, "#receipt", JobItems.RECEIPT));
+    public Optional<JobRecord> reclaimStale(
+            String jobId, String instanceId, String instanceType, long now, long staleBefore, String messageId) {
+        Map<String, String> names = new HashMap<>(Map.of(
+                "#s",
+                JobItems.STATUS,
+                "#hb",
+                JobItems.HEARTBEAT,
+                "#start",
+                JobItems.START_TIME,
+                "#inst",
+                JobItems.INSTANCE_ID,
+                "#type",
+                JobItems.INSTANCE_TYPE,
+                "#attempt",
+                JobItems.ATTEMPT,
+                "#mid",
+                JobItems.MESSAGE_ID,
+                "#receipt",
+                JobItems.RECEIPT));
         Map<String, AttributeValue> values = runningValues(Map.of(
-                ":in", AttributeValue.fromS(JobStatus.STAGING_INPUTS.wireName()),
-                ":now", AttributeValue.fromN(Long.toString(now)),
-                ":stale", AttributeValue.fromN(Long.toString(staleBefore)),
-                ":me", AttributeValue.fromS(instanceId),
-                ":type", AttributeValue.fromS(instanceType == null ? "unknown" : instanceType),
-                ":zero", AttributeValue.fromN("0"), ":one", AttributeValue.fromN("1"),
-                ":mid", AttributeValue.fromS(messageId)));
+                ":in",
+                AttributeValue.fromS(JobStatus.STAGING_INPUTS.wireName()),
+                ":now",
+                AttributeValue.fromN(Long.toString(now)),
+                ":stale",
+                AttributeValue.fromN(Long.toString(staleBefore)),
+                ":me",
+                AttributeValue.fromS(instanceId),
+                ":type",
+                AttributeValue.fromS(instanceType == null ? "unknown" : instanceType),
+                ":zero",
+                AttributeValue.fromN("0"),
+                ":one",
+                AttributeValue.fromN("1"),
+                ":mid",
+                AttributeValue.fromS(messageId)));
         try {
-            UpdateItemResponse response = dynamo.updateItem(b -> b.tableName(table).key(key(jobId))
+            UpdateItemResponse response = dynamo.updateItem(b -> b.tableName(table)
+                    .key(key(jobId))
                     .updateExpression("SET #s = :in, #inst = :me, #type = :type, #start = :now, #hb = :now,"
                             + " #attempt = if_not_exists(#attempt, :zero) + :one, #mid = :mid REMOVE #receipt")
                     .conditionExpression("#s IN (:a, :b, :c) AND (#hb < :stale"
@@ -258,22 +315,36 @@ public final class JobStore {
         if (job.get().status().isFinal()) {
             return Optional.empty();
         }
-        Optional<JobRecord> cancelled = update(jobId, Set.of(JobStatus.PENDING), JobStatus.CANCELLED,
-                Map.of(JobItems.COMPLETE_TIME, AttributeValue.fromN(Long.toString(now)),
-                        JobItems.ERROR, AttributeValue.fromS("cancelled by " + job.get().username())),
-                List.of(), false, null);
+        Optional<JobRecord> cancelled = update(
+                jobId,
+                Set.of(JobStatus.PENDING),
+                JobStatus.CANCELLED,
+                Map.of(
+                        JobItems.COMPLETE_TIME,
+                        AttributeValue.fromN(Long.toString(now)),
+                        JobItems.ERROR,
+                        AttributeValue.fromS("cancelled by " + job.get().username())),
+                List.of(),
+                false,
+                null);
         if (cancelled.isPresent()) {
             return cancelled;
         }
         try {
-            UpdateItemResponse flagged = dynamo.updateItem(b -> b.tableName(table).key(key(jobId))
+            UpdateItemResponse flagged = dynamo.updateItem(b -> b.tableName(table)
+                    .key(key(jobId))
                     .updateExpression("SET #c = :t")
                     .conditionExpression("#s IN (:a, :b, :c2)")
                     .expressionAttributeNames(Map.of("#c", JobItems.CANCEL_REQUESTED, "#s", JobItems.STATUS))
-                    .expressionAttributeValues(Map.of(":t", AttributeValue.fromBool(true),
-                            ":a", AttributeValue.fromS(JobStatus.STAGING_INPUTS.wireName()),
-                            ":b", AttributeValue.fromS(JobStatus.PROCESSING.wireName()),
-                            ":c2", AttributeValue.fromS(JobStatus.STAGING_OUTPUTS.wireName())))
+                    .expressionAttributeValues(Map.of(
+                            ":t",
+                            AttributeValue.fromBool(true),
+                            ":a",
+                            AttributeValue.fromS(JobStatus.STAGING_INPUTS.wireName()),
+                            ":b",
+                            AttributeValue.fromS(JobStatus.PROCESSING.wireName()),
+                            ":c2",
+                            AttributeValue.fromS(JobStatus.STAGING_OUTPUTS.wireName())))
                     .returnValues(ReturnValue.ALL_NEW));
             return Optional.of(JobItems.fromItem(flagged.attributes()));
         } catch (ConditionalCheckFailedException ended) {
@@ -282,9 +353,14 @@ public final class JobStore {
     }
 
     /** @param holder when not null, the write also requires {@code i_instance_id = holder} */
-    private Optional<JobRecord> update(String jobId, Set<JobStatus> from, JobStatus to,
-                                       Map<String, AttributeValue> set, List<String> remove, boolean countAttempt,
-                                       String holder) {
+    private Optional<JobRecord> update(
+            String jobId,
+            Set<JobStatus> from,
+            JobStatus to,
+            Map<String, AttributeValue> set,
+            List<String> remove,
+            boolean countAttempt,
+            String holder) {
         Map<String, String> names = new HashMap<>();
         Map<String, AttributeValue> values = new HashMap<>();
         names.put("#s", JobItems.STATUS);
@@ -329,7 +405,8 @@ public final class JobStore {
         }
         String finalCondition = condition;
         try {
-            UpdateItemResponse response = dynamo.updateItem(b -> b.tableName(table).key(key(jobId))
+            UpdateItemResponse response = dynamo.updateItem(b -> b.tableName(table)
+                    .key(key(jobId))
                     .updateExpression(expression.toString())
                     .conditionExpression(finalCondition)
                     .expressionAttributeNames(names)

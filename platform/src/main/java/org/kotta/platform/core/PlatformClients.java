@@ -6,7 +6,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
-
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
@@ -33,6 +32,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 public final class PlatformClients {
     /** Long polls wait 20 s: the socket must outlast them. */
     private static final Duration SOCKET_TIMEOUT = Duration.ofSeconds(40);
+
     private static final Duration CALL_TIMEOUT = Duration.ofSeconds(45);
 
     private final Region region;
@@ -56,15 +56,23 @@ public final class PlatformClients {
     }
 
     public S3Client s3() {
-        return cached(S3Client.class, () -> build(S3Client.builder()
-                .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(endpoint.isPresent()).build())));
+        return cached(
+                S3Client.class,
+                () -> build(S3Client.builder()
+                        .serviceConfiguration(S3Configuration.builder()
+                                .pathStyleAccessEnabled(endpoint.isPresent())
+                                .build())));
     }
 
     /** Presigned URLs, signed with the same credentials and endpoint as {@link #s3()}. */
     public S3Presigner presigner() {
         return cached(S3Presigner.class, () -> {
-            S3Presigner.Builder builder = S3Presigner.builder().region(region).credentialsProvider(credentials)
-                    .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(endpoint.isPresent()).build());
+            S3Presigner.Builder builder = S3Presigner.builder()
+                    .region(region)
+                    .credentialsProvider(credentials)
+                    .serviceConfiguration(S3Configuration.builder()
+                            .pathStyleAccessEnabled(endpoint.isPresent())
+                            .build());
             endpoint.ifPresent(builder::endpointOverride);
             return builder.build();
         });
@@ -105,8 +113,12 @@ public final class PlatformClients {
     }
 
     private <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C build(B builder) {
-        builder.region(region).credentialsProvider(credentials).httpClient(httpClient)
-                .overrideConfiguration(ClientOverrideConfiguration.builder().apiCallTimeout(CALL_TIMEOUT).build());
+        builder.region(region)
+                .credentialsProvider(credentials)
+                .httpClient(httpClient)
+                .overrideConfiguration(ClientOverrideConfiguration.builder()
+                        .apiCallTimeout(CALL_TIMEOUT)
+                        .build());
         endpoint.ifPresent(builder::endpointOverride);
         return builder.build();
     }

@@ -15,11 +15,19 @@ package org.kotta.platform.core;
  * approved_by      S  the admin's e-mail, or "kotta-deployer" for seeded admins
  * </pre>
  */
-public record UserRecord(String email, String name, Role role, Status status, String providerUserId,
-                         Long requestedAt, Long approvedAt, String approvedBy) {
+public record UserRecord(
+        String email,
+        String name,
+        Role role,
+        Status status,
+        String providerUserId,
+        Long requestedAt,
+        Long approvedAt,
+        String approvedBy) {
 
     public enum Role {
-        ADMIN("admin"), RESEARCHER("researcher");
+        ADMIN("admin"),
+        RESEARCHER("researcher");
 
         private final String wireName;
 
@@ -32,12 +40,15 @@ public record UserRecord(String email, String name, Role role, Status status, St
         }
 
         public static java.util.Optional<Role> fromWire(String value) {
-            return java.util.Arrays.stream(values()).filter(r -> r.wireName.equals(value)).findFirst();
+            return java.util.Arrays.stream(values())
+                    .filter(r -> r.wireName.equals(value))
+                    .findFirst();
         }
     }
 
     public enum Status {
-        ACTIVE("active"), REQUESTED("requested");
+        ACTIVE("active"),
+        REQUESTED("requested");
 
         private final String wireName;
 
@@ -50,7 +61,9 @@ public record UserRecord(String email, String name, Role role, Status status, St
         }
 
         public static java.util.Optional<Status> fromWire(String value) {
-            return java.util.Arrays.stream(values()).filter(s -> s.wireName.equals(value)).findFirst();
+            return java.util.Arrays.stream(values())
+                    .filter(s -> s.wireName.equals(value))
+                    .findFirst();
         }
     }
 

@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
@@ -40,15 +39,17 @@ public final class UserStore {
         if (key == null || key.isEmpty()) {
             return Optional.empty();
         }
-        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table).consistentRead(true)
-                .key(Map.of(EMAIL, AttributeValue.fromS(key)))).item();
+        Map<String, AttributeValue> item = dynamo.getItem(
+                        b -> b.tableName(table).consistentRead(true).key(Map.of(EMAIL, AttributeValue.fromS(key))))
+                .item();
         return item == null || item.isEmpty() ? Optional.empty() : Optional.of(fromItem(item));
     }
 
     /** Every user and request, by e-mail (an admin page: a research group is small). */
     public List<UserRecord> list() {
         List<UserRecord> users = new ArrayList<>();
-        dynamo.scanPaginator(b -> b.tableName(table).consistentRead(true)).items()
+        dynamo.scanPaginator(b -> b.tableName(table).consistentRead(true))
+                .items()
                 .forEach(item -> users.add(fromItem(item)));
         users.sort(java.util.Comparator.comparing(UserRecord::email));
         return users;
@@ -75,7 +76,8 @@ public final class UserStore {
     /** Remembers the provider's id for a registered user, at sign-in, if not yet known. */
     public void rememberProviderUserId(String email, String providerUserId) {
         try {
-            dynamo.updateItem(b -> b.tableName(table).key(Map.of(EMAIL, AttributeValue.fromS(normalizeEmail(email))))
+            dynamo.updateItem(b -> b.tableName(table)
+                    .key(Map.of(EMAIL, AttributeValue.fromS(normalizeEmail(email))))
                     .updateExpression("SET #p = :p")
                     .conditionExpression("attribute_exists(#e) AND attribute_not_exists(#p)")
                     .expressionAttributeNames(Map.of("#p", PROVIDER_USER_ID, "#e", EMAIL))
@@ -88,15 +90,21 @@ public final class UserStore {
     /** An admin approves a request (or changes a role): active with {@code role}. */
     public boolean approve(String email, UserRecord.Role role, String adminEmail, long now) {
         try {
-            dynamo.updateItem(b -> b.tableName(table).key(Map.of(EMAIL, AttributeValue.fromS(normalizeEmail(email))))
+            dynamo.updateItem(b -> b.tableName(table)
+                    .key(Map.of(EMAIL, AttributeValue.fromS(normalizeEmail(email))))
                     .updateExpression("SET #s = :active, #r = :role, #at = :now, #by = :by")
                     .conditionExpression("attribute_exists(#e)")
-                    .expressionAttributeNames(Map.of("#s", STATUS, "#r", ROLE, "#at", APPROVED_AT, "#by", APPROVED_BY,
-                            "#e", EMAIL))
-                    .expressionAttributeValues(Map.of(":active", AttributeValue.fromS(UserRecord.Status.ACTIVE.wireName()),
-                            ":role", AttributeValue.fromS(role.wireName()),
-                            ":now", AttributeValue.fromN(Long.toString(now)),
-                            ":by", AttributeValue.fromS(normalizeEmail(adminEmail)))));
+                    .expressionAttributeNames(
+                            Map.of("#s", STATUS, "#r", ROLE, "#at", APPROVED_AT, "#by", APPROVED_BY, "#e", EMAIL))
+                    .expressionAttributeValues(Map.of(
+                            ":active",
+                            AttributeValue.fromS(UserRecord.Status.ACTIVE.wireName()),
+                            ":role",
+                            AttributeValue.fromS(role.wireName()),
+                            ":now",
+                            AttributeValue.fromN(Long.toString(now)),
+                            ":by",
+                            AttributeValue.fromS(normalizeEmail(adminEmail)))));
             return true;
         } catch (ConditionalCheckFailedException missing) {
             return false;
@@ -116,8 +124,8 @@ public final class UserStore {
         return putIfAbsent(item);
     }
 
-    private static Map<String, AttributeValue> item(String email, String name, UserRecord.Role role,
-            UserRecord.Status status) {
+    private static Map<String, AttributeValue> item(
+            String email, String name, UserRecord.Role role, UserRecord.Status status) {
         Map<String, AttributeValue> item = new LinkedHashMap<>();
         item.put(EMAIL, AttributeValue.fromS(normalizeEmail(email)));
         if (name != null && !name.isBlank()) {
@@ -131,7 +139,9 @@ public final class UserStore {
     /** Writes {@code item} unless a row for its e-mail exists; whether it was written. */
     private boolean putIfAbsent(Map<String, AttributeValue> item) {
         try {
-            dynamo.putItem(b -> b.tableName(table).item(item).conditionExpression("attribute_not_exists(#e)")
+            dynamo.putItem(b -> b.tableName(table)
+                    .item(item)
+                    .conditionExpression("attribute_not_exists(#e)")
                     .expressionAttributeNames(Map.of("#e", EMAIL)));
             return true;
         } catch (ConditionalCheckFailedException exists) {

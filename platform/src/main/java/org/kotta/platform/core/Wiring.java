@@ -19,6 +19,7 @@ public final class Wiring {
     public static final String REGION = "AWS_REGION";
     /** Set only where the AWS endpoint is not the default one (the local cloud). */
     public static final String ENDPOINT_URL = "AWS_ENDPOINT_URL";
+
     public static final String STACK_NAME = "KOTTA_STACK_NAME";
     public static final String JOBS_BUCKET = "KOTTA_JOBS_BUCKET";
     public static final String JOBS_TABLE = "KOTTA_JOBS_TABLE";
@@ -36,6 +37,7 @@ public final class Wiring {
     public static final String SESSION_KEY_SECRET_ARN = "KOTTA_SESSION_KEY_SECRET_ARN";
     /** Where users reach the site, e.g. https://kotta.example.org (the load balancer's name). */
     public static final String PUBLIC_URL = "KOTTA_PUBLIC_URL";
+
     public static final String PORT = "KOTTA_PORT";
     /** {@code releases/<sha256>.tar.gz}: the release this instance runs. */
     public static final String RELEASE_KEY = "KOTTA_RELEASE_KEY";
@@ -68,6 +70,7 @@ public final class Wiring {
     public static final String METADATA_URL = "KOTTA_METADATA_URL";
     /** The instance's id (EC2 instance id in AWS, a local name in the local cloud). */
     public static final String INSTANCE_ID = "KOTTA_INSTANCE_ID";
+
     public static final String INSTANCE_TYPE = "KOTTA_INSTANCE_TYPE";
 
     private final Map<String, String> values;
@@ -84,8 +87,8 @@ public final class Wiring {
     public String required(String name) {
         String value = values.get(name);
         if (value == null || value.isBlank()) {
-            throw new IllegalStateException("the wiring lacks " + name
-                    + " (set in /etc/kotta/kotta.env by the launch template's user data)");
+            throw new IllegalStateException(
+                    "the wiring lacks " + name + " (set in /etc/kotta/kotta.env by the launch template's user data)");
         }
         return value.strip();
     }

@@ -1,18 +1,15 @@
 package org.kotta.platform.executor;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-
 import org.kotta.platform.core.JobRecord;
 import org.kotta.platform.core.JobStatus;
 import org.kotta.platform.core.JobStore;
 import org.kotta.platform.executor.JobCommand.JobUser;
-
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sns.SnsClient;
 
@@ -26,8 +23,8 @@ final class ExecutorContext {
     private final Optional<JobUser> jobUser;
     private final SnsClient sns;
 
-    ExecutorContext(ExecutorSettings settings, JobStore store, FileStager stager, Optional<JobUser> jobUser,
-                    SnsClient sns) {
+    ExecutorContext(
+            ExecutorSettings settings, JobStore store, FileStager stager, Optional<JobUser> jobUser, SnsClient sns) {
         this.settings = settings;
         this.store = store;
         this.stager = stager;
@@ -62,7 +59,8 @@ final class ExecutorContext {
         message.put("user_email", job.userEmail() == null ? "" : job.userEmail());
         try {
             String body = JSON.writeValueAsString(message);
-            sns.publish(b -> b.topicArn(settings.topicArn().get()).subject("Cloud Kotta job " + status.wireName())
+            sns.publish(b -> b.topicArn(settings.topicArn().get())
+                    .subject("Cloud Kotta job " + status.wireName())
                     .message(body));
             log(job.jobId(), "notified", status.wireName());
         } catch (JsonProcessingException | SdkException e) {

@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-
 import org.kotta.platform.core.Queue;
 import org.kotta.platform.core.Wiring;
 
@@ -55,8 +54,7 @@ public record ExecutorSettings(
      * @param maxProcesses       the most processes the job user may have at once
      * @param dedicatedUser      no one else runs as the job user: every process of it is killed after a job
      */
-    public record JobLimits(long maxOutputFileBytes, int maxProcesses, boolean dedicatedUser) {
-    }
+    public record JobLimits(long maxOutputFileBytes, int maxProcesses, boolean dedicatedUser) {}
 
     /**
      * @param group          the instance's Auto Scaling group; empty: no protection, no termination hook
@@ -65,9 +63,12 @@ public record ExecutorSettings(
      * @param checkEvery     how often the instance's target lifecycle state is read while a job runs
      * @param heartbeatEvery how often a pending termination's hook is heartbeaten while a job runs
      */
-    public record Scaling(Optional<String> group, Optional<String> hook, String metadataUrl, Duration checkEvery,
-                          Duration heartbeatEvery) {
-    }
+    public record Scaling(
+            Optional<String> group,
+            Optional<String> hook,
+            String metadataUrl,
+            Duration checkEvery,
+            Duration heartbeatEvery) {}
 
     public ExecutorSettings {
         if (cancelCheckEvery.compareTo(Duration.ofSeconds(3)) > 0) {
@@ -78,8 +79,9 @@ public record ExecutorSettings(
     public static ExecutorSettings fromWiring(Wiring wiring) {
         wiring.requireAll(List.of(Wiring.POOL, Wiring.JOBS_BUCKET, Wiring.JOBS_TABLE, Wiring.WORK_DIR));
         String poolName = wiring.required(Wiring.POOL);
-        Queue pool = Queue.fromPool(poolName).orElseThrow(
-                () -> new IllegalStateException(Wiring.POOL + " is " + poolName + ": expected prod or test"));
+        Queue pool = Queue.fromPool(poolName)
+                .orElseThrow(
+                        () -> new IllegalStateException(Wiring.POOL + " is " + poolName + ": expected prod or test"));
         JobLimits limits = new JobLimits(
                 Long.parseLong(wiring.orDefault(Wiring.OUTPUT_FILE_MAX_BYTES, Long.toString(5 * GIB))),
                 Integer.parseInt(wiring.orDefault(Wiring.JOB_MAX_PROCESSES, "512")),
@@ -91,25 +93,62 @@ public record ExecutorSettings(
             // refused at start, naming the variable, instead of failing inside the queue loop
             throw new IllegalStateException(Wiring.METADATA_URL + " is not an http URL: " + metadataUrl, e);
         }
-        Scaling scaling = new Scaling(wiring.optional(Wiring.AUTOSCALING_GROUP), wiring.optional(Wiring.LIFECYCLE_HOOK),
-                metadataUrl, Duration.ofSeconds(5), Duration.ofMinutes(5));
-        return new ExecutorSettings(pool, wiring.pendingQueueUrl(pool), wiring.required(Wiring.JOBS_BUCKET),
-                wiring.required(Wiring.JOBS_TABLE), wiring.optional(Wiring.NOTIFICATIONS_TOPIC_ARN),
-                Path.of(wiring.required(Wiring.WORK_DIR)), wiring.optional(Wiring.JOB_USER),
+        Scaling scaling = new Scaling(
+                wiring.optional(Wiring.AUTOSCALING_GROUP),
+                wiring.optional(Wiring.LIFECYCLE_HOOK),
+                metadataUrl,
+                Duration.ofSeconds(5),
+                Duration.ofMinutes(5));
+        return new ExecutorSettings(
+                pool,
+                wiring.pendingQueueUrl(pool),
+                wiring.required(Wiring.JOBS_BUCKET),
+                wiring.required(Wiring.JOBS_TABLE),
+                wiring.optional(Wiring.NOTIFICATIONS_TOPIC_ARN),
+                Path.of(wiring.required(Wiring.WORK_DIR)),
+                wiring.optional(Wiring.JOB_USER),
                 wiring.optional(Wiring.INSTANCE_ID).orElseGet(ExecutorSettings::hostName),
                 wiring.orDefault(Wiring.INSTANCE_TYPE, "unknown"),
                 Long.parseLong(wiring.orDefault(Wiring.INPUT_FILE_MAX_BYTES, Long.toString(5 * GIB))),
                 Long.parseLong(wiring.orDefault(Wiring.INPUT_TOTAL_MAX_BYTES, Long.toString(20 * GIB))),
-                5, Duration.ofSeconds(60), 180, Duration.ofSeconds(2), Duration.ofSeconds(3), Duration.ofSeconds(25),
-                limits, scaling);
+                5,
+                Duration.ofSeconds(60),
+                180,
+                Duration.ofSeconds(2),
+                Duration.ofSeconds(3),
+                Duration.ofSeconds(25),
+                limits,
+                scaling);
     }
 
     /** The same settings with other timings (tests use short ones). */
-    public ExecutorSettings withTimings(int pollWait, Duration visibilityEveryNow, int visibilityAheadNow,
-                                        Duration cancelCheck, Duration kill, Duration stop) {
-        return new ExecutorSettings(pool, queueUrl, bucket, jobsTable, topicArn, workRoot, jobUser, instanceId,
-                instanceType, maxInputFileBytes, maxInputTotalBytes, pollWait, visibilityEveryNow, visibilityAheadNow,
-                cancelCheck, kill, stop, limits, scaling);
+    public ExecutorSettings withTimings(
+            int pollWait,
+            Duration visibilityEveryNow,
+            int visibilityAheadNow,
+            Duration cancelCheck,
+            Duration kill,
+            Duration stop) {
+        return new ExecutorSettings(
+                pool,
+                queueUrl,
+                bucket,
+                jobsTable,
+                topicArn,
+                workRoot,
+                jobUser,
+                instanceId,
+                instanceType,
+                maxInputFileBytes,
+                maxInputTotalBytes,
+                pollWait,
+                visibilityEveryNow,
+                visibilityAheadNow,
+                cancelCheck,
+                kill,
+                stop,
+                limits,
+                scaling);
     }
 
     /**

@@ -17,13 +17,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-
 import org.kotta.platform.core.JobPaths;
 import org.kotta.platform.executor.InputRules.HttpsUrl;
 import org.kotta.platform.executor.InputRules.RefusedInput;
 import org.kotta.platform.executor.InputRules.S3Object;
 import org.kotta.platform.executor.InputRules.Source;
-
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.ContentStreamProvider;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -64,7 +62,8 @@ final class FileStager {
                 throw new RefusedInput(input.url(), "another input already writes " + input.dest());
             }
             long room = Math.min(maxFileBytes, maxTotalBytes - total);
-            total += input instanceof S3Object object ? fetchS3(object, target, room, progress)
+            total += input instanceof S3Object object
+                    ? fetchS3(object, target, room, progress)
                     : fetchHttps((HttpsUrl) input, target, room, progress);
             progress.run();
         }
@@ -73,7 +72,8 @@ final class FileStager {
 
     private long fetchS3(S3Object object, Path target, long room, Runnable progress) throws RefusedInput, IOException {
         try {
-            long size = s3.headObject(b -> b.bucket(object.bucket()).key(object.key())).contentLength();
+            long size = s3.headObject(b -> b.bucket(object.bucket()).key(object.key()))
+                    .contentLength();
             refuseIfTooLarge(object.url(), size, room);
             try (InputStream body = s3.getObject(b -> b.bucket(object.bucket()).key(object.key()))) {
                 return copy(object.url(), body, target, room, progress);
@@ -84,7 +84,9 @@ final class FileStager {
             if (e.statusCode() == 404) {
                 throw new RefusedInput(object.url(), "no such object");
             }
-            throw new RefusedInput(object.url(), "S3 answered " + e.statusCode() + " " + e.awsErrorDetails().errorCode());
+            throw new RefusedInput(
+                    object.url(),
+                    "S3 answered " + e.statusCode() + " " + e.awsErrorDetails().errorCode());
         }
     }
 
@@ -141,8 +143,10 @@ final class FileStager {
 
     private void refuseIfTooLarge(String url, long size, long room) throws RefusedInput {
         if (size > room) {
-            throw new RefusedInput(url, "it is larger than the " + room + " bytes a job may still stage (caps: "
-                    + maxFileBytes + " per file, " + maxTotalBytes + " in all)");
+            throw new RefusedInput(
+                    url,
+                    "it is larger than the " + room + " bytes a job may still stage (caps: " + maxFileBytes
+                            + " per file, " + maxTotalBytes + " in all)");
         }
     }
 
@@ -150,8 +154,7 @@ final class FileStager {
      * The outcome of staging outputs: files uploaded, and files not uploaded ({@code missing}: not
      * made, not a regular file, or {@code tooLarge}: over the output cap).
      */
-    record Uploaded(List<String> uploaded, List<String> missing, List<String> tooLarge) {
-    }
+    record Uploaded(List<String> uploaded, List<String> missing, List<String> tooLarge) {}
 
     /**
      * Uploads each named regular file of the work directory to {@code outputs/<job_id>/<name>}:
@@ -170,8 +173,8 @@ final class FileStager {
                 missing.add(name);
                 continue;
             }
-            try (SeekableByteChannel channel = Files.newByteChannel(file, Set.of(StandardOpenOption.READ,
-                    LinkOption.NOFOLLOW_LINKS))) {
+            try (SeekableByteChannel channel =
+                    Files.newByteChannel(file, Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS))) {
                 long size = channel.size();
                 if (size > maxOutputBytes) {
                     missing.add(name);
@@ -186,7 +189,8 @@ final class FileStager {
                     }
                     return new ProgressStream(Channels.newInputStream(channel), progress);
                 };
-                s3.putObject(b -> b.bucket(bucket).key(JobPaths.outputKey(jobId, name)),
+                s3.putObject(
+                        b -> b.bucket(bucket).key(JobPaths.outputKey(jobId, name)),
                         RequestBody.fromContentProvider(content, size, contentTypeOf(name)));
             }
             uploaded.add(name);

@@ -1,9 +1,7 @@
 package org.kotta.platform.executor;
 
 import java.util.Optional;
-
 import org.kotta.platform.core.JobStore;
-
 import software.amazon.awssdk.core.exception.SdkException;
 
 /**
@@ -36,8 +34,8 @@ final class Heartbeat {
 
     void extendNow() {
         try {
-            Optional<String> handed = context.store().heartbeat(jobId, settings.instanceId(),
-                    System.currentTimeMillis() / 1000);
+            Optional<String> handed =
+                    context.store().heartbeat(jobId, settings.instanceId(), System.currentTimeMillis() / 1000);
             if (handed.isEmpty()) {
                 context.log(jobId, "heartbeat", "the job is no longer this executor's");
             } else if (!handed.get().isEmpty() && !handed.get().equals(receipt)) {

@@ -4,7 +4,6 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Locale;
 import java.util.function.Predicate;
-
 import org.kotta.platform.core.FileMapping;
 import org.kotta.platform.core.JobPaths;
 
@@ -36,11 +35,9 @@ public final class InputRules {
         String dest();
     }
 
-    public record S3Object(String url, String bucket, String key, String dest) implements Source {
-    }
+    public record S3Object(String url, String bucket, String key, String dest) implements Source {}
 
-    public record HttpsUrl(String url, URI uri, String dest) implements Source {
-    }
+    public record HttpsUrl(String url, URI uri, String dest) implements Source {}
 
     /** Checks one {@code inputs} entry; refused with a reason naming its URL. */
     public Source check(FileMapping input) throws RefusedInput {
@@ -55,10 +52,14 @@ public final class InputRules {
             throw new RefusedInput(url, "not a valid URL");
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        String rawDest = input.dest() == null || input.dest().isBlank() ? lastSegment(url) : input.dest().strip();
+        String rawDest = input.dest() == null || input.dest().isBlank()
+                ? lastSegment(url)
+                : input.dest().strip();
         if (!isSafeFileName(rawDest)) {
-            throw new RefusedInput(url, "its file name '" + rawDest + "' must be a plain name in the work directory"
-                    + " (no '/', not '.' or '..')");
+            throw new RefusedInput(
+                    url,
+                    "its file name '" + rawDest + "' must be a plain name in the work directory"
+                            + " (no '/', not '.' or '..')");
         }
         return switch (scheme) {
             case "https" -> {
@@ -68,7 +69,8 @@ public final class InputRules {
                 yield new HttpsUrl(url, uri, rawDest);
             }
             case "s3" -> checkS3(url, rawDest);
-            default -> throw new RefusedInput(url, "only s3:// (the stack's JobsBucket) and https:// inputs are allowed");
+            default ->
+                throw new RefusedInput(url, "only s3:// (the stack's JobsBucket) and https:// inputs are allowed");
         };
     }
 
@@ -104,8 +106,14 @@ public final class InputRules {
 
     /** A plain file name: not empty, no '/', no NUL, not '.' or '..', at most 255 characters. */
     public static boolean isSafeFileName(String name) {
-        return name != null && !name.isEmpty() && name.length() <= MAX_NAME_LENGTH && name.indexOf('/') < 0
-                && name.indexOf('\0') < 0 && name.indexOf('\\') < 0 && !name.equals(".") && !name.equals("..")
+        return name != null
+                && !name.isEmpty()
+                && name.length() <= MAX_NAME_LENGTH
+                && name.indexOf('/') < 0
+                && name.indexOf('\0') < 0
+                && name.indexOf('\\') < 0
+                && !name.equals(".")
+                && !name.equals("..")
                 && name.chars().noneMatch(Character::isISOControl);
     }
 

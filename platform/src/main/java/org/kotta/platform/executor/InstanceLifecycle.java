@@ -3,7 +3,6 @@ package org.kotta.platform.executor;
 import java.io.IOException;
 import java.util.Optional;
 import java.util.function.Consumer;
-
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
 
@@ -51,7 +50,10 @@ final class InstanceLifecycle {
 
     /** Whether the target lifecycle state means this instance is on its way out. */
     static boolean isTerminating(Optional<String> targetLifecycleState) {
-        return targetLifecycleState.map(String::strip).filter(TERMINATED::equals).isPresent();
+        return targetLifecycleState
+                .map(String::strip)
+                .filter(TERMINATED::equals)
+                .isPresent();
     }
 
     static Next next(boolean terminating, boolean jobRunning) {
@@ -101,25 +103,43 @@ final class InstanceLifecycle {
         }
         if (next(terminating, true) == Next.FINISH_THE_JOB && now >= nextHeartbeat) {
             nextHeartbeat = now + scaling.heartbeatEvery().toNanos();
-            call("RecordLifecycleActionHeartbeat", () -> autoScaling.get().recordLifecycleActionHeartbeat(b -> b
-                    .autoScalingGroupName(scaling.group().get()).lifecycleHookName(hook()).instanceId(instanceId)));
+            call(
+                    "RecordLifecycleActionHeartbeat",
+                    () -> autoScaling
+                            .get()
+                            .recordLifecycleActionHeartbeat(
+                                    b -> b.autoScalingGroupName(scaling.group().get())
+                                            .lifecycleHookName(hook())
+                                            .instanceId(instanceId)));
         }
     }
 
     /** Protects the instance from scale-in while a job runs ({@code true} at the claim, {@code false} at its end). */
     void protect(boolean on) {
         if (managed()) {
-            call("SetInstanceProtection " + on, () -> autoScaling.get().setInstanceProtection(b -> b
-                    .autoScalingGroupName(scaling.group().get()).instanceIds(instanceId).protectedFromScaleIn(on)));
+            call(
+                    "SetInstanceProtection " + on,
+                    () -> autoScaling
+                            .get()
+                            .setInstanceProtection(
+                                    b -> b.autoScalingGroupName(scaling.group().get())
+                                            .instanceIds(instanceId)
+                                            .protectedFromScaleIn(on)));
         }
     }
 
     /** Lets the termination go on: CompleteLifecycleAction CONTINUE. */
     void complete() {
         if (managed()) {
-            call("CompleteLifecycleAction CONTINUE", () -> autoScaling.get().completeLifecycleAction(b -> b
-                    .autoScalingGroupName(scaling.group().get()).lifecycleHookName(hook()).instanceId(instanceId)
-                    .lifecycleActionResult("CONTINUE")));
+            call(
+                    "CompleteLifecycleAction CONTINUE",
+                    () -> autoScaling
+                            .get()
+                            .completeLifecycleAction(
+                                    b -> b.autoScalingGroupName(scaling.group().get())
+                                            .lifecycleHookName(hook())
+                                            .instanceId(instanceId)
+                                            .lifecycleActionResult("CONTINUE")));
             log.accept("completed the termination hook " + hook() + ": the instance may go");
         }
     }

@@ -21,7 +21,10 @@ final class InstanceMetadata {
 
     private final String base;
     // HTTP/1.1: the instance metadata service speaks nothing else (no h2c upgrade headers)
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(TIMEOUT).build();
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(TIMEOUT)
+            .build();
     private String token;
     private long tokenUntil;
 
@@ -47,22 +50,29 @@ final class InstanceMetadata {
     }
 
     private HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/latest/meta-data/" + path)).timeout(TIMEOUT)
-                .header("X-aws-ec2-metadata-token", token()).GET().build();
+        HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/latest/meta-data/" + path))
+                .timeout(TIMEOUT)
+                .header("X-aws-ec2-metadata-token", token())
+                .GET()
+                .build();
         return http.send(request, HttpResponse.BodyHandlers.ofString());
     }
 
     private String token() throws IOException, InterruptedException {
         if (token == null || System.nanoTime() > tokenUntil) {
-            HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/latest/api/token")).timeout(TIMEOUT)
+            HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/latest/api/token"))
+                    .timeout(TIMEOUT)
                     .header("X-aws-ec2-metadata-token-ttl-seconds", Integer.toString(TOKEN_SECONDS))
-                    .PUT(HttpRequest.BodyPublishers.noBody()).build();
+                    .PUT(HttpRequest.BodyPublishers.noBody())
+                    .build();
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200 || response.body().isBlank()) {
-                throw new IOException("the metadata service gave no session token (HTTP " + response.statusCode() + ")");
+                throw new IOException(
+                        "the metadata service gave no session token (HTTP " + response.statusCode() + ")");
             }
             token = response.body().strip();
-            tokenUntil = System.nanoTime() + Duration.ofSeconds(TOKEN_SECONDS - 60).toNanos();
+            tokenUntil =
+                    System.nanoTime() + Duration.ofSeconds(TOKEN_SECONDS - 60).toNanos();
         }
         return token;
     }

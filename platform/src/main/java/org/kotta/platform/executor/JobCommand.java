@@ -20,8 +20,7 @@ import java.util.Optional;
  * bomb stops there); the caps are inherited by everything the job starts.
  */
 public final class JobCommand {
-    private JobCommand() {
-    }
+    private JobCommand() {}
 
     /** The user jobs run as, with its numeric ids. */
     public record JobUser(String name, int uid, int gid) {
@@ -37,14 +36,17 @@ public final class JobCommand {
                     return Optional.empty();
                 }
                 String name = configured.get();
-                return Optional.of(new JobUser(name, Integer.parseInt(id("-u", name)), Integer.parseInt(id("-g", name))));
+                return Optional.of(
+                        new JobUser(name, Integer.parseInt(id("-u", name)), Integer.parseInt(id("-g", name))));
             } catch (IOException e) {
                 throw new IllegalStateException("cannot look up the job user " + configured.get(), e);
             }
         }
 
         private static String id(String flag, String user) throws IOException {
-            Process process = new ProcessBuilder("id", flag, user).redirectErrorStream(true).start();
+            Process process = new ProcessBuilder("id", flag, user)
+                    .redirectErrorStream(true)
+                    .start();
             String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
             try {
                 if (process.waitFor() != 0) {
@@ -60,8 +62,8 @@ public final class JobCommand {
 
     /** The command line; empty when the job names no command at all. */
     public static Optional<String> commandLine(String executable, String args) {
-        String command = ((executable == null ? "" : executable.strip()) + " "
-                + (args == null ? "" : args.strip())).strip();
+        String command =
+                ((executable == null ? "" : executable.strip()) + " " + (args == null ? "" : args.strip())).strip();
         return command.isEmpty() ? Optional.empty() : Optional.of(command);
     }
 

@@ -16,7 +16,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-
 import org.kotta.platform.core.FileMapping;
 import org.kotta.platform.core.JobItems;
 import org.kotta.platform.core.JobRecord;
@@ -24,7 +23,6 @@ import org.kotta.platform.core.JobStatus;
 import org.kotta.platform.executor.InputRules.RefusedInput;
 import org.kotta.platform.executor.InputRules.Source;
 import org.kotta.platform.executor.JobCommand.JobUser;
-
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -37,10 +35,20 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  */
 final class JobRun {
     /** How a run left the job, which decides what happens to its message. */
-    enum Ending { ENDED, PUT_BACK, LOST }
+    enum Ending {
+        ENDED,
+        PUT_BACK,
+        LOST
+    }
 
     /** How the job's command stopped running. */
-    private enum CommandEnd { EXITED, WALLTIME, CANCELLED, STOPPED, LOST }
+    private enum CommandEnd {
+        EXITED,
+        WALLTIME,
+        CANCELLED,
+        STOPPED,
+        LOST
+    }
 
     private static final long DEFAULT_WALLTIME = 3600;
 
@@ -88,7 +96,9 @@ final class JobRun {
         }
         List<Long> left = ProcessTree.ofUser(user.get().uid());
         if (!left.isEmpty()) {
-            log("processing", "killing " + left.size() + " process(es) of " + user.get().name() + " the job left behind");
+            log(
+                    "processing",
+                    "killing " + left.size() + " process(es) of " + user.get().name() + " the job left behind");
             ProcessTree.killUser(user.get().uid(), context.settings().killGrace());
         }
     }
@@ -102,8 +112,11 @@ final class JobRun {
             Map<String, AttributeValue> set = new HashMap<>();
             set.put(JobItems.ERROR, AttributeValue.fromS("the executor failed: " + unexpected.getMessage()));
             set.put(JobItems.COMPLETE_TIME, StatusWrites.now());
-            if (status.advance(Set.of(JobStatus.STAGING_INPUTS, JobStatus.PROCESSING, JobStatus.STAGING_OUTPUTS),
-                    JobStatus.FAILED, set).isEmpty()) {
+            if (status.advance(
+                            Set.of(JobStatus.STAGING_INPUTS, JobStatus.PROCESSING, JobStatus.STAGING_OUTPUTS),
+                            JobStatus.FAILED,
+                            set)
+                    .isEmpty()) {
                 return status.lost("failed");
             }
             context.notifyEnded(job, JobStatus.FAILED);
@@ -120,7 +133,10 @@ final class JobRun {
         try {
             command = prepare();
         } catch (RefusedInput refused) {
-            return status.fail(JobStatus.STAGING_INPUTS, "staging_inputs: " + refused.getMessage(), null,
+            return status.fail(
+                    JobStatus.STAGING_INPUTS,
+                    "staging_inputs: " + refused.getMessage(),
+                    null,
                     Map.of(JobItems.STAGE_IN_DURATION, seconds(stageInStart)));
         }
         if (stopping.getAsBoolean()) {
@@ -129,8 +145,11 @@ final class JobRun {
         if (cancelRequested()) {
             return status.cancel(JobStatus.STAGING_INPUTS, Map.of(JobItems.STAGE_IN_DURATION, seconds(stageInStart)));
         }
-        if (status.advance(Set.of(JobStatus.STAGING_INPUTS), JobStatus.PROCESSING,
-                Map.of(JobItems.STAGE_IN_DURATION, seconds(stageInStart))).isEmpty()) {
+        if (status.advance(
+                        Set.of(JobStatus.STAGING_INPUTS),
+                        JobStatus.PROCESSING,
+                        Map.of(JobItems.STAGE_IN_DURATION, seconds(stageInStart)))
+                .isEmpty()) {
             return status.lost("processing");
         }
         long processingStart = System.nanoTime();
@@ -147,8 +166,11 @@ final class JobRun {
             default:
                 break;
         }
-        if (status.advance(Set.of(JobStatus.PROCESSING), JobStatus.STAGING_OUTPUTS,
-                Map.of(JobItems.PROCESSING_DURATION, processing)).isEmpty()) {
+        if (status.advance(
+                        Set.of(JobStatus.PROCESSING),
+                        JobStatus.STAGING_OUTPUTS,
+                        Map.of(JobItems.PROCESSING_DURATION, processing))
+                .isEmpty()) {
             return status.lost("staging_outputs");
         }
         long stageOutStart = System.nanoTime();
@@ -157,17 +179,25 @@ final class JobRun {
         Map<String, AttributeValue> ending = new HashMap<>();
         ending.put(JobItems.STAGE_OUT_DURATION, seconds(stageOutStart));
         if (!uploaded.missing().isEmpty()) {
-            ending.put(JobItems.MISSING_OUTPUTS, AttributeValue.fromL(
-                    uploaded.missing().stream().map(AttributeValue::fromS).toList()));
+            ending.put(
+                    JobItems.MISSING_OUTPUTS,
+                    AttributeValue.fromL(uploaded.missing().stream()
+                            .map(AttributeValue::fromS)
+                            .toList()));
             log("staging_outputs", "missing: " + String.join(", ", uploaded.missing()));
         }
         if (!uploaded.tooLarge().isEmpty()) {
-            log("staging_outputs", "not uploaded, larger than " + context.settings().limits().maxOutputFileBytes()
-                    + " bytes: " + String.join(", ", uploaded.tooLarge()));
+            log(
+                    "staging_outputs",
+                    "not uploaded, larger than " + context.settings().limits().maxOutputFileBytes() + " bytes: "
+                            + String.join(", ", uploaded.tooLarge()));
         }
         if (outcome == CommandEnd.WALLTIME) {
-            return status.fail(JobStatus.STAGING_OUTPUTS, "the wall time of " + walltime()
-                    + " s was exceeded: the job was killed", exitCode, ending);
+            return status.fail(
+                    JobStatus.STAGING_OUTPUTS,
+                    "the wall time of " + walltime() + " s was exceeded: the job was killed",
+                    exitCode,
+                    ending);
         }
         if (exitCode != 0) {
             return status.fail(JobStatus.STAGING_OUTPUTS, "the command exited with code " + exitCode, exitCode, ending);
@@ -182,8 +212,11 @@ final class JobRun {
         Files.createDirectories(workDir);
         Files.setPosixFilePermissions(workDir, PosixFilePermissions.fromString("rwx------"));
         String command = JobCommand.commandLine(job.executable(), job.args())
-                .orElseThrow(() -> new RefusedInput("(none)", "the job names no command (executable and args are empty)"));
-        InputRules rules = new InputRules(context.settings().bucket(), job.userId(),
+                .orElseThrow(
+                        () -> new RefusedInput("(none)", "the job names no command (executable and args are empty)"));
+        InputRules rules = new InputRules(
+                context.settings().bucket(),
+                job.userId(),
                 otherJob -> context.store().findOwned(otherJob, job.userId()).isPresent());
         List<Source> sources = new ArrayList<>();
         for (FileMapping input : job.inputs()) {
@@ -211,8 +244,11 @@ final class JobRun {
         Optional<JobUser> user = context.jobUser();
         String stdout = outputFile(job.stdoutFile(), JobRecord.DEFAULT_STDOUT);
         String stderr = outputFile(job.stderrFile(), JobRecord.DEFAULT_STDERR);
-        ProcessBuilder builder = new ProcessBuilder(JobCommand.argv(command, user,
-                context.settings().limits().maxOutputFileBytes(), context.settings().limits().maxProcesses()))
+        ProcessBuilder builder = new ProcessBuilder(JobCommand.argv(
+                        command,
+                        user,
+                        context.settings().limits().maxOutputFileBytes(),
+                        context.settings().limits().maxProcesses()))
                 .directory(workDir.toFile());
         builder.environment().clear();
         builder.environment().putAll(JobCommand.environment(workDir, job.jobId(), user));
@@ -289,7 +325,8 @@ final class JobRun {
                     heartbeat.run();
                     continue;
                 }
-                if (current.isEmpty() || current.get().status() != JobStatus.PROCESSING
+                if (current.isEmpty()
+                        || current.get().status() != JobStatus.PROCESSING
                         || !context.settings().instanceId().equals(current.get().instanceId())) {
                     return CommandEnd.LOST;
                 }
@@ -316,8 +353,10 @@ final class JobRun {
         try {
             return context.store().find(job.jobId());
         } catch (SdkException e) {
-            log(job.status().wireName(), "could not read the job's record (" + e.getClass().getSimpleName()
-                    + "): looking again at the next check");
+            log(
+                    job.status().wireName(),
+                    "could not read the job's record (" + e.getClass().getSimpleName()
+                            + "): looking again at the next check");
             return null;
         }
     }

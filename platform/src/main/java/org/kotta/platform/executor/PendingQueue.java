@@ -1,9 +1,7 @@
 package org.kotta.platform.executor;
 
-import java.util.List;
-
 import com.fasterxml.jackson.databind.ObjectMapper;
-
+import java.util.List;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
@@ -27,7 +25,8 @@ final class PendingQueue {
 
     /** One long poll for at most one message. */
     List<Message> receive(int waitSeconds) {
-        return sqs.receiveMessage(b -> b.queueUrl(url).maxNumberOfMessages(1).waitTimeSeconds(waitSeconds)).messages();
+        return sqs.receiveMessage(b -> b.queueUrl(url).maxNumberOfMessages(1).waitTimeSeconds(waitSeconds))
+                .messages();
     }
 
     void delete(String receipt) {
@@ -44,7 +43,8 @@ final class PendingQueue {
     /** Keeps a message invisible for {@code seconds} from now; false (logged) when that failed. */
     boolean extend(String jobId, String receipt, int seconds) {
         try {
-            sqs.changeMessageVisibility(b -> b.queueUrl(url).receiptHandle(receipt).visibilityTimeout(seconds));
+            sqs.changeMessageVisibility(
+                    b -> b.queueUrl(url).receiptHandle(receipt).visibilityTimeout(seconds));
             return true;
         } catch (SdkException e) {
             context.log(jobId, "visibility", "could not keep its message invisible: " + e.getMessage());
@@ -65,8 +65,10 @@ final class PendingQueue {
         try {
             sqs.sendMessage(b -> b.queueUrl(url).messageBody(messageBody(jobId)));
         } catch (SdkException e) {
-            context.log(jobId, "put back", "could not send a fresh message (" + e.getMessage()
-                    + "): making the old one visible again");
+            context.log(
+                    jobId,
+                    "put back",
+                    "could not send a fresh message (" + e.getMessage() + "): making the old one visible again");
             release(receipt);
             return;
         }

@@ -19,8 +19,7 @@ import java.util.Optional;
 final class ProcessTree {
     private static final Path PROC = Path.of("/proc");
 
-    private ProcessTree() {
-    }
+    private ProcessTree() {}
 
     /** Live (not zombie) processes of a session. */
     static List<Long> members(long sessionId) {
@@ -48,7 +47,9 @@ final class ProcessTree {
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(PROC)) {
             for (Path entry : entries) {
                 String name = entry.getFileName().toString();
-                if (name.chars().allMatch(Character::isDigit) && statSession(entry).isPresent() && ownedBy(entry, uid)) {
+                if (name.chars().allMatch(Character::isDigit)
+                        && statSession(entry).isPresent()
+                        && ownedBy(entry, uid)) {
                     pids.add(Long.parseLong(name));
                 }
             }
@@ -69,8 +70,8 @@ final class ProcessTree {
      */
     static boolean killUser(int uid, Duration grace) {
         if (uid == 0 || uid == ownUid()) {
-            throw new IllegalArgumentException("refusing to kill every process of uid " + uid
-                    + " (root or this executor's own user)");
+            throw new IllegalArgumentException(
+                    "refusing to kill every process of uid " + uid + " (root or this executor's own user)");
         }
         return killAll(() -> ofUser(uid), grace);
     }

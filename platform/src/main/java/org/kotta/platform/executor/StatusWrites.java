@@ -4,13 +4,11 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-
 import org.kotta.platform.core.JobItems;
 import org.kotta.platform.core.JobRecord;
 import org.kotta.platform.core.JobStatus;
 import org.kotta.platform.core.JobStore;
 import org.kotta.platform.executor.JobRun.Ending;
-
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
@@ -27,7 +25,8 @@ final class StatusWrites {
     }
 
     Ending putBack() {
-        boolean requeued = context.store().requeue(job.jobId(), context.settings().instanceId());
+        boolean requeued =
+                context.store().requeue(job.jobId(), context.settings().instanceId());
         log("pending", requeued ? "put back in the queue" : "could not put back: someone else moved it");
         return requeued ? Ending.PUT_BACK : Ending.LOST;
     }

@@ -1,5 +1,7 @@
 package org.kotta.platform.executor;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
@@ -7,7 +9,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-
 import org.kotta.platform.core.JobItems;
 import org.kotta.platform.core.JobRecord;
 import org.kotta.platform.core.JobStatus;
@@ -15,10 +16,6 @@ import org.kotta.platform.core.JobStore;
 import org.kotta.platform.core.PlatformClients;
 import org.kotta.platform.core.Wiring;
 import org.kotta.platform.executor.JobCommand.JobUser;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.sqs.model.Message;
@@ -50,6 +47,7 @@ public final class TaskExecutor {
     private boolean busy;
     /** A receive (and the handling of what it returned) is in progress. */
     private boolean polling;
+
     private JobRun current;
     private String currentReceipt;
     private Heartbeat currentHeartbeat;
@@ -57,11 +55,17 @@ public final class TaskExecutor {
     public TaskExecutor(ExecutorSettings settings, PlatformClients clients) {
         this.settings = settings;
         JobStore store = new JobStore(clients.dynamo(), settings.jobsTable());
-        FileStager stager = new FileStager(clients.s3(), settings.bucket(), settings.maxInputFileBytes(),
-                settings.maxInputTotalBytes(), settings.limits().maxOutputFileBytes());
+        FileStager stager = new FileStager(
+                clients.s3(),
+                settings.bucket(),
+                settings.maxInputFileBytes(),
+                settings.maxInputTotalBytes(),
+                settings.limits().maxOutputFileBytes());
         this.context = new ExecutorContext(settings, store, stager, JobUser.lookUp(settings.jobUser()), clients.sns());
         this.queue = new PendingQueue(clients.sqs(), settings.queueUrl(), context);
-        this.lifecycle = new InstanceLifecycle(settings, settings.scaling().group().map(g -> clients.autoScaling()),
+        this.lifecycle = new InstanceLifecycle(
+                settings,
+                settings.scaling().group().map(g -> clients.autoScaling()),
                 line -> context.log("-", "lifecycle", line));
     }
 
@@ -88,8 +92,13 @@ public final class TaskExecutor {
         } catch (IOException e) {
             throw new IllegalStateException("cannot prepare the work directory " + settings.workRoot(), e);
         }
-        context.log("-", "started", "pool " + settings.pool().pool() + ", work dir " + settings.workRoot()
-                + context.jobUser().map(u -> ", jobs run as " + u.name()).orElse(", jobs run as this process's user"));
+        context.log(
+                "-",
+                "started",
+                "pool " + settings.pool().pool() + ", work dir " + settings.workRoot()
+                        + context.jobUser()
+                                .map(u -> ", jobs run as " + u.name())
+                                .orElse(", jobs run as this process's user"));
         while (true) {
             if (InstanceLifecycle.next(lifecycle.terminating(), false) == InstanceLifecycle.Next.COMPLETE_AND_EXIT) {
                 // idle, or the job it ran has ended: nothing holds the instance any longer
@@ -148,7 +157,8 @@ public final class TaskExecutor {
                 context.log(current.jobId(), "pending", "stop grace over: killing and putting it back");
                 current.killNow();
                 if (context.store().requeue(current.jobId(), settings.instanceId())) {
-                    queue.putBack(current.jobId(), currentHeartbeat != null ? currentHeartbeat.receipt() : currentReceipt);
+                    queue.putBack(
+                            current.jobId(), currentHeartbeat != null ? currentHeartbeat.receipt() : currentReceipt);
                 }
             }
         }
@@ -157,7 +167,10 @@ public final class TaskExecutor {
     /** Whether a job is pending; a failed read counts as not pending (its message is then only released). */
     private boolean isPending(String jobId) {
         try {
-            return context.store().find(jobId).map(job -> job.status() == JobStatus.PENDING).orElse(false);
+            return context.store()
+                    .find(jobId)
+                    .map(job -> job.status() == JobStatus.PENDING)
+                    .orElse(false);
         } catch (SdkException e) {
             return false;
         }
@@ -181,8 +194,8 @@ public final class TaskExecutor {
         Optional<String> pendingJob = leaving ? jobIdOf(message.body()).filter(this::isPending) : Optional.empty();
         synchronized (lock) {
             if (stopping || terminating) {
-                pendingJob.ifPresentOrElse(id -> queue.putBack(id, message.receiptHandle()),
-                        () -> queue.release(message.receiptHandle()));
+                pendingJob.ifPresentOrElse(
+                        id -> queue.putBack(id, message.receiptHandle()), () -> queue.release(message.receiptHandle()));
                 return;
             }
             busy = true;
@@ -212,8 +225,8 @@ public final class TaskExecutor {
             return;
         }
         long now = System.currentTimeMillis() / 1000;
-        Optional<JobRecord> job = context.store().claim(jobId.get(), settings.instanceId(), settings.instanceType(), now,
-                message.messageId());
+        Optional<JobRecord> job = context.store()
+                .claim(jobId.get(), settings.instanceId(), settings.instanceType(), now, message.messageId());
         if (job.isEmpty()) {
             job = takeOverIfStale(jobId.get(), now, message.messageId());
         }
@@ -278,10 +291,18 @@ public final class TaskExecutor {
         if (job.isEmpty() || !job.get().status().isRunning()) {
             return Optional.empty();
         }
-        Optional<JobRecord> taken = context.store().reclaimStale(jobId, settings.instanceId(), settings.instanceType(),
-                now, now - settings.staleAfterSeconds(), messageId);
-        taken.ifPresent(t -> context.log(jobId, "taken over", "from " + job.get().instanceId()
-                + ", silent for over " + settings.staleAfterSeconds() + " s"));
+        Optional<JobRecord> taken = context.store()
+                .reclaimStale(
+                        jobId,
+                        settings.instanceId(),
+                        settings.instanceType(),
+                        now,
+                        now - settings.staleAfterSeconds(),
+                        messageId);
+        taken.ifPresent(t -> context.log(
+                jobId,
+                "taken over",
+                "from " + job.get().instanceId() + ", silent for over " + settings.staleAfterSeconds() + " s"));
         return taken;
     }
 
@@ -293,9 +314,16 @@ public final class TaskExecutor {
             context.log(jobId, "skipped", "no such job: message deleted");
             queue.delete(receipt);
         } else if (job.get().status() == JobStatus.PENDING && job.get().cancelRequested()) {
-            context.store().transition(jobId, Set.of(JobStatus.PENDING), JobStatus.CANCELLED,
-                    Map.of(JobItems.COMPLETE_TIME, AttributeValue.fromN(Long.toString(now)),
-                            JobItems.ERROR, AttributeValue.fromS("cancelled by its owner before it ran")));
+            context.store()
+                    .transition(
+                            jobId,
+                            Set.of(JobStatus.PENDING),
+                            JobStatus.CANCELLED,
+                            Map.of(
+                                    JobItems.COMPLETE_TIME,
+                                    AttributeValue.fromN(Long.toString(now)),
+                                    JobItems.ERROR,
+                                    AttributeValue.fromS("cancelled by its owner before it ran")));
             context.log(jobId, "skipped", "cancelled while pending: message deleted");
             queue.delete(receipt);
         } else if (job.get().status() == JobStatus.PENDING) {
@@ -326,15 +354,20 @@ public final class TaskExecutor {
         }
         queue.extend(jobId, receipt, (int) settings.staleAfterSeconds());
         boolean handed = held.isPresent() && context.store().handOver(jobId, message.messageId(), receipt);
-        context.log(jobId, "skipped", handed ? "its executor's message came back while it runs: handed back to it"
-                : "running elsewhere: its message is kept for " + settings.staleAfterSeconds() + " s");
+        context.log(
+                jobId,
+                "skipped",
+                handed
+                        ? "its executor's message came back while it runs: handed back to it"
+                        : "running elsewhere: its message is kept for " + settings.staleAfterSeconds() + " s");
     }
 
     static Optional<String> jobIdOf(String body) {
         try {
             JsonNode node = JSON.readTree(body);
             JsonNode id = node == null ? null : node.get("job_id");
-            return id != null && id.isTextual() && !id.asText().isBlank() ? Optional.of(id.asText().strip())
+            return id != null && id.isTextual() && !id.asText().isBlank()
+                    ? Optional.of(id.asText().strip())
                     : Optional.empty();
         } catch (IOException | RuntimeException e) {
             return Optional.empty();

@@ -8,7 +8,6 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.util.EnumSet;
 import java.util.Set;
 import java.util.stream.Stream;
-
 import org.kotta.platform.executor.JobCommand.JobUser;
 
 /**
@@ -16,8 +15,7 @@ import org.kotta.platform.executor.JobCommand.JobUser;
  * user, removed afterwards (links never followed).
  */
 final class WorkDirs {
-    private WorkDirs() {
-    }
+    private WorkDirs() {}
 
     /** Makes the work root; with a job user, lets it reach its job's directory (execute for group and others). */
     static void prepareRoot(Path root, boolean jobUser) throws IOException {
@@ -44,7 +42,8 @@ final class WorkDirs {
             return;
         }
         try (Stream<Path> files = Files.walk(dir)) {
-            for (Path path : files.sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList()) {
+            for (Path path :
+                    files.sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList()) {
                 Files.deleteIfExists(path);
             }
         }

@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-
 import org.kotta.platform.core.UserRecord;
 import org.kotta.platform.core.UserStore;
 
@@ -32,10 +31,20 @@ final class AdminPages extends Pages {
         List<Map<String, Object>> active = new ArrayList<>();
         List<Map<String, Object>> requests = new ArrayList<>();
         for (UserRecord user : web.users().list()) {
-            Map<String, Object> row = Map.of("email", user.email(), "name", JobPages.nonNull(user.name()),
-                    "role", user.role().wireName(), "isAdmin", user.role() == UserRecord.Role.ADMIN,
-                    "providerUserId", JobPages.nonNull(user.providerUserId()),
-                    "requestedAt", user.requestedAt() == null ? ""
+            Map<String, Object> row = Map.of(
+                    "email",
+                    user.email(),
+                    "name",
+                    JobPages.nonNull(user.name()),
+                    "role",
+                    user.role().wireName(),
+                    "isAdmin",
+                    user.role() == UserRecord.Role.ADMIN,
+                    "providerUserId",
+                    JobPages.nonNull(user.providerUserId()),
+                    "requestedAt",
+                    user.requestedAt() == null
+                            ? ""
                             : JobSubmission.STAMP.format(Instant.ofEpochSecond(user.requestedAt())) + " UTC");
             (user.mayUseKotta() ? active : requests).add(row);
         }
@@ -56,7 +65,8 @@ final class AdminPages extends Pages {
             error(r, 400, "email: an e-mail address is needed");
             return;
         }
-        Optional<UserRecord.Role> role = UserRecord.Role.fromWire(r.field("role") == null ? "researcher" : r.field("role"));
+        Optional<UserRecord.Role> role =
+                UserRecord.Role.fromWire(r.field("role") == null ? "researcher" : r.field("role"));
         if (role.isEmpty()) {
             error(r, 400, "role: must be admin or researcher");
             return;

@@ -9,10 +9,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-
 import org.kotta.platform.core.JobPaths;
 import org.kotta.platform.core.JobRecord;
-
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
@@ -28,6 +26,7 @@ final class FilePages extends Pages {
     static final int MAX_FORM_UPLOAD_BYTES = 20 * 1024 * 1024;
     /** The upload form's whole body: the file and the form's few other bytes. */
     static final int FORM_UPLOAD_BODY = MAX_FORM_UPLOAD_BYTES + 64 * 1024;
+
     private static final long FORM_UPLOAD_WAIT_SECONDS = 60;
     private final Outputs outputs;
     /**
@@ -49,14 +48,24 @@ final class FilePages extends Pages {
         String area = JobPaths.userArea(signed.get().userId());
         List<Map<String, Object>> files = new ArrayList<>();
         for (S3Object object : outputs.area(signed.get().userId())) {
-            files.add(Map.of("name", object.key().substring(area.length()), "size", object.size(),
-                    "url", outputs.presignGet(object.key())));
+            files.add(Map.of(
+                    "name",
+                    object.key().substring(area.length()),
+                    "size",
+                    object.size(),
+                    "url",
+                    outputs.presignGet(object.key())));
         }
         List<Map<String, Object>> jobs = new ArrayList<>();
         for (JobRecord job : web.jobs().listForUser(signed.get().userId(), 50)) {
             if (job.status().isFinal()) {
-                jobs.add(Map.of("id", job.jobId(), "name", JobPages.nonNull(job.jobName()),
-                        "outputsUrl", "/jobs/" + job.jobId()));
+                jobs.add(Map.of(
+                        "id",
+                        job.jobId(),
+                        "name",
+                        JobPages.nonNull(job.jobName()),
+                        "outputsUrl",
+                        "/jobs/" + job.jobId()));
             }
         }
         Map<String, Object> model = model(signed.get());
@@ -112,8 +121,13 @@ final class FilePages extends Pages {
             return;
         }
         Multipart.Part file = parts.get("file");
-        String name = file == null || file.fileName() == null ? null
-                : file.fileName().substring(Math.max(file.fileName().lastIndexOf('/'), file.fileName().lastIndexOf('\\')) + 1);
+        String name = file == null || file.fileName() == null
+                ? null
+                : file.fileName()
+                        .substring(Math.max(
+                                        file.fileName().lastIndexOf('/'),
+                                        file.fileName().lastIndexOf('\\'))
+                                + 1);
         if (!JobSubmission.isFileName(name)) {
             error(r, 400, "file: pick a file whose name is a plain file name (letters, digits, . _ + -)");
             return;
@@ -123,8 +137,11 @@ final class FilePages extends Pages {
             return;
         }
         String key = JobPaths.userArea(signed.userId()) + name;
-        web.clients().s3().putObject(b -> b.bucket(web.bucket()).key(key),
-                software.amazon.awssdk.core.sync.RequestBody.fromBytes(file.data()));
+        web.clients()
+                .s3()
+                .putObject(
+                        b -> b.bucket(web.bucket()).key(key),
+                        software.amazon.awssdk.core.sync.RequestBody.fromBytes(file.data()));
         r.redirect("/files");
     }
 
@@ -162,8 +179,12 @@ final class FilePages extends Pages {
             return;
         }
         String key = JobPaths.userArea(signed.get().userId()) + name;
-        String url = web.clients().presigner().presignPutObject(b -> b.signatureDuration(Web.PRESIGN_LIFETIME)
-                .putObjectRequest(p -> p.bucket(web.bucket()).key(key).contentLength(size))).url().toString();
+        String url = web.clients()
+                .presigner()
+                .presignPutObject(b -> b.signatureDuration(Web.PRESIGN_LIFETIME)
+                        .putObjectRequest(p -> p.bucket(web.bucket()).key(key).contentLength(size)))
+                .url()
+                .toString();
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("status", "Success");
         answer.put("url", url);

@@ -4,11 +4,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
 import org.kotta.platform.core.PlatformClients;
 import org.kotta.platform.core.Queue;
 import org.kotta.platform.core.Wiring;
-
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
@@ -22,8 +20,7 @@ public final class Health {
     private Result last;
     private long lastAt;
 
-    public record Result(boolean ok, Map<String, Object> body) {
-    }
+    public record Result(boolean ok, Map<String, Object> body) {}
 
     public Health(Wiring wiring, PlatformClients clients) {
         this.wiring = wiring;
@@ -36,15 +33,25 @@ public final class Health {
             return last;
         }
         List<String> failed = new ArrayList<>();
-        probe(failed, "JobsTable " + wiring.orDefault(Wiring.JOBS_TABLE, "?"),
+        probe(
+                failed,
+                "JobsTable " + wiring.orDefault(Wiring.JOBS_TABLE, "?"),
                 () -> clients.dynamo().describeTable(b -> b.tableName(wiring.required(Wiring.JOBS_TABLE))));
-        probe(failed, "UsersTable " + wiring.orDefault(Wiring.USERS_TABLE, "?"),
+        probe(
+                failed,
+                "UsersTable " + wiring.orDefault(Wiring.USERS_TABLE, "?"),
                 () -> clients.dynamo().describeTable(b -> b.tableName(wiring.required(Wiring.USERS_TABLE))));
         for (Queue queue : Queue.values()) {
-            probe(failed, queue.wireName() + " pending queue", () -> clients.sqs().getQueueAttributes(b -> b
-                    .queueUrl(wiring.pendingQueueUrl(queue)).attributeNames(QueueAttributeName.QUEUE_ARN)));
+            probe(
+                    failed,
+                    queue.wireName() + " pending queue",
+                    () -> clients.sqs()
+                            .getQueueAttributes(b -> b.queueUrl(wiring.pendingQueueUrl(queue))
+                                    .attributeNames(QueueAttributeName.QUEUE_ARN)));
         }
-        probe(failed, "JobsBucket " + wiring.orDefault(Wiring.JOBS_BUCKET, "?"),
+        probe(
+                failed,
+                "JobsBucket " + wiring.orDefault(Wiring.JOBS_BUCKET, "?"),
                 () -> clients.s3().headBucket(b -> b.bucket(wiring.required(Wiring.JOBS_BUCKET))));
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", failed.isEmpty() ? "ok" : "unavailable");

@@ -2,8 +2,7 @@ package org.kotta.platform.web;
 
 /** HTML escaping for the few strings built outside templates (the REST API's output links). */
 public final class Html {
-    private Html() {
-    }
+    private Html() {}
 
     public static String escape(String text) {
         if (text == null) {

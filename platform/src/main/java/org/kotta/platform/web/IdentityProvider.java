@@ -1,5 +1,7 @@
 package org.kotta.platform.web;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -15,9 +17,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * The OAuth 2.0 authorization-code sign-in, against Login with Amazon (no issuer configured)
@@ -44,8 +43,8 @@ public final class IdentityProvider {
      * ({@code client_secret_post}); otherwise it gets HTTP Basic ({@code client_secret_basic}).
      */
     record Endpoints(String authorize, String token, String userinfo, String tokeninfo, boolean secretInBody) {
-        static final Endpoints LOGIN_WITH_AMAZON = new Endpoints(LWA_AUTHORIZE, LWA_TOKEN, LWA_PROFILE, LWA_TOKENINFO,
-                true);
+        static final Endpoints LOGIN_WITH_AMAZON =
+                new Endpoints(LWA_AUTHORIZE, LWA_TOKEN, LWA_PROFILE, LWA_TOKENINFO, true);
     }
 
     private final String issuer;
@@ -64,8 +63,10 @@ public final class IdentityProvider {
         this.issuer = issuer == null || issuer.isBlank() ? null : issuer.strip().replaceAll("/+$", "");
         this.clientId = clientId;
         this.clientSecret = clientSecret;
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
-                .followRedirects(HttpClient.Redirect.NEVER).build();
+        this.http = HttpClient.newBuilder()
+                .connectTimeout(Duration.ofSeconds(5))
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
         if (this.issuer == null) {
             endpoints = loginWithAmazon;
         }
@@ -105,9 +106,13 @@ public final class IdentityProvider {
                 .header("Accept", "application/json");
         if (!at.secretInBody()) {
             // RFC 6749 2.3.1: each part form-encoded, then Base64 of "id:secret"
-            request.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
-                    (URLEncoder.encode(clientId, StandardCharsets.UTF_8) + ":"
-                            + URLEncoder.encode(clientSecret, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8)));
+            request.header(
+                    "Authorization",
+                    "Basic "
+                            + Base64.getEncoder()
+                                    .encodeToString((URLEncoder.encode(clientId, StandardCharsets.UTF_8) + ":"
+                                                    + URLEncoder.encode(clientSecret, StandardCharsets.UTF_8))
+                                            .getBytes(StandardCharsets.UTF_8)));
         }
         HttpResponse<String> response = send(request.POST(HttpRequest.BodyPublishers.ofString(form(body))));
         if (response.statusCode() != 200) {
@@ -128,8 +133,10 @@ public final class IdentityProvider {
      */
     public Identity identifyApiToken(String accessToken) throws IOException, Refused {
         if (isLoginWithAmazon()) {
-            HttpResponse<String> info = send(HttpRequest.newBuilder(URI.create(endpoints().tokeninfo() + "?"
-                    + form(Map.of("access_token", accessToken)))).header("Accept", "application/json").GET());
+            HttpResponse<String> info = send(HttpRequest.newBuilder(
+                            URI.create(endpoints().tokeninfo() + "?" + form(Map.of("access_token", accessToken))))
+                    .header("Accept", "application/json")
+                    .GET());
             if (info.statusCode() != 200) {
                 throw new Refused("the identity provider does not accept the token (HTTP " + info.statusCode() + ")");
             }
@@ -143,9 +150,11 @@ public final class IdentityProvider {
 
     /** Who an access token belongs to: the userinfo (OIDC) or profile (Login with Amazon) answer. */
     public Identity identify(String accessToken) throws IOException, Refused {
-        HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(endpoints().userinfo()))
-                .header("Authorization", "Bearer " + accessToken)
-                .header("Accept", "application/json").GET());
+        HttpResponse<String> response =
+                send(HttpRequest.newBuilder(URI.create(endpoints().userinfo()))
+                        .header("Authorization", "Bearer " + accessToken)
+                        .header("Accept", "application/json")
+                        .GET());
         if (response.statusCode() != 200) {
             throw new Refused("the identity provider does not accept the token (HTTP " + response.statusCode() + ")");
         }
@@ -186,8 +195,9 @@ public final class IdentityProvider {
         if (known != null) {
             return known;
         }
-        HttpResponse<String> response = send(HttpRequest.newBuilder(
-                URI.create(issuer + "/.well-known/openid-configuration")).GET());
+        HttpResponse<String> response =
+                send(HttpRequest.newBuilder(URI.create(issuer + "/.well-known/openid-configuration"))
+                        .GET());
         if (response.statusCode() != 200) {
             throw new IOException("OIDC discovery at " + issuer + " answered HTTP " + response.statusCode());
         }
@@ -197,10 +207,15 @@ public final class IdentityProvider {
         for (JsonNode method : doc.path("token_endpoint_auth_methods_supported")) {
             secretInBody |= "client_secret_post".equals(method.asText());
         }
-        Endpoints found = new Endpoints(text(doc, "authorization_endpoint"), text(doc, "token_endpoint"),
-                text(doc, "userinfo_endpoint"), null, secretInBody);
+        Endpoints found = new Endpoints(
+                text(doc, "authorization_endpoint"),
+                text(doc, "token_endpoint"),
+                text(doc, "userinfo_endpoint"),
+                null,
+                secretInBody);
         if (found.authorize() == null || found.token() == null || found.userinfo() == null) {
-            throw new IOException("OIDC discovery at " + issuer + " lacks an authorization, token or userinfo endpoint");
+            throw new IOException(
+                    "OIDC discovery at " + issuer + " lacks an authorization, token or userinfo endpoint");
         }
         endpoints = found;
         return found;
@@ -225,8 +240,9 @@ public final class IdentityProvider {
     }
 
     static String form(Map<String, String> fields) {
-        return fields.entrySet().stream().map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
-                + URLEncoder.encode(e.getValue() == null ? "" : e.getValue(), StandardCharsets.UTF_8))
+        return fields.entrySet().stream()
+                .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
+                        + URLEncoder.encode(e.getValue() == null ? "" : e.getValue(), StandardCharsets.UTF_8))
                 .collect(Collectors.joining("&"));
     }
 

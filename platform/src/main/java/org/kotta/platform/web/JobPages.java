@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
-
 import org.kotta.platform.core.FileMapping;
 import org.kotta.platform.core.JobPaths;
 import org.kotta.platform.core.JobRecord;
@@ -30,8 +29,17 @@ final class JobPages extends Pages {
         }
         List<Map<String, Object>> rows = new ArrayList<>();
         for (JobRecord job : web.jobs().listForUser(signed.get().userId(), LIST_LIMIT)) {
-            rows.add(Map.of("id", job.jobId(), "name", nonNull(job.jobName()), "status", job.status().wireName(),
-                    "queue", job.queue().wireName(), "submitted", nonNull(job.submitStamp())));
+            rows.add(Map.of(
+                    "id",
+                    job.jobId(),
+                    "name",
+                    nonNull(job.jobName()),
+                    "status",
+                    job.status().wireName(),
+                    "queue",
+                    job.queue().wireName(),
+                    "submitted",
+                    nonNull(job.submitStamp())));
         }
         Map<String, Object> model = model(signed.get());
         model.put("jobs", rows);
@@ -62,10 +70,17 @@ final class JobPages extends Pages {
         fields.put("prodQueue", f != null && "Prod".equals(f.queue()));
         model.put("f", fields);
         List<String> picked = f == null ? List.of() : f.uploaded();
-        model.put("uploads", outputs.area(signed.userId()).stream().map(o -> {
-            String name = o.key().substring(JobPaths.userArea(signed.userId()).length());
-            return Map.of("name", name, "picked", picked.contains(name));
-        }).filter(m -> JobSubmission.isFileName((String) m.get("name"))).collect(Collectors.toList()));
+        model.put(
+                "uploads",
+                outputs.area(signed.userId()).stream()
+                        .map(o -> {
+                            String name = o.key()
+                                    .substring(
+                                            JobPaths.userArea(signed.userId()).length());
+                            return Map.of("name", name, "picked", picked.contains(name));
+                        })
+                        .filter(m -> JobSubmission.isFileName((String) m.get("name")))
+                        .collect(Collectors.toList()));
         model.put("errors", errors);
         render(r, errors.isEmpty() ? 200 : 400, "submit", model);
     }
@@ -128,8 +143,10 @@ final class JobPages extends Pages {
         }
         Signed signed = owned.get().signed();
         JobRecord job = owned.get().job();
-        List<String> declared = job.outputs().stream().map(FileMapping::src)
-                .filter(name -> !name.equals(job.stdoutFile()) && !name.equals(job.stderrFile())).toList();
+        List<String> declared = job.outputs().stream()
+                .map(FileMapping::src)
+                .filter(name -> !name.equals(job.stdoutFile()) && !name.equals(job.stderrFile()))
+                .toList();
         String area = "s3://" + web.bucket() + "/" + JobPaths.userArea(signed.userId());
         List<String> urls = new ArrayList<>();
         List<String> uploaded = new ArrayList<>();
@@ -140,15 +157,24 @@ final class JobPages extends Pages {
                 urls.add(input.src());
             }
         }
-        JobSubmission.Fields fields = new JobSubmission.Fields(job.jobType(), job.jobName(), job.script(),
-                job.scriptName(), job.executable(), job.args(), String.join("\n", urls), uploaded,
-                String.join(", ", declared), job.stdoutFile(), job.stderrFile(),
-                Long.toString(Math.max(1, job.walltimeSeconds() / 60)), job.queue().wireName());
+        JobSubmission.Fields fields = new JobSubmission.Fields(
+                job.jobType(),
+                job.jobName(),
+                job.script(),
+                job.scriptName(),
+                job.executable(),
+                job.args(),
+                String.join("\n", urls),
+                uploaded,
+                String.join(", ", declared),
+                job.stdoutFile(),
+                job.stderrFile(),
+                Long.toString(Math.max(1, job.walltimeSeconds() / 60)),
+                job.queue().wireName());
         showForm(r, signed, fields, List.of());
     }
 
-    private record Owned(Signed signed, JobRecord job) {
-    }
+    private record Owned(Signed signed, JobRecord job) {}
 
     /** The signed-in user and their job {@code jobId}; otherwise answers (sign-in page, 404) and gives empty. */
     private Optional<Owned> signedInOwner(Request r, String jobId) throws IOException {
@@ -170,7 +196,9 @@ final class JobPages extends Pages {
 
     static JobSubmission.Submitter submitter(Signed signed) {
         String name = signed.session().name();
-        return new JobSubmission.Submitter(signed.userId(), name == null || name.isBlank() ? signed.user().email() : name,
+        return new JobSubmission.Submitter(
+                signed.userId(),
+                name == null || name.isBlank() ? signed.user().email() : name,
                 signed.user().email());
     }
 

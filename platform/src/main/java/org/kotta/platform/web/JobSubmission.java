@@ -15,7 +15,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.regex.Pattern;
-
 import org.kotta.platform.core.FileMapping;
 import org.kotta.platform.core.JobItems;
 import org.kotta.platform.core.JobPaths;
@@ -23,7 +22,6 @@ import org.kotta.platform.core.JobRecord;
 import org.kotta.platform.core.JobStatus;
 import org.kotta.platform.core.JobStore;
 import org.kotta.platform.core.Queue;
-
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
@@ -38,12 +36,24 @@ public final class JobSubmission {
     public static final int MAX_FILES = 100;
     public static final int MAX_TEXT = 4096;
     private static final Pattern FILE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._+-]{0,254}");
-    public static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
+    public static final DateTimeFormatter STAMP =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
 
     /** The fields as the form and {@code submit_task} send them (names are the REST API's). */
-    public record Fields(String jobtype, String jobname, String script, String scriptName, String executable,
-                         String args, String inputs, List<String> uploaded, String outputs, String stdoutFile,
-                         String stderrFile, String walltime, String queue) {
+    public record Fields(
+            String jobtype,
+            String jobname,
+            String script,
+            String scriptName,
+            String executable,
+            String args,
+            String inputs,
+            List<String> uploaded,
+            String outputs,
+            String stdoutFile,
+            String stderrFile,
+            String walltime,
+            String queue) {
         public Fields {
             uploaded = uploaded == null ? List.of() : List.copyOf(uploaded);
         }
@@ -54,17 +64,25 @@ public final class JobSubmission {
                 List<String> values = form.get(name);
                 return values == null || values.isEmpty() ? null : values.get(0);
             };
-            return new Fields(one.apply("jobtype"), one.apply("jobname"), one.apply("script"),
-                    one.apply("script_name"), one.apply("executable"), one.apply("args"), one.apply("inputs"),
-                    form.getOrDefault("uploaded", List.of()), one.apply("outputs"),
-                    one.apply("output_file_stdout"), one.apply("output_file_stderr"), one.apply("walltime"),
+            return new Fields(
+                    one.apply("jobtype"),
+                    one.apply("jobname"),
+                    one.apply("script"),
+                    one.apply("script_name"),
+                    one.apply("executable"),
+                    one.apply("args"),
+                    one.apply("inputs"),
+                    form.getOrDefault("uploaded", List.of()),
+                    one.apply("outputs"),
+                    one.apply("output_file_stdout"),
+                    one.apply("output_file_stderr"),
+                    one.apply("walltime"),
                     one.apply("queue"));
         }
     }
 
     /** Who submits: the signed-in identity (never a field the client sends). */
-    public record Submitter(String userId, String username, String email) {
-    }
+    public record Submitter(String userId, String username, String email) {}
 
     /** The fields were refused; every message names its field. */
     public static final class Invalid extends RuntimeException {
@@ -101,13 +119,20 @@ public final class JobSubmission {
         JobRecord job = build(fields, who, bucket, UUID.randomUUID().toString(), Instant.now());
         jobs.create(job);
         try {
-            sqs.sendMessage(b -> b.queueUrl(pendingQueueUrl.apply(job.queue()))
-                    .messageBody("{\"job_id\":\"" + job.jobId() + "\"}"));
+            sqs.sendMessage(b ->
+                    b.queueUrl(pendingQueueUrl.apply(job.queue())).messageBody("{\"job_id\":\"" + job.jobId() + "\"}"));
         } catch (RuntimeException notQueued) {
-            jobs.transition(job.jobId(), Set.of(JobStatus.PENDING), JobStatus.FAILED, Map.of(
-                    JobItems.ERROR, AttributeValue.fromS("the job could not be queued (" + notQueued.getClass().getSimpleName()
-                            + "); submit it again"),
-                    JobItems.COMPLETE_TIME, AttributeValue.fromN(Long.toString(Instant.now().getEpochSecond()))));
+            jobs.transition(
+                    job.jobId(),
+                    Set.of(JobStatus.PENDING),
+                    JobStatus.FAILED,
+                    Map.of(
+                            JobItems.ERROR,
+                                    AttributeValue.fromS("the job could not be queued ("
+                                            + notQueued.getClass().getSimpleName() + "); submit it again"),
+                            JobItems.COMPLETE_TIME,
+                                    AttributeValue.fromN(
+                                            Long.toString(Instant.now().getEpochSecond()))));
             throw notQueued;
         }
         return job;
@@ -172,11 +197,39 @@ public final class JobSubmission {
             throw new Invalid(errors);
         }
         List<FileMapping> outputs = outputNames.stream()
-                .map(name -> new FileMapping(name, bucket + "/" + JobPaths.outputKey(jobId, name))).toList();
-        return new JobRecord(jobId, jobname, jobtype, JobStatus.PENDING, queue.get(), minutes * 60,
-                now.getEpochSecond(), null, null, STAMP.format(now), who.username(), who.email(), who.userId(),
-                executable, args, script, scriptName, inputs, outputs, stdout, stderr, null, null, null, null,
-                null, null, null, 0, false);
+                .map(name -> new FileMapping(name, bucket + "/" + JobPaths.outputKey(jobId, name)))
+                .toList();
+        return new JobRecord(
+                jobId,
+                jobname,
+                jobtype,
+                JobStatus.PENDING,
+                queue.get(),
+                minutes * 60,
+                now.getEpochSecond(),
+                null,
+                null,
+                STAMP.format(now),
+                who.username(),
+                who.email(),
+                who.userId(),
+                executable,
+                args,
+                script,
+                scriptName,
+                inputs,
+                outputs,
+                stdout,
+                stderr,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                0,
+                false);
     }
 
     private static List<FileMapping> inputs(Fields f, Submitter who, String bucket, List<String> errors) {
@@ -242,7 +295,10 @@ public final class JobSubmission {
         if (value == null || value.isBlank()) {
             return List.of();
         }
-        return Arrays.stream(value.split("[,\\r\\n]+")).map(String::strip).filter(s -> !s.isEmpty()).toList();
+        return Arrays.stream(value.split("[,\\r\\n]+"))
+                .map(String::strip)
+                .filter(s -> !s.isEmpty())
+                .toList();
     }
 
     private static String blankTo(String value, String fallback) {

@@ -5,14 +5,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
 import org.kotta.platform.core.FileMapping;
 import org.kotta.platform.core.JobRecord;
 
 /** A job as its page shows it: the fields, the status timeline and the stage durations. */
 final class JobView {
-    private JobView() {
-    }
+    private JobView() {}
 
     static Map<String, Object> of(JobRecord job) {
         Map<String, Object> view = new LinkedHashMap<>();

@@ -19,8 +19,7 @@ final class Multipart {
         }
     }
 
-    private Multipart() {
-    }
+    private Multipart() {}
 
     static Optional<String> boundary(String contentType) {
         if (contentType == null || !contentType.startsWith("multipart/form-data")) {

@@ -6,10 +6,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-
 import org.kotta.platform.core.FileMapping;
 import org.kotta.platform.core.JobPaths;
-
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
@@ -40,17 +38,26 @@ final class Outputs {
     }
 
     String presignGet(String key) {
-        return web.clients().presigner().presignGetObject(b -> b.signatureDuration(Web.PRESIGN_LIFETIME)
-                .getObjectRequest(g -> g.bucket(web.bucket()).key(key))).url().toString();
+        return web.clients()
+                .presigner()
+                .presignGetObject(b -> b.signatureDuration(Web.PRESIGN_LIFETIME)
+                        .getObjectRequest(g -> g.bucket(web.bucket()).key(key)))
+                .url()
+                .toString();
     }
 
     /** The first {@link #LOG_CAP} bytes of {@code outputs/<job_id>/<file>}, empty when missing. */
     Optional<String> head(String jobId, String file) {
-        try (ResponseInputStream<GetObjectResponse> in = web.clients().s3().getObject(b -> b.bucket(web.bucket())
-                .key(JobPaths.outputKey(jobId, file)).range("bytes=0-" + (LOG_CAP - 1)))) {
+        try (ResponseInputStream<GetObjectResponse> in = web.clients()
+                .s3()
+                .getObject(b -> b.bucket(web.bucket())
+                        .key(JobPaths.outputKey(jobId, file))
+                        .range("bytes=0-" + (LOG_CAP - 1)))) {
             byte[] bytes = ((InputStream) in).readNBytes(LOG_CAP);
-            boolean more = in.response().contentRange() != null && !in.response().contentRange().endsWith("/" + bytes.length);
-            return Optional.of(new String(bytes, StandardCharsets.UTF_8) + (more ? "\n… (cut at 64 KiB; download the file for the rest)" : ""));
+            boolean more = in.response().contentRange() != null
+                    && !in.response().contentRange().endsWith("/" + bytes.length);
+            return Optional.of(new String(bytes, StandardCharsets.UTF_8)
+                    + (more ? "\n… (cut at 64 KiB; download the file for the rest)" : ""));
         } catch (NoSuchKeyException missing) {
             return Optional.empty();
         } catch (S3Exception | IOException e) {
@@ -62,7 +69,10 @@ final class Outputs {
     List<S3Object> area(String userId) {
         String prefix = JobPaths.userArea(userId);
         List<S3Object> files = new ArrayList<>();
-        web.clients().s3().listObjectsV2Paginator(b -> b.bucket(web.bucket()).prefix(prefix)).contents()
+        web.clients()
+                .s3()
+                .listObjectsV2Paginator(b -> b.bucket(web.bucket()).prefix(prefix))
+                .contents()
                 .forEach(files::add);
         return files;
     }

@@ -5,7 +5,6 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
-
 import org.kotta.platform.core.UserRecord;
 
 /** What every page handler shares: who is signed in, the CSRF check, rendering. */
@@ -33,8 +32,10 @@ abstract class Pages {
 
     Optional<Signed> current(Request r) {
         return r.cookie(Session.COOKIE)
-                .flatMap(cookie -> Session.open(web.codec(), cookie, Instant.now().getEpochSecond()))
-                .flatMap(session -> web.users().find(session.email())
+                .flatMap(cookie ->
+                        Session.open(web.codec(), cookie, Instant.now().getEpochSecond()))
+                .flatMap(session -> web.users()
+                        .find(session.email())
                         .filter(UserRecord::mayUseKotta)
                         .map(user -> new Signed(session, user)));
     }
@@ -45,7 +46,8 @@ abstract class Pages {
      */
     Optional<Signed> postedForm(Request r) throws IOException {
         Optional<Session> session = r.cookie(Session.COOKIE)
-                .flatMap(cookie -> Session.open(web.codec(), cookie, Instant.now().getEpochSecond()));
+                .flatMap(cookie ->
+                        Session.open(web.codec(), cookie, Instant.now().getEpochSecond()));
         if (session.isEmpty() || !session.get().csrfMatches(r.field("csrf"))) {
             forgedForm(r);
             return Optional.empty();
@@ -61,8 +63,15 @@ abstract class Pages {
     Map<String, Object> model(Signed signed) {
         Map<String, Object> model = new HashMap<>();
         if (signed != null) {
-            model.put("user", Map.of("email", signed.user().email(),
-                    "name", signed.session().name() == null ? signed.user().email() : signed.session().name()));
+            model.put(
+                    "user",
+                    Map.of(
+                            "email",
+                            signed.user().email(),
+                            "name",
+                            signed.session().name() == null
+                                    ? signed.user().email()
+                                    : signed.session().name()));
             model.put("csrf", signed.session().csrf());
             model.put("isAdmin", signed.user().isAdmin());
         }

@@ -1,5 +1,7 @@
 package org.kotta.platform.web;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -11,13 +13,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpExchange;
-
 /** One HTTP exchange: its parsed query, form and cookies, and the ways to answer it. */
 public final class Request {
     /** Form bodies (not uploads) are small. */
     static final int MAX_FORM_BYTES = 1024 * 1024;
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final HttpExchange exchange;
@@ -101,12 +101,16 @@ public final class Request {
     }
 
     public void setCookie(String name, String value, long maxAgeSeconds, boolean secure) {
-        exchange.getResponseHeaders().add("Set-Cookie", name + "=" + value + "; Path=/; Max-Age=" + maxAgeSeconds
-                + "; HttpOnly; SameSite=Lax" + (secure ? "; Secure" : ""));
+        exchange.getResponseHeaders()
+                .add(
+                        "Set-Cookie",
+                        name + "=" + value + "; Path=/; Max-Age=" + maxAgeSeconds + "; HttpOnly; SameSite=Lax"
+                                + (secure ? "; Secure" : ""));
     }
 
     public void html(int code, String body) throws IOException {
-        exchange.getResponseHeaders().set("Content-Security-Policy", "default-src 'self'; form-action 'self' https: http:");
+        exchange.getResponseHeaders()
+                .set("Content-Security-Policy", "default-src 'self'; form-action 'self' https: http:");
         exchange.getResponseHeaders().set("X-Frame-Options", "DENY");
         send(code, "text/html; charset=utf-8", body.getBytes(StandardCharsets.UTF_8));
     }

@@ -9,11 +9,9 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
-
 import org.kotta.platform.core.FileMapping;
 import org.kotta.platform.core.JobItems;
 import org.kotta.platform.core.JobRecord;
-
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
@@ -23,8 +21,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 public final class RestAnswers {
     private static final Set<String> TIMES = Set.of(JobItems.SUBMIT_TIME, JobItems.START_TIME, JobItems.COMPLETE_TIME);
 
-    private RestAnswers() {
-    }
+    private RestAnswers() {}
 
     public static Map<String, Object> fail(String reason) {
         Map<String, Object> answer = new LinkedHashMap<>();
@@ -46,7 +43,8 @@ public final class RestAnswers {
      * item per output: a link from {@code presignedIfPresent}, or the name in italics when the
      * file is missing.
      */
-    public static Map<String, Object> status(JobRecord job, Function<FileMapping, Optional<String>> presignedIfPresent) {
+    public static Map<String, Object> status(
+            JobRecord job, Function<FileMapping, Optional<String>> presignedIfPresent) {
         List<Map<String, Object>> items = new ArrayList<>();
         TreeMap<String, AttributeValue> attributes = new TreeMap<>(JobItems.toItem(job));
         for (Map.Entry<String, AttributeValue> attribute : attributes.entrySet()) {
@@ -55,18 +53,25 @@ public final class RestAnswers {
                 continue;
             }
             Object value = TIMES.contains(name)
-                    ? JobSubmission.STAMP.format(Instant.ofEpochSecond((long) Double.parseDouble(attribute.getValue().n())))
+                    ? JobSubmission.STAMP.format(Instant.ofEpochSecond(
+                            (long) Double.parseDouble(attribute.getValue().n())))
                     : plain(attribute.getValue());
             items.add(Map.of(name, value));
         }
         if (job.status().isFinal()) {
             for (FileMapping output : job.outputs()) {
                 String name = Html.escape(output.src());
-                items.add(Map.of("outputs", presignedIfPresent.apply(output)
-                        // the URL as is (the old client follows the href verbatim); a presigned URL holds no quote or bracket
-                        .map(url -> "<a href=\"" + url.replace("\"", "%22").replace("<", "%3C").replace(">", "%3E")
-                                + "\">" + name + "</a>")
-                        .orElse("<i>" + name + "</i>")));
+                items.add(Map.of(
+                        "outputs",
+                        presignedIfPresent
+                                .apply(output)
+                                // the URL as is (the old client follows the href verbatim); a presigned URL holds no
+                                // quote or bracket
+                                .map(url -> "<a href=\""
+                                        + url.replace("\"", "%22")
+                                                .replace("<", "%3C")
+                                                .replace(">", "%3E") + "\">" + name + "</a>")
+                                .orElse("<i>" + name + "</i>")));
             }
         }
         Map<String, Object> answer = new LinkedHashMap<>();
@@ -114,7 +119,9 @@ public final class RestAnswers {
         }
         if (value.n() != null) {
             String n = value.n();
-            return n.contains(".") || n.contains("e") || n.contains("E") ? (Object) Double.parseDouble(n) : (Object) Long.parseLong(n);
+            return n.contains(".") || n.contains("e") || n.contains("E")
+                    ? (Object) Double.parseDouble(n)
+                    : (Object) Long.parseLong(n);
         }
         if (value.bool() != null) {
             return value.bool();

@@ -3,7 +3,6 @@ package org.kotta.platform.web;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.Optional;
-
 import org.kotta.platform.core.JobRecord;
 import org.kotta.platform.core.UserRecord;
 
@@ -17,6 +16,7 @@ final class RestApi {
     static final String PREFIX = "/rest/v1/";
     /** What a job id can look like (a UUID; the pages' pattern): anything else is no job, not a key to look up. */
     private static final java.util.regex.Pattern JOB_ID = java.util.regex.Pattern.compile("[0-9A-Za-z-]{1,64}");
+
     private final Web web;
     private final Outputs outputs;
 
@@ -48,8 +48,10 @@ final class RestApi {
         }
         String userId = who.get().userId();
         if (jobId != null && !JOB_ID.matcher(jobId).matches()) {
-            r.json(404, RestAnswers.fail("job " + (jobId.length() > 64 ? jobId.substring(0, 64) + "…" : jobId)
-                    + " not found"));
+            r.json(
+                    404,
+                    RestAnswers.fail(
+                            "job " + (jobId.length() > 64 ? jobId.substring(0, 64) + "…" : jobId) + " not found"));
             return;
         }
         switch (call) {
@@ -76,7 +78,8 @@ final class RestApi {
                     r.json(404, RestAnswers.fail("job " + jobId + " not found"));
                     return;
                 }
-                Optional<JobRecord> cancelled = web.jobs().requestCancel(owned.get(), Instant.now().getEpochSecond());
+                Optional<JobRecord> cancelled =
+                        web.jobs().requestCancel(owned.get(), Instant.now().getEpochSecond());
                 if (cancelled.isEmpty()) {
                     r.json(409, RestAnswers.fail("job " + jobId + " has already ended"));
                 } else {
@@ -87,8 +90,10 @@ final class RestApi {
     }
 
     private Optional<JobSubmission.Submitter> authenticate(Request r) throws IOException {
-        String token = r.header("Authorization").filter(h -> h.regionMatches(true, 0, "Bearer ", 0, 7))
-                .map(h -> h.substring(7).strip()).orElse(null);
+        String token = r.header("Authorization")
+                .filter(h -> h.regionMatches(true, 0, "Bearer ", 0, 7))
+                .map(h -> h.substring(7).strip())
+                .orElse(null);
         if (token == null || token.isEmpty()) {
             token = r.queryParam("access_token");
         }
@@ -111,6 +116,7 @@ final class RestApi {
             r.json(401, RestAnswers.fail(identity.email() + " is not registered with this Cloud Kotta; ask an admin"));
             return Optional.empty();
         }
-        return Optional.of(new JobSubmission.Submitter(identity.userId(), identity.name(), user.get().email()));
+        return Optional.of(new JobSubmission.Submitter(
+                identity.userId(), identity.name(), user.get().email()));
     }
 }

@@ -1,13 +1,12 @@
 package org.kotta.platform.web;
 
+import com.sun.net.httpserver.HttpExchange;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import com.sun.net.httpserver.HttpExchange;
 
 /**
  * Sends each request to its handler; logs one line per request, with the path as sent (still
@@ -17,8 +16,17 @@ final class Router {
     private static final Pattern JOB = Pattern.compile("/jobs/([0-9a-fA-F-]{1,64})(/cancel|/resubmit)?");
     private static final Pattern ADMIN = Pattern.compile("/admin/users/(approve|role|remove|add)");
     private static final Pattern STATIC = Pattern.compile("/static/([A-Za-z0-9][A-Za-z0-9._-]{0,100})");
-    private static final Map<String, String> TYPES = Map.of("css", "text/css; charset=utf-8",
-            "png", "image/png", "svg", "image/svg+xml", "ico", "image/x-icon", "txt", "text/plain; charset=utf-8");
+    private static final Map<String, String> TYPES = Map.of(
+            "css",
+            "text/css; charset=utf-8",
+            "png",
+            "image/png",
+            "svg",
+            "image/svg+xml",
+            "ico",
+            "image/x-icon",
+            "txt",
+            "text/plain; charset=utf-8");
 
     private final Web web;
     private final SignIn signIn;
@@ -45,11 +53,12 @@ final class Router {
         } catch (Request.TooLarge tooLarge) {
             answerFailure(r, 413, tooLarge.getMessage());
         } catch (Exception e) {
-            System.out.println("error " + r.method() + " " + r.rawPath() + ": " + e.getClass().getName());
+            System.out.println("error " + r.method() + " " + r.rawPath() + ": "
+                    + e.getClass().getName());
             answerFailure(r, 500, "Something went wrong on our side.");
         } finally {
-            System.out.printf("%s %s %d %d ms%n", r.method(), r.rawPath(), r.status(),
-                    (System.nanoTime() - started) / 1_000_000);
+            System.out.printf(
+                    "%s %s %d %d ms%n", r.method(), r.rawPath(), r.status(), (System.nanoTime() - started) / 1_000_000);
             exchange.close();
         }
     }

@@ -1,14 +1,13 @@
 package org.kotta.platform.web;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
-import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
-
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * A signed-in person, as sealed into the {@code kotta_session} cookie: who they are at the
@@ -31,8 +30,10 @@ public record Session(String userId, String email, String name, String csrf) {
 
     public String seal(SessionCodec codec, long expiresAt) {
         try {
-            return codec.seal(COOKIE, JSON.writeValueAsString(Map.of("u", userId, "e", email,
-                    "n", name == null ? "" : name, "c", csrf)), expiresAt);
+            return codec.seal(
+                    COOKIE,
+                    JSON.writeValueAsString(Map.of("u", userId, "e", email, "n", name == null ? "" : name, "c", csrf)),
+                    expiresAt);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
@@ -42,8 +43,8 @@ public record Session(String userId, String email, String name, String csrf) {
         return codec.open(COOKIE, cookie, now).flatMap(payload -> {
             try {
                 Map<?, ?> m = JSON.readValue(payload, Map.class);
-                return Optional.of(new Session((String) m.get("u"), (String) m.get("e"), (String) m.get("n"),
-                        (String) m.get("c")));
+                return Optional.of(new Session(
+                        (String) m.get("u"), (String) m.get("e"), (String) m.get("n"), (String) m.get("c")));
             } catch (JsonProcessingException | ClassCastException e) {
                 return Optional.empty();
             }
@@ -52,7 +53,9 @@ public record Session(String userId, String email, String name, String csrf) {
 
     /** The CSRF check of a POSTed form: the field must equal this session's token (constant time). */
     public boolean csrfMatches(String submitted) {
-        return submitted != null && csrf != null && MessageDigest.isEqual(
-                submitted.getBytes(StandardCharsets.UTF_8), csrf.getBytes(StandardCharsets.UTF_8));
+        return submitted != null
+                && csrf != null
+                && MessageDigest.isEqual(
+                        submitted.getBytes(StandardCharsets.UTF_8), csrf.getBytes(StandardCharsets.UTF_8));
     }
 }

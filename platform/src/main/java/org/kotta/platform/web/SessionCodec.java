@@ -6,7 +6,6 @@ import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Optional;
-
 import javax.crypto.Cipher;
 import javax.crypto.Mac;
 import javax.crypto.spec.GCMParameterSpec;
@@ -31,9 +30,13 @@ public final class SessionCodec {
         if (sessionSecret == null || sessionSecret.length() < 16) {
             throw new IllegalArgumentException("the session key secret must hold at least 16 characters");
         }
-        this.key = new SecretKeySpec(hkdf(sessionSecret.getBytes(StandardCharsets.UTF_8),
-                "kotta-session-v1".getBytes(StandardCharsets.UTF_8),
-                "cookie aes-256-gcm".getBytes(StandardCharsets.UTF_8), 32), "AES");
+        this.key = new SecretKeySpec(
+                hkdf(
+                        sessionSecret.getBytes(StandardCharsets.UTF_8),
+                        "kotta-session-v1".getBytes(StandardCharsets.UTF_8),
+                        "cookie aes-256-gcm".getBytes(StandardCharsets.UTF_8),
+                        32),
+                "AES");
     }
 
     /** {@code purpose} binds a sealed value to its cookie, so one cookie cannot stand in for another. */
@@ -46,8 +49,13 @@ public final class SessionCodec {
             cipher.updateAAD(purpose.getBytes(StandardCharsets.UTF_8));
             byte[] plain = payload.getBytes(StandardCharsets.UTF_8);
             byte[] sealed = cipher.doFinal(ByteBuffer.allocate(8 + plain.length)
-                    .putLong(expiresAtEpochSecond).put(plain).array());
-            return B64.encodeToString(ByteBuffer.allocate(IV_BYTES + sealed.length).put(iv).put(sealed).array());
+                    .putLong(expiresAtEpochSecond)
+                    .put(plain)
+                    .array());
+            return B64.encodeToString(ByteBuffer.allocate(IV_BYTES + sealed.length)
+                    .put(iv)
+                    .put(sealed)
+                    .array());
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot seal a cookie", e);
         }

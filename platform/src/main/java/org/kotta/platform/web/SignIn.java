@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
-
 import org.kotta.platform.core.UserRecord;
 
 /**
@@ -32,8 +31,11 @@ final class SignIn extends Pages {
         String state = Session.randomToken();
         String verifier = Session.randomToken() + Session.randomToken();
         long now = Instant.now().getEpochSecond();
-        r.setCookie(LOGIN_COOKIE, web.codec().seal(LOGIN_COOKIE, state + " " + verifier, now + LOGIN_SECONDS),
-                LOGIN_SECONDS, web.secureCookies());
+        r.setCookie(
+                LOGIN_COOKIE,
+                web.codec().seal(LOGIN_COOKIE, state + " " + verifier, now + LOGIN_SECONDS),
+                LOGIN_SECONDS,
+                web.secureCookies());
         r.redirect(web.provider().authorizeUrl(web.redirectUri(), state, verifier));
     }
 
@@ -45,7 +47,10 @@ final class SignIn extends Pages {
         String state = r.queryParam("state");
         String code = r.queryParam("code");
         r.setCookie(LOGIN_COOKIE, "", 0, web.secureCookies());
-        if (login.isEmpty() || login.get().length != 2 || state == null || !state.equals(login.get()[0])
+        if (login.isEmpty()
+                || login.get().length != 2
+                || state == null
+                || !state.equals(login.get()[0])
                 || code == null) {
             error(r, 400, "This sign-in link is out of date or was not started here. Please sign in again.");
             return;
@@ -76,7 +81,8 @@ final class SignIn extends Pages {
 
     void logout(Request r) throws IOException {
         Optional<Session> session = r.cookie(Session.COOKIE)
-                .flatMap(cookie -> Session.open(web.codec(), cookie, Instant.now().getEpochSecond()));
+                .flatMap(cookie ->
+                        Session.open(web.codec(), cookie, Instant.now().getEpochSecond()));
         if (session.isEmpty() || !session.get().csrfMatches(r.field("csrf"))) {
             error(r, 403, "This form is out of date or was not sent by this site.");
             return;

@@ -24,8 +24,7 @@ public final class TokenCheck {
         }
     };
 
-    private record Entry(Identity identity, long until) {
-    }
+    private record Entry(Identity identity, long until) {}
 
     public TokenCheck(IdentityProvider provider, long ttlMillis) {
         this.provider = provider;
@@ -50,7 +49,8 @@ public final class TokenCheck {
 
     private static String sha256(String token) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

@@ -1,5 +1,6 @@
 package org.kotta.platform.web;
 
+import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URISyntaxException;
@@ -8,9 +9,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-
-import com.sun.net.httpserver.HttpServer;
-
 import org.kotta.platform.core.JobStore;
 import org.kotta.platform.core.PlatformClients;
 import org.kotta.platform.core.UserStore;
@@ -35,6 +33,7 @@ public final class WebServer implements AutoCloseable {
             System.setProperty(NO_DELAY, "true");
         }
     }
+
     private final HttpServer server;
     private final ExecutorService pool;
 
@@ -48,20 +47,35 @@ public final class WebServer implements AutoCloseable {
 
     /** Reads the secrets (into memory only), binds {@code KOTTA_PORT} (0: any free port) and serves. */
     public static WebServer start(Wiring wiring) throws IOException {
-        wiring.requireAll(List.of(Wiring.JOBS_BUCKET, Wiring.JOBS_TABLE, Wiring.USERS_TABLE,
-                Wiring.PROD_PENDING_QUEUE_URL, Wiring.TEST_PENDING_QUEUE_URL, Wiring.OAUTH_CLIENT_ID,
-                Wiring.OAUTH_CLIENT_SECRET_ARN, Wiring.SESSION_KEY_SECRET_ARN, Wiring.PUBLIC_URL));
+        wiring.requireAll(List.of(
+                Wiring.JOBS_BUCKET,
+                Wiring.JOBS_TABLE,
+                Wiring.USERS_TABLE,
+                Wiring.PROD_PENDING_QUEUE_URL,
+                Wiring.TEST_PENDING_QUEUE_URL,
+                Wiring.OAUTH_CLIENT_ID,
+                Wiring.OAUTH_CLIENT_SECRET_ARN,
+                Wiring.SESSION_KEY_SECRET_ARN,
+                Wiring.PUBLIC_URL));
         PlatformClients clients = new PlatformClients(wiring);
         String clientSecret = clients.secretString(wiring.required(Wiring.OAUTH_CLIENT_SECRET_ARN));
         String sessionSecret = clients.secretString(wiring.required(Wiring.SESSION_KEY_SECRET_ARN));
-        IdentityProvider provider = new IdentityProvider(wiring.orDefault(Wiring.OIDC_ISSUER, ""),
-                wiring.required(Wiring.OAUTH_CLIENT_ID), clientSecret);
+        IdentityProvider provider = new IdentityProvider(
+                wiring.orDefault(Wiring.OIDC_ISSUER, ""), wiring.required(Wiring.OAUTH_CLIENT_ID), clientSecret);
         JobStore jobs = new JobStore(clients.dynamo(), wiring.required(Wiring.JOBS_TABLE));
         String bucket = wiring.required(Wiring.JOBS_BUCKET);
-        Web web = new Web(wiring, clients, jobs, new UserStore(clients.dynamo(), wiring.required(Wiring.USERS_TABLE)),
+        Web web = new Web(
+                wiring,
+                clients,
+                jobs,
+                new UserStore(clients.dynamo(), wiring.required(Wiring.USERS_TABLE)),
                 new JobSubmission(jobs, clients.sqs(), wiring::pendingQueueUrl, bucket),
-                new Views(appDir(wiring)), new SessionCodec(sessionSecret), provider,
-                new TokenCheck(provider, 60_000), new Health(wiring, clients), bucket,
+                new Views(appDir(wiring)),
+                new SessionCodec(sessionSecret),
+                provider,
+                new TokenCheck(provider, 60_000),
+                new Health(wiring, clients),
+                bucket,
                 wiring.required(Wiring.PUBLIC_URL).replaceAll("/+$", ""));
         WebServer server = new WebServer(web, wiring.port());
         server.server.start();
@@ -83,11 +97,15 @@ public final class WebServer implements AutoCloseable {
     static Path appDir(Wiring wiring) {
         return wiring.optional(Wiring.APP_DIR).map(Path::of).orElseGet(() -> {
             try {
-                Path jar = Path.of(WebServer.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+                Path jar = Path.of(WebServer.class
+                        .getProtectionDomain()
+                        .getCodeSource()
+                        .getLocation()
+                        .toURI());
                 Path root = jar.getParent() == null ? null : jar.getParent().getParent();
                 if (root == null || !Files.isDirectory(root.resolve("views"))) {
-                    throw new IllegalStateException("cannot find the release's views/ from " + jar
-                            + ": set " + Wiring.APP_DIR);
+                    throw new IllegalStateException(
+                            "cannot find the release's views/ from " + jar + ": set " + Wiring.APP_DIR);
                 }
                 return root;
             } catch (URISyntaxException e) {

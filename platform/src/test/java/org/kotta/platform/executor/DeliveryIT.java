@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -21,8 +20,13 @@ import org.kotta.platform.core.JobStatus;
 /** A message delivered twice runs once; SIGTERM mid-job puts the job back and another executor finishes it. */
 class DeliveryIT {
     /** What bin/kotta-start passes to an executor's JVM by default (KOTTA_JAVA_OPTS replaces them). */
-    static final List<String> EXECUTOR_JAVA_OPTS = List.of("-Xmx96m", "-Xss512k", "-XX:+UseSerialGC",
-            "-XX:MaxMetaspaceSize=64m", "-XX:ReservedCodeCacheSize=32m", "-XX:TieredStopAtLevel=1");
+    static final List<String> EXECUTOR_JAVA_OPTS = List.of(
+            "-Xmx96m",
+            "-Xss512k",
+            "-XX:+UseSerialGC",
+            "-XX:MaxMetaspaceSize=64m",
+            "-XX:ReservedCodeCacheSize=32m",
+            "-XX:TieredStopAtLevel=1");
 
     private ExecutorCloud cloud;
 
@@ -64,22 +68,35 @@ class DeliveryIT {
             System.out.println("idle executor RSS: " + idleRssKb / 1024 + " MB with " + EXECUTOR_JAVA_OPTS);
             assertThat(idleRssKb).as("idle executor RSS (kB)").isLessThan(200 * 1024);
 
-            JobRecord job = cloud.job("user-a", "echo started\nsleep 4\necho finished > result.txt\n", List.of(),
-                    List.of("result.txt"), 120);
+            JobRecord job = cloud.job(
+                    "user-a",
+                    "echo started\nsleep 4\necho finished > result.txt\n",
+                    List.of(),
+                    List.of("result.txt"),
+                    120);
             String id = cloud.submit(job);
             cloud.await(id, j -> j.status() == JobStatus.PROCESSING, Duration.ofSeconds(30));
             // mid-job: the script has echoed "started" and sleeps
-            await("the job's sleep").atMost(Duration.ofSeconds(10)).until(() -> executor.descendants()
-                    .anyMatch(p -> p.info().command().filter(c -> c.endsWith("/sleep")).isPresent()));
+            await("the job's sleep")
+                    .atMost(Duration.ofSeconds(10))
+                    .until(() -> executor.descendants()
+                            .anyMatch(p -> p.info()
+                                    .command()
+                                    .filter(c -> c.endsWith("/sleep"))
+                                    .isPresent()));
 
             executor.destroy();
-            assertThat(executor.waitFor(20, TimeUnit.SECONDS)).as("the executor exits promptly on SIGTERM").isTrue();
+            assertThat(executor.waitFor(20, TimeUnit.SECONDS))
+                    .as("the executor exits promptly on SIGTERM")
+                    .isTrue();
 
             JobRecord putBack = cloud.store.find(id).orElseThrow();
             assertThat(putBack.status()).isEqualTo(JobStatus.PENDING);
             assertThat(putBack.instanceId()).isNull();
             assertThat(putBack.attempt()).isEqualTo(1);
-            assertThat(cloud.outputKeys(id)).as("nothing uploaded by the stopped run").isEmpty();
+            assertThat(cloud.outputKeys(id))
+                    .as("nothing uploaded by the stopped run")
+                    .isEmpty();
             assertThat(Files.readString(log)).contains("put back in the queue");
 
             TaskExecutor successor = cloud.startExecutor("exec-successor-" + cloud.suffix);
@@ -114,7 +131,9 @@ class DeliveryIT {
             executor.destroy();
             JobRecord job = cloud.job("user-a", "echo ran\n", List.of(), List.of(), 60);
             cloud.submit(job);
-            assertThat(executor.waitFor(20, TimeUnit.SECONDS)).as("the executor exits on SIGTERM").isTrue();
+            assertThat(executor.waitFor(20, TimeUnit.SECONDS))
+                    .as("the executor exits on SIGTERM")
+                    .isTrue();
 
             TaskExecutor successor = cloud.startExecutor("exec-next-" + cloud.suffix);
             JobRecord ended = cloud.awaitEnd(job.jobId(), Duration.ofSeconds(15));
@@ -135,7 +154,9 @@ class DeliveryIT {
         command.add(classpath);
         command.add(Main.class.getName());
         command.add("task-executor");
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile())
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         builder.environment().putAll(cloud.wiring(instanceId));
         builder.environment().put("AWS_ACCESS_KEY_ID", "test");
@@ -144,7 +165,9 @@ class DeliveryIT {
     }
 
     private static void awaitLog(Path log, String text, Duration within) {
-        await("'" + text + "' in the executor's log").atMost(within).pollInterval(Duration.ofMillis(200))
+        await("'" + text + "' in the executor's log")
+                .atMost(within)
+                .pollInterval(Duration.ofMillis(200))
                 .until(() -> Files.readString(log).contains(text));
     }
 

@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Predicate;
-
 import org.awaitility.Awaitility;
 import org.kotta.platform.core.FileMapping;
 import org.kotta.platform.core.JobItems;
@@ -24,7 +23,6 @@ import org.kotta.platform.core.JobStore;
 import org.kotta.platform.core.PlatformClients;
 import org.kotta.platform.core.Queue;
 import org.kotta.platform.core.Wiring;
-
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -56,6 +54,7 @@ final class ExecutorCloud implements AutoCloseable {
     final String queueUrl;
     /** The pending queue's dead-letter queue; null without one. */
     final String deadLettersUrl;
+
     final String topicArn;
     final String notificationsUrl;
     final Path workRoot;
@@ -80,33 +79,46 @@ final class ExecutorCloud implements AutoCloseable {
         dynamo = clients.dynamo();
         s3 = clients.s3();
         sqs = clients.sqs();
-        dynamo.createTable(b -> b.tableName(table).billingMode(BillingMode.PAY_PER_REQUEST)
+        dynamo.createTable(b -> b.tableName(table)
+                .billingMode(BillingMode.PAY_PER_REQUEST)
                 .attributeDefinitions(
                         a -> a.attributeName(JobItems.JOB_ID).attributeType(ScalarAttributeType.S),
                         a -> a.attributeName(JobItems.USER_ID).attributeType(ScalarAttributeType.S),
                         a -> a.attributeName(JobItems.SUBMIT_TIME).attributeType(ScalarAttributeType.N))
                 .keySchema(k -> k.attributeName(JobItems.JOB_ID).keyType(KeyType.HASH))
                 .globalSecondaryIndexes(g -> g.indexName(JobItems.BY_USER_INDEX)
-                        .keySchema(k -> k.attributeName(JobItems.USER_ID).keyType(KeyType.HASH),
+                        .keySchema(
+                                k -> k.attributeName(JobItems.USER_ID).keyType(KeyType.HASH),
                                 k -> k.attributeName(JobItems.SUBMIT_TIME).keyType(KeyType.RANGE))
                         .projection(p -> p.projectionType(ProjectionType.ALL))));
         s3.createBucket(b -> b.bucket(bucket));
         Map<QueueAttributeName, String> attributes = new HashMap<>();
         attributes.put(QueueAttributeName.VISIBILITY_TIMEOUT, Integer.toString(visibilityTimeout));
         if (maxReceiveCount > 0) {
-            deadLettersUrl = sqs.createQueue(b -> b.queueName("pending-dlq-" + suffix)).queueUrl();
-            String deadLettersArn = sqs.getQueueAttributes(b -> b.queueUrl(deadLettersUrl)
-                    .attributeNames(QueueAttributeName.QUEUE_ARN)).attributes().get(QueueAttributeName.QUEUE_ARN);
-            attributes.put(QueueAttributeName.REDRIVE_POLICY, "{\"deadLetterTargetArn\":\"" + deadLettersArn
-                    + "\",\"maxReceiveCount\":\"" + maxReceiveCount + "\"}");
+            deadLettersUrl =
+                    sqs.createQueue(b -> b.queueName("pending-dlq-" + suffix)).queueUrl();
+            String deadLettersArn = sqs.getQueueAttributes(
+                            b -> b.queueUrl(deadLettersUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
+                    .attributes()
+                    .get(QueueAttributeName.QUEUE_ARN);
+            attributes.put(
+                    QueueAttributeName.REDRIVE_POLICY,
+                    "{\"deadLetterTargetArn\":\"" + deadLettersArn + "\",\"maxReceiveCount\":\"" + maxReceiveCount
+                            + "\"}");
         } else {
             deadLettersUrl = null;
         }
-        queueUrl = sqs.createQueue(b -> b.queueName("pending-" + suffix).attributes(attributes)).queueUrl();
-        topicArn = clients.sns().createTopic(b -> b.name("notifications-" + suffix)).topicArn();
-        notificationsUrl = sqs.createQueue(b -> b.queueName("notified-" + suffix)).queueUrl();
-        String notificationsArn = sqs.getQueueAttributes(b -> b.queueUrl(notificationsUrl)
-                .attributeNames(QueueAttributeName.QUEUE_ARN)).attributes().get(QueueAttributeName.QUEUE_ARN);
+        queueUrl = sqs.createQueue(b -> b.queueName("pending-" + suffix).attributes(attributes))
+                .queueUrl();
+        topicArn = clients.sns()
+                .createTopic(b -> b.name("notifications-" + suffix))
+                .topicArn();
+        notificationsUrl =
+                sqs.createQueue(b -> b.queueName("notified-" + suffix)).queueUrl();
+        String notificationsArn = sqs.getQueueAttributes(
+                        b -> b.queueUrl(notificationsUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
+                .attributes()
+                .get(QueueAttributeName.QUEUE_ARN);
         clients.sns().subscribe(b -> b.topicArn(topicArn).protocol("sqs").endpoint(notificationsArn));
         store = new JobStore(dynamo, table);
         workRoot = Files.createTempDirectory("kotta-work-");
@@ -141,12 +153,17 @@ final class ExecutorCloud implements AutoCloseable {
     }
 
     /** As above, with more wiring (e.g. {@code KOTTA_JOB_USER_DEDICATED}). */
-    TaskExecutor startExecutor(String instanceId, Duration visibilityEvery, int visibilityAhead,
-                               Map<String, String> more) {
+    TaskExecutor startExecutor(
+            String instanceId, Duration visibilityEvery, int visibilityAhead, Map<String, String> more) {
         Map<String, String> env = wiring(instanceId);
         env.putAll(more);
         ExecutorSettings settings = ExecutorSettings.fromWiring(new Wiring(env))
-                .withTimings(1, visibilityEvery, visibilityAhead, Duration.ofSeconds(1), Duration.ofSeconds(2),
+                .withTimings(
+                        1,
+                        visibilityEvery,
+                        visibilityAhead,
+                        Duration.ofSeconds(1),
+                        Duration.ofSeconds(2),
                         Duration.ofSeconds(20));
         TaskExecutor executor = new TaskExecutor(settings, clients);
         executors.add(executor);
@@ -158,11 +175,39 @@ final class ExecutorCloud implements AutoCloseable {
         String id = UUID.randomUUID().toString();
         long now = Instant.now().getEpochSecond();
         List<FileMapping> declared = outputs.stream()
-                .map(name -> new FileMapping(name, bucket + "/" + JobPaths.outputKey(id, name))).toList();
-        return new JobRecord(id, id, JobRecord.SCRIPT_TYPE, JobStatus.PENDING, Queue.TEST, walltime, now, null, null,
-                "2026-11-29 12:00:00", "Tester", userId + "@example.org", userId, "/bin/sh job.sh", null,
-                script, "job.sh", inputs, declared, JobRecord.DEFAULT_STDOUT, JobRecord.DEFAULT_STDERR, null, null,
-                null, null, null, null, null, 0, false);
+                .map(name -> new FileMapping(name, bucket + "/" + JobPaths.outputKey(id, name)))
+                .toList();
+        return new JobRecord(
+                id,
+                id,
+                JobRecord.SCRIPT_TYPE,
+                JobStatus.PENDING,
+                Queue.TEST,
+                walltime,
+                now,
+                null,
+                null,
+                "2026-11-29 12:00:00",
+                "Tester",
+                userId + "@example.org",
+                userId,
+                "/bin/sh job.sh",
+                null,
+                script,
+                "job.sh",
+                inputs,
+                declared,
+                JobRecord.DEFAULT_STDOUT,
+                JobRecord.DEFAULT_STDERR,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                0,
+                false);
     }
 
     /** Creates the job and sends its message, as the web server's submit does. */
@@ -177,7 +222,9 @@ final class ExecutorCloud implements AutoCloseable {
     }
 
     JobRecord await(String jobId, Predicate<JobRecord> until, Duration within) {
-        return Awaitility.await("job " + jobId).atMost(within).pollInterval(POLL)
+        return Awaitility.await("job " + jobId)
+                .atMost(within)
+                .pollInterval(POLL)
                 .until(() -> store.find(jobId).orElseThrow(), until);
     }
 
@@ -186,17 +233,22 @@ final class ExecutorCloud implements AutoCloseable {
     }
 
     Map<String, AttributeValue> item(String jobId) {
-        return dynamo.getItem(b -> b.tableName(table).key(Map.of(JobItems.JOB_ID, AttributeValue.fromS(jobId)))
-                .consistentRead(true)).item();
+        return dynamo.getItem(b -> b.tableName(table)
+                        .key(Map.of(JobItems.JOB_ID, AttributeValue.fromS(jobId)))
+                        .consistentRead(true))
+                .item();
     }
 
     String output(String jobId, String file) {
-        return s3.getObjectAsBytes(b -> b.bucket(bucket).key(JobPaths.outputKey(jobId, file))).asUtf8String();
+        return s3.getObjectAsBytes(b -> b.bucket(bucket).key(JobPaths.outputKey(jobId, file)))
+                .asUtf8String();
     }
 
     List<String> outputKeys(String jobId) {
         return s3.listObjectsV2(b -> b.bucket(bucket).prefix(JobPaths.outputsOf(jobId))).contents().stream()
-                .map(o -> o.key().substring(JobPaths.outputsOf(jobId).length())).sorted().toList();
+                .map(o -> o.key().substring(JobPaths.outputsOf(jobId).length()))
+                .sorted()
+                .toList();
     }
 
     void put(String key, String content) {
@@ -205,7 +257,9 @@ final class ExecutorCloud implements AutoCloseable {
 
     /** Until no message is left on the pending queue (the executors delete theirs just after a job's end). */
     void awaitNoMessagesLeft(Duration within) {
-        Awaitility.await("no message left on the pending queue").atMost(within).pollInterval(POLL)
+        Awaitility.await("no message left on the pending queue")
+                .atMost(within)
+                .pollInterval(POLL)
                 .until(() -> messagesLeft() == 0);
     }
 
@@ -216,9 +270,11 @@ final class ExecutorCloud implements AutoCloseable {
 
     /** Messages waiting plus in flight on a queue. */
     int messagesOn(String url) {
-        Map<QueueAttributeName, String> attributes = sqs.getQueueAttributes(b -> b.queueUrl(url).attributeNames(
-                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
-                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)).attributes();
+        Map<QueueAttributeName, String> attributes = sqs.getQueueAttributes(b -> b.queueUrl(url)
+                        .attributeNames(
+                                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+                                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE))
+                .attributes();
         return Integer.parseInt(attributes.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
                 + Integer.parseInt(attributes.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE));
     }
@@ -228,7 +284,8 @@ final class ExecutorCloud implements AutoCloseable {
         List<String> bodies = new ArrayList<>();
         List<Message> batch;
         do {
-            batch = sqs.receiveMessage(b -> b.queueUrl(notificationsUrl).maxNumberOfMessages(10).waitTimeSeconds(1))
+            batch = sqs.receiveMessage(b ->
+                            b.queueUrl(notificationsUrl).maxNumberOfMessages(10).waitTimeSeconds(1))
                     .messages();
             batch.forEach(m -> bodies.add(m.body()));
         } while (!batch.isEmpty());

@@ -6,13 +6,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.kotta.platform.core.FileMapping;
 import org.kotta.platform.core.JobPaths;
-
 import software.amazon.awssdk.core.sync.RequestBody;
 
 /**
@@ -48,7 +46,9 @@ class FileStagerIT {
 
         assertThat(bytes).isEqualTo(2 * MIB);
         assertThat(Files.size(work.resolve("big.bin"))).isEqualTo(2 * MIB);
-        assertThat(calls.get()).as("progress calls for one 2 MiB file").isGreaterThanOrEqualTo(2 * MIB / FileStager.CHUNK);
+        assertThat(calls.get())
+                .as("progress calls for one 2 MiB file")
+                .isGreaterThanOrEqualTo(2 * MIB / FileStager.CHUNK);
     }
 
     @Test
@@ -56,13 +56,17 @@ class FileStagerIT {
         Files.write(work.resolve("big.out"), new byte[2 * MIB]);
         AtomicInteger calls = new AtomicInteger();
 
-        FileStager.Uploaded uploaded = stager(Long.MAX_VALUE).stageOut("job-progress", List.of("big.out"), work,
-                calls::incrementAndGet);
+        FileStager.Uploaded uploaded =
+                stager(Long.MAX_VALUE).stageOut("job-progress", List.of("big.out"), work, calls::incrementAndGet);
 
         assertThat(uploaded.uploaded()).containsExactly("big.out");
-        assertThat(cloud.s3.headObject(b -> b.bucket(cloud.bucket).key(JobPaths.outputKey("job-progress", "big.out")))
-                .contentLength()).isEqualTo(2L * MIB);
-        assertThat(calls.get()).as("progress calls for one 2 MiB file").isGreaterThanOrEqualTo(2 * MIB / FileStager.CHUNK);
+        assertThat(cloud.s3
+                        .headObject(b -> b.bucket(cloud.bucket).key(JobPaths.outputKey("job-progress", "big.out")))
+                        .contentLength())
+                .isEqualTo(2L * MIB);
+        assertThat(calls.get())
+                .as("progress calls for one 2 MiB file")
+                .isGreaterThanOrEqualTo(2 * MIB / FileStager.CHUNK);
     }
 
     @Test
@@ -72,8 +76,8 @@ class FileStagerIT {
         Files.write(work.resolve("huge.out"), new byte[4096]);
         Files.writeString(work.resolve("fine.txt"), "ok\n");
 
-        FileStager.Uploaded uploaded = stager(1024).stageOut("job-links", List.of("linked.txt", "huge.out", "fine.txt"),
-                work, () -> { });
+        FileStager.Uploaded uploaded =
+                stager(1024).stageOut("job-links", List.of("linked.txt", "huge.out", "fine.txt"), work, () -> {});
 
         assertThat(uploaded.uploaded()).containsExactly("fine.txt");
         assertThat(uploaded.missing()).containsExactly("linked.txt", "huge.out");

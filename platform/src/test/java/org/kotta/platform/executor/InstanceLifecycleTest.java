@@ -7,7 +7,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-
 import org.junit.jupiter.api.Test;
 import org.kotta.platform.core.PlatformClients;
 import org.kotta.platform.core.Wiring;
@@ -22,7 +21,9 @@ class InstanceLifecycleTest {
         assertThat(InstanceLifecycle.isTerminating(Optional.of("Terminated"))).isTrue();
         assertThat(InstanceLifecycle.isTerminating(Optional.of("Terminated\n"))).isTrue();
         for (String other : List.of("InService", "Standby", "Detached", "Warmed:Terminated", "")) {
-            assertThat(InstanceLifecycle.isTerminating(Optional.of(other))).as(other).isFalse();
+            assertThat(InstanceLifecycle.isTerminating(Optional.of(other)))
+                    .as(other)
+                    .isFalse();
         }
         assertThat(InstanceLifecycle.isTerminating(Optional.empty())).isFalse();
     }
@@ -38,8 +39,8 @@ class InstanceLifecycleTest {
     @Test
     void readsTheStateWithAnImdsV2Token_andOnceTerminatedStaysSo() throws Exception {
         try (MetadataStub imds = new MetadataStub()) {
-            InstanceLifecycle lifecycle = lifecycle(Map.of(Wiring.AUTOSCALING_GROUP, "s-test-workers",
-                    Wiring.METADATA_URL, imds.url()));
+            InstanceLifecycle lifecycle =
+                    lifecycle(Map.of(Wiring.AUTOSCALING_GROUP, "s-test-workers", Wiring.METADATA_URL, imds.url()));
             assertThat(lifecycle.managed()).isTrue();
             assertThat(lifecycle.terminating()).isFalse();
             assertThat(imds.reads()).as("read with the session token").isEqualTo(1);
@@ -67,17 +68,31 @@ class InstanceLifecycleTest {
 
     @Test
     void anUnreachableMetadataServiceIsAWarning_notATermination() {
-        InstanceLifecycle lifecycle = lifecycle(Map.of(Wiring.AUTOSCALING_GROUP, "s-test-workers",
-                Wiring.METADATA_URL, "http://127.0.0.1:1"));
+        InstanceLifecycle lifecycle = lifecycle(
+                Map.of(Wiring.AUTOSCALING_GROUP, "s-test-workers", Wiring.METADATA_URL, "http://127.0.0.1:1"));
         assertThat(lifecycle.terminating()).isFalse();
         assertThat(lifecycle.terminating()).isFalse();
         assertThat(log).singleElement().asString().startsWith("warning: could not read the target lifecycle state");
     }
 
     private InstanceLifecycle lifecycle(Map<String, String> more) {
-        Map<String, String> env = new HashMap<>(Map.of(Wiring.POOL, "test", Wiring.JOBS_BUCKET, "b",
-                Wiring.JOBS_TABLE, "t", Wiring.WORK_DIR, "/tmp", Wiring.TEST_PENDING_QUEUE_URL, "http://queue",
-                Wiring.INSTANCE_ID, "i-1", Wiring.ENDPOINT_URL, "http://127.0.0.1:1", Wiring.REGION, "us-east-1"));
+        Map<String, String> env = new HashMap<>(Map.of(
+                Wiring.POOL,
+                "test",
+                Wiring.JOBS_BUCKET,
+                "b",
+                Wiring.JOBS_TABLE,
+                "t",
+                Wiring.WORK_DIR,
+                "/tmp",
+                Wiring.TEST_PENDING_QUEUE_URL,
+                "http://queue",
+                Wiring.INSTANCE_ID,
+                "i-1",
+                Wiring.ENDPOINT_URL,
+                "http://127.0.0.1:1",
+                Wiring.REGION,
+                "us-east-1"));
         env.putAll(more);
         Wiring wiring = new Wiring(env);
         ExecutorSettings settings = ExecutorSettings.fromWiring(wiring);

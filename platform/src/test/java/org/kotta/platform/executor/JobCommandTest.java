@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.util.Optional;
-
 import org.junit.jupiter.api.Test;
 import org.kotta.platform.executor.JobCommand.JobUser;
 
@@ -26,15 +25,35 @@ class JobCommandTest {
     @Test
     void dropsToTheJobUser() {
         assertThat(JobCommand.argv("make", Optional.of(new JobUser("nobody", 65534, 65534))))
-                .containsExactly("setsid", "setpriv", "--reuid=65534", "--regid=65534", "--init-groups", "--",
-                        "/bin/sh", "-c", "make");
+                .containsExactly(
+                        "setsid",
+                        "setpriv",
+                        "--reuid=65534",
+                        "--regid=65534",
+                        "--init-groups",
+                        "--",
+                        "/bin/sh",
+                        "-c",
+                        "make");
     }
 
     @Test
     void capsFileSizeAlways_andProcessesOnlyForTheJobUser() {
         assertThat(JobCommand.argv("make", Optional.of(new JobUser("kotta-job", 990, 990)), 1024, 64))
-                .containsExactly("setsid", "prlimit", "--fsize=1024", "--nproc=64", "--", "setpriv", "--reuid=990",
-                        "--regid=990", "--init-groups", "--", "/bin/sh", "-c", "make");
+                .containsExactly(
+                        "setsid",
+                        "prlimit",
+                        "--fsize=1024",
+                        "--nproc=64",
+                        "--",
+                        "setpriv",
+                        "--reuid=990",
+                        "--regid=990",
+                        "--init-groups",
+                        "--",
+                        "/bin/sh",
+                        "-c",
+                        "make");
         assertThat(JobCommand.argv("make", Optional.empty(), 1024, 64))
                 .containsExactly("setsid", "prlimit", "--fsize=1024", "--", "/bin/sh", "-c", "make");
     }
@@ -42,9 +61,10 @@ class JobCommandTest {
     @Test
     void theEnvironmentCarriesNothingOfTheExecutors() {
         assertThat(JobCommand.environment(Path.of("/work/j1"), "j1", Optional.empty()))
-                .containsEntry("HOME", "/work/j1").containsEntry("KOTTA_JOB_ID", "j1")
-                .doesNotContainKeys("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
-                        "KOTTA_JOBS_TABLE");
+                .containsEntry("HOME", "/work/j1")
+                .containsEntry("KOTTA_JOB_ID", "j1")
+                .doesNotContainKeys(
+                        "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "KOTTA_JOBS_TABLE");
     }
 
     @Test

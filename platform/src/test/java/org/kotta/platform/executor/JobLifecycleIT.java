@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -16,7 +15,6 @@ import org.kotta.platform.core.FileMapping;
 import org.kotta.platform.core.JobPaths;
 import org.kotta.platform.core.JobRecord;
 import org.kotta.platform.core.JobStatus;
-
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /** One executor of the Test pool, in this JVM, running jobs from start to end against the local cloud. */
@@ -39,8 +37,12 @@ class JobLifecycleIT {
 
     @Test
     void aJobCompletes_withItsOutputsInS3_andCloudKottasAttributes() throws Exception {
-        JobRecord job = cloud.job("user-a", "echo hello > foo.txt\necho to-stdout\necho to-stderr >&2\nid -un > whoami.txt\n",
-                List.of(), List.of("foo.txt", "whoami.txt", "never-made.txt"), 60);
+        JobRecord job = cloud.job(
+                "user-a",
+                "echo hello > foo.txt\necho to-stdout\necho to-stderr >&2\nid -un > whoami.txt\n",
+                List.of(),
+                List.of("foo.txt", "whoami.txt", "never-made.txt"),
+                60);
         String id = cloud.submit(job);
 
         JobRecord ended = cloud.awaitEnd(id, END);
@@ -57,19 +59,33 @@ class JobLifecycleIT {
             assertThat(cloud.output(id, "whoami.txt")).isEqualTo("nobody\n");
         }
         Map<String, AttributeValue> item = cloud.item(id);
-        assertThat(item).containsKeys("start_time", "complete_time", "z_stagein_dur", "z_processing_dur",
-                "z_stageout_dur", "i_instance_id", "i_instance_type");
+        assertThat(item)
+                .containsKeys(
+                        "start_time",
+                        "complete_time",
+                        "z_stagein_dur",
+                        "z_processing_dur",
+                        "z_stageout_dur",
+                        "i_instance_id",
+                        "i_instance_type");
         assertThat(item.get("status").s()).isEqualTo("completed");
-        assertThat(item.get("missing_outputs").l()).extracting(AttributeValue::s).containsExactly("never-made.txt");
-        assertThat(Files.exists(cloud.workRoot.resolve(id))).as("work dir removed").isFalse();
+        assertThat(item.get("missing_outputs").l())
+                .extracting(AttributeValue::s)
+                .containsExactly("never-made.txt");
+        assertThat(Files.exists(cloud.workRoot.resolve(id)))
+                .as("work dir removed")
+                .isFalse();
         awaitNoMessages();
         assertThat(String.join("\n", cloud.notifications()))
-                .contains(id).contains("completed").contains("user-a@example.org");
+                .contains(id)
+                .contains("completed")
+                .contains("user-a@example.org");
     }
 
     @Test
     void aNonZeroExitFails_withItsExitCode() throws Exception {
-        String id = cloud.submit(cloud.job("user-a", "echo partial > foo.txt\nexit 3\n", List.of(), List.of("foo.txt"), 60));
+        String id = cloud.submit(
+                cloud.job("user-a", "echo partial > foo.txt\nexit 3\n", List.of(), List.of("foo.txt"), 60));
 
         JobRecord ended = cloud.awaitEnd(id, END);
 
@@ -90,7 +106,9 @@ class JobLifecycleIT {
         assertThat(ended.error()).contains("wall time of 2 s was exceeded");
         assertThat(ended.processingSeconds()).isBetween(1.5, 10.0);
         long child = Long.parseLong(cloud.output(id, "child.pid").strip());
-        assertThat(gone(child)).as("the job's child process " + child + " is gone").isTrue();
+        assertThat(gone(child))
+                .as("the job's child process " + child + " is gone")
+                .isTrue();
     }
 
     @Test
@@ -127,8 +145,12 @@ class JobLifecycleIT {
         String key = JobPaths.userArea("user-a") + "data/in.txt";
         cloud.put(key, "abc\n");
         String url = "s3://" + cloud.bucket + "/" + key;
-        String id = cloud.submit(cloud.job("user-a", "tr a-z A-Z < in.txt > out.txt\n",
-                List.of(new FileMapping(url, "in.txt")), List.of("out.txt"), 60));
+        String id = cloud.submit(cloud.job(
+                "user-a",
+                "tr a-z A-Z < in.txt > out.txt\n",
+                List.of(new FileMapping(url, "in.txt")),
+                List.of("out.txt"),
+                60));
 
         JobRecord ended = cloud.awaitEnd(id, END);
 
@@ -141,8 +163,8 @@ class JobLifecycleIT {
         String key = JobPaths.userArea("user-b") + "private.txt";
         cloud.put(key, "not yours\n");
         String url = "s3://" + cloud.bucket + "/" + key;
-        String id = cloud.submit(cloud.job("user-a", "cat private.txt\n",
-                List.of(new FileMapping(url, "private.txt")), List.of(), 60));
+        String id = cloud.submit(
+                cloud.job("user-a", "cat private.txt\n", List.of(new FileMapping(url, "private.txt")), List.of(), 60));
 
         JobRecord ended = cloud.awaitEnd(id, END);
 
@@ -158,7 +180,8 @@ class JobLifecycleIT {
         JobRecord job = cloud.job("user-a", "echo second try\n", List.of(), List.of(), 60);
         cloud.store.create(job);
         long longAgo = java.time.Instant.now().getEpochSecond() - 3600;
-        assertThat(cloud.store.claim(job.jobId(), "exec-crashed", "local", longAgo)).isPresent();
+        assertThat(cloud.store.claim(job.jobId(), "exec-crashed", "local", longAgo))
+                .isPresent();
         cloud.send(job.jobId());
 
         JobRecord ended = cloud.awaitEnd(job.jobId(), END);
@@ -171,7 +194,9 @@ class JobLifecycleIT {
 
     private void awaitNoMessages() {
         cloud.awaitNoMessagesLeft(Duration.ofSeconds(20));
-        assertThat(cloud.messagesLeft()).as("messages left on the pending queue").isZero();
+        assertThat(cloud.messagesLeft())
+                .as("messages left on the pending queue")
+                .isZero();
     }
 
     /** Gone, or a zombie nobody reaped (dead all the same). */

@@ -1,14 +1,13 @@
 package org.kotta.platform.executor;
 
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 
 /** An IMDSv2 stand-in on loopback: the token PUT and {@code autoscaling/target-lifecycle-state} with that token. */
 final class MetadataStub implements AutoCloseable {
@@ -19,8 +18,9 @@ final class MetadataStub implements AutoCloseable {
 
     MetadataStub() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.createContext("/latest/api/token", exchange -> answer(exchange,
-                "PUT".equals(exchange.getRequestMethod()) ? 200 : 405, token));
+        server.createContext(
+                "/latest/api/token",
+                exchange -> answer(exchange, "PUT".equals(exchange.getRequestMethod()) ? 200 : 405, token));
         server.createContext("/latest/meta-data/autoscaling/target-lifecycle-state", exchange -> {
             boolean signed = token.equals(exchange.getRequestHeaders().getFirst("X-aws-ec2-metadata-token"));
             if (signed) {

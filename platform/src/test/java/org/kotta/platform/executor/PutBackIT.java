@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.List;
-
 import org.junit.jupiter.api.Test;
 import org.kotta.platform.core.JobRecord;
 import org.kotta.platform.core.JobStatus;
@@ -19,15 +18,16 @@ class PutBackIT {
     @Test
     void aJobPutBackSixTimes_onAQueueThatDeadLettersAfterFiveReceives_stillCompletes() throws Exception {
         try (ExecutorCloud cloud = new ExecutorCloud(30, 5)) {
-            String id = cloud.submit(cloud.job("user-a", "sleep 2\necho done > result.txt\n", List.of(),
-                    List.of("result.txt"), 60));
+            String id = cloud.submit(
+                    cloud.job("user-a", "sleep 2\necho done > result.txt\n", List.of(), List.of("result.txt"), 60));
             for (int stop = 1; stop <= 6; stop++) {
                 int attempt = stop;
                 cloud.startExecutor("exec-interrupted-" + stop + "-" + cloud.suffix);
-                cloud.await(id, j -> j.status() == JobStatus.PROCESSING && j.attempt() == attempt,
-                        Duration.ofSeconds(20));
+                cloud.await(
+                        id, j -> j.status() == JobStatus.PROCESSING && j.attempt() == attempt, Duration.ofSeconds(20));
                 cloud.stopExecutors();
-                assertThat(cloud.store.find(id).orElseThrow().status()).as("after stop %d", stop)
+                assertThat(cloud.store.find(id).orElseThrow().status())
+                        .as("after stop %d", stop)
                         .isEqualTo(JobStatus.PENDING);
             }
 
@@ -37,7 +37,9 @@ class PutBackIT {
             assertThat(ended.status()).isEqualTo(JobStatus.COMPLETED);
             assertThat(ended.attempt()).isEqualTo(7);
             assertThat(cloud.output(id, "result.txt")).isEqualTo("done\n");
-            assertThat(cloud.messagesOn(cloud.deadLettersUrl)).as("dead letters").isZero();
+            assertThat(cloud.messagesOn(cloud.deadLettersUrl))
+                    .as("dead letters")
+                    .isZero();
         }
     }
 }

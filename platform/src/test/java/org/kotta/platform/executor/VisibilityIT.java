@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.List;
-
 import org.junit.jupiter.api.Test;
 import org.kotta.platform.core.JobItems;
 import org.kotta.platform.core.JobRecord;
@@ -28,7 +27,9 @@ class VisibilityIT {
 
             assertThat(ended.status()).isEqualTo(JobStatus.COMPLETED);
             assertThat(runner.jobsClaimed()).isEqualTo(1);
-            assertThat(watcher.messagesReceived()).as("the message never came back while the job ran").isZero();
+            assertThat(watcher.messagesReceived())
+                    .as("the message never came back while the job ran")
+                    .isZero();
             assertThat(cloud.messagesLeft()).isZero();
         }
     }
@@ -47,14 +48,22 @@ class VisibilityIT {
             cloud.await(id, j -> j.status() == JobStatus.PROCESSING, Duration.ofSeconds(20));
             TaskExecutor watcher = cloud.startExecutor("exec-watcher-" + cloud.suffix, Duration.ofSeconds(5), 2);
 
-            await("the lapsed message at the watcher").atMost(Duration.ofSeconds(10))
-                    .pollInterval(Duration.ofMillis(100)).until(() -> watcher.messagesReceived() > 0);
-            assertThat(watcher.messagesReceived()).as("the lapsed message reached the watcher").isPositive();
+            await("the lapsed message at the watcher")
+                    .atMost(Duration.ofSeconds(10))
+                    .pollInterval(Duration.ofMillis(100))
+                    .until(() -> watcher.messagesReceived() > 0);
+            assertThat(watcher.messagesReceived())
+                    .as("the lapsed message reached the watcher")
+                    .isPositive();
             // the watcher is done with it once it has handed the new receipt back through the item
-            await("the receipt handed back").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+            await("the receipt handed back")
+                    .atMost(Duration.ofSeconds(10))
+                    .pollInterval(Duration.ofMillis(100))
                     .until(() -> cloud.item(id).containsKey(JobItems.RECEIPT));
             assertThat(cloud.store.find(id).orElseThrow().status()).isEqualTo(JobStatus.PROCESSING);
-            assertThat(cloud.messagesLeft()).as("the running job's message is still on the queue").isEqualTo(1);
+            assertThat(cloud.messagesLeft())
+                    .as("the running job's message is still on the queue")
+                    .isEqualTo(1);
 
             JobRecord ended = cloud.awaitEnd(id, Duration.ofSeconds(30));
             cloud.awaitNoMessagesLeft(Duration.ofSeconds(10));

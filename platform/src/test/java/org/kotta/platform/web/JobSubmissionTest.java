@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-
 import org.junit.jupiter.api.Test;
 import org.kotta.platform.core.FileMapping;
 import org.kotta.platform.core.JobPaths;
@@ -20,10 +19,23 @@ class JobSubmissionTest {
 
     /** The example job of Cloud Kotta's client, as it sends it. */
     static Map<String, List<String>> example() {
-        return new java.util.HashMap<>(Map.of("jobtype", List.of("script"), "script",
-                List.of("#!/bin/bash\n echo Hello World &> foo.txt"), "script_name", List.of("test.sh"),
-                "executable", List.of("/bin/bash test.sh"), "outputs", List.of("foo.txt"),
-                "walltime", List.of("5"), "queue", List.of("Test"), "jobname", List.of("hello")));
+        return new java.util.HashMap<>(Map.of(
+                "jobtype",
+                List.of("script"),
+                "script",
+                List.of("#!/bin/bash\n echo Hello World &> foo.txt"),
+                "script_name",
+                List.of("test.sh"),
+                "executable",
+                List.of("/bin/bash test.sh"),
+                "outputs",
+                List.of("foo.txt"),
+                "walltime",
+                List.of("5"),
+                "queue",
+                List.of("Test"),
+                "jobname",
+                List.of("hello")));
     }
 
     private static JobRecord build(Map<String, List<String>> form) {
@@ -52,10 +64,11 @@ class JobSubmissionTest {
         assertThat(job.username()).isEqualTo("Ada");
         assertThat(job.executable()).isEqualTo("/bin/bash test.sh");
         assertThat(job.stdoutFile()).isEqualTo("STDOUT.txt");
-        assertThat(job.outputs()).containsExactly(
-                new FileMapping("foo.txt", "jobs-bucket/outputs/job-1/foo.txt"),
-                new FileMapping("STDOUT.txt", "jobs-bucket/outputs/job-1/STDOUT.txt"),
-                new FileMapping("STDERR.txt", "jobs-bucket/outputs/job-1/STDERR.txt"));
+        assertThat(job.outputs())
+                .containsExactly(
+                        new FileMapping("foo.txt", "jobs-bucket/outputs/job-1/foo.txt"),
+                        new FileMapping("STDOUT.txt", "jobs-bucket/outputs/job-1/STDOUT.txt"),
+                        new FileMapping("STDERR.txt", "jobs-bucket/outputs/job-1/STDERR.txt"));
     }
 
     @Test
@@ -64,10 +77,11 @@ class JobSubmissionTest {
         form.put("inputs", List.of("s3://jobs-bucket/users/x/a.csv,\nhttps://example.org/data/b.txt"));
         form.put("uploaded", List.of("c.dat"));
         JobRecord job = build(form);
-        assertThat(job.inputs()).containsExactly(
-                new FileMapping("s3://jobs-bucket/users/x/a.csv", "a.csv"),
-                new FileMapping("https://example.org/data/b.txt", "b.txt"),
-                new FileMapping("s3://jobs-bucket/" + JobPaths.userArea("sub-ada") + "c.dat", "c.dat"));
+        assertThat(job.inputs())
+                .containsExactly(
+                        new FileMapping("s3://jobs-bucket/users/x/a.csv", "a.csv"),
+                        new FileMapping("https://example.org/data/b.txt", "b.txt"),
+                        new FileMapping("s3://jobs-bucket/" + JobPaths.userArea("sub-ada") + "c.dat", "c.dat"));
     }
 
     @Test
@@ -96,7 +110,9 @@ class JobSubmissionTest {
         form.put("walltime", List.of("660"));
         assertThat(build(form).walltimeSeconds()).isEqualTo(11 * 3600);
         form.put("walltime", List.of("661"));
-        assertThat(errors(form)).singleElement().asString()
+        assertThat(errors(form))
+                .singleElement()
+                .asString()
                 .isEqualTo("walltime: at most 660 minutes (11 hours: a job's queue message can be held for at most"
                         + " 12 hours, staging included)");
     }
@@ -122,7 +138,8 @@ class JobSubmissionTest {
         form.put("outputs", List.of("../etc/passwd"));
         form.put("script_name", List.of("/tmp/x.sh"));
         form.put("uploaded", List.of("a/b"));
-        assertThat(errors(form)).extracting(e -> e.substring(0, e.indexOf(':')))
+        assertThat(errors(form))
+                .extracting(e -> e.substring(0, e.indexOf(':')))
                 .containsExactlyInAnyOrder("inputs", "inputs", "outputs", "script_name", "uploaded");
     }
 
@@ -131,7 +148,8 @@ class JobSubmissionTest {
         Map<String, List<String>> form = example();
         form.put("script", List.of("x".repeat(JobSubmission.MAX_SCRIPT_BYTES + 1)));
         form.put("jobtype", List.of("doc_to_vec"));
-        assertThat(errors(form)).extracting(e -> e.substring(0, e.indexOf(':')))
+        assertThat(errors(form))
+                .extracting(e -> e.substring(0, e.indexOf(':')))
                 .containsExactlyInAnyOrder("script", "jobtype");
     }
 
@@ -141,7 +159,10 @@ class JobSubmissionTest {
         form.put("walltime", List.of("0"));
         form.put("queue", List.of("prod"));
         form.remove("script");
-        assertThatThrownBy(() -> build(form)).isInstanceOf(JobSubmission.Invalid.class)
-                .hasMessageContaining("walltime:").hasMessageContaining("queue:").hasMessageContaining("script:");
+        assertThatThrownBy(() -> build(form))
+                .isInstanceOf(JobSubmission.Invalid.class)
+                .hasMessageContaining("walltime:")
+                .hasMessageContaining("queue:")
+                .hasMessageContaining("script:");
     }
 }

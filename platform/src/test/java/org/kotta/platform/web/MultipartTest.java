@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-
 import org.junit.jupiter.api.Test;
 
 class MultipartTest {
@@ -23,6 +22,7 @@ class MultipartTest {
     @Test
     void ignoresOtherBodies() {
         assertThat(Multipart.boundary("application/x-www-form-urlencoded")).isEmpty();
-        assertThat(Multipart.parse("garbage".getBytes(StandardCharsets.UTF_8), "XyZ")).isEmpty();
+        assertThat(Multipart.parse("garbage".getBytes(StandardCharsets.UTF_8), "XyZ"))
+                .isEmpty();
     }
 }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Base64;
-
 import org.junit.jupiter.api.Test;
 
 class SessionCodecTest {
@@ -22,14 +21,16 @@ class SessionCodecTest {
 
     @Test
     void expiredSessionDoesNotOpen() {
-        String cookie = Session.start(new Identity("sub-1", "ada@example.org", "Ada")).seal(codec, 2_000);
+        String cookie =
+                Session.start(new Identity("sub-1", "ada@example.org", "Ada")).seal(codec, 2_000);
         assertThat(Session.open(codec, cookie, 2_000)).isEmpty();
         assertThat(Session.open(codec, cookie, 5_000)).isEmpty();
     }
 
     @Test
     void tamperedCookieDoesNotOpen() {
-        String cookie = Session.start(new Identity("sub-1", "ada@example.org", "Ada")).seal(codec, 2_000);
+        String cookie =
+                Session.start(new Identity("sub-1", "ada@example.org", "Ada")).seal(codec, 2_000);
         byte[] raw = Base64.getUrlDecoder().decode(cookie);
         raw[raw.length / 2] ^= 1;
         String tampered = Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
@@ -40,8 +41,10 @@ class SessionCodecTest {
 
     @Test
     void cookieSealedUnderAnotherSecretOrPurposeDoesNotOpen() {
-        String cookie = Session.start(new Identity("sub-1", "ada@example.org", "Ada")).seal(codec, 2_000);
-        assertThat(Session.open(new SessionCodec("another-stack-secret-0123456789"), cookie, 1_000)).isEmpty();
+        String cookie =
+                Session.start(new Identity("sub-1", "ada@example.org", "Ada")).seal(codec, 2_000);
+        assertThat(Session.open(new SessionCodec("another-stack-secret-0123456789"), cookie, 1_000))
+                .isEmpty();
         String login = codec.seal(SignIn.LOGIN_COOKIE, "state verifier", 2_000);
         assertThat(codec.open(Session.COOKIE, login, 1_000)).isEmpty();
         assertThat(codec.open(SignIn.LOGIN_COOKIE, login, 1_000)).contains("state verifier");
@@ -58,8 +61,8 @@ class SessionCodecTest {
         java.util.Arrays.fill(ikm, (byte) 0x0b);
         byte[] salt = java.util.HexFormat.of().parseHex("000102030405060708090a0b0c");
         byte[] info = java.util.HexFormat.of().parseHex("f0f1f2f3f4f5f6f7f8f9");
-        assertThat(java.util.HexFormat.of().formatHex(SessionCodec.hkdf(ikm, salt, info, 42))).isEqualTo(
-                "3cb25f25faacd57a90434f64d0362f2a2d2d0a90cf1a5a4c5db02d56ecc4c5bf34007208d5b887185865");
+        assertThat(java.util.HexFormat.of().formatHex(SessionCodec.hkdf(ikm, salt, info, 42)))
+                .isEqualTo("3cb25f25faacd57a90434f64d0362f2a2d2d0a90cf1a5a4c5db02d56ecc4c5bf34007208d5b887185865");
     }
 
     @Test
@@ -69,6 +72,8 @@ class SessionCodecTest {
         assertThat(session.csrfMatches(null)).isFalse();
         assertThat(session.csrfMatches("")).isFalse();
         assertThat(session.csrfMatches(Session.randomToken())).isFalse();
-        assertThat(Session.start(new Identity("sub-1", "ada@example.org", "Ada")).csrf()).isNotEqualTo(session.csrf());
+        assertThat(Session.start(new Identity("sub-1", "ada@example.org", "Ada"))
+                        .csrf())
+                .isNotEqualTo(session.csrf());
     }
 }

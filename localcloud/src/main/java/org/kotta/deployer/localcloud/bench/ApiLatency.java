@@ -1,5 +1,6 @@
 package org.kotta.deployer.localcloud.bench;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -7,7 +8,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.Function;
-
 import org.kotta.deployer.core.AwsClients;
 import org.kotta.deployer.core.DeploymentRecords;
 import org.kotta.deployer.core.DeploymentRequest;
@@ -15,8 +15,6 @@ import org.kotta.deployer.core.Json;
 import org.kotta.deployer.core.StackLocks;
 import org.kotta.deployer.localcloud.LocalOrchestrator;
 import org.kotta.deployer.localcloud.SignedApiClient;
-
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * Latency of the admin API as an admin's client sees it (SigV4-signed, through the local
@@ -27,11 +25,15 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * holder's record — and is refused with 409 instead of starting 200 real deployments.
  */
 final class ApiLatency {
-    private ApiLatency() {
-    }
+    private ApiLatency() {}
 
-    static BenchResults.ApiResults measure(SignedApiClient api, AwsClients aws, LocalOrchestrator orchestrator,
-                              Function<String, ObjectNode> requests, String deploymentId) throws Exception {
+    static BenchResults.ApiResults measure(
+            SignedApiClient api,
+            AwsClients aws,
+            LocalOrchestrator orchestrator,
+            Function<String, ObjectNode> requests,
+            String deploymentId)
+            throws Exception {
         List<Double> gets = new ArrayList<>();
         Map<Integer, Integer> getStatuses = new TreeMap<>();
         for (int i = 0; i < Bench.API_WARMUP + Bench.API_REQUESTS; i++) {
@@ -71,15 +73,24 @@ final class ApiLatency {
             records.failed(holder, "start", "BenchLockHolder", "held the stack lock for ./kotta bench", null);
             locks.release(stackName, holder);
         }
-        return new BenchResults.ApiResults(get, summary(posts, postStatuses,
-                "one stack whose lock a PENDING deployment holds: every POST answered 409, none started"));
+        return new BenchResults.ApiResults(
+                get,
+                summary(
+                        posts,
+                        postStatuses,
+                        "one stack whose lock a PENDING deployment holds: every POST answered 409, none started"));
     }
 
     private static BenchResults.Latency summary(List<Double> ms, Map<Integer, Integer> statuses, String how) {
         Map<String, Integer> byStatus = new LinkedHashMap<>();
         statuses.forEach((k, v) -> byStatus.put(k.toString(), v));
-        return new BenchResults.Latency(ms.size(), Stats.round(Stats.percentile(ms, 50)),
-                Stats.round(Stats.percentile(ms, 99)), Stats.round(Stats.of(ms).min()), Stats.round(Stats.of(ms).max()),
-                byStatus, how);
+        return new BenchResults.Latency(
+                ms.size(),
+                Stats.round(Stats.percentile(ms, 50)),
+                Stats.round(Stats.percentile(ms, 99)),
+                Stats.round(Stats.of(ms).min()),
+                Stats.round(Stats.of(ms).max()),
+                byStatus,
+                how);
     }
 }

@@ -1,5 +1,7 @@
 package org.kotta.deployer.localcloud.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,7 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-
 import org.kotta.deployer.core.AwsClients;
 import org.kotta.deployer.core.Settings;
 import org.kotta.deployer.localcloud.AdminPrerequisites;
@@ -20,10 +21,6 @@ import org.kotta.deployer.localcloud.ExampleRequest;
 import org.kotta.deployer.localcloud.FunctionHost;
 import org.kotta.deployer.localcloud.LocalOrchestrator;
 import org.kotta.deployer.localcloud.SignedApiClient;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
 
@@ -127,8 +124,8 @@ public final class Bench {
             phase("install the orchestrator", t);
             aws = orchestrator.aws();
             api = SignedApiClient.forLocalCloud(endpoint, orchestrator.output("ApiUrl"), orchestrator.output("ApiId"));
-            prerequisites = AdminPrerequisites.create(aws, ExampleRequest.read(root).path("domainName").asText(),
-                    "bench");
+            prerequisites = AdminPrerequisites.create(
+                    aws, ExampleRequest.read(root).path("domainName").asText(), "bench");
 
             t = System.nanoTime();
             Deployments deployments = endToEnd();
@@ -148,14 +145,26 @@ public final class Bench {
         long t = System.nanoTime();
         JsonNode platform = PlatformBench.measure(root, endpoint, this::say);
         phase("Cloud Kotta platform", t);
-        phaseSeconds.put("whole bench (JVM)", Duration.between(began, Instant.now()).toNanos() / 1e9);
+        phaseSeconds.put(
+                "whole bench (JVM)", Duration.between(began, Instant.now()).toNanos() / 1e9);
         Map<String, Double> phases = new LinkedHashMap<>();
         phaseSeconds.forEach((k, v) -> phases.put(k, Stats.round(v)));
-        BenchResults results = new BenchResults(machine, began.toString(),
-                System.getenv().getOrDefault("KOTTA_BENCH_COMMAND", "./kotta bench"), runs,
-                System.getenv().getOrDefault("KOTTA_SFN_WAIT_SCALE", "0.2"), endToEnd, cold.artifactBytes(),
-                cold.probeJava(), template.javaToolOptions(), cold.eventShapes(), cold.byFunction(), apiLatency, costs,
-                platform, phases);
+        BenchResults results = new BenchResults(
+                machine,
+                began.toString(),
+                System.getenv().getOrDefault("KOTTA_BENCH_COMMAND", "./kotta bench"),
+                runs,
+                System.getenv().getOrDefault("KOTTA_SFN_WAIT_SCALE", "0.2"),
+                endToEnd,
+                cold.artifactBytes(),
+                cold.probeJava(),
+                template.javaToolOptions(),
+                cold.eventShapes(),
+                cold.byFunction(),
+                apiLatency,
+                costs,
+                platform,
+                phases);
         Path json = work.resolve("results.json");
         results.write(json);
         Path doc = root.resolve("docs/benchmarks.md");
@@ -166,8 +175,7 @@ public final class Bench {
     // ---------------------------------------------------------------- end to end
 
     /** The figures, and the warm-up deployment, whose states' inputs the cold starts replay. */
-    private record Deployments(EndToEnd.Run probe, BenchResults.EndToEndResults results) {
-    }
+    private record Deployments(EndToEnd.Run probe, BenchResults.EndToEndResults results) {}
 
     private Deployments endToEnd() throws Exception {
         List<String> functionNames = new ArrayList<>();
@@ -199,28 +207,38 @@ public final class Bench {
             redeploys.add(again);
             ManualPath.Run byHand = manual.deploy(request("bench-m" + i + "-" + shortId()));
             manuals.add(byHand);
-            say(String.format("run %d/%d: orchestrator fresh %.2f s, redeploy %.2f s, manual %.2f s", i + 1, runs,
-                    first.wallSeconds(), again.wallSeconds(), byHand.wallSeconds()));
+            say(String.format(
+                    "run %d/%d: orchestrator fresh %.2f s, redeploy %.2f s, manual %.2f s",
+                    i + 1, runs, first.wallSeconds(), again.wallSeconds(), byHand.wallSeconds()));
         }
         List<String> commands = new ArrayList<>();
         if (!manuals.isEmpty()) {
             String prefix = root + "/";
-            manuals.get(0).steps().forEach(s -> commands.add(String.join(" ", s.command()).replace(prefix, "")));
+            manuals.get(0)
+                    .steps()
+                    .forEach(s -> commands.add(String.join(" ", s.command()).replace(prefix, "")));
         }
         List<Double> ratios = new ArrayList<>();
         for (int i = 0; i < runs; i++) {
             ratios.add(fresh.get(i).wallSeconds() / manuals.get(i).wallSeconds());
         }
-        return new Deployments(probe, new BenchResults.EndToEndResults(
-                fresh.stream().map(BenchResults.DeploymentRun::of).toList(),
-                redeploys.stream().map(BenchResults.DeploymentRun::of).toList(),
-                manuals.stream().map(BenchResults.ManualRun::of).toList(), commands, Stats.of(ratios).rounded(),
-                recordBytes(fresh.get(0).deploymentId())));
+        return new Deployments(
+                probe,
+                new BenchResults.EndToEndResults(
+                        fresh.stream().map(BenchResults.DeploymentRun::of).toList(),
+                        redeploys.stream().map(BenchResults.DeploymentRun::of).toList(),
+                        manuals.stream().map(BenchResults.ManualRun::of).toList(),
+                        commands,
+                        Stats.of(ratios).rounded(),
+                        recordBytes(fresh.get(0).deploymentId())));
     }
 
     private int recordBytes(String deploymentId) {
-        var item = aws.dynamoDb().getItem(b -> b.tableName(orchestrator.output("DeploymentsTableName"))
-                .key(Map.of("deploymentId", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(deploymentId))))
+        var item = aws.dynamoDb()
+                .getItem(b -> b.tableName(orchestrator.output("DeploymentsTableName"))
+                        .key(Map.of(
+                                "deploymentId",
+                                software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(deploymentId))))
                 .item();
         int bytes = 0;
         for (var e : item.entrySet()) {
@@ -237,23 +255,25 @@ public final class Bench {
 
     /** {@code examples/deploy-request.json} with this run's certificate and secret, for a stack of its own. */
     private ObjectNode request(String stackName) {
-        return ExampleRequest.load(root, prerequisites.certificateArn(), prerequisites.secretArn(), stackName,
-                stackName + "-jobs");
+        return ExampleRequest.load(
+                root, prerequisites.certificateArn(), prerequisites.secretArn(), stackName, stackName + "-jobs");
     }
 
     // ---------------------------------------------------------------- cold starts
 
     /** What the cold starts phase measured, besides the figures per function. */
-    private record ColdStartResults(long artifactBytes, String probeJava, Map<String, String> eventShapes,
-                                    Map<String, BenchResults.ColdStart> byFunction) {
-    }
+    private record ColdStartResults(
+            long artifactBytes,
+            String probeJava,
+            Map<String, String> eventShapes,
+            Map<String, BenchResults.ColdStart> byFunction) {}
 
     private ColdStartResults coldStarts(EndToEnd.Run probe) throws Exception {
         Path artifact = root.resolve("functions/target/kotta-deployer-functions.zip");
         ColdStarts cold = ColdStarts.prepare(artifact, work);
         Map<String, String> shapes = new LinkedHashMap<>();
-        Map<String, Path> events = new ProbeEvents(root, work, aws, orchestrator, template, this::request)
-                .write(probe, shapes);
+        Map<String, Path> events =
+                new ProbeEvents(root, work, aws, orchestrator, template, this::request).write(probe, shapes);
         LambdaClient lambda = aws.build(LambdaClient.builder());
 
         // the probes that start deployments (a redeploy, a POST) run last in each round
@@ -267,9 +287,11 @@ public final class Bench {
                     continue;
                 }
                 Map<String, String> env = environment(lambda, function);
-                ColdStarts.Result result = cold.run(function, template.javaToolOptions(), env, event,
-                        WARM_INVOCATIONS, round);
-                byFunction.computeIfAbsent(function.logicalId(), k -> new ArrayList<>()).add(result);
+                ColdStarts.Result result =
+                        cold.run(function, template.javaToolOptions(), env, event, WARM_INVOCATIONS, round);
+                byFunction
+                        .computeIfAbsent(function.logicalId(), k -> new ArrayList<>())
+                        .add(result);
             }
             awaitQuiet();
             say("cold starts: round " + (round + 1) + "/" + runs + " done");
@@ -277,9 +299,11 @@ public final class Bench {
         Map<String, BenchResults.ColdStart> figures = new LinkedHashMap<>();
         for (TemplateFunctions.Function function : template.functions()) {
             List<ColdStarts.Result> list = byFunction.get(function.logicalId());
-            figures.put(function.logicalId(), list == null
-                    ? BenchResults.ColdStart.skipped(function.handlerClass(), function.memoryMb(), "no event")
-                    : BenchResults.ColdStart.of(function, list, WARM_INVOCATIONS));
+            figures.put(
+                    function.logicalId(),
+                    list == null
+                            ? BenchResults.ColdStart.skipped(function.handlerClass(), function.memoryMb(), "no event")
+                            : BenchResults.ColdStart.of(function, list, WARM_INVOCATIONS));
         }
         return new ColdStartResults(Files.size(artifact), cold.javaVersion(), shapes, figures);
     }
@@ -303,9 +327,14 @@ public final class Bench {
     private void awaitQuiet() throws InterruptedException {
         Instant deadline = Instant.now().plusSeconds(300);
         while (Instant.now().isBefore(deadline)) {
-            boolean running = aws.stepFunctions().listExecutionsPaginator(b -> b
-                    .stateMachineArn(orchestrator.output("StateMachineArn")).statusFilter(ExecutionStatus.RUNNING))
-                    .executions().stream().findAny().isPresent();
+            boolean running = aws
+                    .stepFunctions()
+                    .listExecutionsPaginator(b -> b.stateMachineArn(orchestrator.output("StateMachineArn"))
+                            .statusFilter(ExecutionStatus.RUNNING))
+                    .executions()
+                    .stream()
+                    .findAny()
+                    .isPresent();
             if (!running) {
                 return;
             }

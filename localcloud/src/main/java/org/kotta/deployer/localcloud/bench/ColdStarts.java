@@ -58,14 +58,19 @@ final class ColdStarts {
         Path harnessDir = work.resolve("probe");
         deleteTree(harnessDir);
         String packagePath = HandlerProbe.class.getPackageName().replace('.', '/');
-        Path classes = Path.of(HandlerProbe.class.getProtectionDomain().getCodeSource().getLocation().getPath())
+        Path classes = Path.of(HandlerProbe.class
+                        .getProtectionDomain()
+                        .getCodeSource()
+                        .getLocation()
+                        .getPath())
                 .resolve(packagePath);
         Files.createDirectories(harnessDir.resolve(packagePath));
         try (Stream<Path> files = Files.list(classes)) {
             for (Path file : files.filter(f -> {
-                String n = f.getFileName().toString();
-                return n.startsWith("HandlerProbe") || n.startsWith("CallCounter");
-            }).toList()) {
+                        String n = f.getFileName().toString();
+                        return n.startsWith("HandlerProbe") || n.startsWith("CallCounter");
+                    })
+                    .toList()) {
                 Files.copy(file, harnessDir.resolve(packagePath).resolve(file.getFileName()));
             }
         }
@@ -92,17 +97,36 @@ final class ColdStarts {
     }
 
     /** One fresh JVM, one cold invocation and {@code warm} more. */
-    record Result(double firstAnswerMs, double constructMs, double firstInvokeMs, List<Double> warmMs,
-                  Map<String, Long> firstCalls, Map<String, Long> warmCalls, long vmHwmKb, String reply) {
+    record Result(
+            double firstAnswerMs,
+            double constructMs,
+            double firstInvokeMs,
+            List<Double> warmMs,
+            Map<String, Long> firstCalls,
+            Map<String, Long> warmCalls,
+            long vmHwmKb,
+            String reply) {
         double warmMedian() {
             return Stats.of(warmMs).median();
         }
     }
 
-    Result run(TemplateFunctions.Function function, String javaToolOptions, Map<String, String> env,
-               Path event, int warm, int attempt) throws IOException, InterruptedException {
-        List<String> command = List.of(java.toString(), "-Xmx" + function.memoryMb() + "m",
-                "-cp", classPath(), HandlerProbe.class.getName(), function.handlerClass(), event.toString(),
+    Result run(
+            TemplateFunctions.Function function,
+            String javaToolOptions,
+            Map<String, String> env,
+            Path event,
+            int warm,
+            int attempt)
+            throws IOException, InterruptedException {
+        List<String> command = List.of(
+                java.toString(),
+                "-Xmx" + function.memoryMb() + "m",
+                "-cp",
+                classPath(),
+                HandlerProbe.class.getName(),
+                function.handlerClass(),
+                event.toString(),
                 Integer.toString(warm));
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().clear();
@@ -110,8 +134,10 @@ final class ColdStarts {
         builder.environment().put("JAVA_TOOL_OPTIONS", javaToolOptions);
         builder.environment().put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
         builder.environment().put("AWS_ACCESS_KEY_ID", System.getenv().getOrDefault("AWS_ACCESS_KEY_ID", "test"));
-        builder.environment().put("AWS_SECRET_ACCESS_KEY", System.getenv().getOrDefault("AWS_SECRET_ACCESS_KEY", "test"));
-        builder.redirectOutput(logs.resolve(function.logicalId() + "-" + attempt + ".out").toFile());
+        builder.environment()
+                .put("AWS_SECRET_ACCESS_KEY", System.getenv().getOrDefault("AWS_SECRET_ACCESS_KEY", "test"));
+        builder.redirectOutput(
+                logs.resolve(function.logicalId() + "-" + attempt + ".out").toFile());
         long t0 = System.nanoTime();
         Process process = builder.start();
         double firstAnswer = Double.NaN;
@@ -120,7 +146,8 @@ final class ColdStarts {
         Map<String, String> rss = Map.of();
         String reply = "";
         StringBuilder stderr = new StringBuilder();
-        try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader lines =
+                new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
             for (String line; (line = lines.readLine()) != null; ) {
                 if (!line.startsWith(HandlerProbe.MARK)) {
                     stderr.append(line).append('\n');
@@ -152,9 +179,15 @@ final class ColdStarts {
                 warmMs.add(Double.parseDouble(v));
             }
         }
-        return new Result(firstAnswer, Double.parseDouble(first.get("constructMs")),
-                Double.parseDouble(first.get("invokeMs")), warmMs, calls(first.get("calls")),
-                calls(warmLine.get("calls")), Long.parseLong(rss.getOrDefault("vmHwmKb", "-1")), reply);
+        return new Result(
+                firstAnswer,
+                Double.parseDouble(first.get("constructMs")),
+                Double.parseDouble(first.get("invokeMs")),
+                warmMs,
+                calls(first.get("calls")),
+                calls(warmLine.get("calls")),
+                Long.parseLong(rss.getOrDefault("vmHwmKb", "-1")),
+                reply);
     }
 
     private static Map<String, String> fields(String line) {
@@ -197,5 +230,4 @@ final class ColdStarts {
             }
         }
     }
-
 }

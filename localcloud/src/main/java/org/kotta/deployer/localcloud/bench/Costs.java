@@ -1,5 +1,7 @@
 package org.kotta.deployer.localcloud.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -8,12 +10,8 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-
 import org.kotta.deployer.core.Json;
 import org.kotta.deployer.stacks.WaitSchedule;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * What one fresh deployment costs at AWS list prices, from what the run counted: state
@@ -31,15 +29,20 @@ final class Costs {
     static final double APIGW_PER_REQUEST = 3.50 / 1_000_000;
     static final double DDB_PER_WRU = 1.25 / 1_000_000;
     static final double DDB_PER_RRU = 0.25 / 1_000_000;
-    static final List<String> WRITES = List.of("PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "TransactWriteItems");
+    static final List<String> WRITES =
+            List.of("PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "TransactWriteItems");
     static final List<String> READS = List.of("GetItem", "Query", "Scan", "BatchGetItem", "TransactGetItems");
 
-    private Costs() {
-    }
+    private Costs() {}
 
-    static ObjectNode model(BenchResults.EndToEndResults endToEnd, Map<String, BenchResults.ColdStart> coldStarts,
-                            TemplateFunctions template, Path root) throws IOException {
-        JsonNode asl = Json.MAPPER.readTree(root.resolve("statemachine/kotta-deploy.asl.json").toFile());
+    static ObjectNode model(
+            BenchResults.EndToEndResults endToEnd,
+            Map<String, BenchResults.ColdStart> coldStarts,
+            TemplateFunctions template,
+            Path root)
+            throws IOException {
+        JsonNode asl = Json.MAPPER.readTree(
+                root.resolve("statemachine/kotta-deploy.asl.json").toFile());
         Map<String, Integer> memory = new HashMap<>();
         template.functions().forEach(f -> memory.put(f.logicalId(), f.memoryMb()));
         Map<String, String> functionOfState = new HashMap<>();
@@ -48,7 +51,8 @@ final class Costs {
             var s = states.next();
             String resource = s.getValue().path("Resource").asText("");
             if (resource.startsWith("${")) {
-                functionOfState.put(s.getKey(), resource.substring(2, resource.length() - 1).replaceFirst("Arn$", ""));
+                functionOfState.put(
+                        s.getKey(), resource.substring(2, resource.length() - 1).replaceFirst("Arn$", ""));
             }
         }
         BenchResults.DeploymentRun fresh = median(endToEnd.fresh());
@@ -69,16 +73,19 @@ final class Costs {
         out.put("wruPerWrite", wruPerWrite);
         out.put("rruPerRead", rruPerRead);
 
-        String[][] loops = {{"Wait for the base stack", "Check the base stack", "Is the base stack done?"},
-                {"Wait for the Kotta stack", "Check the Kotta stack", "Is the Kotta stack done?"}};
+        String[][] loops = {
+            {"Wait for the base stack", "Check the base stack", "Is the base stack done?"},
+            {"Wait for the Kotta stack", "Check the Kotta stack", "Is the Kotta stack done?"}
+        };
         BenchResults.ColdStart check = coldStarts.get("WaitForStackFunction");
-        Map<String, Double> waitCalls = check == null || check.callsPerWarmInvocation() == null ? Map.of()
-                : check.callsPerWarmInvocation();
+        Map<String, Double> waitCalls =
+                check == null || check.callsPerWarmInvocation() == null ? Map.of() : check.callsPerWarmInvocation();
         double checkWrites = ddb(waitCalls, WRITES);
         double checkReads = ddb(waitCalls, READS);
         ObjectNode cases = out.putObject("cases");
         for (String label : List.of("local", "10min", "20min")) {
-            Duration stackTime = label.equals("local") ? null : Duration.ofMinutes(Integer.parseInt(label.replace("min", "")));
+            Duration stackTime =
+                    label.equals("local") ? null : Duration.ofMinutes(Integer.parseInt(label.replace("min", "")));
             int checks = stackTime == null ? -1 : WaitSchedule.standard().checksFor(stackTime);
             int transitions = fresh.transitions();
             int invocations = fresh.lambdaInvocations();
@@ -99,8 +106,8 @@ final class Costs {
                     int extra = checks - localChecks;
                     transitions += 3 * extra;
                     invocations += extra;
-                    double perCheck = localChecks == 0 ? 0
-                            : fresh.stateSeconds().getOrDefault(loop[1], 0.0) / localChecks;
+                    double perCheck =
+                            localChecks == 0 ? 0 : fresh.stateSeconds().getOrDefault(loop[1], 0.0) / localChecks;
                     gbSeconds += extra * perCheck * memory.getOrDefault("WaitForStackFunction", 1024) / 1024.0;
                     writes += extra * checkWrites;
                     reads += extra * checkReads;
@@ -131,7 +138,8 @@ final class Costs {
     private static double ddb(Map<String, ? extends Number> calls, List<String> ops) {
         double n = 0;
         for (var e : calls.entrySet()) {
-            if (e.getKey().startsWith("DynamoDb") && ops.contains(e.getKey().substring(e.getKey().indexOf('.') + 1))) {
+            if (e.getKey().startsWith("DynamoDb")
+                    && ops.contains(e.getKey().substring(e.getKey().indexOf('.') + 1))) {
                 n += e.getValue().doubleValue();
             }
         }

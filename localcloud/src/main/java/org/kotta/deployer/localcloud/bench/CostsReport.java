@@ -1,21 +1,18 @@
 package org.kotta.deployer.localcloud.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
 import org.kotta.deployer.stacks.WaitSchedule;
-
-import com.fasterxml.jackson.databind.JsonNode;
 
 /** The "What a deployment costs" part of docs/benchmarks.md, from results.json's {@code costs} ({@link Costs}). */
 final class CostsReport {
     private final StringBuilder md = new StringBuilder();
 
-    private CostsReport() {
-    }
+    private CostsReport() {}
 
     static String section(JsonNode c) {
         CostsReport report = new CostsReport();
@@ -27,18 +24,33 @@ final class CostsReport {
         JsonNode prices = c.path("prices");
         line("### What a deployment costs");
         line("");
-        line("| case | checks per stack | state transitions | Lambda invocations | Lambda GB-s | DynamoDB writes / reads | API requests | Step Functions $ | Lambda $ | DynamoDB $ | API Gateway $ | **total $** |");
+        line(
+                "| case | checks per stack | state transitions | Lambda invocations | Lambda GB-s | DynamoDB writes / reads | API requests | Step Functions $ | Lambda $ | DynamoDB $ | API Gateway $ | **total $** |");
         line("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
-        Map<String, String> labels = Map.of("local", "stacks as fast as the local cloud (measured)",
-                "10min", "stacks taking 10 min each (real account)", "20min", "stacks taking 20 min each (real account)");
+        Map<String, String> labels = Map.of(
+                "local",
+                "stacks as fast as the local cloud (measured)",
+                "10min",
+                "stacks taking 10 min each (real account)",
+                "20min",
+                "stacks taking 20 min each (real account)");
         for (String key : List.of("local", "10min", "20min")) {
             JsonNode k = c.path("cases").path(key);
-            line(String.format("| %s | %s | %d | %d | %.2f | %.0f / %.0f | %d | %.5f | %.6f | %.5f | %.6f | **%.4f** |",
-                    labels.get(key), k.path("checksPerStack").asText(), k.path("transitions").asInt(),
-                    k.path("lambdaInvocations").asInt(), k.path("lambdaGbSeconds").asDouble(),
-                    k.path("dynamoDbWrites").asDouble(), k.path("dynamoDbReads").asDouble(), k.path("apiRequests").asInt(),
-                    k.path("stepFunctionsUsd").asDouble(), k.path("lambdaUsd").asDouble(), k.path("dynamoDbUsd").asDouble(),
-                    k.path("apiGatewayUsd").asDouble(), k.path("totalUsd").asDouble()));
+            line(String.format(
+                    "| %s | %s | %d | %d | %.2f | %.0f / %.0f | %d | %.5f | %.6f | %.5f | %.6f | **%.4f** |",
+                    labels.get(key),
+                    k.path("checksPerStack").asText(),
+                    k.path("transitions").asInt(),
+                    k.path("lambdaInvocations").asInt(),
+                    k.path("lambdaGbSeconds").asDouble(),
+                    k.path("dynamoDbWrites").asDouble(),
+                    k.path("dynamoDbReads").asDouble(),
+                    k.path("apiRequests").asInt(),
+                    k.path("stepFunctionsUsd").asDouble(),
+                    k.path("lambdaUsd").asDouble(),
+                    k.path("dynamoDbUsd").asDouble(),
+                    k.path("apiGatewayUsd").asDouble(),
+                    k.path("totalUsd").asDouble()));
         }
         line("");
         line("Assumptions (prices: " + prices.path("date").asText() + "; free tiers ignored):");
@@ -59,17 +71,19 @@ final class CostsReport {
                 + " per million write request units, " + usd(prices, "dynamoDbPerReadRequestUnit", 1_000_000)
                 + " per million read request units; "
                 + "requests counted at the SDK; every request billed at the final record's size ("
-                + c.path("recordBytes").asInt() + " bytes → " + c.path("wruPerWrite").asInt() + " WRU per write, "
+                + c.path("recordBytes").asInt() + " bytes → "
+                + c.path("wruPerWrite").asInt() + " WRU per write, "
                 + c.path("rruPerRead").asInt() + " RRU per strongly consistent read): an upper bound (early writes "
                 + "are smaller; lock items and user rows are 1 unit).");
-        line("- API Gateway REST: " + usd(prices, "apiGatewayRestPerRequest", 1_000_000) + " per million requests; one `POST /deployments` per deployment (status reads "
-                + "not counted).");
+        line("- API Gateway REST: " + usd(prices, "apiGatewayRestPerRequest", 1_000_000)
+                + " per million requests; one `POST /deployments` per deployment (status reads " + "not counted).");
         line("");
     }
 
     /** A price from results.json's {@code costs.prices}, per {@code per} units, as "$0.025". */
     private static String usd(JsonNode prices, String field, int per) {
-        BigDecimal price = BigDecimal.valueOf(prices.path(field).asDouble() * per).round(new MathContext(10))
+        BigDecimal price = BigDecimal.valueOf(prices.path(field).asDouble() * per)
+                .round(new MathContext(10))
                 .stripTrailingZeros();
         return "$" + (price.scale() < 2 ? price.setScale(2) : price).toPlainString();
     }

@@ -1,5 +1,7 @@
 package org.kotta.deployer.localcloud.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -7,15 +9,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-
 import org.kotta.deployer.core.Json;
 import org.kotta.deployer.localcloud.ExecutionFollower;
 import org.kotta.deployer.localcloud.LocalOrchestrator;
 import org.kotta.deployer.localcloud.SignedApiClient;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
 import software.amazon.awssdk.services.sfn.model.HistoryEvent;
@@ -39,18 +36,26 @@ final class EndToEnd {
     }
 
     /** What one deployment took and did. */
-    record Run(String deploymentId, String executionArn, String status, double wallSeconds,
-               double executionSeconds, Map<String, Double> stateSeconds, Map<String, Integer> stateEntries,
-               int transitions, int lambdaInvocations, Map<String, Long> awsCalls, double apiSeconds) {
-    }
+    record Run(
+            String deploymentId,
+            String executionArn,
+            String status,
+            double wallSeconds,
+            double executionSeconds,
+            Map<String, Double> stateSeconds,
+            Map<String, Integer> stateEntries,
+            int transitions,
+            int lambdaInvocations,
+            Map<String, Long> awsCalls,
+            double apiSeconds) {}
 
     Run deploy(ObjectNode request) throws Exception {
         Map<String, Integer> invocationsBefore = invocations();
         Map<String, Long> callsBefore = CallCounter.snapshot();
         Instant began = Instant.now();
         long t0 = System.nanoTime();
-        SignedApiClient.Response posted = api.postJson("/deployments", request.toString(),
-                Map.of("Idempotency-Key", "bench-" + UUID.randomUUID()));
+        SignedApiClient.Response posted = api.postJson(
+                "/deployments", request.toString(), Map.of("Idempotency-Key", "bench-" + UUID.randomUUID()));
         double apiSeconds = (System.nanoTime() - t0) / 1e9;
         if (posted.status() != 202) {
             throw new IllegalStateException("POST /deployments answered " + posted.status() + ": " + posted.body());
@@ -88,14 +93,25 @@ final class EndToEnd {
         for (var e : invocationsAfter.entrySet()) {
             invoked += e.getValue() - invocationsBefore.getOrDefault(e.getKey(), 0);
         }
-        double executionSeconds = end.stopDate() == null ? Double.NaN
+        double executionSeconds = end.stopDate() == null
+                ? Double.NaN
                 : Duration.between(end.startDate(), end.stopDate()).toNanos() / 1e9;
         if (began.isAfter(end.startDate().plusSeconds(5))) {
             throw new IllegalStateException("clock skew between the bench and the local cloud");
         }
         Map<String, Long> calls = CallCounter.since(callsBefore);
-        return new Run(deploymentId, executionArn, end.statusAsString(), wall, executionSeconds, seconds, entries,
-                transitions, invoked, calls, apiSeconds);
+        return new Run(
+                deploymentId,
+                executionArn,
+                end.statusAsString(),
+                wall,
+                executionSeconds,
+                seconds,
+                entries,
+                transitions,
+                invoked,
+                calls,
+                apiSeconds);
     }
 
     /** Invocations the function host has served, by function name. */

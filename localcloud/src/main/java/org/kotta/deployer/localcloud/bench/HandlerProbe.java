@@ -1,5 +1,10 @@
 package org.kotta.deployer.localcloud.bench;
 
+import com.amazonaws.services.lambda.runtime.ClientContext;
+import com.amazonaws.services.lambda.runtime.CognitoIdentity;
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.LambdaLogger;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -9,14 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
 import org.kotta.deployer.core.Settings;
-
-import com.amazonaws.services.lambda.runtime.ClientContext;
-import com.amazonaws.services.lambda.runtime.CognitoIdentity;
-import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.LambdaLogger;
-import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 
 /**
  * The main of one cold-start run, in a fresh JVM with the function's own class path (the
@@ -30,8 +28,7 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 public final class HandlerProbe {
     static final String MARK = "@@bench ";
 
-    private HandlerProbe() {
-    }
+    private HandlerProbe() {}
 
     public static void main(String[] args) throws Exception {
         long entered = System.nanoTime();
@@ -40,14 +37,15 @@ public final class HandlerProbe {
         byte[] event = Files.readAllBytes(Path.of(args[1]));
         int warm = Integer.parseInt(args[2]);
 
-        RequestStreamHandler handler = (RequestStreamHandler) Class.forName(className)
-                .getConstructor(Settings.class).newInstance(new Settings(System.getenv()));
+        RequestStreamHandler handler = (RequestStreamHandler)
+                Class.forName(className).getConstructor(Settings.class).newInstance(new Settings(System.getenv()));
         long constructed = System.nanoTime();
         Map<String, Long> before = CallCounter.snapshot();
         String first = invoke(handler, event);
         long answered = System.nanoTime();
-        report.println(MARK + "first constructMs=" + ms(constructed - entered) + " invokeMs="
-                + ms(answered - constructed) + " calls=" + CallCounter.since(before).toString().replace(' ', '_'));
+        report.println(
+                MARK + "first constructMs=" + ms(constructed - entered) + " invokeMs=" + ms(answered - constructed)
+                        + " calls=" + CallCounter.since(before).toString().replace(' ', '_'));
         report.flush();
 
         List<Double> warmMs = new ArrayList<>();
@@ -87,20 +85,68 @@ public final class HandlerProbe {
 
     /** The little of the Lambda context the handlers use. */
     private static final class ProbeContext implements Context {
-        @Override public String getAwsRequestId() { return "bench"; }
-        @Override public String getLogGroupName() { return "/aws/lambda/bench"; }
-        @Override public String getLogStreamName() { return "bench"; }
-        @Override public String getFunctionName() { return System.getenv().getOrDefault("AWS_LAMBDA_FUNCTION_NAME", "bench"); }
-        @Override public String getFunctionVersion() { return "$LATEST"; }
-        @Override public String getInvokedFunctionArn() { return getFunctionName(); }
-        @Override public CognitoIdentity getIdentity() { return null; }
-        @Override public ClientContext getClientContext() { return null; }
-        @Override public int getRemainingTimeInMillis() { return 120_000; }
-        @Override public int getMemoryLimitInMB() { return 1024; }
-        @Override public LambdaLogger getLogger() {
+        @Override
+        public String getAwsRequestId() {
+            return "bench";
+        }
+
+        @Override
+        public String getLogGroupName() {
+            return "/aws/lambda/bench";
+        }
+
+        @Override
+        public String getLogStreamName() {
+            return "bench";
+        }
+
+        @Override
+        public String getFunctionName() {
+            return System.getenv().getOrDefault("AWS_LAMBDA_FUNCTION_NAME", "bench");
+        }
+
+        @Override
+        public String getFunctionVersion() {
+            return "$LATEST";
+        }
+
+        @Override
+        public String getInvokedFunctionArn() {
+            return getFunctionName();
+        }
+
+        @Override
+        public CognitoIdentity getIdentity() {
+            return null;
+        }
+
+        @Override
+        public ClientContext getClientContext() {
+            return null;
+        }
+
+        @Override
+        public int getRemainingTimeInMillis() {
+            return 120_000;
+        }
+
+        @Override
+        public int getMemoryLimitInMB() {
+            return 1024;
+        }
+
+        @Override
+        public LambdaLogger getLogger() {
             return new LambdaLogger() {
-                @Override public void log(String message) { System.out.println(message); }
-                @Override public void log(byte[] message) { System.out.println(new String(message, StandardCharsets.UTF_8)); }
+                @Override
+                public void log(String message) {
+                    System.out.println(message);
+                }
+
+                @Override
+                public void log(byte[] message) {
+                    System.out.println(new String(message, StandardCharsets.UTF_8));
+                }
             };
         }
     }

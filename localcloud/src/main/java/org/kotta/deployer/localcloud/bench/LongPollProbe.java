@@ -1,12 +1,10 @@
 package org.kotta.deployer.localcloud.bench;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 
@@ -19,18 +17,19 @@ import software.amazon.awssdk.services.sqs.model.Message;
 final class LongPollProbe {
     static final int SAMPLES = 10;
 
-    private LongPollProbe() {
-    }
+    private LongPollProbe() {}
 
     static ObjectNode measure(SqsClient sqs, String prefix) throws Exception {
-        String queue = sqs.createQueue(b -> b.queueName(prefix + "-long-poll-probe")).queueUrl();
+        String queue =
+                sqs.createQueue(b -> b.queueName(prefix + "-long-poll-probe")).queueUrl();
         List<Double> delivered = new ArrayList<>();
         try {
             for (int i = 0; i < SAMPLES; i++) {
                 long[] receivedAt = new long[1];
                 CompletableFuture<List<Message>> poll = CompletableFuture.supplyAsync(() -> {
-                    List<Message> messages = sqs.receiveMessage(b -> b.queueUrl(queue).maxNumberOfMessages(1)
-                            .waitTimeSeconds(20)).messages();
+                    List<Message> messages = sqs.receiveMessage(b ->
+                                    b.queueUrl(queue).maxNumberOfMessages(1).waitTimeSeconds(20))
+                            .messages();
                     receivedAt[0] = System.nanoTime();
                     return messages;
                 });
@@ -43,14 +42,17 @@ final class LongPollProbe {
                     throw new IllegalStateException("the long poll returned no message");
                 }
                 delivered.add((receivedAt[0] - sent) / 1e6);
-                sqs.deleteMessage(b -> b.queueUrl(queue).receiptHandle(messages.get(0).receiptHandle()));
+                sqs.deleteMessage(
+                        b -> b.queueUrl(queue).receiptHandle(messages.get(0).receiptHandle()));
             }
         } finally {
             sqs.deleteQueue(b -> b.queueUrl(queue));
         }
         ObjectNode node = PlatformBench.samples(delivered);
-        node.put("how", SAMPLES + " × SendMessage while a ReceiveMessage (WaitTimeSeconds 20) waits on the same queue; "
-                + "ms from before SendMessage to the ReceiveMessage answer");
+        node.put(
+                "how",
+                SAMPLES + " × SendMessage while a ReceiveMessage (WaitTimeSeconds 20) waits on the same queue; "
+                        + "ms from before SendMessage to the ReceiveMessage answer");
         return node;
     }
 }

@@ -1,5 +1,7 @@
 package org.kotta.deployer.localcloud.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -8,7 +10,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
 import org.kotta.deployer.core.DeploymentRequest;
 import org.kotta.deployer.core.Json;
 import org.kotta.deployer.localcloud.SiteTarball;
@@ -16,9 +17,6 @@ import org.kotta.deployer.stacks.KottaImages;
 import org.kotta.deployer.stacks.StackSteps;
 import org.kotta.deployer.validate.RequestValidator;
 import org.kotta.deployer.validate.ValidationResult;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * What the seed tells an admin to do, with the AWS CLI against the same local cloud:
@@ -40,11 +38,9 @@ final class ManualPath {
         this.work = work;
     }
 
-    record Step(String name, List<String> command, double seconds) {
-    }
+    record Step(String name, List<String> command, double seconds) {}
 
-    record Run(String stackName, double wallSeconds, List<Step> steps) {
-    }
+    record Run(String stackName, double wallSeconds, List<Step> steps) {}
 
     Run deploy(ObjectNode json) throws IOException, InterruptedException {
         // the parameters come from the orchestrator's own mapping (StackSteps), so the two paths
@@ -61,27 +57,76 @@ final class ManualPath {
         List<Step> steps = new ArrayList<>();
         long t0 = System.nanoTime();
 
-        steps.add(run("deploy the base stack", withParameters(List.of("cloudformation", "deploy",
-                "--template-file", root.resolve("infrastructure/kotta-base.yaml").toString(),
-                "--stack-name", request.baseStackName(), "--capabilities", "CAPABILITY_IAM", "CAPABILITY_NAMED_IAM",
-                "--parameter-overrides"), StackSteps.baseParameters(request)), null));
+        steps.add(run(
+                "deploy the base stack",
+                withParameters(
+                        List.of(
+                                "cloudformation",
+                                "deploy",
+                                "--template-file",
+                                root.resolve("infrastructure/kotta-base.yaml").toString(),
+                                "--stack-name",
+                                request.baseStackName(),
+                                "--capabilities",
+                                "CAPABILITY_IAM",
+                                "CAPABILITY_NAMED_IAM",
+                                "--parameter-overrides"),
+                        StackSteps.baseParameters(request)),
+                null));
         StringBuilder baseJson = new StringBuilder();
-        steps.add(run("read the base outputs", List.of("cloudformation", "describe-stacks",
-                "--stack-name", request.baseStackName(), "--output", "json"), baseJson));
+        steps.add(run(
+                "read the base outputs",
+                List.of(
+                        "cloudformation",
+                        "describe-stacks",
+                        "--stack-name",
+                        request.baseStackName(),
+                        "--output",
+                        "json"),
+                baseJson));
         Map<String, String> base = outputs(baseJson.toString());
-        steps.add(run("upload the code under code/", List.of("s3", "cp", tarball.toString(),
-                "s3://" + base.get("JobsBucketName") + "/" + CODE_KEY, "--only-show-errors"), null));
+        steps.add(run(
+                "upload the code under code/",
+                List.of(
+                        "s3",
+                        "cp",
+                        tarball.toString(),
+                        "s3://" + base.get("JobsBucketName") + "/" + CODE_KEY,
+                        "--only-show-errors"),
+                null));
         StringBuilder image = new StringBuilder();
-        steps.add(run("look up the latest Amazon Linux image", List.of("ssm", "get-parameter",
-                "--name", KottaImages.PUBLIC_PARAMETER, "--query", "Parameter.Value", "--output", "text"), image));
-        List<String> kotta = withParameters(List.of("cloudformation", "deploy",
-                "--template-file", root.resolve("infrastructure/kotta.yaml").toString(),
-                "--stack-name", stack, "--capabilities", "CAPABILITY_IAM", "CAPABILITY_NAMED_IAM",
-                "--parameter-overrides"), StackSteps.kottaParameters(request, base, CODE_KEY, image.toString().strip()));
+        steps.add(run(
+                "look up the latest Amazon Linux image",
+                List.of(
+                        "ssm",
+                        "get-parameter",
+                        "--name",
+                        KottaImages.PUBLIC_PARAMETER,
+                        "--query",
+                        "Parameter.Value",
+                        "--output",
+                        "text"),
+                image));
+        List<String> kotta = withParameters(
+                List.of(
+                        "cloudformation",
+                        "deploy",
+                        "--template-file",
+                        root.resolve("infrastructure/kotta.yaml").toString(),
+                        "--stack-name",
+                        stack,
+                        "--capabilities",
+                        "CAPABILITY_IAM",
+                        "CAPABILITY_NAMED_IAM",
+                        "--parameter-overrides"),
+                StackSteps.kottaParameters(
+                        request, base, CODE_KEY, image.toString().strip()));
         steps.add(run("deploy the Kotta stack", kotta, null));
         StringBuilder kottaJson = new StringBuilder();
-        steps.add(run("read the Kotta outputs", List.of("cloudformation", "describe-stacks",
-                "--stack-name", stack, "--output", "json"), kottaJson));
+        steps.add(run(
+                "read the Kotta outputs",
+                List.of("cloudformation", "describe-stacks", "--stack-name", stack, "--output", "json"),
+                kottaJson));
         if (!outputs(kottaJson.toString()).containsKey("WebUrl")) {
             throw new IllegalStateException("the manual Kotta stack has no WebUrl output: " + kottaJson);
         }
@@ -101,7 +146,8 @@ final class ManualPath {
         command.add(endpoint);
         command.addAll(args);
         Path log = work.resolve("aws.log");
-        ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        ProcessBuilder builder =
+                new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
         if (stdout == null) {
             builder.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         }
@@ -120,8 +166,11 @@ final class ManualPath {
 
     private static Map<String, String> outputs(String describeStacks) throws IOException {
         Map<String, String> outputs = new LinkedHashMap<>();
-        for (JsonNode output : Json.MAPPER.readTree(describeStacks).path("Stacks").path(0).path("Outputs")) {
-            outputs.put(output.path("OutputKey").asText(), output.path("OutputValue").asText());
+        for (JsonNode output :
+                Json.MAPPER.readTree(describeStacks).path("Stacks").path(0).path("Outputs")) {
+            outputs.put(
+                    output.path("OutputKey").asText(),
+                    output.path("OutputValue").asText());
         }
         return outputs;
     }

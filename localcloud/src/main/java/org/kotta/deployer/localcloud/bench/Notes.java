@@ -1,17 +1,15 @@
 package org.kotta.deployer.localcloud.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
 import org.kotta.deployer.core.Json;
 import org.kotta.deployer.stacks.WaitSchedule;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * The written part of docs/benchmarks.md: what was profiled, what was fixed, what is left.
@@ -24,8 +22,7 @@ final class Notes {
     private static final Pattern FIGURE = Pattern.compile("\\{\\{(/[^|}]*)(?:\\|([^}]*))?}}");
     private static final Pattern RELEASE_BYTES = Pattern.compile("\\((\\d+) bytes");
 
-    private Notes() {
-    }
+    private Notes() {}
 
     /** The findings after part 5. */
     static String markdown(BenchResults r) {
@@ -36,31 +33,37 @@ final class Notes {
         String slowest = null;
         double slowestMs = 0;
         for (var e : r.coldStarts().entrySet()) {
-            if (e.getValue().firstAnswerMs() != null && e.getValue().firstAnswerMs().median() >= slowestMs) {
+            if (e.getValue().firstAnswerMs() != null
+                    && e.getValue().firstAnswerMs().median() >= slowestMs) {
                 slowestMs = e.getValue().firstAnswerMs().median();
                 slowest = e.getKey();
             }
         }
         derived.put("slowestCold", slowest);
         derived.put("slowestColdMs", slowestMs);
-        Matcher release = RELEASE_BYTES.matcher(r.platform() == null ? "" : r.platform().path("release").asText());
+        Matcher release = RELEASE_BYTES.matcher(
+                r.platform() == null ? "" : r.platform().path("release").asText());
         if (release.find()) {
             derived.put("platformReleaseMb", Long.parseLong(release.group(1)) / 1e6);
         }
         // a fresh deployment with 10-minute stacks: 3 transitions (Wait, Check, Choice) per look, 2 stacks
         JsonNode tenMinutes = r.costs().path("cases").path("10min");
         int perLook = 3 * 2;
-        int fixed = tenMinutes.path("transitions").asInt() - perLook * tenMinutes.path("checksPerStack").asInt();
+        int fixed = tenMinutes.path("transitions").asInt()
+                - perLook * tenMinutes.path("checksPerStack").asInt();
         derived.put("transitionsTarget", Report.TRANSITIONS_TARGET);
         derived.put("fixedTransitions", fixed);
         derived.put("looksAllowedPerStack", (Report.TRANSITIONS_TARGET - fixed) / perLook);
         derived.put("standardWaits", CostsReport.standardWaits());
         derived.put("firstWaitSeconds", WaitSchedule.standard().nextWaitSeconds(0));
         derived.put("waitCapSeconds", WaitSchedule.CAP_SECONDS);
-        derived.put("ratioHolds", r.endToEnd().ratioFreshOverManual().median() <= Report.RATIO_TARGET
-                ? "Holds" : "Missed");
-        derived.put("apiHolds", Math.max(r.api().get().p99Ms(), r.api().post().p99Ms()) <= Report.API_P99_TARGET_MS
-                ? "Holds" : "Missed");
+        derived.put(
+                "ratioHolds", r.endToEnd().ratioFreshOverManual().median() <= Report.RATIO_TARGET ? "Holds" : "Missed");
+        derived.put(
+                "apiHolds",
+                Math.max(r.api().get().p99Ms(), r.api().post().p99Ms()) <= Report.API_P99_TARGET_MS
+                        ? "Holds"
+                        : "Missed");
         return render("notes.md", context);
     }
 
@@ -74,8 +77,13 @@ final class Notes {
         derived.put("executor1StartSeconds", platform.path("executor1StartMs").asDouble() / 1000);
         derived.put("executor2StartSeconds", platform.path("executor2StartMs").asDouble() / 1000);
         JsonNode batch = platform.path("batch");
-        derived.put("batchTailSeconds", batch.path("wallSeconds").asDouble() - batch.path("submitSeconds").asDouble());
-        derived.put("listPageKb", platform.path("pages").path("list").path("bodyBytes").asDouble() / 1000);
+        derived.put(
+                "batchTailSeconds",
+                batch.path("wallSeconds").asDouble()
+                        - batch.path("submitSeconds").asDouble());
+        derived.put(
+                "listPageKb",
+                platform.path("pages").path("list").path("bodyBytes").asDouble() / 1000);
         return render("platform-notes.md", context);
     }
 

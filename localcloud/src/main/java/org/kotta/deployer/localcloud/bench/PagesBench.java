@@ -1,5 +1,11 @@
 package org.kotta.deployer.localcloud.bench;
 
+import static org.kotta.deployer.localcloud.bench.PlatformBench.RUNNER;
+import static org.kotta.deployer.localcloud.bench.PlatformBench.millis;
+import static org.kotta.deployer.localcloud.bench.PlatformBench.samples;
+import static org.kotta.deployer.localcloud.bench.PlatformBench.trivialJobFields;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.http.HttpResponse;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -10,7 +16,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.Consumer;
-
 import org.kotta.deployer.core.Json;
 import org.kotta.deployer.localcloud.platform.LocalPlatformStack;
 import org.kotta.deployer.localcloud.platform.WebSession;
@@ -18,17 +23,9 @@ import org.kotta.platform.core.JobItems;
 import org.kotta.platform.core.JobRecord;
 import org.kotta.platform.core.Wiring;
 import org.kotta.platform.web.JobSubmission;
-
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.PutRequest;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
-
-import static org.kotta.deployer.localcloud.bench.PlatformBench.RUNNER;
-import static org.kotta.deployer.localcloud.bench.PlatformBench.millis;
-import static org.kotta.deployer.localcloud.bench.PlatformBench.samples;
-import static org.kotta.deployer.localcloud.bench.PlatformBench.trivialJobFields;
 
 /**
  * The pages part of {@link PlatformBench}: the job list and a job page, signed in as a user with
@@ -78,7 +75,8 @@ final class PagesBench {
                     throw new IllegalStateException("GET " + page.getValue() + " answered " + answer.statusCode());
                 }
                 if (i >= PAGE_WARMUP) {
-                    samples.computeIfAbsent(page.getKey(), k -> new ArrayList<>()).add(ms);
+                    samples.computeIfAbsent(page.getKey(), k -> new ArrayList<>())
+                            .add(ms);
                     bytes.put(page.getKey(), answer.body().length());
                 }
             }
@@ -89,8 +87,13 @@ final class PagesBench {
         node.put("requests", PAGE_REQUESTS);
         node.put("warmup", PAGE_WARMUP);
         node.put("session", "real sign-in: /login → local identity provider's sign-in page → /handle_login");
-        Map<String, String> shown = Map.of("list", "/jobs", "job", "/jobs/{id} (a completed job: outputs, stdout, stderr)",
-                "static", "/static/kotta.css (noise floor)");
+        Map<String, String> shown = Map.of(
+                "list",
+                "/jobs",
+                "job",
+                "/jobs/{id} (a completed job: outputs, stdout, stderr)",
+                "static",
+                "/static/kotta.css (noise floor)");
         for (var page : paths.entrySet()) {
             ObjectNode p = node.putObject(page.getKey());
             p.put("path", shown.get(page.getKey()));
@@ -128,7 +131,9 @@ final class PagesBench {
     private List<Double> serverMillis(String path) {
         List<Double> ms = new ArrayList<>();
         String prefix = "GET " + path + " 200 ";
-        web.logText().lines().filter(line -> line.startsWith(prefix) && line.endsWith(" ms"))
+        web.logText()
+                .lines()
+                .filter(line -> line.startsWith(prefix) && line.endsWith(" ms"))
                 .forEach(line -> ms.add(Double.parseDouble(line.substring(prefix.length(), line.length() - 3))));
         return ms.subList(Math.max(0, ms.size() - PAGE_REQUESTS), ms.size());
     }
@@ -139,19 +144,27 @@ final class PagesBench {
         List<WriteRequest> batch = new ArrayList<>();
         for (int i = 0; i < TABLE_JOBS; i++) {
             Instant submitted = Instant.ofEpochSecond(now - 600 - 60L * i);
-            JobRecord pending = JobSubmission.build(JobSubmission.Fields.from(trivialJobFields(null, "history-" + i)),
-                    new JobSubmission.Submitter(email, email, email), stack.wiring.get(Wiring.JOBS_BUCKET),
-                    UUID.randomUUID().toString(), submitted);
+            JobRecord pending = JobSubmission.build(
+                    JobSubmission.Fields.from(trivialJobFields(null, "history-" + i)),
+                    new JobSubmission.Submitter(email, email, email),
+                    stack.wiring.get(Wiring.JOBS_BUCKET),
+                    UUID.randomUUID().toString(),
+                    submitted);
             Map<String, AttributeValue> item = new HashMap<>(JobItems.toItem(pending));
             item.put(JobItems.STATUS, AttributeValue.fromS(i % 10 == 3 ? "failed" : "completed"));
             item.put(JobItems.START_TIME, AttributeValue.fromN(Long.toString(submitted.getEpochSecond() + 1)));
             item.put(JobItems.COMPLETE_TIME, AttributeValue.fromN(Long.toString(submitted.getEpochSecond() + 2)));
-            batch.add(WriteRequest.builder().putRequest(PutRequest.builder().item(item).build()).build());
+            batch.add(WriteRequest.builder()
+                    .putRequest(PutRequest.builder().item(item).build())
+                    .build());
             if (batch.size() == 25 || i == TABLE_JOBS - 1) {
                 Map<String, List<WriteRequest>> left = Map.of(stack.wiring.get(Wiring.JOBS_TABLE), List.copyOf(batch));
                 while (!left.isEmpty()) {
                     Map<String, List<WriteRequest>> request = left;
-                    left = stack.clients.dynamo().batchWriteItem(b -> b.requestItems(request)).unprocessedItems();
+                    left = stack.clients
+                            .dynamo()
+                            .batchWriteItem(b -> b.requestItems(request))
+                            .unprocessedItems();
                 }
                 batch.clear();
             }

@@ -1,5 +1,6 @@
 package org.kotta.deployer.localcloud.bench;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -15,14 +16,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Consumer;
-
 import org.kotta.deployer.core.Json;
 import org.kotta.deployer.localcloud.platform.LocalPlatformStack;
 import org.kotta.deployer.localcloud.platform.WebSession;
 import org.kotta.platform.core.JobRecord;
 import org.kotta.platform.core.JobStatus;
-
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * The "Cloud Kotta platform" section of {@code ./kotta bench}: the release built by
@@ -39,6 +37,7 @@ final class PlatformBench {
     static final int POLL_MILLIS = 100;
     /** How often the batch's jobs are read while it runs. */
     static final int BATCH_POLL_MILLIS = 250;
+
     static final int IDLE_SECONDS = 10;
     static final String RUNNER = "bench-runner@example.org";
     static final String BATCH = "bench-batch@example.org";
@@ -71,8 +70,10 @@ final class PlatformBench {
         }
         Path release = unpack(tarball);
         String sha256 = sha256(tarball);
-        out.put("release", root.relativize(tarball) + " (" + Files.size(tarball) + " bytes, sha256 "
-                + sha256.substring(0, 12) + "…)");
+        out.put(
+                "release",
+                root.relativize(tarball) + " (" + Files.size(tarball) + " bytes, sha256 " + sha256.substring(0, 12)
+                        + "…)");
         out.put("how", "processes: bin/kotta-start of the unpacked release");
         try (LocalPlatformStack started = new LocalPlatformStack(endpoint, "bench", sha256)) {
             stack = started;
@@ -101,8 +102,11 @@ final class PlatformBench {
         }
         out.put("jvm", executors.get(0).commandLine());
         String opts = System.getenv("KOTTA_JAVA_OPTS");
-        out.put("javaOpts", opts == null || opts.isBlank() ? "`KOTTA_JAVA_OPTS` unset, so kotta-start's defaults"
-                : "`KOTTA_JAVA_OPTS` set by the bench's caller (not the release's defaults)");
+        out.put(
+                "javaOpts",
+                opts == null || opts.isBlank()
+                        ? "`KOTTA_JAVA_OPTS` unset, so kotta-start's defaults"
+                        : "`KOTTA_JAVA_OPTS` set by the bench's caller (not the release's defaults)");
         progress.accept("platform: web server and 2 executors up (" + stack.id + ")");
         out.set("longPoll", LongPollProbe.measure(stack.clients.sqs(), stack.id));
         latency();
@@ -126,7 +130,8 @@ final class PlatformBench {
             Instant sent = Instant.now();
             long t0 = System.nanoTime();
             String jobId = WebSession.rest(client.post("/rest/v1/submit_task", trivialJob(token, "latency-" + i)))
-                    .path("job_id").asText();
+                    .path("job_id")
+                    .asText();
             double submitted = millis(t0);
             Double picked = null;
             String status = "pending";
@@ -136,7 +141,8 @@ final class PlatformBench {
                     Thread.sleep(wait / 1_000_000L, (int) (wait % 1_000_000L));
                 }
                 status = WebSession.rest(client.get("/rest/v1/status_task/" + jobId + "?access_token=" + enc(token)))
-                        .path("status").asText();
+                        .path("status")
+                        .asText();
                 if (picked == null && !"pending".equals(status)) {
                     picked = millis(t0);
                 }
@@ -163,10 +169,13 @@ final class PlatformBench {
         node.set("totalMs", samples(total));
         node.set("submitMs", samples(submit));
         node.set("pickedUpMs", samples(pickedUp));
-        node.set("recordedStagesMs", samples(executorSeconds.stream().map(s -> s * 1000).toList()));
+        node.set(
+                "recordedStagesMs",
+                samples(executorSeconds.stream().map(s -> s * 1000).toList()));
         node.set("claimedLoggedMs", samples(claimedLogged));
         node.set("completedLoggedMs", samples(completedLogged));
-        progress.accept(String.format("platform: trivial job submit → completed median %.0f ms, p90 %.0f ms",
+        progress.accept(String.format(
+                "platform: trivial job submit → completed median %.0f ms, p90 %.0f ms",
                 Stats.percentile(total, 50), Stats.percentile(total, 90)));
     }
 
@@ -201,7 +210,8 @@ final class PlatformBench {
         List<JobRecord> jobs;
         while (true) {
             jobs = stack.jobs.listForUser(BATCH, BATCH_JOBS + 10);
-            if (jobs.size() == BATCH_JOBS && jobs.stream().allMatch(j -> j.status().isFinal())) {
+            if (jobs.size() == BATCH_JOBS
+                    && jobs.stream().allMatch(j -> j.status().isFinal())) {
                 break;
             }
             if (millis(t0) > 600_000) {
@@ -229,8 +239,9 @@ final class PlatformBench {
         node.put("jobsPerMinute", Stats.round(BATCH_JOBS / (wall / 60_000)));
         node.set("byExecutor", Json.MAPPER.valueToTree(byExecutor));
         node.set("byStatus", Json.MAPPER.valueToTree(byStatus));
-        progress.accept(String.format("platform: %d jobs over 2 executors in %.1f s (%.0f jobs/min)", BATCH_JOBS,
-                wall / 1000, BATCH_JOBS / (wall / 60_000)));
+        progress.accept(String.format(
+                "platform: %d jobs over 2 executors in %.1f s (%.0f jobs/min)",
+                BATCH_JOBS, wall / 1000, BATCH_JOBS / (wall / 60_000)));
     }
 
     // ---------------------------------------------------------------- memory
@@ -280,12 +291,14 @@ final class PlatformBench {
     private Path unpack(Path tarball) throws IOException, InterruptedException {
         Path release = work.resolve("release");
         if (Files.exists(work)) {
-            Process rm = new ProcessBuilder("rm", "-rf", work.toString()).inheritIO().start();
+            Process rm =
+                    new ProcessBuilder("rm", "-rf", work.toString()).inheritIO().start();
             rm.waitFor();
         }
         Files.createDirectories(release);
         Process tar = new ProcessBuilder("tar", "-xzf", tarball.toString(), "-C", release.toString())
-                .redirectErrorStream(true).start();
+                .redirectErrorStream(true)
+                .start();
         String said = new String(tar.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (tar.waitFor() != 0) {
             throw new IllegalStateException("tar -xzf " + tarball + ": " + said);

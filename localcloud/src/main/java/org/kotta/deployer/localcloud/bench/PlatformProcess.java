@@ -14,7 +14,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-
 import org.kotta.deployer.localcloud.platform.LocalPlatformStack;
 import org.kotta.platform.core.Wiring;
 
@@ -98,11 +97,12 @@ final class PlatformProcess implements AutoCloseable {
         return env;
     }
 
-    private static PlatformProcess start(Path release, String role, String name, Map<String, String> env, Path dir, int port)
-            throws IOException {
+    private static PlatformProcess start(
+            Path release, String role, String name, Map<String, String> env, Path dir, int port) throws IOException {
         Files.createDirectories(dir);
         Path log = dir.resolve(name + ".log");
-        ProcessBuilder builder = new ProcessBuilder(release.resolve("bin/kotta-start").toString(), role)
+        ProcessBuilder builder = new ProcessBuilder(
+                        release.resolve("bin/kotta-start").toString(), role)
                 .directory(dir.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
@@ -126,8 +126,11 @@ final class PlatformProcess implements AutoCloseable {
 
     /** Waits until {@code GET /health} answers 200. */
     void awaitHealthy() throws InterruptedException {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        HttpRequest health = HttpRequest.newBuilder(URI.create(url() + "/health")).timeout(Duration.ofSeconds(5)).build();
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        HttpRequest health = HttpRequest.newBuilder(URI.create(url() + "/health"))
+                .timeout(Duration.ofSeconds(5))
+                .build();
         long deadline = System.nanoTime() + START_LIMIT.toNanos();
         String last = "no answer";
         while (System.nanoTime() < deadline) {
@@ -143,8 +146,8 @@ final class PlatformProcess implements AutoCloseable {
             }
             Thread.sleep(200);
         }
-        throw new IllegalStateException(name + ": /health not 200 within " + START_LIMIT.toSeconds() + " s (" + last
-                + "); log " + log);
+        throw new IllegalStateException(
+                name + ": /health not 200 within " + START_LIMIT.toSeconds() + " s (" + last + "); log " + log);
     }
 
     /** Waits until the process's log holds {@code text}. */
@@ -157,8 +160,8 @@ final class PlatformProcess implements AutoCloseable {
             }
             Thread.sleep(100);
         }
-        throw new IllegalStateException(name + ": no '" + text + "' in its log within " + START_LIMIT.toSeconds()
-                + " s; log " + log);
+        throw new IllegalStateException(
+                name + ": no '" + text + "' in its log within " + START_LIMIT.toSeconds() + " s; log " + log);
     }
 
     /** A {@code kB} line of {@code /proc/<pid>/status} ({@code VmRSS}, {@code VmHWM}), in kB. */
@@ -166,7 +169,8 @@ final class PlatformProcess implements AutoCloseable {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/" + pid() + "/status"))) {
                 if (line.startsWith(field + ":")) {
-                    return Long.parseLong(line.substring(field.length() + 1).replace("kB", "").strip());
+                    return Long.parseLong(
+                            line.substring(field.length() + 1).replace("kB", "").strip());
                 }
             }
         } catch (IOException e) {

@@ -1,5 +1,7 @@
 package org.kotta.deployer.localcloud.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -7,16 +9,11 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Function;
-
 import org.kotta.deployer.core.AwsClients;
 import org.kotta.deployer.core.DeploymentState;
 import org.kotta.deployer.core.Json;
 import org.kotta.deployer.localcloud.ExecutionFollower;
 import org.kotta.deployer.localcloud.LocalOrchestrator;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import software.amazon.awssdk.services.sfn.SfnClient;
 
 /**
@@ -32,8 +29,13 @@ final class ProbeEvents {
     private final Function<String, ObjectNode> requestFor;
 
     /** @param requestFor the bench's deployment request for a stack of the given name */
-    ProbeEvents(Path root, Path work, AwsClients aws, LocalOrchestrator orchestrator, TemplateFunctions template,
-                Function<String, ObjectNode> requestFor) {
+    ProbeEvents(
+            Path root,
+            Path work,
+            AwsClients aws,
+            LocalOrchestrator orchestrator,
+            TemplateFunctions template,
+            Function<String, ObjectNode> requestFor) {
         this.root = root;
         this.work = work;
         this.aws = aws;
@@ -50,7 +52,8 @@ final class ProbeEvents {
     Map<String, Path> write(EndToEnd.Run probe, Map<String, String> shapes) throws Exception {
         Path dir = work.resolve("events");
         Files.createDirectories(dir);
-        JsonNode asl = Json.MAPPER.readTree(root.resolve("statemachine/kotta-deploy.asl.json").toFile());
+        JsonNode asl = Json.MAPPER.readTree(
+                root.resolve("statemachine/kotta-deploy.asl.json").toFile());
         SfnClient sfn = aws.stepFunctions();
         Map<String, ObjectNode> events = new LinkedHashMap<>();
         StatePayloads.collect(asl, ExecutionFollower.history(sfn, probe.executionArn()), probe.executionArn(), events);
@@ -63,10 +66,13 @@ final class ProbeEvents {
         ExecutionFollower.awaitEnd(sfn, failed, Duration.ofMinutes(10));
         StatePayloads.collect(asl, ExecutionFollower.history(sfn, failed), failed, events);
 
-        JsonNode record = Json.MAPPER.readTree(Json.MAPPER.writeValueAsString(
-                new org.kotta.deployer.core.DeploymentRecords(aws.dynamoDb(), orchestrator.output("DeploymentsTableName"))
-                        .get(probe.deploymentId()).orElseThrow()));
-        String bucket = record.path("outputs").path("base").path("JobsBucketName").asText();
+        JsonNode record =
+                Json.MAPPER.readTree(Json.MAPPER.writeValueAsString(new org.kotta.deployer.core.DeploymentRecords(
+                                aws.dynamoDb(), orchestrator.output("DeploymentsTableName"))
+                        .get(probe.deploymentId())
+                        .orElseThrow()));
+        String bucket =
+                record.path("outputs").path("base").path("JobsBucketName").asText();
         for (TemplateFunctions.Function function : template.functions()) {
             if (events.containsKey(function.logicalId())) {
                 continue;
@@ -85,9 +91,13 @@ final class ProbeEvents {
             Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), e.getValue());
             files.put(e.getKey(), file);
             Path sample = root.resolve("events/" + e.getKey() + ".json");
-            shapes.put(e.getKey(), !Files.exists(sample) ? "no sample in events/"
-                    : StatePayloads.sameShape(Json.MAPPER.readTree(sample.toFile()), e.getValue()) ? "matches events/"
-                    : "differs from events/");
+            shapes.put(
+                    e.getKey(),
+                    !Files.exists(sample)
+                            ? "no sample in events/"
+                            : StatePayloads.sameShape(Json.MAPPER.readTree(sample.toFile()), e.getValue())
+                                    ? "matches events/"
+                                    : "differs from events/");
         }
         return files;
     }
@@ -96,8 +106,11 @@ final class ProbeEvents {
     private String startExecution(ObjectNode request) {
         String deploymentId = "dep-" + UUID.randomUUID();
         String input = DeploymentState.input(deploymentId, "execution", request).toJson();
-        return aws.stepFunctions().startExecution(b -> b.stateMachineArn(orchestrator.output("StateMachineArn"))
-                .name(deploymentId).input(input)).executionArn();
+        return aws.stepFunctions()
+                .startExecution(b -> b.stateMachineArn(orchestrator.output("StateMachineArn"))
+                        .name(deploymentId)
+                        .input(input))
+                .executionArn();
     }
 
     private void bind(String logicalId, ObjectNode event, String deploymentId, String bucket) {
@@ -112,10 +125,12 @@ final class ProbeEvents {
                 event.put("path", "/deployments/" + deploymentId);
             }
             case "StartDeploymentFunction" -> {
-                event.put("body", requestFor.apply("bench-api-probe-" + Bench.shortId()).toString());
+                event.put(
+                        "body",
+                        requestFor.apply("bench-api-probe-" + Bench.shortId()).toString());
                 ((ObjectNode) event.with("headers")).put("Idempotency-Key", "bench-probe-" + Bench.shortId());
             }
-            default -> { }
+            default -> {}
         }
     }
 }

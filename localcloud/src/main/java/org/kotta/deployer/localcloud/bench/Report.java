@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
-
 import org.kotta.deployer.core.Json;
 import org.kotta.deployer.stacks.WaitSchedule;
 
@@ -92,26 +91,48 @@ final class Report {
                 }
             }
         }
-        row("cold start to first answer ≤ " + number(COLD_TARGET_MS / 1000) + " s per handler, without SnapStart",
-                String.format("slowest median: %s %.0f ms", worstCold, worstColdMs), worstColdMs <= COLD_TARGET_MS);
-        row("warm invocation ≤ " + number(WARM_TARGET_MS) + " ms, handlers making one AWS call (+ the record write)",
-                worstWarm == null ? "no such handler" : String.format("slowest median: %s %.1f ms", worstWarm, worstWarmMs),
+        row(
+                "cold start to first answer ≤ " + number(COLD_TARGET_MS / 1000) + " s per handler, without SnapStart",
+                String.format("slowest median: %s %.0f ms", worstCold, worstColdMs),
+                worstColdMs <= COLD_TARGET_MS);
+        row(
+                "warm invocation ≤ " + number(WARM_TARGET_MS)
+                        + " ms, handlers making one AWS call (+ the record write)",
+                worstWarm == null
+                        ? "no such handler"
+                        : String.format("slowest median: %s %.1f ms", worstWarm, worstWarmMs),
                 worstWarm == null || worstWarmMs <= WARM_TARGET_MS);
         double mb = r.artifactBytes() / 1e6;
-        row("artifact ≤ " + number(ARTIFACT_TARGET_MB) + " MB", String.format("%.2f MB (%d bytes)", mb, r.artifactBytes()), mb <= ARTIFACT_TARGET_MB);
+        row(
+                "artifact ≤ " + number(ARTIFACT_TARGET_MB) + " MB",
+                String.format("%.2f MB (%d bytes)", mb, r.artifactBytes()),
+                mb <= ARTIFACT_TARGET_MB);
         Stats ratio = r.endToEnd().ratioFreshOverManual();
-        row("orchestrator end to end ≤ " + number(RATIO_TARGET) + " × the manual path",
-                String.format("%.2f× (%.2f–%.2f), fresh deployment ÷ manual, pairwise", ratio.median(), ratio.min(),
-                        ratio.max()),
+        row(
+                "orchestrator end to end ≤ " + number(RATIO_TARGET) + " × the manual path",
+                String.format(
+                        "%.2f× (%.2f–%.2f), fresh deployment ÷ manual, pairwise",
+                        ratio.median(), ratio.min(), ratio.max()),
                 ratio.median() <= RATIO_TARGET);
-        int transitions = r.costs().path("cases").path("10min").path("transitions").asInt();
-        row("≤ " + TRANSITIONS_TARGET + " state transitions, fresh deployment, stacks of 10 min each",
-                transitions + " (" + r.costs().path("cases").path("10min").path("checksPerStack").asInt()
-                        + " checks per stack)", transitions <= TRANSITIONS_TARGET);
+        int transitions =
+                r.costs().path("cases").path("10min").path("transitions").asInt();
+        row(
+                "≤ " + TRANSITIONS_TARGET + " state transitions, fresh deployment, stacks of 10 min each",
+                transitions + " ("
+                        + r.costs()
+                                .path("cases")
+                                .path("10min")
+                                .path("checksPerStack")
+                                .asInt() + " checks per stack)",
+                transitions <= TRANSITIONS_TARGET);
         BenchResults.ApiResults api = r.api();
         double p99 = Math.max(api.get().p99Ms(), api.post().p99Ms());
-        row("API warm p99 ≤ " + number(API_P99_TARGET_MS) + " ms", String.format("GET p99 %.1f ms, POST p99 %.1f ms", api.get().p99Ms(),
-                api.post().p99Ms()), p99 <= API_P99_TARGET_MS);
+        row(
+                "API warm p99 ≤ " + number(API_P99_TARGET_MS) + " ms",
+                String.format(
+                        "GET p99 %.1f ms, POST p99 %.1f ms",
+                        api.get().p99Ms(), api.post().p99Ms()),
+                p99 <= API_P99_TARGET_MS);
         PlatformReport.targetRows(r.platform()).forEach(this::line);
         line("");
     }
@@ -155,7 +176,8 @@ final class Report {
                 + "(an SDK global `ExecutionInterceptor` on the probe's class path; retries would count). No SnapStart "
                 + "(the template turns it on for published versions in AWS; this is the cold path it saves).");
         line("");
-        line("| function | MB | AWS requests per warm invocation | first answer ms | of which construct ms | first invoke ms | warm ms | peak RSS MB |");
+        line(
+                "| function | MB | AWS requests per warm invocation | first answer ms | of which construct ms | first invoke ms | warm ms | peak RSS MB |");
         line("| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: |");
         for (var e : r.coldStarts().entrySet()) {
             BenchResults.ColdStart f = e.getValue();
@@ -170,7 +192,8 @@ final class Report {
         }
         line("");
         line("¹ one AWS call to the service it is about (besides the deployment record's UpdateItem): the handlers the "
-                + "\"warm ≤ " + number(WARM_TARGET_MS) + " ms\" target is about. No handler makes exactly one request in all: each state also "
+                + "\"warm ≤ " + number(WARM_TARGET_MS)
+                + " ms\" target is about. No handler makes exactly one request in all: each state also "
                 + "stamps its step in the DeploymentsTable.");
         line("");
         line("Events: for the state handlers, the real payload of the probe deployment's state (from its execution "
@@ -182,14 +205,17 @@ final class Report {
                 + "release; CodeUploaded's first run starts a redeploy (awaited before the next round), later runs "
                 + "find it started.");
         line("");
-        line(String.format("**Artifact**: `functions/target/kotta-deployer-functions.zip` %.2f MB (%d bytes).",
+        line(String.format(
+                "**Artifact**: `functions/target/kotta-deployer-functions.zip` %.2f MB (%d bytes).",
                 r.artifactBytes() / 1e6, r.artifactBytes()));
         line("");
     }
 
     private String shapes() {
         Map<String, List<String>> by = new LinkedHashMap<>();
-        r.eventShapes().forEach((function, shape) -> by.computeIfAbsent(shape, k -> new ArrayList<>()).add(function));
+        r.eventShapes()
+                .forEach((function, shape) ->
+                        by.computeIfAbsent(shape, k -> new ArrayList<>()).add(function));
         List<String> parts = new ArrayList<>();
         by.forEach((k, v) -> parts.add(k + " (" + v.size() + ")"));
         return String.join(", ", parts);
@@ -219,7 +245,8 @@ final class Report {
                 + "nothing to change). Per state: StateEntered → StateExited from the execution history, summed "
                 + "over a state's entries. The function host (the real handlers, warm, in one JVM) answers "
                 + "MiniStack's Lambda proxy; stacks of plain resources complete at once in MiniStack, so each wait "
-                + "loop goes round once. Wait states last `SFN_WAIT_SCALE` × their seconds: " + firstWaitHere() + " here.");
+                + "loop goes round once. Wait states last `SFN_WAIT_SCALE` × their seconds: " + firstWaitHere()
+                + " here.");
         line("");
         line("| state | entered per deployment | fresh s | redeploy s |");
         line("| --- | ---: | ---: | ---: |");
@@ -227,20 +254,36 @@ final class Report {
         fresh.forEach(run -> names.addAll(run.stateSeconds().keySet()));
         for (String name : names) {
             line("| " + name + " | " + fresh.get(0).stateEntries().getOrDefault(name, 0) + " | "
-                    + Stats.of(values(fresh, run -> run.stateSeconds().get(name))).format(3) + " | "
-                    + Stats.of(values(redeploy, run -> run.stateSeconds().get(name))).format(3) + " |");
+                    + Stats.of(values(fresh, run -> run.stateSeconds().get(name)))
+                            .format(3) + " | "
+                    + Stats.of(values(redeploy, run -> run.stateSeconds().get(name)))
+                            .format(3) + " |");
         }
-        line("| **request → SUCCEEDED (wall)** | | **" + Stats.of(values(fresh, BenchResults.DeploymentRun::wallSeconds)).format(2)
-                + "** | **" + Stats.of(values(redeploy, BenchResults.DeploymentRun::wallSeconds)).format(2) + "** |");
-        line("| execution start → stop | | " + Stats.of(values(fresh, BenchResults.DeploymentRun::executionSeconds)).format(2) + " | "
-                + Stats.of(values(redeploy, BenchResults.DeploymentRun::executionSeconds)).format(2) + " |");
-        line("| of which POST /deployments → 202 | | " + Stats.of(values(fresh, BenchResults.DeploymentRun::apiSeconds)).format(3)
-                + " | " + Stats.of(values(redeploy, BenchResults.DeploymentRun::apiSeconds)).format(3) + " |");
-        line("| state transitions (StateEntered events) | | " + Stats.of(values(fresh, BenchResults.DeploymentRun::transitions)).format(0)
-                + " | " + Stats.of(values(redeploy, BenchResults.DeploymentRun::transitions)).format(0) + " |");
+        line("| **request → SUCCEEDED (wall)** | | **"
+                + Stats.of(values(fresh, BenchResults.DeploymentRun::wallSeconds))
+                        .format(2) + "** | **"
+                + Stats.of(values(redeploy, BenchResults.DeploymentRun::wallSeconds))
+                        .format(2) + "** |");
+        line("| execution start → stop | | "
+                + Stats.of(values(fresh, BenchResults.DeploymentRun::executionSeconds))
+                        .format(2) + " | "
+                + Stats.of(values(redeploy, BenchResults.DeploymentRun::executionSeconds))
+                        .format(2) + " |");
+        line("| of which POST /deployments → 202 | | "
+                + Stats.of(values(fresh, BenchResults.DeploymentRun::apiSeconds))
+                        .format(3) + " | "
+                + Stats.of(values(redeploy, BenchResults.DeploymentRun::apiSeconds))
+                        .format(3) + " |");
+        line("| state transitions (StateEntered events) | | "
+                + Stats.of(values(fresh, BenchResults.DeploymentRun::transitions))
+                        .format(0) + " | "
+                + Stats.of(values(redeploy, BenchResults.DeploymentRun::transitions))
+                        .format(0) + " |");
         line("| Lambda invocations (served by the function host) | | "
-                + Stats.of(values(fresh, BenchResults.DeploymentRun::lambdaInvocations)).format(0) + " | "
-                + Stats.of(values(redeploy, BenchResults.DeploymentRun::lambdaInvocations)).format(0) + " |");
+                + Stats.of(values(fresh, BenchResults.DeploymentRun::lambdaInvocations))
+                        .format(0) + " | "
+                + Stats.of(values(redeploy, BenchResults.DeploymentRun::lambdaInvocations))
+                        .format(0) + " |");
         line("");
         line("AWS requests the functions made for one deployment (counted at the SDK, first run): fresh — "
                 + calls(fresh.get(0).awsCalls()) + "; redeploy — "
@@ -276,14 +319,19 @@ final class Report {
         Set<String> steps = new LinkedHashSet<>();
         e2e.manual().forEach(run -> steps.addAll(run.steps().keySet()));
         for (String step : steps) {
-            line("| " + step + " | " + Stats.of(values(e2e.manual(), run -> run.steps().get(step))).format(2) + " |");
+            line("| " + step + " | "
+                    + Stats.of(values(e2e.manual(), run -> run.steps().get(step)))
+                            .format(2) + " |");
         }
-        line("| **manual total (wall)** | **" + Stats.of(values(e2e.manual(), BenchResults.ManualRun::wallSeconds))
-                .format(2) + "** |");
+        line("| **manual total (wall)** | **"
+                + Stats.of(values(e2e.manual(), BenchResults.ManualRun::wallSeconds))
+                        .format(2) + "** |");
         line("| orchestrator, fresh deployment (wall) | "
-                + Stats.of(values(e2e.fresh(), BenchResults.DeploymentRun::wallSeconds)).format(2) + " |");
+                + Stats.of(values(e2e.fresh(), BenchResults.DeploymentRun::wallSeconds))
+                        .format(2) + " |");
         Stats ratio = e2e.ratioFreshOverManual();
-        line(String.format("| **orchestrator ÷ manual** (per pair of runs) | **%.2f× (%.2f–%.2f)** |",
+        line(String.format(
+                "| **orchestrator ÷ manual** (per pair of runs) | **%.2f× (%.2f–%.2f)** |",
                 ratio.median(), ratio.min(), ratio.max()));
         line("");
         line("The commands (first run):");
@@ -308,8 +356,13 @@ final class Report {
         line("| --- | ---: | ---: | ---: | --- |");
         for (String k : List.of("get", "post")) {
             BenchResults.Latency a = k.equals("get") ? api.get() : api.post();
-            line(String.format("| %s | %.1f | %.1f | %.1f–%.1f | %s |", k.equals("get") ? "GET /deployments/{id}"
-                    : "POST /deployments", a.p50Ms(), a.p99Ms(), a.minMs(), a.maxMs(),
+            line(String.format(
+                    "| %s | %.1f | %.1f | %.1f–%.1f | %s |",
+                    k.equals("get") ? "GET /deployments/{id}" : "POST /deployments",
+                    a.p50Ms(),
+                    a.p99Ms(),
+                    a.minMs(),
+                    a.maxMs(),
                     Json.MAPPER.valueToTree(a.statuses()).toString()));
         }
         line("");
@@ -322,16 +375,17 @@ final class Report {
         line("| --- | ---: |");
         r.phaseSeconds().forEach((phase, seconds) -> line(String.format("| %s | %.1f |", phase, seconds)));
         line("");
-        line("(Plus the Maven build and, when it was not up, the local cloud's start: `./kotta bench` prints the total.)");
+        line(
+                "(Plus the Maven build and, when it was not up, the local cloud's start: `./kotta bench` prints the total.)");
         line("");
     }
-
 
     /** "0.2 × 5 s = 1 s": the first Wait state of a deployment at this run's scale. */
     private String firstWaitHere() {
         String scale = r.sfnWaitScale();
         int first = WaitSchedule.standard().nextWaitSeconds(0);
-        BigDecimal scaled = new BigDecimal(scale).multiply(BigDecimal.valueOf(first)).stripTrailingZeros();
+        BigDecimal scaled =
+                new BigDecimal(scale).multiply(BigDecimal.valueOf(first)).stripTrailingZeros();
         return scale + " × " + first + " s = " + scaled.toPlainString() + " s";
     }
 

@@ -1,26 +1,21 @@
 package org.kotta.deployer.localcloud.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-
 import org.kotta.deployer.core.Json;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import software.amazon.awssdk.services.sfn.model.HistoryEvent;
 
 /** The payloads an execution's Task states gave their functions, rebuilt from its history and the ASL. */
 final class StatePayloads {
-    private StatePayloads() {
-    }
+    private StatePayloads() {}
 
     /** For each function the state machine invokes: its first Task state's payload, as Step Functions built it. */
-    static void collect(JsonNode asl, List<HistoryEvent> history, String executionArn,
-                        Map<String, ObjectNode> events) {
+    static void collect(JsonNode asl, List<HistoryEvent> history, String executionArn, Map<String, ObjectNode> events) {
         for (HistoryEvent event : history) {
             if (event.stateEnteredEventDetails() == null) {
                 continue;
@@ -42,7 +37,8 @@ final class StatePayloads {
                 throw new IllegalStateException(e);
             }
             ObjectNode payload = Json.MAPPER.createObjectNode();
-            Iterator<Map.Entry<String, JsonNode>> fields = state.path("Parameters").fields();
+            Iterator<Map.Entry<String, JsonNode>> fields =
+                    state.path("Parameters").fields();
             while (fields.hasNext()) {
                 var field = fields.next();
                 String key = field.getKey().replaceFirst("\\.\\$$", "");

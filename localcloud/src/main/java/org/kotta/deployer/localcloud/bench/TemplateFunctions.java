@@ -13,8 +13,7 @@ import java.util.List;
  */
 public record TemplateFunctions(List<Function> functions, String javaToolOptions) {
 
-    public record Function(String logicalId, String handlerClass, int memoryMb) {
-    }
+    public record Function(String logicalId, String handlerClass, int memoryMb) {}
 
     public static TemplateFunctions read(Path template) throws IOException {
         List<String> lines = Files.readAllLines(template);

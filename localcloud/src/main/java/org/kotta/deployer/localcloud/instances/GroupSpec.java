@@ -13,11 +13,17 @@ import java.util.Map;
  * @param minSize          MinSize
  * @param maxSize          MaxSize
  */
-public record GroupSpec(String logicalId, String groupName, String launchTemplate, Map<String, String> wiring,
-                        int minSize, int maxSize) {
+public record GroupSpec(
+        String logicalId,
+        String groupName,
+        String launchTemplate,
+        Map<String, String> wiring,
+        int minSize,
+        int maxSize) {
 
     public enum Role {
-        WEB_SERVER("web-server"), TASK_EXECUTOR("task-executor");
+        WEB_SERVER("web-server"),
+        TASK_EXECUTOR("task-executor");
 
         private final String argument;
 

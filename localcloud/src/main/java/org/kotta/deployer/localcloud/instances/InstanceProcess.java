@@ -22,7 +22,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class InstanceProcess {
     private static final Duration STOP_GRACE = Duration.ofSeconds(10);
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final String id;
     private final int port;
@@ -39,8 +40,9 @@ final class InstanceProcess {
     }
 
     /** Starts the process with its own metadata service stand-in, whose URL it gets as {@code KOTTA_METADATA_URL}. */
-    static InstanceProcess start(String id, Path release, String role, Map<String, String> env, int port,
-                                 Path instanceDir) throws IOException {
+    static InstanceProcess start(
+            String id, Path release, String role, Map<String, String> env, int port, Path instanceDir)
+            throws IOException {
         LocalMetadata metadata = new LocalMetadata();
         try {
             Map<String, String> withMetadata = new java.util.LinkedHashMap<>(env);
@@ -52,14 +54,26 @@ final class InstanceProcess {
         }
     }
 
-    private static InstanceProcess start(String id, Path release, String role, Map<String, String> env, int port,
-                                         Path instanceDir, LocalMetadata metadata) throws IOException {
+    private static InstanceProcess start(
+            String id,
+            Path release,
+            String role,
+            Map<String, String> env,
+            int port,
+            Path instanceDir,
+            LocalMetadata metadata)
+            throws IOException {
         Files.createDirectories(instanceDir);
         Path log = instanceDir.resolve("instance.log");
-        Files.writeString(log, "== " + Instant.now() + " " + id + ": " + Releases.START + " " + role
-                + " (release " + release + ", port " + port + ")\n", StandardCharsets.UTF_8,
-                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
-        ProcessBuilder builder = new ProcessBuilder(release.resolve(Releases.START).toString(), role)
+        Files.writeString(
+                log,
+                "== " + Instant.now() + " " + id + ": " + Releases.START + " " + role + " (release " + release
+                        + ", port " + port + ")\n",
+                StandardCharsets.UTF_8,
+                java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.APPEND);
+        ProcessBuilder builder = new ProcessBuilder(
+                        release.resolve(Releases.START).toString(), role)
                 .directory(instanceDir.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
@@ -98,7 +112,8 @@ final class InstanceProcess {
         Instant deadline = Instant.now().plus(limit);
         String last = "no answer";
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health"))
-                .timeout(Duration.ofSeconds(2)).build();
+                .timeout(Duration.ofSeconds(2))
+                .build();
         while (Instant.now().isBefore(deadline)) {
             if (!process.isAlive()) {
                 return "it exited with status " + process.exitValue() + " before /health answered 200";
@@ -139,14 +154,20 @@ final class InstanceProcess {
     }
 
     private void stopProcesses() {
-        List<ProcessHandle> tree = new java.util.ArrayList<>(process.descendants().toList());
+        List<ProcessHandle> tree =
+                new java.util.ArrayList<>(process.descendants().toList());
         tree.add(0, process.toHandle());
         tree.forEach(ProcessHandle::destroy);
         Instant deadline = Instant.now().plus(STOP_GRACE);
         for (ProcessHandle handle : tree) {
             try {
-                handle.onExit().get(Math.max(0, Duration.between(Instant.now(), deadline).toMillis()),
-                        TimeUnit.MILLISECONDS);
+                handle.onExit()
+                        .get(
+                                Math.max(
+                                        0,
+                                        Duration.between(Instant.now(), deadline)
+                                                .toMillis()),
+                                TimeUnit.MILLISECONDS);
             } catch (Exception notYet) {
                 handle.destroyForcibly();
             }

@@ -1,7 +1,6 @@
 package org.kotta.deployer.localcloud.instances;
 
 import java.util.List;
-
 import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
@@ -30,15 +29,23 @@ final class LoadBalancerTargets {
      * stand in (the Kotta stack has one, the web server's).
      */
     void register(String stackName, String groupName, int port) {
-        List<String> targetGroups = autoScaling.describeAutoScalingGroups(b -> b.autoScalingGroupNames(groupName))
-                .autoScalingGroups().stream().flatMap(group -> group.targetGroupARNs().stream()).toList();
+        List<String> targetGroups =
+                autoScaling
+                        .describeAutoScalingGroups(b -> b.autoScalingGroupNames(groupName))
+                        .autoScalingGroups()
+                        .stream()
+                        .flatMap(group -> group.targetGroupARNs().stream())
+                        .toList();
         if (targetGroups.isEmpty()) {
-            targetGroups = cfn.listStackResourcesPaginator(b -> b.stackName(stackName)).stackResourceSummaries().stream()
-                    .filter(r -> "AWS::ElasticLoadBalancingV2::TargetGroup".equals(r.resourceType()))
-                    .map(r -> r.physicalResourceId()).toList();
+            targetGroups =
+                    cfn.listStackResourcesPaginator(b -> b.stackName(stackName)).stackResourceSummaries().stream()
+                            .filter(r -> "AWS::ElasticLoadBalancingV2::TargetGroup".equals(r.resourceType()))
+                            .map(r -> r.physicalResourceId())
+                            .toList();
         }
         for (String targetGroup : targetGroups) {
-            elb.registerTargets(b -> b.targetGroupArn(targetGroup).targets(t -> t.id("127.0.0.1").port(port)));
+            elb.registerTargets(b ->
+                    b.targetGroupArn(targetGroup).targets(t -> t.id("127.0.0.1").port(port)));
         }
     }
 }

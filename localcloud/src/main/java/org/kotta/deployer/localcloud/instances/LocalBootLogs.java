@@ -2,9 +2,7 @@ package org.kotta.deployer.localcloud.instances;
 
 import java.util.ArrayList;
 import java.util.List;
-
 import org.kotta.deployer.failure.BootLog;
-
 import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
 import software.amazon.awssdk.services.cloudwatchlogs.model.CloudWatchLogsException;
 import software.amazon.awssdk.services.cloudwatchlogs.model.InputLogEvent;
@@ -28,9 +26,14 @@ final class LocalBootLogs {
         String stream = instanceId + "/kotta-bootstrap";
         long now = System.currentTimeMillis();
         List<InputLogEvent> events = new ArrayList<>();
-        events.add(InputLogEvent.builder().timestamp(now).message("kotta-signal: FAILED: " + problem).build());
-        logTail.lines().filter(line -> !line.isBlank())
-                .forEach(line -> events.add(InputLogEvent.builder().timestamp(now).message(line).build()));
+        events.add(InputLogEvent.builder()
+                .timestamp(now)
+                .message("kotta-signal: FAILED: " + problem)
+                .build());
+        logTail.lines()
+                .filter(line -> !line.isBlank())
+                .forEach(line -> events.add(
+                        InputLogEvent.builder().timestamp(now).message(line).build()));
         try {
             try {
                 logs.createLogStream(b -> b.logGroupName(group).logStreamName(stream));

@@ -16,9 +16,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-
 import org.kotta.deployer.core.AwsClients;
-
 import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.cloudformation.model.CloudFormationException;
@@ -37,15 +35,18 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalanci
 public final class LocalInstances implements AutoCloseable {
     /** Env var naming the stable URL's port (default: a free port). */
     public static final String WEB_PORT_ENV = "KOTTA_WEB_PORT";
+
     private static final Duration HEALTH_LIMIT = Duration.ofSeconds(60);
     /** How long requests already sent to a replaced web server may take to finish (deregistration delay). */
     private static final Duration DRAIN_LIMIT = Duration.ofSeconds(10);
+
     private static final Duration EXECUTOR_SETTLE = Duration.ofSeconds(1);
     /**
      * How long a rolling replacement waits for a retired executor's job to end (the termination
      * hook's heartbeats would hold an EC2 instance up to the job's wall time; locally, this).
      */
     private static final Duration EXECUTOR_DRAIN_LIMIT = Duration.ofMinutes(15);
+
     private static final int LOG_LINES = 20;
     /** What an instance inherits from this machine; everything else comes from its wiring. */
     private static final Set<String> HOST_ENV = Set.of("PATH", "HOME", "LANG", "LC_ALL", "TZ", "JAVA_HOME", "TMPDIR");
@@ -67,8 +68,7 @@ public final class LocalInstances implements AutoCloseable {
     private volatile boolean closed;
 
     /** The processes standing in for one group's instances, and the launch template they run. */
-    private record RunningGroup(String fingerprint, List<InstanceProcess> instances) {
-    }
+    private record RunningGroup(String fingerprint, List<InstanceProcess> instances) {}
 
     /**
      * @param aws      clients for the local cloud
@@ -86,8 +86,8 @@ public final class LocalInstances implements AutoCloseable {
         AutoScalingClient autoScaling = aws.build(AutoScalingClient.builder());
         this.cfn = aws.cloudFormation();
         this.groups = new StackGroups(cfn, autoScaling, aws.build(Ec2Client.builder()));
-        this.bootLogs = new LocalBootLogs(aws.build(
-                software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient.builder()));
+        this.bootLogs = new LocalBootLogs(
+                aws.build(software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient.builder()));
         this.targets = new LoadBalancerTargets(cfn, autoScaling, aws.build(ElasticLoadBalancingV2Client.builder()));
         this.releases = new Releases(aws.s3(), state.resolve("releases"));
     }
@@ -117,14 +117,15 @@ public final class LocalInstances implements AutoCloseable {
         if (closed) {
             return;
         }
-        Map<String, RunningGroup> groupsOfStack = running.computeIfAbsent(stackName,
-                s -> java.util.Collections.synchronizedMap(new LinkedHashMap<>()));
+        Map<String, RunningGroup> groupsOfStack =
+                running.computeIfAbsent(stackName, s -> java.util.Collections.synchronizedMap(new LinkedHashMap<>()));
         List<GroupSpec> specs = groups.read(stackName);
         List<String> failures = new ArrayList<>();
         boolean allNotRunnable = true;
         for (GroupSpec spec : specs) {
             RunningGroup current = groupsOfStack.get(spec.logicalId());
-            if (current != null && current.fingerprint().equals(spec.fingerprint())
+            if (current != null
+                    && current.fingerprint().equals(spec.fingerprint())
                     && current.instances().size() == spec.localCount()
                     && current.instances().stream().allMatch(InstanceProcess::alive)) {
                 continue;
@@ -183,7 +184,10 @@ public final class LocalInstances implements AutoCloseable {
                 left.addAll(old.subList(Math.min(i, old.size()), old.size()));
                 groupsOfStack.put(group, new RunningGroup(current == null ? "" : current.fingerprint(), left));
                 throw new InstanceSyncException("group " + group + ": the new instance " + next.id() + " failed: "
-                        + problem + (old.size() > i && old.get(i).alive() ? "; " + old.get(i).id() + " keeps serving" : "")
+                        + problem
+                        + (old.size() > i && old.get(i).alive()
+                                ? "; " + old.get(i).id() + " keeps serving"
+                                : "")
                         + "\nlast lines of " + next.log() + ":\n" + tail);
             }
             fresh.add(next);
@@ -196,8 +200,8 @@ public final class LocalInstances implements AutoCloseable {
                     List<InstanceProcess> kept = new ArrayList<>(fresh);
                     kept.addAll(old);
                     groupsOfStack.put(group, new RunningGroup(current == null ? "" : current.fingerprint(), kept));
-                    throw new InstanceSyncException("group " + group + ": registering " + next.id()
-                            + " in the target group failed: " + e);
+                    throw new InstanceSyncException(
+                            "group " + group + ": registering " + next.id() + " in the target group failed: " + e);
                 }
             }
             if (i < old.size()) {
@@ -222,7 +226,8 @@ public final class LocalInstances implements AutoCloseable {
     private InstanceProcess launch(String stackName, GroupSpec spec, Path release, String publicUrl)
             throws IOException {
         String id = "local-" + spec.logicalId().replaceFirst("Group$", "").toLowerCase(Locale.ROOT) + "-"
-                + counters.computeIfAbsent(stackName + "/" + spec.logicalId(), k -> new AtomicInteger()).incrementAndGet();
+                + counters.computeIfAbsent(stackName + "/" + spec.logicalId(), k -> new AtomicInteger())
+                        .incrementAndGet();
         Path dir = state.resolve(stackName).resolve(id);
         Path work = Files.createDirectories(dir.resolve("work"));
         int port = freePort();
@@ -271,14 +276,21 @@ public final class LocalInstances implements AutoCloseable {
         while (!closed) {
             try {
                 Thread.sleep(FOLLOW_PERIOD.toMillis());
-                String status = cfn.describeStacks(b -> b.stackName(stackName)).stacks().get(0).stackStatusAsString();
+                String status = cfn.describeStacks(b -> b.stackName(stackName))
+                        .stacks()
+                        .get(0)
+                        .stackStatusAsString();
                 if (status.startsWith("DELETE")) {
                     return;
                 }
                 if (!status.endsWith("_COMPLETE")) {
                     continue;
                 }
-                String templates = String.join(",", groups.read(stackName).stream().map(GroupSpec::fingerprint).toList());
+                String templates = String.join(
+                        ",",
+                        groups.read(stackName).stream()
+                                .map(GroupSpec::fingerprint)
+                                .toList());
                 if (templates.equals(tried)) {
                     continue;
                 }
@@ -344,22 +356,29 @@ public final class LocalInstances implements AutoCloseable {
             try {
                 return new StableUrl(port);
             } catch (IOException e) {
-                throw new UncheckedIOException("cannot listen on 127.0.0.1:" + port + " for the stable web URL"
-                        + (port == 0 ? "" : " (" + WEB_PORT_ENV + ")") + ": " + e.getMessage(), e);
+                throw new UncheckedIOException(
+                        "cannot listen on 127.0.0.1:" + port + " for the stable web URL"
+                                + (port == 0 ? "" : " (" + WEB_PORT_ENV + ")") + ": " + e.getMessage(),
+                        e);
             }
         });
     }
 
     /** Process ids of every instance running now, web servers and executors. */
     public List<Long> pids() {
-        return running.values().stream().flatMap(m -> groupsNow(m).stream())
-                .flatMap(g -> g.instances().stream()).map(InstanceProcess::pid).toList();
+        return running.values().stream()
+                .flatMap(m -> groupsNow(m).stream())
+                .flatMap(g -> g.instances().stream())
+                .map(InstanceProcess::pid)
+                .toList();
     }
 
     /** One line per running instance of the stack: id, pid, port, log. */
     public List<String> describe(String stackName) {
         return groupsNow(running.getOrDefault(stackName, Map.of())).stream()
-                .flatMap(g -> g.instances().stream()).map(InstanceProcess::toString).toList();
+                .flatMap(g -> g.instances().stream())
+                .map(InstanceProcess::toString)
+                .toList();
     }
 
     /** A copy of a stack's groups, taken while no sync changes them (a follower may be syncing). */
@@ -395,8 +414,10 @@ public final class LocalInstances implements AutoCloseable {
     private static final Duration FOLLOWER_JOIN = Duration.ofSeconds(30);
 
     private synchronized void stopAll() {
-        running.values().forEach(groupsOfStack -> groupsOfStack.values()
-                .forEach(group -> group.instances().forEach(this::stop)));
+        running.values()
+                .forEach(groupsOfStack -> groupsOfStack
+                        .values()
+                        .forEach(group -> group.instances().forEach(this::stop)));
         running.clear();
         urls.values().forEach(StableUrl::close);
     }

@@ -1,13 +1,12 @@
 package org.kotta.deployer.localcloud.instances;
 
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
-
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 
 /**
  * One local instance's stand-in for the EC2 instance metadata service, on loopback, IMDSv2 only:
@@ -26,8 +25,9 @@ final class LocalMetadata implements AutoCloseable {
 
     LocalMetadata() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.createContext("/latest/api/token", exchange -> answer(exchange,
-                "PUT".equals(exchange.getRequestMethod()) ? 200 : 405, token));
+        server.createContext(
+                "/latest/api/token",
+                exchange -> answer(exchange, "PUT".equals(exchange.getRequestMethod()) ? 200 : 405, token));
         server.createContext("/latest/meta-data/autoscaling/target-lifecycle-state", exchange -> {
             boolean signed = token.equals(exchange.getRequestHeaders().getFirst("X-aws-ec2-metadata-token"));
             answer(exchange, signed ? 200 : 401, signed ? state : "");

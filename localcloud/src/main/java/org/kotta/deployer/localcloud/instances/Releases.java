@@ -12,13 +12,11 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 import org.kotta.deployer.code.TarballInspection;
 import org.kotta.deployer.code.TarballInspector;
-
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
@@ -50,8 +48,8 @@ final class Releases {
             byObject.put(bucket + "/" + key, root);
         }
         if (!Files.isRegularFile(root.resolve(START))) {
-            throw new InstanceSyncException.NotRunnable("the release s3://" + bucket + "/" + key + " has no "
-                    + START + " (extracted in " + root + ")");
+            throw new InstanceSyncException.NotRunnable(
+                    "the release s3://" + bucket + "/" + key + " has no " + START + " (extracted in " + root + ")");
         }
         if (!Files.isExecutable(root.resolve(START))) {
             // a packaging mistake, not a release that cannot run here: no skip for this one
@@ -68,8 +66,10 @@ final class Releases {
         }
         Path partial = Files.createTempDirectory(Files.createDirectories(root.getParent()), ".extracting-");
         try (InputStream gzip = GzipCompressorInputStream.builder()
-                .setInputStream(new ByteArrayInputStream(tarball)).setDecompressConcatenated(true).get();
-             TarArchiveInputStream tar = new TarArchiveInputStream(gzip)) {
+                        .setInputStream(new ByteArrayInputStream(tarball))
+                        .setDecompressConcatenated(true)
+                        .get();
+                TarArchiveInputStream tar = new TarArchiveInputStream(gzip)) {
             TarArchiveEntry entry;
             while ((entry = tar.getNextEntry()) != null) {
                 Path target = inside(partial, entry.getName());

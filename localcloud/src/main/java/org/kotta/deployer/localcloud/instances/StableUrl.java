@@ -24,7 +24,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class StableUrl implements AutoCloseable {
     private static final byte[] NO_INSTANCE = ("HTTP/1.1 502 Bad Gateway\r\nContent-Type: text/plain\r\n"
-            + "Connection: close\r\nContent-Length: 31\r\n\r\nno web-server instance is up.\r\n")
+                    + "Connection: close\r\nContent-Length: 31\r\n\r\nno web-server instance is up.\r\n")
             .getBytes(StandardCharsets.US_ASCII);
 
     private final ServerSocket server;

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-
 import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
 import software.amazon.awssdk.services.autoscaling.model.AutoScalingGroup;
 import software.amazon.awssdk.services.autoscaling.model.LaunchTemplateSpecification;
@@ -33,14 +32,15 @@ final class StackGroups {
     /** The stack's groups, in template order of {@link #GROUPS} (web server first). */
     List<GroupSpec> read(String stackName) {
         List<GroupSpec> groups = new ArrayList<>();
-        List<StackResourceSummary> resources = cfn.listStackResourcesPaginator(b -> b.stackName(stackName))
-                .stackResourceSummaries().stream()
-                .filter(r -> "AWS::AutoScaling::AutoScalingGroup".equals(r.resourceType()))
-                .filter(r -> GROUPS.contains(r.logicalResourceId()))
-                .filter(r -> !r.resourceStatusAsString().startsWith("DELETE"))
-                .sorted((a, b) -> Boolean.compare(!a.logicalResourceId().equals("WebServerGroup"),
-                        !b.logicalResourceId().equals("WebServerGroup")))
-                .toList();
+        List<StackResourceSummary> resources =
+                cfn.listStackResourcesPaginator(b -> b.stackName(stackName)).stackResourceSummaries().stream()
+                        .filter(r -> "AWS::AutoScaling::AutoScalingGroup".equals(r.resourceType()))
+                        .filter(r -> GROUPS.contains(r.logicalResourceId()))
+                        .filter(r -> !r.resourceStatusAsString().startsWith("DELETE"))
+                        .sorted((a, b) -> Boolean.compare(
+                                !a.logicalResourceId().equals("WebServerGroup"),
+                                !b.logicalResourceId().equals("WebServerGroup")))
+                        .toList();
         for (StackResourceSummary resource : resources) {
             groups.add(read(resource.logicalResourceId(), resource.physicalResourceId()));
         }
@@ -48,26 +48,32 @@ final class StackGroups {
     }
 
     private GroupSpec read(String logicalId, String groupName) {
-        List<AutoScalingGroup> found = autoScaling.describeAutoScalingGroups(b -> b.autoScalingGroupNames(groupName))
+        List<AutoScalingGroup> found = autoScaling
+                .describeAutoScalingGroups(b -> b.autoScalingGroupNames(groupName))
                 .autoScalingGroups();
         if (found.isEmpty()) {
             throw new IllegalStateException("Auto Scaling group " + groupName + " (" + logicalId + ") is not found");
         }
         AutoScalingGroup group = found.get(0);
         LaunchTemplateSpecification template = group.launchTemplate();
-        if (template == null || template.launchTemplateId() == null || template.launchTemplateId().isEmpty()) {
-            throw new IllegalStateException("Auto Scaling group " + groupName + " (" + logicalId
-                    + ") has no launch template");
+        if (template == null
+                || template.launchTemplateId() == null
+                || template.launchTemplateId().isEmpty()) {
+            throw new IllegalStateException(
+                    "Auto Scaling group " + groupName + " (" + logicalId + ") has no launch template");
         }
         String version = template.version() == null || template.version().isEmpty() ? "$Default" : template.version();
-        List<LaunchTemplateVersion> versions = ec2.describeLaunchTemplateVersions(b -> b
-                .launchTemplateId(template.launchTemplateId()).versions(version)).launchTemplateVersions();
+        List<LaunchTemplateVersion> versions = ec2.describeLaunchTemplateVersions(
+                        b -> b.launchTemplateId(template.launchTemplateId()).versions(version))
+                .launchTemplateVersions();
         if (versions.isEmpty()) {
             throw new IllegalStateException("launch template " + template.launchTemplateId() + " has no version "
                     + version + " (group " + logicalId + ")");
         }
         LaunchTemplateVersion chosen = versions.get(0);
-        String userData = chosen.launchTemplateData() == null ? null : chosen.launchTemplateData().userData();
+        String userData = chosen.launchTemplateData() == null
+                ? null
+                : chosen.launchTemplateData().userData();
         Map<String, String> wiring;
         try {
             wiring = UserDataWiring.fromBase64(userData).orElse(null);
@@ -75,7 +81,12 @@ final class StackGroups {
             throw new InstanceSyncException("group " + logicalId + ": launch template " + chosen.launchTemplateId()
                     + " version " + chosen.versionNumber() + ": " + e.getMessage());
         }
-        return new GroupSpec(logicalId, groupName, chosen.launchTemplateId() + ":" + chosen.versionNumber(), wiring,
-                group.minSize(), group.maxSize());
+        return new GroupSpec(
+                logicalId,
+                groupName,
+                chosen.launchTemplateId() + ":" + chosen.versionNumber(),
+                wiring,
+                group.minSize(),
+                group.maxSize());
     }
 }

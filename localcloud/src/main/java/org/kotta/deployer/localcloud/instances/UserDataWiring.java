@@ -15,8 +15,7 @@ public final class UserDataWiring {
     static final String DELIMITER = "KOTTA_WIRING";
     static final String OPENING = "cat > /etc/kotta/kotta.env <<'" + DELIMITER + "'";
 
-    private UserDataWiring() {
-    }
+    private UserDataWiring() {}
 
     /** The wiring in launch template user data as EC2 returns it (base64), or empty when it holds none. */
     public static Optional<Map<String, String>> fromBase64(String userData) {
@@ -27,7 +26,8 @@ public final class UserDataWiring {
         try {
             decoded = Base64.getMimeDecoder().decode(userData.strip());
         } catch (IllegalArgumentException notBase64) {
-            throw new IllegalArgumentException("the launch template's UserData is not base64: " + notBase64.getMessage());
+            throw new IllegalArgumentException(
+                    "the launch template's UserData is not base64: " + notBase64.getMessage());
         }
         return parse(new String(decoded, StandardCharsets.UTF_8));
     }
@@ -56,8 +56,8 @@ public final class UserDataWiring {
             }
             int equals = line.indexOf('=');
             if (equals <= 0) {
-                throw new IllegalArgumentException("line " + (i + 1) + " of the " + DELIMITER
-                        + " block is not KEY=VALUE: " + line);
+                throw new IllegalArgumentException(
+                        "line " + (i + 1) + " of the " + DELIMITER + " block is not KEY=VALUE: " + line);
             }
             wiring.put(line.substring(0, equals), line.substring(equals + 1));
         }

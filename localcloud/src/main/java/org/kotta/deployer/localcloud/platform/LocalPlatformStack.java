@@ -12,7 +12,6 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
-
 import org.kotta.deployer.localcloud.LocalIdentityProvider;
 import org.kotta.deployer.localcloud.LocalOrchestrator;
 import org.kotta.platform.core.JobItems;
@@ -24,7 +23,6 @@ import org.kotta.platform.core.Wiring;
 import org.kotta.platform.executor.ExecutorSettings;
 import org.kotta.platform.executor.TaskExecutor;
 import org.kotta.platform.web.WebServer;
-
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
@@ -44,6 +42,7 @@ import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 public final class LocalPlatformStack implements AutoCloseable {
     /** The stack's name; every resource's name starts with it. */
     public final String id;
+
     public final Map<String, String> wiring = new HashMap<>();
     public final PlatformClients clients;
     public final LocalIdentityProvider idp;
@@ -67,16 +66,23 @@ public final class LocalPlatformStack implements AutoCloseable {
         clients = new PlatformClients(new Wiring(wiring));
         String jobsTable = id + "-jobs";
         String usersTable = id + "-users";
-        clients.dynamo().createTable(b -> b.tableName(jobsTable).billingMode(BillingMode.PAY_PER_REQUEST)
-                .attributeDefinitions(attr(JobItems.JOB_ID, ScalarAttributeType.S),
-                        attr(JobItems.USER_ID, ScalarAttributeType.S), attr(JobItems.SUBMIT_TIME, ScalarAttributeType.N))
-                .keySchema(key(JobItems.JOB_ID, KeyType.HASH))
-                .globalSecondaryIndexes(g -> g.indexName(JobItems.BY_USER_INDEX)
-                        .keySchema(key(JobItems.USER_ID, KeyType.HASH), key(JobItems.SUBMIT_TIME, KeyType.RANGE))
-                        .projection(p -> p.projectionType(ProjectionType.ALL))));
-        clients.dynamo().createTable(b -> b.tableName(usersTable).billingMode(BillingMode.PAY_PER_REQUEST)
-                .attributeDefinitions(attr(UserStore.EMAIL, ScalarAttributeType.S))
-                .keySchema(key(UserStore.EMAIL, KeyType.HASH)));
+        clients.dynamo()
+                .createTable(b -> b.tableName(jobsTable)
+                        .billingMode(BillingMode.PAY_PER_REQUEST)
+                        .attributeDefinitions(
+                                attr(JobItems.JOB_ID, ScalarAttributeType.S),
+                                attr(JobItems.USER_ID, ScalarAttributeType.S),
+                                attr(JobItems.SUBMIT_TIME, ScalarAttributeType.N))
+                        .keySchema(key(JobItems.JOB_ID, KeyType.HASH))
+                        .globalSecondaryIndexes(g -> g.indexName(JobItems.BY_USER_INDEX)
+                                .keySchema(
+                                        key(JobItems.USER_ID, KeyType.HASH), key(JobItems.SUBMIT_TIME, KeyType.RANGE))
+                                .projection(p -> p.projectionType(ProjectionType.ALL))));
+        clients.dynamo()
+                .createTable(b -> b.tableName(usersTable)
+                        .billingMode(BillingMode.PAY_PER_REQUEST)
+                        .attributeDefinitions(attr(UserStore.EMAIL, ScalarAttributeType.S))
+                        .keySchema(key(UserStore.EMAIL, KeyType.HASH)));
         String bucket = id + "-bucket";
         clients.s3().createBucket(b -> b.bucket(bucket));
         wiring.put(Wiring.STACK_NAME, id);
@@ -87,13 +93,21 @@ public final class LocalPlatformStack implements AutoCloseable {
         wiring.put(Wiring.TEST_PENDING_QUEUE_URL, queue(id + "-test-pending"));
         wiring.put(Wiring.PROD_ACTIVE_QUEUE_URL, queue(id + "-prod-active"));
         wiring.put(Wiring.TEST_ACTIVE_QUEUE_URL, queue(id + "-test-active"));
-        wiring.put(Wiring.NOTIFICATIONS_TOPIC_ARN,
+        wiring.put(
+                Wiring.NOTIFICATIONS_TOPIC_ARN,
                 clients.sns().createTopic(b -> b.name(id + "-notifications")).topicArn());
         wiring.put(Wiring.OAUTH_CLIENT_ID, "kotta-web-" + id);
-        wiring.put(Wiring.OAUTH_CLIENT_SECRET_ARN, clients.secrets().createSecret(b -> b.name(id + "/oauth-client-secret")
-                .secretString(clientSecret)).arn());
-        wiring.put(Wiring.SESSION_KEY_SECRET_ARN, clients.secrets().createSecret(b -> b.name(id + "/session-key")
-                .secretString(UUID.randomUUID() + "-" + UUID.randomUUID())).arn());
+        wiring.put(
+                Wiring.OAUTH_CLIENT_SECRET_ARN,
+                clients.secrets()
+                        .createSecret(b -> b.name(id + "/oauth-client-secret").secretString(clientSecret))
+                        .arn());
+        wiring.put(
+                Wiring.SESSION_KEY_SECRET_ARN,
+                clients.secrets()
+                        .createSecret(b ->
+                                b.name(id + "/session-key").secretString(UUID.randomUUID() + "-" + UUID.randomUUID()))
+                        .arn());
         wiring.put(Wiring.RELEASE_KEY, "releases/" + releaseSha256 + ".tar.gz");
         jobs = new JobStore(clients.dynamo(), jobsTable);
         users = new UserStore(clients.dynamo(), usersTable);
@@ -118,12 +132,19 @@ public final class LocalPlatformStack implements AutoCloseable {
 
     /** An active researcher, as an admin would register them. */
     public void register(String email) {
-        users.register(email, email, UserRecord.Role.RESEARCHER, "admin@example.org", Instant.now().getEpochSecond());
+        users.register(
+                email,
+                email,
+                UserRecord.Role.RESEARCHER,
+                "admin@example.org",
+                Instant.now().getEpochSecond());
     }
 
     /** How many items JobsTable holds. */
     public int jobCount() {
-        return clients.dynamo().scan(b -> b.tableName(wiring.get(Wiring.JOBS_TABLE)).select("COUNT")).count();
+        return clients.dynamo()
+                .scan(b -> b.tableName(wiring.get(Wiring.JOBS_TABLE)).select("COUNT"))
+                .count();
     }
 
     /**
@@ -134,7 +155,9 @@ public final class LocalPlatformStack implements AutoCloseable {
         port = freePort();
         wiring.put(Wiring.PORT, Integer.toString(port));
         wiring.put(Wiring.PUBLIC_URL, url());
-        wiring.put(Wiring.APP_DIR, LocalOrchestrator.findRoot().resolve("platform/src/release").toString());
+        wiring.put(
+                Wiring.APP_DIR,
+                LocalOrchestrator.findRoot().resolve("platform/src/release").toString());
         server = WebServer.start(new Wiring(wiring));
         return this;
     }
@@ -153,8 +176,16 @@ public final class LocalPlatformStack implements AutoCloseable {
         env.put(Wiring.JOB_USER, "nobody");
         env.put(Wiring.INSTANCE_ID, "local-" + id + "-executor");
         env.put(Wiring.INSTANCE_TYPE, "local");
-        executor = new TaskExecutor(ExecutorSettings.fromWiring(new Wiring(env)).withTimings(1, Duration.ofSeconds(5), 30,
-                Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(10)), clients);
+        executor = new TaskExecutor(
+                ExecutorSettings.fromWiring(new Wiring(env))
+                        .withTimings(
+                                1,
+                                Duration.ofSeconds(5),
+                                30,
+                                Duration.ofSeconds(1),
+                                Duration.ofSeconds(2),
+                                Duration.ofSeconds(10)),
+                clients);
         executor.start();
         return this;
     }
@@ -177,7 +208,10 @@ public final class LocalPlatformStack implements AutoCloseable {
     }
 
     private static AttributeDefinition attr(String name, ScalarAttributeType type) {
-        return AttributeDefinition.builder().attributeName(name).attributeType(type).build();
+        return AttributeDefinition.builder()
+                .attributeName(name)
+                .attributeType(type)
+                .build();
     }
 
     private static KeySchemaElement key(String name, KeyType type) {

@@ -1,5 +1,6 @@
 package org.kotta.deployer.localcloud.platform;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -12,11 +13,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
 import org.kotta.deployer.core.Json;
 import org.kotta.deployer.localcloud.LocalIdentityProvider;
-
-import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * A plain HTTP client of the web server that keeps its cookies, as a browser does: signs in
@@ -26,8 +24,10 @@ import com.fasterxml.jackson.databind.JsonNode;
  */
 public final class WebSession {
     private static final Pattern CSRF = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"");
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
-            .followRedirects(HttpClient.Redirect.NEVER).build();
+    private final HttpClient http = HttpClient.newBuilder()
+            .connectTimeout(Duration.ofSeconds(5))
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .build();
     private final String base;
     private final Map<String, String> cookies = new LinkedHashMap<>();
 
@@ -42,10 +42,13 @@ public final class WebSession {
      * a user who may use Kotta).
      */
     public HttpResponse<String> signIn(String email) throws IOException, InterruptedException {
-        String authorize = get("/login").headers().firstValue("Location")
+        String authorize = get("/login")
+                .headers()
+                .firstValue("Location")
                 .orElseThrow(() -> new IllegalStateException("/login did not redirect to the provider"));
         HttpResponse<String> provider = post(authorize, LocalIdentityProvider.signInForm(email));
-        String callback = provider.headers().firstValue("Location")
+        String callback = provider.headers()
+                .firstValue("Location")
                 .orElseThrow(() -> new IllegalStateException("the provider answered " + provider.statusCode()));
         return get(callback);
     }
@@ -62,7 +65,8 @@ public final class WebSession {
 
     public HttpResponse<String> postRaw(String pathOrUrl, String contentType, String body)
             throws IOException, InterruptedException {
-        return send(HttpRequest.newBuilder(uri(pathOrUrl)).header("Content-Type", contentType)
+        return send(HttpRequest.newBuilder(uri(pathOrUrl))
+                .header("Content-Type", contentType)
                 .POST(HttpRequest.BodyPublishers.ofString(body)));
     }
 
@@ -88,8 +92,8 @@ public final class WebSession {
     /** A v1 REST call's JSON answer; fails on anything but 200. */
     public static JsonNode rest(HttpResponse<String> answer) throws IOException {
         if (answer.statusCode() != 200) {
-            throw new IllegalStateException(answer.request().uri().getPath() + " answered " + answer.statusCode()
-                    + ": " + answer.body());
+            throw new IllegalStateException(
+                    answer.request().uri().getPath() + " answered " + answer.statusCode() + ": " + answer.body());
         }
         return json(answer);
     }
@@ -98,7 +102,8 @@ public final class WebSession {
     public static String form(Map<String, String> fields) {
         StringBuilder out = new StringBuilder();
         fields.forEach((k, v) -> out.append(out.length() == 0 ? "" : "&")
-                .append(URLEncoder.encode(k, StandardCharsets.UTF_8)).append('=')
+                .append(URLEncoder.encode(k, StandardCharsets.UTF_8))
+                .append('=')
                 .append(URLEncoder.encode(v, StandardCharsets.UTF_8)));
         return out.toString();
     }
@@ -108,11 +113,14 @@ public final class WebSession {
         boolean ours = target.toString().startsWith(base);
         if (ours && !cookies.isEmpty()) {
             StringBuilder header = new StringBuilder();
-            cookies.forEach((k, v) -> header.append(header.length() == 0 ? "" : "; ").append(k).append('=').append(v));
+            cookies.forEach((k, v) -> header.append(header.length() == 0 ? "" : "; ")
+                    .append(k)
+                    .append('=')
+                    .append(v));
             request.header("Cookie", header.toString());
         }
-        HttpResponse<String> response = http.send(request.timeout(Duration.ofSeconds(30)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response =
+                http.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
         if (ours) {
             for (String set : response.headers().allValues("Set-Cookie")) {
                 String pair = set.split(";", 2)[0];

@@ -3,6 +3,7 @@ package org.kotta.deployer.localcloud.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URISyntaxException;
@@ -10,12 +11,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.kotta.deployer.core.Json;
-
-import com.fasterxml.jackson.databind.JsonNode;
 
 /** docs/benchmarks.md from a full run's results.json (kept under test resources), without measuring. */
 class ReportTest {
@@ -40,8 +38,13 @@ class ReportTest {
         String md = Report.markdown(r);
 
         assertThat(md).doesNotContain("{{").doesNotContain("}}");
-        assertThat(md).contains(String.format("The slowest handler, ValidateInputsFunction, answers in %.0f ms",
-                r.coldStarts().get("ValidateInputsFunction").firstAnswerMs().median()));
+        assertThat(md)
+                .contains(String.format(
+                        "The slowest handler, ValidateInputsFunction, answers in %.0f ms",
+                        r.coldStarts()
+                                .get("ValidateInputsFunction")
+                                .firstAnswerMs()
+                                .median()));
         assertThat(md).contains(String.format("%.2f MB (%d bytes)", r.artifactBytes() / 1e6, r.artifactBytes()));
         assertThat(md).contains("| target (this " + r.machine().cores() + "-core machine, local cloud)");
     }
@@ -49,7 +52,8 @@ class ReportTest {
     @Test
     void aPlaceholderTheResultsLack_fails() {
         assertThatThrownBy(() -> Notes.render("notes.md", Json.MAPPER.createObjectNode()))
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("which the results do not hold");
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("which the results do not hold");
     }
 
     @Test
@@ -62,7 +66,8 @@ class ReportTest {
         int code = Bench.run(List.of("--report-only"), root, new PrintStream(console, true, StandardCharsets.UTF_8));
 
         assertThat(code).isZero();
-        assertThat(root.resolve("docs/benchmarks.md")).content()
+        assertThat(root.resolve("docs/benchmarks.md"))
+                .content()
                 .isEqualTo(Report.markdown(BenchResults.read(results())));
         assertThat(console.toString(StandardCharsets.UTF_8))
                 .isEqualTo("bench: wrote docs/benchmarks.md from target/bench/results.json" + System.lineSeparator());

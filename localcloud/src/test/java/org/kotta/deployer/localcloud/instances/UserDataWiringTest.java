@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Map;
-
 import org.junit.jupiter.api.Test;
 
 class UserDataWiringTest {
@@ -26,9 +25,16 @@ class UserDataWiringTest {
     void readsTheKeyValueLinesOfTheHeredoc_fromBase64UserData() {
         String userData = Base64.getEncoder().encodeToString(SCRIPT.getBytes(StandardCharsets.UTF_8));
 
-        assertThat(UserDataWiring.fromBase64(userData)).contains(Map.of("AWS_REGION", "us-east-1",
-                "KOTTA_JOBS_BUCKET", "jobs", "KOTTA_OIDC_ISSUER", "",
-                "KOTTA_PUBLIC_URL", "https://kotta.example.org/a=b"));
+        assertThat(UserDataWiring.fromBase64(userData))
+                .contains(Map.of(
+                        "AWS_REGION",
+                        "us-east-1",
+                        "KOTTA_JOBS_BUCKET",
+                        "jobs",
+                        "KOTTA_OIDC_ISSUER",
+                        "",
+                        "KOTTA_PUBLIC_URL",
+                        "https://kotta.example.org/a=b"));
     }
 
     @Test
@@ -46,9 +52,13 @@ class UserDataWiringTest {
     @Test
     void executorsRunMinSizeAtLeastOne_cappedAtMaxSize() {
         Map<String, String> pool = Map.of("KOTTA_POOL", "test");
-        assertThat(new GroupSpec("TestWorkerGroup", "g", "lt:1", pool, 0, 3).localCount()).isEqualTo(1);
-        assertThat(new GroupSpec("TestWorkerGroup", "g", "lt:1", pool, 2, 3).localCount()).isEqualTo(2);
-        assertThat(new GroupSpec("TestWorkerGroup", "g", "lt:1", pool, 0, 0).localCount()).isZero();
-        assertThat(new GroupSpec("WebServerGroup", "g", "lt:1", Map.of(), 1, 2).localCount()).isEqualTo(1);
+        assertThat(new GroupSpec("TestWorkerGroup", "g", "lt:1", pool, 0, 3).localCount())
+                .isEqualTo(1);
+        assertThat(new GroupSpec("TestWorkerGroup", "g", "lt:1", pool, 2, 3).localCount())
+                .isEqualTo(2);
+        assertThat(new GroupSpec("TestWorkerGroup", "g", "lt:1", pool, 0, 0).localCount())
+                .isZero();
+        assertThat(new GroupSpec("WebServerGroup", "g", "lt:1", Map.of(), 1, 2).localCount())
+                .isEqualTo(1);
     }
 }
