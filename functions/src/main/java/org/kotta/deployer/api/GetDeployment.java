@@ -2,6 +2,7 @@ package org.kotta.deployer.api;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Optional;
+import org.kotta.deployer.core.DeploymentIds;
 import org.kotta.deployer.core.DeploymentRecords;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sfn.model.ExecutionDoesNotExistException;

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Comparator;
 import java.util.List;
 import org.kotta.deployer.api.PageRequest.Cursor;
+import org.kotta.deployer.core.DeploymentIds;
 import org.kotta.deployer.core.DeploymentRecords;
 import org.kotta.deployer.core.Json;
 

@@ -8,6 +8,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import org.kotta.deployer.core.DeploymentIds;
 import org.kotta.deployer.core.FieldError;
 import org.kotta.deployer.core.Json;
 

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import org.kotta.deployer.core.DeploymentIds;
 import org.kotta.deployer.core.DeploymentStatus;
 import org.kotta.deployer.core.IdempotencyKeys;
 import org.kotta.deployer.core.Json;

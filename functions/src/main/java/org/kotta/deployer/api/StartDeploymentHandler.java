@@ -4,9 +4,7 @@ import org.kotta.deployer.core.AwsClients;
 import org.kotta.deployer.core.DeploymentRecords;
 import org.kotta.deployer.core.IdempotencyKeys;
 import org.kotta.deployer.core.Settings;
-import org.kotta.deployer.core.StackLocks;
 import org.kotta.deployer.start.DeploymentStarter;
-import org.kotta.deployer.validate.RequestValidator;
 
 /** Lambda entry point of {@code POST /deployments}. */
 public final class StartDeploymentHandler extends ApiHandler {
@@ -18,16 +16,9 @@ public final class StartDeploymentHandler extends ApiHandler {
 
     public StartDeploymentHandler(Settings settings) {
         AwsClients aws = new AwsClients(settings);
-        String region = aws.region().id();
         String table = settings.required(Settings.DEPLOYMENTS_TABLE);
         this.startDeployment = new StartDeployment(
-                new DeploymentStarter(
-                        new RequestValidator(region),
-                        new DeploymentRecords(aws.dynamoDb(), table),
-                        new StackLocks(aws.dynamoDb(), table),
-                        aws.stepFunctions(),
-                        settings.required(Settings.STATE_MACHINE_ARN),
-                        region),
+                DeploymentStarter.of(aws, settings, new DeploymentRecords(aws.dynamoDb(), table)),
                 new IdempotencyKeys(aws.dynamoDb(), table));
     }
 

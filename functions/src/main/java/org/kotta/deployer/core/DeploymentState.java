@@ -38,7 +38,7 @@ public record DeploymentState(
         Failure failure,
         Recorded recorded,
         RollbackTarget rollback,
-        RollbackStarted rolledBack,
+        RollbackAttempt rolledBack,
         Failure rollbackError) {
 
     public static final String DEPLOYMENT_ID = "deploymentId";

@@ -32,8 +32,9 @@ public final class Metrics {
     }
 
     /**
-     * A deployment started; by trigger ("api" or "code-upload", "unknown" for an execution
-     * started directly, which carries none) and in total.
+     * A deployment started; by trigger ("api", "code-upload", "rollback", "execution" for an
+     * execution started directly with the starters' input, "unknown" for one that carries no
+     * trigger) and in total.
      */
     public void deploymentStarted(String trigger) {
         Map<String, Object> values = new LinkedHashMap<>();

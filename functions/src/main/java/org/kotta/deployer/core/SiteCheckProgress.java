@@ -12,14 +12,17 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record SiteCheckProgress(
-        String phase,
+        Phase phase,
         String expectedRelease,
         String startedAt,
         int checks,
         Integer nextWaitSeconds,
         String seen,
         Failure failure) {
-    public static final String SUCCEEDED = "SUCCEEDED";
-    public static final String WAITING = "WAITING";
-    public static final String FAILED = "FAILED";
+    /** What "Does Cloud Kotta answer?" compares: the names are the strings the ASL reads. */
+    public enum Phase {
+        SUCCEEDED,
+        WAITING,
+        FAILED
+    }
 }

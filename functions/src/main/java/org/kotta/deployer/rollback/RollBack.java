@@ -6,11 +6,11 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
-import org.kotta.deployer.api.DeploymentIds;
+import org.kotta.deployer.core.DeploymentIds;
 import org.kotta.deployer.core.DeploymentRecords;
 import org.kotta.deployer.core.DeploymentRecords.GoodRelease;
 import org.kotta.deployer.core.DeploymentState;
-import org.kotta.deployer.core.RollbackStarted;
+import org.kotta.deployer.core.RollbackAttempt;
 import org.kotta.deployer.core.RollbackTarget;
 import org.kotta.deployer.core.StepInput;
 import org.kotta.deployer.start.DeploymentStarter;
@@ -38,14 +38,14 @@ public final class RollBack {
         this.records = records;
     }
 
-    public RollbackStarted run(StepInput input) {
+    public RollbackAttempt run(StepInput input) {
         DeploymentState state = input.state();
         String failedId = input.deploymentId();
         String stackName = input.validatedRequest().stackName();
         if (TRIGGER.equals(state.trigger())) {
             return note(
                     failedId,
-                    RollbackStarted.notStarted("this deployment is itself the rollback of "
+                    RollbackAttempt.notStarted("this deployment is itself the rollback of "
                             + (state.rollback() == null
                                     ? "another"
                                     : state.rollback().of())
@@ -55,7 +55,7 @@ public final class RollBack {
         if (good.isEmpty()) {
             return note(
                     failedId,
-                    RollbackStarted.notStarted("no earlier deployment of stack " + stackName
+                    RollbackAttempt.notStarted("no earlier deployment of stack " + stackName
                             + " succeeded (among its newest " + HISTORY + "), so there is no release to go back to"));
         }
         String goodId = good.get().record().deploymentId();
@@ -71,21 +71,28 @@ public final class RollBack {
             decision = starter.start(
                     rollbackId, good.get().record().storedRequest().withRefreshImage(false), TRIGGER, target);
         } catch (RuntimeException e) {
-            // noted before the state retries (the id is derived, so a retry finds a started rollback)
+            // noted before the state retries; the id is derived, so a retry finds the rollback's record
+            // (a started one: its execution; a failed start: ended, without one, and the retry says so)
             note(
                     failedId,
-                    RollbackStarted.notStarted("starting " + rollbackId + " failed: "
+                    RollbackAttempt.notStarted("starting " + rollbackId + " failed: "
                             + e.getClass().getSimpleName() + ": " + e.getMessage()));
             throw e;
         }
-        RollbackStarted result = switch (decision.verdict()) {
-            case STARTED, ALREADY_STARTED ->
-                new RollbackStarted(true, rollbackId, decision.executionArn(), goodId, target.sha256(), null);
+        RollbackAttempt result = switch (decision.verdict()) {
+            case STARTED ->
+                new RollbackAttempt(true, rollbackId, decision.executionArn(), goodId, target.sha256(), null);
+            // an earlier try whose StartExecution failed left the rollback's record ended, with no execution
+            case ALREADY_STARTED ->
+                decision.executionArn() == null
+                        ? RollbackAttempt.notStarted("an earlier try to start " + rollbackId
+                                + " did not start its execution (its record says why)")
+                        : new RollbackAttempt(true, rollbackId, decision.executionArn(), goodId, target.sha256(), null);
             case STACK_BUSY ->
-                RollbackStarted.notStarted(
+                RollbackAttempt.notStarted(
                         "stack " + stackName + " is being deployed by " + decision.runningDeployment() + " already");
             case INVALID ->
-                RollbackStarted.notStarted(
+                RollbackAttempt.notStarted(
                         "the request of " + goodId + " no longer passes the request rules: " + decision.errors());
         };
         return note(failedId, result);
@@ -105,7 +112,7 @@ public final class RollBack {
         }
     }
 
-    private RollbackStarted note(String failedId, RollbackStarted result) {
+    private RollbackAttempt note(String failedId, RollbackAttempt result) {
         records.note(failedId, Map.of(DeploymentState.ROLLBACK, result.asRecord()));
         return result;
     }

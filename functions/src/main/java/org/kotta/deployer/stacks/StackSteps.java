@@ -13,6 +13,7 @@ import org.kotta.deployer.core.StackPhase;
 import org.kotta.deployer.core.StackProgress;
 import org.kotta.deployer.core.StepInput;
 import org.kotta.deployer.core.Templates;
+import org.kotta.deployer.core.WaitSchedule;
 import software.amazon.awssdk.services.cloudformation.model.StackStatus;
 
 /**

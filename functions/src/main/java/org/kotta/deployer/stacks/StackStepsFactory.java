@@ -4,6 +4,7 @@ import org.kotta.deployer.core.AwsClients;
 import org.kotta.deployer.core.DeploymentRecords;
 import org.kotta.deployer.core.Settings;
 import org.kotta.deployer.core.Templates;
+import org.kotta.deployer.core.WaitSchedule;
 
 /** Wires the stack states' logic from settings, once per container. */
 final class StackStepsFactory {

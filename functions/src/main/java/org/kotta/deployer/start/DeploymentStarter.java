@@ -4,12 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.kotta.deployer.core.AwsClients;
 import org.kotta.deployer.core.DeploymentRecord;
 import org.kotta.deployer.core.DeploymentRecords;
 import org.kotta.deployer.core.DeploymentRequest;
 import org.kotta.deployer.core.DeploymentState;
 import org.kotta.deployer.core.Executions;
 import org.kotta.deployer.core.RollbackTarget;
+import org.kotta.deployer.core.Settings;
 import org.kotta.deployer.core.StackLocks;
 import org.kotta.deployer.validate.RequestValidator;
 import org.kotta.deployer.validate.ValidationResult;
@@ -30,6 +32,21 @@ public final class DeploymentStarter {
     private final SfnClient sfn;
     private final String stateMachineArn;
     private final String region;
+
+    /**
+     * The starter a handler builds at cold start (the API, the trigger, the rollback): the rule
+     * book for the function's region, the DeploymentsTable's records and locks, the state machine.
+     */
+    public static DeploymentStarter of(AwsClients aws, Settings settings, DeploymentRecords records) {
+        String region = aws.region().id();
+        return new DeploymentStarter(
+                new RequestValidator(region),
+                records,
+                new StackLocks(aws.dynamoDb(), settings.required(Settings.DEPLOYMENTS_TABLE)),
+                aws.stepFunctions(),
+                settings.required(Settings.STATE_MACHINE_ARN),
+                region);
+    }
 
     public DeploymentStarter(
             RequestValidator validator,

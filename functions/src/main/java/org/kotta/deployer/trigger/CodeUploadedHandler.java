@@ -9,9 +9,7 @@ import org.kotta.deployer.core.AwsClients;
 import org.kotta.deployer.core.DeploymentRecords;
 import org.kotta.deployer.core.Json;
 import org.kotta.deployer.core.Settings;
-import org.kotta.deployer.core.StackLocks;
 import org.kotta.deployer.start.DeploymentStarter;
-import org.kotta.deployer.validate.RequestValidator;
 
 /** Lambda entry point of the code-upload trigger: S3 "Object Created" under code/, through EventBridge. */
 public final class CodeUploadedHandler implements RequestStreamHandler {
@@ -24,18 +22,9 @@ public final class CodeUploadedHandler implements RequestStreamHandler {
     public CodeUploadedHandler(Settings settings) {
         AwsClients aws = new AwsClients(settings);
         String table = settings.required(Settings.DEPLOYMENTS_TABLE);
-        String region = aws.region().id();
         DeploymentRecords records = new DeploymentRecords(aws.dynamoDb(), table);
         this.logic = new CodeUploaded(
-                new DeploymentStarter(
-                        new RequestValidator(region),
-                        records,
-                        new StackLocks(aws.dynamoDb(), table),
-                        aws.stepFunctions(),
-                        settings.required(Settings.STATE_MACHINE_ARN),
-                        region),
-                records,
-                new CodeUploadedSkipTag(aws.s3()));
+                DeploymentStarter.of(aws, settings, records), records, new CodeUploadedSkipTag(aws.s3()));
     }
 
     @Override

@@ -15,7 +15,7 @@ import org.kotta.deployer.core.SiteCheckProgress;
 import org.kotta.deployer.core.StackKind;
 import org.kotta.deployer.core.StepInput;
 import org.kotta.deployer.core.Steps;
-import org.kotta.deployer.stacks.WaitSchedule;
+import org.kotta.deployer.core.WaitSchedule;
 import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetHealthStateEnum;
 
@@ -81,7 +81,7 @@ public final class CheckSite {
             records.stepFinished(
                     deploymentId, Steps.CHECK_SITE, Map.of(DeploymentState.SITE_CHECK, summary(expected, 0, skipped)));
             return new SiteCheckProgress(
-                    SiteCheckProgress.SUCCEEDED, expected, startedAt.toString(), 0, null, skipped, null);
+                    SiteCheckProgress.Phase.SUCCEEDED, expected, startedAt.toString(), 0, null, skipped, null);
         }
         Map<String, String> outputs = input.state().outputsOf(StackKind.KOTTA);
         String seen;
@@ -99,7 +99,7 @@ public final class CheckSite {
                     Steps.CHECK_SITE,
                     Map.of(DeploymentState.SITE_CHECK, summary(expected, checks, serving)));
             return new SiteCheckProgress(
-                    SiteCheckProgress.SUCCEEDED, expected, startedAt.toString(), checks, null, serving, null);
+                    SiteCheckProgress.Phase.SUCCEEDED, expected, startedAt.toString(), checks, null, serving, null);
         }
         Duration waited = Duration.between(startedAt, now);
         if (waited.compareTo(limit) >= 0) {
@@ -111,7 +111,7 @@ public final class CheckSite {
                     Steps.CHECK_SITE,
                     Map.of(DeploymentState.SITE_CHECK, summary(expected, checks, seen)));
             return new SiteCheckProgress(
-                    SiteCheckProgress.FAILED,
+                    SiteCheckProgress.Phase.FAILED,
                     expected,
                     startedAt.toString(),
                     checks,
@@ -120,7 +120,7 @@ public final class CheckSite {
                     new Failure(SITE_NOT_SERVING, cause));
         }
         return new SiteCheckProgress(
-                SiteCheckProgress.WAITING,
+                SiteCheckProgress.Phase.WAITING,
                 expected,
                 startedAt.toString(),
                 checks,

@@ -7,7 +7,7 @@ import org.kotta.deployer.core.DeploymentRecords;
 import org.kotta.deployer.core.Settings;
 import org.kotta.deployer.core.StepHandler;
 import org.kotta.deployer.core.StepInput;
-import org.kotta.deployer.stacks.WaitSchedule;
+import org.kotta.deployer.core.WaitSchedule;
 import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
 
 /** Lambda entry point of "Check that Cloud Kotta answers". */

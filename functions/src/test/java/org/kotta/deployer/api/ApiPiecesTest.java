@@ -12,6 +12,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.kotta.deployer.core.DeploymentIds;
 import org.kotta.deployer.core.FieldError;
 import org.kotta.deployer.core.Json;
 

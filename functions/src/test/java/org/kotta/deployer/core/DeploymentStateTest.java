@@ -4,14 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.kotta.deployer.testing.RepoRoot;
 
 /** The state document's paths have one Java spelling, and the state machine uses only those. */
 class DeploymentStateTest {
@@ -102,12 +101,8 @@ class DeploymentStateTest {
     }
 
     static JsonNode readDefinition() throws IOException {
-        Path dir = Path.of("").toAbsolutePath();
-        while (!Files.exists(dir.resolve("statemachine/kotta-deploy.asl.json"))) {
-            dir = dir.getParent();
-        }
         return Json.MAPPER.readTree(
-                dir.resolve("statemachine/kotta-deploy.asl.json").toFile());
+                RepoRoot.path().resolve("statemachine/kotta-deploy.asl.json").toFile());
     }
 
     private static void collectPaths(JsonNode node, Set<String> used) {

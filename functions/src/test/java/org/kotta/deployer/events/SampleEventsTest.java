@@ -18,17 +18,18 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.kotta.deployer.api.ApiRequest;
-import org.kotta.deployer.api.DeploymentIds;
 import org.kotta.deployer.api.JsonBodies;
 import org.kotta.deployer.api.PageRequest;
 import org.kotta.deployer.api.Routes;
 import org.kotta.deployer.code.DeploymentConf;
+import org.kotta.deployer.core.DeploymentIds;
 import org.kotta.deployer.core.DeploymentState;
 import org.kotta.deployer.core.Json;
 import org.kotta.deployer.core.StackKind;
 import org.kotta.deployer.core.StackPhase;
 import org.kotta.deployer.core.StepInput;
 import org.kotta.deployer.stacks.StackSteps;
+import org.kotta.deployer.testing.RepoRoot;
 import org.kotta.deployer.trigger.CodeUploadedEvent;
 import org.kotta.deployer.trigger.RedeployRules;
 import org.kotta.deployer.validate.RequestValidator;
@@ -49,11 +50,7 @@ class SampleEventsTest {
 
     @BeforeAll
     static void read() throws IOException {
-        Path dir = Path.of("").toAbsolutePath();
-        while (!Files.exists(dir.resolve("statemachine/kotta-deploy.asl.json"))) {
-            dir = dir.getParent();
-        }
-        root = dir;
+        root = RepoRoot.path();
         asl = Json.MAPPER.readTree(
                 root.resolve("statemachine/kotta-deploy.asl.json").toFile());
     }

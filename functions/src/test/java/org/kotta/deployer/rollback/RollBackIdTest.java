@@ -3,7 +3,7 @@ package org.kotta.deployer.rollback;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
-import org.kotta.deployer.api.DeploymentIds;
+import org.kotta.deployer.core.DeploymentIds;
 
 class RollBackIdTest {
 

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.kotta.deployer.core.StackAction;
 import org.kotta.deployer.core.StackPhase;
+import org.kotta.deployer.core.WaitSchedule;
 import org.kotta.deployer.testing.Waits;
 
 class StackWatcherIT {

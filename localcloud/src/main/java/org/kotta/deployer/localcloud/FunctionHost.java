@@ -1,6 +1,5 @@
 package org.kotta.deployer.localcloud;
 
-import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -10,7 +9,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.lang.reflect.Constructor;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -76,7 +74,7 @@ public final class FunctionHost implements AutoCloseable {
                     .handleRequest(
                             new java.io.ByteArrayInputStream(event),
                             out,
-                            new LocalContext(
+                            new LocalLambdaContext(
                                     functionName, exchange.getRequestHeaders().getFirst("X-Amzn-Lambda-Request-Id")));
             status = 200;
             reply = out.toByteArray();
@@ -130,72 +128,4 @@ public final class FunctionHost implements AutoCloseable {
     }
 
     private record LoadedHandler(RequestStreamHandler handler) {}
-
-    /** The little of the Lambda context our handlers use. */
-    private record LocalContext(String functionName, String requestId) implements Context {
-        @Override
-        public String getAwsRequestId() {
-            return requestId == null ? "local" : requestId;
-        }
-
-        @Override
-        public String getLogGroupName() {
-            return "/aws/lambda/" + functionName;
-        }
-
-        @Override
-        public String getLogStreamName() {
-            return "local";
-        }
-
-        @Override
-        public String getFunctionName() {
-            return functionName;
-        }
-
-        @Override
-        public String getFunctionVersion() {
-            return "$LATEST";
-        }
-
-        @Override
-        public String getInvokedFunctionArn() {
-            return functionName;
-        }
-
-        @Override
-        public com.amazonaws.services.lambda.runtime.CognitoIdentity getIdentity() {
-            return null;
-        }
-
-        @Override
-        public com.amazonaws.services.lambda.runtime.ClientContext getClientContext() {
-            return null;
-        }
-
-        @Override
-        public int getRemainingTimeInMillis() {
-            return 120_000;
-        }
-
-        @Override
-        public int getMemoryLimitInMB() {
-            return 1024;
-        }
-
-        @Override
-        public com.amazonaws.services.lambda.runtime.LambdaLogger getLogger() {
-            return new com.amazonaws.services.lambda.runtime.LambdaLogger() {
-                @Override
-                public void log(String message) {
-                    System.out.println(message);
-                }
-
-                @Override
-                public void log(byte[] message) {
-                    System.out.println(new String(message, StandardCharsets.UTF_8));
-                }
-            };
-        }
-    }
 }

@@ -289,7 +289,7 @@ class CloudKottaIT {
     }
 
     /**
-     * Issue 11's "redeploy during a job": a 30-second job runs on the Test executor while new code
+     * A redeploy during a job: a 30-second job runs on the Test executor while new code
      * (the platform release with one view changed) is deployed. The rollout retires that executor
      * as the group's termination hook does: the job completes where it runs (attempt 1, never put
      * back), the executor's process ends only after the job's complete_time, and the new release

@@ -28,7 +28,7 @@ class OpenApiConformanceIT {
 
     @BeforeAll
     static void exerciseTheApi() throws Exception {
-        openApi = OpenApiSchemas.read(LocalOrchestrator.findRoot());
+        openApi = OpenApiSchemas.read(org.kotta.deployer.testing.RepoRoot.path());
         spec = openApi.spec();
         int mark = SignedApi.EXCHANGES.size();
         ApiIT.install();
@@ -97,7 +97,7 @@ class OpenApiConformanceIT {
 
     @Test
     void theRequestSchemasLimits_areTheValidatorsRules() {
-        RequestSchemaLimits.assertAgree(openApi, ExampleRequest.read(LocalOrchestrator.findRoot()));
+        RequestSchemaLimits.assertAgree(openApi, ExampleRequest.read(org.kotta.deployer.testing.RepoRoot.path()));
     }
 
     /** The answer's Content-Type is the documented media type and its body validates against that schema. */

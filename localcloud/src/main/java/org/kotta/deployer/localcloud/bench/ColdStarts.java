@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
+import org.kotta.deployer.localcloud.LocalLambdaContext;
 
 /**
  * Cold starts of one handler: a fresh {@code java} per run with the Lambda artifact's class
@@ -72,6 +73,22 @@ final class ColdStarts {
                     })
                     .toList()) {
                 Files.copy(file, harnessDir.resolve(packagePath).resolve(file.getFileName()));
+            }
+        }
+        // the probe hands the handler the local function host's Lambda context: those classes too, alone
+        String contextPackage = LocalLambdaContext.class.getPackageName().replace('.', '/');
+        Path contextClasses = Path.of(LocalLambdaContext.class
+                        .getProtectionDomain()
+                        .getCodeSource()
+                        .getLocation()
+                        .getPath())
+                .resolve(contextPackage);
+        Files.createDirectories(harnessDir.resolve(contextPackage));
+        try (Stream<Path> files = Files.list(contextClasses)) {
+            for (Path file : files.filter(
+                            f -> f.getFileName().toString().startsWith(LocalLambdaContext.class.getSimpleName()))
+                    .toList()) {
+                Files.copy(file, harnessDir.resolve(contextPackage).resolve(file.getFileName()));
             }
         }
         Path resource = harnessDir.resolve(CallCounter.RESOURCE);

@@ -11,7 +11,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import org.kotta.deployer.core.Json;
-import org.kotta.deployer.stacks.WaitSchedule;
+import org.kotta.deployer.core.WaitSchedule;
 
 /**
  * What one fresh deployment costs at AWS list prices, from what the run counted: state

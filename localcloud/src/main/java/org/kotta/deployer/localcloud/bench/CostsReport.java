@@ -6,7 +6,7 @@ import java.math.MathContext;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.kotta.deployer.stacks.WaitSchedule;
+import org.kotta.deployer.core.WaitSchedule;
 
 /** The "What a deployment costs" part of docs/benchmarks.md, from results.json's {@code costs} ({@link Costs}). */
 final class CostsReport {

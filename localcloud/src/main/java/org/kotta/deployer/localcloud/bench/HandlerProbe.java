@@ -1,9 +1,5 @@
 package org.kotta.deployer.localcloud.bench;
 
-import com.amazonaws.services.lambda.runtime.ClientContext;
-import com.amazonaws.services.lambda.runtime.CognitoIdentity;
-import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -15,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.kotta.deployer.core.Settings;
+import org.kotta.deployer.localcloud.LocalLambdaContext;
 
 /**
  * The main of one cold-start run, in a fresh JVM with the function's own class path (the
@@ -66,7 +63,10 @@ public final class HandlerProbe {
 
     private static String invoke(RequestStreamHandler handler, byte[] event) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        handler.handleRequest(new ByteArrayInputStream(event), out, new ProbeContext());
+        handler.handleRequest(
+                new ByteArrayInputStream(event),
+                out,
+                new LocalLambdaContext(System.getenv().getOrDefault("AWS_LAMBDA_FUNCTION_NAME", "bench"), "bench"));
         return out.toString(StandardCharsets.UTF_8);
     }
 
@@ -81,73 +81,5 @@ public final class HandlerProbe {
             }
         }
         return -1;
-    }
-
-    /** The little of the Lambda context the handlers use. */
-    private static final class ProbeContext implements Context {
-        @Override
-        public String getAwsRequestId() {
-            return "bench";
-        }
-
-        @Override
-        public String getLogGroupName() {
-            return "/aws/lambda/bench";
-        }
-
-        @Override
-        public String getLogStreamName() {
-            return "bench";
-        }
-
-        @Override
-        public String getFunctionName() {
-            return System.getenv().getOrDefault("AWS_LAMBDA_FUNCTION_NAME", "bench");
-        }
-
-        @Override
-        public String getFunctionVersion() {
-            return "$LATEST";
-        }
-
-        @Override
-        public String getInvokedFunctionArn() {
-            return getFunctionName();
-        }
-
-        @Override
-        public CognitoIdentity getIdentity() {
-            return null;
-        }
-
-        @Override
-        public ClientContext getClientContext() {
-            return null;
-        }
-
-        @Override
-        public int getRemainingTimeInMillis() {
-            return 120_000;
-        }
-
-        @Override
-        public int getMemoryLimitInMB() {
-            return 1024;
-        }
-
-        @Override
-        public LambdaLogger getLogger() {
-            return new LambdaLogger() {
-                @Override
-                public void log(String message) {
-                    System.out.println(message);
-                }
-
-                @Override
-                public void log(byte[] message) {
-                    System.out.println(new String(message, StandardCharsets.UTF_8));
-                }
-            };
-        }
     }
 }

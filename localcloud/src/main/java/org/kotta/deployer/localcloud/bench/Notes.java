@@ -9,7 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.kotta.deployer.core.Json;
-import org.kotta.deployer.stacks.WaitSchedule;
+import org.kotta.deployer.core.WaitSchedule;
 
 /**
  * The written part of docs/benchmarks.md: what was profiled, what was fixed, what is left.

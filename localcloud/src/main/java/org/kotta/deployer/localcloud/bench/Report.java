@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import org.kotta.deployer.core.Json;
-import org.kotta.deployer.stacks.WaitSchedule;
+import org.kotta.deployer.core.WaitSchedule;
 
 /** docs/benchmarks.md, generated from what {@link Bench} measured (the same data as results.json). */
 final class Report {

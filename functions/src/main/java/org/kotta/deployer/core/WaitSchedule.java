@@ -1,4 +1,4 @@
-package org.kotta.deployer.stacks;
+package org.kotta.deployer.core;
 
 import java.time.Duration;
 

@@ -1,4 +1,4 @@
-package org.kotta.deployer.stacks;
+package org.kotta.deployer.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

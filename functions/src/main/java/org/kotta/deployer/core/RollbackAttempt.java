@@ -5,8 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The result of "Roll back to the last good release" ({@code $.rolledBack}), and what the failed
- * deployment's record notes as {@code rollback}.
+ * What "Roll back to the last good release" tried ({@code $.rolledBack}): a rollback deployment
+ * it started, or why it started none; the failed deployment's record notes it as {@code rollback}.
  *
  * @param deploymentId the rollback deployment, when one was started
  * @param basedOn      the last good deployment whose release it deploys
@@ -14,11 +14,11 @@ import java.util.Map;
  * @param reason       why none was started
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record RollbackStarted(
+public record RollbackAttempt(
         boolean started, String deploymentId, String executionArn, String basedOn, String release, String reason) {
 
-    public static RollbackStarted notStarted(String reason) {
-        return new RollbackStarted(false, null, null, null, null, reason);
+    public static RollbackAttempt notStarted(String reason) {
+        return new RollbackAttempt(false, null, null, null, null, reason);
     }
 
     /** The record's {@code rollback}: no execution ARN (the rollback's own record has it). */

@@ -1,4 +1,4 @@
-package org.kotta.deployer.api;
+package org.kotta.deployer.core;
 
 import java.util.UUID;
 import java.util.regex.Pattern;
