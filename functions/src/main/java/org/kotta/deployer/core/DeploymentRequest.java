@@ -46,30 +46,20 @@ public record DeploymentRequest(
     }
 
     public DeploymentRequest withOauthClientSecretArn(String fullArn) {
-        return new DeploymentRequest(
-                stackName,
-                region,
-                jobsBucketName,
-                domainName,
-                certificateArn,
-                hostedZoneId,
-                oauthClientId,
-                fullArn,
-                oidcIssuer,
-                webServerInstanceType,
-                taskExecutorInstanceType,
-                prodMinWorkers,
-                prodMaxWorkers,
-                testMinWorkers,
-                testMaxWorkers,
-                spotPrice,
-                keyPairName,
-                adminUsers,
-                codeSource,
-                refreshImage);
+        return with(fullArn, codeSource, refreshImage);
     }
 
     public DeploymentRequest withCodeSource(String newCodeSource) {
+        return with(oauthClientSecretArn, newCodeSource, refreshImage);
+    }
+
+    /** The same request with {@code refreshImage} set as given (a redeploy never refreshes). */
+    public DeploymentRequest withRefreshImage(boolean refresh) {
+        return with(oauthClientSecretArn, codeSource, refresh);
+    }
+
+    /** A copy with the three fields the deployer ever changes (the rest is the admin's request). */
+    private DeploymentRequest with(String secretArn, String newCodeSource, boolean refresh) {
         return new DeploymentRequest(
                 stackName,
                 region,
@@ -78,7 +68,7 @@ public record DeploymentRequest(
                 certificateArn,
                 hostedZoneId,
                 oauthClientId,
-                oauthClientSecretArn,
+                secretArn,
                 oidcIssuer,
                 webServerInstanceType,
                 taskExecutorInstanceType,
@@ -90,31 +80,6 @@ public record DeploymentRequest(
                 keyPairName,
                 adminUsers,
                 newCodeSource,
-                refreshImage);
-    }
-
-    /** The same request with {@code refreshImage} set as given (a redeploy never refreshes). */
-    public DeploymentRequest withRefreshImage(boolean refresh) {
-        return new DeploymentRequest(
-                stackName,
-                region,
-                jobsBucketName,
-                domainName,
-                certificateArn,
-                hostedZoneId,
-                oauthClientId,
-                oauthClientSecretArn,
-                oidcIssuer,
-                webServerInstanceType,
-                taskExecutorInstanceType,
-                prodMinWorkers,
-                prodMaxWorkers,
-                testMinWorkers,
-                testMaxWorkers,
-                spotPrice,
-                keyPairName,
-                adminUsers,
-                codeSource,
                 refresh);
     }
 }

@@ -195,4 +195,10 @@ public final class JobItems {
         String value = s(item, name);
         return value == null ? null : Double.parseDouble(value);
     }
+
+    /** What every ending before a run writes beside its status: when, and why (the job's error). */
+    public static Map<String, AttributeValue> endedBecause(long epochSecond, String why) {
+        return Map.of(
+                COMPLETE_TIME, AttributeValue.fromN(Long.toString(epochSecond)), ERROR, AttributeValue.fromS(why));
+    }
 }

@@ -319,11 +319,7 @@ public final class JobStore {
                 jobId,
                 Set.of(JobStatus.PENDING),
                 JobStatus.CANCELLED,
-                Map.of(
-                        JobItems.COMPLETE_TIME,
-                        AttributeValue.fromN(Long.toString(now)),
-                        JobItems.ERROR,
-                        AttributeValue.fromS("cancelled by " + job.get().username())),
+                JobItems.endedBecause(now, "cancelled by " + job.get().username()),
                 List.of(),
                 false,
                 null);

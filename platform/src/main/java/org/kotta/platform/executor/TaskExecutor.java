@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -17,7 +16,6 @@ import org.kotta.platform.core.PlatformClients;
 import org.kotta.platform.core.Wiring;
 import org.kotta.platform.executor.JobCommand.JobUser;
 import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.sqs.model.Message;
 
 /**
@@ -319,11 +317,7 @@ public final class TaskExecutor {
                             jobId,
                             Set.of(JobStatus.PENDING),
                             JobStatus.CANCELLED,
-                            Map.of(
-                                    JobItems.COMPLETE_TIME,
-                                    AttributeValue.fromN(Long.toString(now)),
-                                    JobItems.ERROR,
-                                    AttributeValue.fromS("cancelled by its owner before it ran")));
+                            JobItems.endedBecause(now, "cancelled by its owner before it ran"));
             context.log(jobId, "skipped", "cancelled while pending: message deleted");
             queue.delete(receipt);
         } else if (job.get().status() == JobStatus.PENDING) {

@@ -22,7 +22,6 @@ import org.kotta.platform.core.JobRecord;
 import org.kotta.platform.core.JobStatus;
 import org.kotta.platform.core.JobStore;
 import org.kotta.platform.core.Queue;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
@@ -126,13 +125,10 @@ public final class JobSubmission {
                     job.jobId(),
                     Set.of(JobStatus.PENDING),
                     JobStatus.FAILED,
-                    Map.of(
-                            JobItems.ERROR,
-                                    AttributeValue.fromS("the job could not be queued ("
-                                            + notQueued.getClass().getSimpleName() + "); submit it again"),
-                            JobItems.COMPLETE_TIME,
-                                    AttributeValue.fromN(
-                                            Long.toString(Instant.now().getEpochSecond()))));
+                    JobItems.endedBecause(
+                            Instant.now().getEpochSecond(),
+                            "the job could not be queued ("
+                                    + notQueued.getClass().getSimpleName() + "); submit it again"));
             throw notQueued;
         }
         return job;
