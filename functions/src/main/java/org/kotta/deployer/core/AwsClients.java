@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -30,7 +31,9 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.acm.AcmClient;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
+import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
 import software.amazon.awssdk.services.route53.Route53Client;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
@@ -77,8 +80,17 @@ public final class AwsClients {
                 .build();
     }
 
-    private <C> C cached(Class<C> type, Supplier<C> build) {
-        return type.cast(clients.computeIfAbsent(type, unused -> build.get()));
+    /**
+     * Builds a client at the first ask and hands {@link Priming} its one cheap call, which
+     * SnapStart makes before its snapshot. The call needs no resource and may well be refused
+     * (AccessDenied): a refusal still loads and runs the signing, HTTP and error-reading code.
+     */
+    private <C> C cached(Class<C> type, Supplier<C> build, Consumer<C> primingCall) {
+        return type.cast(clients.computeIfAbsent(type, unused -> {
+            C client = build.get();
+            Priming.register(type.getSimpleName(), () -> primingCall.accept(client));
+            return client;
+        }));
     }
 
     public Region region() {
@@ -86,36 +98,72 @@ public final class AwsClients {
     }
 
     public CloudFormationClient cloudFormation() {
-        return cached(CloudFormationClient.class, () -> configure(CloudFormationClient.builder()));
+        return cached(
+                CloudFormationClient.class,
+                () -> configure(CloudFormationClient.builder()),
+                cfn -> cfn.describeAccountLimits(b -> {}));
     }
 
     public S3Client s3() {
         // path-style keeps bucket names with dots valid over TLS and is what emulators expect
-        return cached(S3Client.class, () -> configure(S3Client.builder().forcePathStyle(true)));
+        return cached(
+                S3Client.class,
+                () -> configure(S3Client.builder().forcePathStyle(true)),
+                s3 -> s3.listBuckets(b -> b.maxBuckets(1)));
     }
 
     public DynamoDbClient dynamoDb() {
-        return cached(DynamoDbClient.class, () -> configure(DynamoDbClient.builder()));
+        return cached(
+                DynamoDbClient.class,
+                () -> configure(DynamoDbClient.builder()),
+                dynamo -> dynamo.listTables(b -> b.limit(1)));
     }
 
     public SfnClient stepFunctions() {
-        return cached(SfnClient.class, () -> configure(SfnClient.builder()));
+        return cached(
+                SfnClient.class,
+                () -> configure(SfnClient.builder()),
+                sfn -> sfn.listStateMachines(b -> b.maxResults(1)));
     }
 
     public AcmClient acm() {
-        return cached(AcmClient.class, () -> configure(AcmClient.builder()));
+        return cached(
+                AcmClient.class, () -> configure(AcmClient.builder()), acm -> acm.listCertificates(b -> b.maxItems(1)));
     }
 
     public SecretsManagerClient secretsManager() {
-        return cached(SecretsManagerClient.class, () -> configure(SecretsManagerClient.builder()));
+        return cached(
+                SecretsManagerClient.class,
+                () -> configure(SecretsManagerClient.builder()),
+                secrets -> secrets.listSecrets(b -> b.maxResults(1)));
     }
 
     public Route53Client route53() {
-        return cached(Route53Client.class, () -> configure(Route53Client.builder()));
+        return cached(
+                Route53Client.class,
+                () -> configure(Route53Client.builder()),
+                route53 -> route53.getHostedZoneCount(b -> {}));
     }
 
     public SsmClient ssm() {
-        return cached(SsmClient.class, () -> configure(SsmClient.builder()));
+        return cached(
+                SsmClient.class,
+                () -> configure(SsmClient.builder()),
+                ssm -> ssm.describeParameters(b -> b.maxResults(1)));
+    }
+
+    public ElasticLoadBalancingV2Client elasticLoadBalancing() {
+        return cached(
+                ElasticLoadBalancingV2Client.class,
+                () -> configure(ElasticLoadBalancingV2Client.builder()),
+                elb -> elb.describeAccountLimits(b -> b.pageSize(1)));
+    }
+
+    public CloudWatchLogsClient logs() {
+        return cached(
+                CloudWatchLogsClient.class,
+                () -> configure(CloudWatchLogsClient.builder()),
+                logs -> logs.describeLogGroups(b -> b.limit(1)));
     }
 
     /** The endpoint override, if any: the emulator's URL in local runs, nothing in AWS. */
@@ -125,7 +173,7 @@ public final class AwsClients {
 
     /**
      * Any other client, configured the same way (the local tooling uses it for the Lambda
-     * and other clients the functions themselves do not need).
+     * and other clients the functions themselves do not need); not primed.
      */
     public <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C build(B builder) {
         return configure(builder);

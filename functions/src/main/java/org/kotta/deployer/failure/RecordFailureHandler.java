@@ -24,7 +24,7 @@ public final class RecordFailureHandler extends StepHandler {
                 new StackLocks(aws.dynamoDb(), table),
                 aws.stepFunctions(),
                 new Metrics(),
-                new BootLog(aws.build(software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient.builder())));
+                new BootLog(aws.logs()));
     }
 
     @Override

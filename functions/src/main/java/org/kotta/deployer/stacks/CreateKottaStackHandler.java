@@ -13,7 +13,7 @@ public final class CreateKottaStackHandler extends StepHandler {
     }
 
     public CreateKottaStackHandler(Settings settings) {
-        this.steps = StackStepsFactory.create(settings);
+        this.steps = StackStepsFactory.create(settings, aws -> new SsmPublicParameters(aws::ssm));
     }
 
     @Override

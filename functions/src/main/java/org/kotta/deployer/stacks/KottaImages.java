@@ -2,14 +2,12 @@ package org.kotta.deployer.stacks;
 
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.kotta.deployer.core.StackErrors;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.cloudformation.model.Parameter;
 import software.amazon.awssdk.services.cloudformation.model.Stack;
 import software.amazon.awssdk.services.cloudformation.model.StackStatus;
-import software.amazon.awssdk.services.ssm.SsmClient;
 
 /**
  * Chooses the image the Kotta stack's instances run, once per deployment. kotta.yaml takes it
@@ -34,12 +32,12 @@ public final class KottaImages {
             StackStatus.REVIEW_IN_PROGRESS);
 
     private final CloudFormationClient cfn;
-    private final Supplier<SsmClient> ssm;
+    private final PublicParameters parameters;
 
-    /** @param ssm built at the first look-up: the states that never create the Kotta stack need none */
-    public KottaImages(CloudFormationClient cfn, Supplier<SsmClient> ssm) {
+    /** @param parameters read at the first look-up: the states that never create the Kotta stack need none */
+    public KottaImages(CloudFormationClient cfn, PublicParameters parameters) {
         this.cfn = cfn;
-        this.ssm = ssm;
+        this.parameters = parameters;
     }
 
     public ImageChoice choose(String stackName, boolean refresh) {
@@ -74,10 +72,7 @@ public final class KottaImages {
     }
 
     private ImageChoice resolve(String reason) {
-        String value = ssm.get()
-                .getParameter(r -> r.name(PUBLIC_PARAMETER))
-                .parameter()
-                .value();
+        String value = parameters.value(PUBLIC_PARAMETER);
         if (value == null || !IMAGE_ID.matcher(value).matches()) {
             throw new IllegalStateException(
                     "the public parameter " + PUBLIC_PARAMETER + " does not name an image id: " + value);

@@ -1,5 +1,6 @@
 package org.kotta.deployer.stacks;
 
+import java.util.function.Function;
 import org.kotta.deployer.core.AwsClients;
 import org.kotta.deployer.core.DeploymentRecords;
 import org.kotta.deployer.core.Settings;
@@ -13,7 +14,12 @@ final class StackStepsFactory {
 
     private StackStepsFactory() {}
 
+    /** For the states that never choose an image (no SSM client in their class references). */
     static StackSteps create(Settings settings) {
+        return create(settings, aws -> PublicParameters.NONE);
+    }
+
+    static StackSteps create(Settings settings, Function<AwsClients, PublicParameters> parameters) {
         AwsClients aws = new AwsClients(settings);
         var cfn = aws.cloudFormation();
         return new StackSteps(
@@ -23,6 +29,6 @@ final class StackStepsFactory {
                 new DeploymentRecords(aws.dynamoDb(), settings.required(Settings.DEPLOYMENTS_TABLE)),
                 new Templates(settings),
                 settings.optional(CLOUDFORMATION_ROLE_ARN).orElse(null),
-                new KottaImages(cfn, aws::ssm));
+                new KottaImages(cfn, parameters.apply(aws)));
     }
 }

@@ -8,7 +8,6 @@ import org.kotta.deployer.core.Settings;
 import org.kotta.deployer.core.StepHandler;
 import org.kotta.deployer.core.StepInput;
 import org.kotta.deployer.core.WaitSchedule;
-import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
 
 /** Lambda entry point of "Check that Cloud Kotta answers". */
 public final class CheckSiteHandler extends StepHandler {
@@ -32,7 +31,7 @@ public final class CheckSiteHandler extends StepHandler {
             throw new IllegalArgumentException(SITE_CHECK + " must be on or off, not " + mode);
         }
         this.step = new CheckSite(
-                aws.build(ElasticLoadBalancingV2Client.builder()),
+                aws.elasticLoadBalancing(),
                 new SiteProbe(aws.endpoint().orElse(null)),
                 new DeploymentRecords(aws.dynamoDb(), settings.required(Settings.DEPLOYMENTS_TABLE)),
                 WaitSchedule.standard(),

@@ -272,7 +272,7 @@ class InfrastructureTemplatesIT {
         // as the deployer does for a new stack: the latest Amazon Linux image from AWS's public parameter
         values.put(
                 "ImageId",
-                new KottaImages(cloudFormation, clients::ssm)
+                new KottaImages(cloudFormation, new SsmPublicParameters(clients::ssm))
                         .choose(kottaStack, true)
                         .imageId());
         return parameters(values);

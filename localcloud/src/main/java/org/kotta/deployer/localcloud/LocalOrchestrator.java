@@ -37,6 +37,11 @@ public final class LocalOrchestrator implements AutoCloseable {
     public static final String STACK_NAME = "kotta-deployer";
     private static final String ARTIFACTS_BUCKET = "kotta-deployer-local-artifacts";
     private static final String CHECK_SITE_FUNCTION = "CheckSiteFunction";
+    /** Where functions/pom.xml leaves each function's Lambda zip, named after its logical id. */
+    public static final String ARTIFACTS_DIR = "functions/target/lambda";
+
+    private static final java.util.regex.Pattern FUNCTION =
+            java.util.regex.Pattern.compile("(?m)^  (\\w+):\n    Type: AWS::Serverless::Function\n");
 
     private final Path root;
     private final AwsClients aws;
@@ -59,15 +64,19 @@ public final class LocalOrchestrator implements AutoCloseable {
 
     /** Deploys template.yaml and starts the function host on a free port. */
     public LocalOrchestrator start() throws IOException, InterruptedException {
-        Path artifact = root.resolve("functions/target/kotta-deployer-functions.zip");
-        if (!Files.exists(artifact)) {
-            throw new IllegalStateException(artifact + " is missing: build first (mvn package)");
-        }
         ensureBucket();
-        String codeUri = upload(artifact, "functions/");
-        String definitionUri = upload(root.resolve("statemachine/kotta-deploy.asl.json"), "statemachine/");
         String template = Files.readString(root.resolve("template.yaml"));
-        template = replaceOnce(template, "CodeUri: functions\n", "CodeUri: " + codeUri + "\n");
+        // each function its own artifact (functions/target/lambda/<LogicalId>.zip), as sam package
+        // leaves the template: a CodeUri per function, none in Globals
+        template = replaceOnce(template, "    CodeUri: functions\n", "");
+        for (String function : functionIds(template)) {
+            Path artifact = root.resolve(ARTIFACTS_DIR).resolve(function + ".zip");
+            if (!Files.exists(artifact)) {
+                throw new IllegalStateException(artifact + " is missing: build first (mvn package)");
+            }
+            template = withCodeUri(template, function, upload(artifact, "functions/"));
+        }
+        String definitionUri = upload(root.resolve("statemachine/kotta-deploy.asl.json"), "statemachine/");
         template = replaceOnce(
                 template,
                 "DefinitionUri: statemachine/kotta-deploy.asl.json\n",
@@ -260,8 +269,40 @@ public final class LocalOrchestrator implements AutoCloseable {
         String name = file.getFileName().toString();
         String extension = name.substring(name.lastIndexOf('.'));
         String key = prefix + sha256(bytes) + extension;
+        try {
+            s3.headObject(b -> b.bucket(ARTIFACTS_BUCKET).key(key));
+            return "s3://" + ARTIFACTS_BUCKET + "/" + key; // uploaded before: same content, same key
+        } catch (software.amazon.awssdk.services.s3.model.S3Exception absent) {
+            // not there yet
+        }
         s3.putObject(b -> b.bucket(ARTIFACTS_BUCKET).key(key), RequestBody.fromBytes(bytes));
         return "s3://" + ARTIFACTS_BUCKET + "/" + key;
+    }
+
+    /** The logical ids of template.yaml's functions, in template order. */
+    public static List<String> functionIds(String template) {
+        List<String> ids = new java.util.ArrayList<>();
+        java.util.regex.Matcher function = FUNCTION.matcher(template);
+        while (function.find()) {
+            ids.add(function.group(1));
+        }
+        return ids;
+    }
+
+    /** Gives one function its own CodeUri, first under its Properties. */
+    static String withCodeUri(String template, String function, String codeUri) {
+        java.util.regex.Matcher at = FUNCTION.matcher(template);
+        while (at.find()) {
+            if (at.group(1).equals(function)) {
+                int properties = template.indexOf("\n    Properties:\n", at.end());
+                if (properties < 0) {
+                    break;
+                }
+                int insert = properties + "\n    Properties:\n".length();
+                return template.substring(0, insert) + "      CodeUri: " + codeUri + "\n" + template.substring(insert);
+            }
+        }
+        throw new IllegalStateException("template.yaml has no function " + function + " with Properties");
     }
 
     private static String replaceOnce(String text, String from, String to) {

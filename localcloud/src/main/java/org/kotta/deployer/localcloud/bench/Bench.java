@@ -269,8 +269,7 @@ public final class Bench {
             Map<String, BenchResults.ColdStart> byFunction) {}
 
     private ColdStartResults coldStarts(EndToEnd.Run probe) throws Exception {
-        Path artifact = root.resolve("functions/target/kotta-deployer-functions.zip");
-        ColdStarts cold = ColdStarts.prepare(artifact, work);
+        ColdStarts cold = ColdStarts.prepare(root.resolve(LocalOrchestrator.ARTIFACTS_DIR), work);
         Map<String, String> shapes = new LinkedHashMap<>();
         Map<String, Path> events =
                 new ProbeEvents(root, work, aws, orchestrator, template, this::request).write(probe, shapes);
@@ -305,7 +304,11 @@ public final class Bench {
                             ? BenchResults.ColdStart.skipped(function.handlerClass(), function.memoryMb(), "no event")
                             : BenchResults.ColdStart.of(function, list, WARM_INVOCATIONS));
         }
-        return new ColdStartResults(Files.size(artifact), cold.javaVersion(), shapes, figures);
+        long largest = 0;
+        for (TemplateFunctions.Function function : template.functions()) {
+            largest = Math.max(largest, Files.size(cold.artifact(function.logicalId())));
+        }
+        return new ColdStartResults(largest, cold.javaVersion(), shapes, figures);
     }
 
     /** The deployed function's environment, as Lambda would give it, aimed at the local cloud. */

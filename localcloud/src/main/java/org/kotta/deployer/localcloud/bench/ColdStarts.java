@@ -18,28 +18,46 @@ import java.util.zip.ZipInputStream;
 import org.kotta.deployer.localcloud.LocalLambdaContext;
 
 /**
- * Cold starts of one handler: a fresh {@code java} per run with the Lambda artifact's class
- * path (its classes and {@code lib/*.jar}, unzipped as Lambda does), the template's
+ * Cold starts of one handler: a fresh {@code java} per run with the class path of that
+ * function's own Lambda artifact ({@code functions/target/lambda/<LogicalId>.zip}: its classes
+ * and {@code lib/*.jar}, unzipped as Lambda does), the template's
  * {@code JAVA_TOOL_OPTIONS} (in the environment, where Lambda puts them) and {@code -Xmx} of
  * the function's MemorySize, running {@link HandlerProbe}. Process start to first answer is
  * timed here, from before {@code ProcessBuilder.start()} to the probe's first report line.
  */
 final class ColdStarts {
     private final Path java;
-    private final Path functionDir;
+    private final Path artifacts;
+    private final Path work;
     private final Path harnessDir;
     private final Path logs;
+    private final Map<String, Path> unzipped = new LinkedHashMap<>();
 
-    private ColdStarts(Path java, Path functionDir, Path harnessDir, Path logs) {
+    private ColdStarts(Path java, Path artifacts, Path work, Path harnessDir, Path logs) {
         this.java = java;
-        this.functionDir = functionDir;
+        this.artifacts = artifacts;
+        this.work = work;
         this.harnessDir = harnessDir;
         this.logs = logs;
     }
 
-    /** Unzips the artifact and lays the probe's classes beside it. */
-    static ColdStarts prepare(Path artifact, Path work) throws IOException {
-        Path functionDir = work.resolve("function");
+    /** The artifact of one function. */
+    Path artifact(String logicalId) {
+        return artifacts.resolve(logicalId + ".zip");
+    }
+
+    /** Unzips a function's artifact once, as Lambda lays it out. */
+    private Path functionDir(String logicalId) throws IOException {
+        Path dir = unzipped.get(logicalId);
+        if (dir == null) {
+            dir = work.resolve("function").resolve(logicalId);
+            unzip(artifact(logicalId), dir);
+            unzipped.put(logicalId, dir);
+        }
+        return dir;
+    }
+
+    private static void unzip(Path artifact, Path functionDir) throws IOException {
         deleteTree(functionDir);
         Files.createDirectories(functionDir);
         try (ZipInputStream zip = new ZipInputStream(Files.newInputStream(artifact))) {
@@ -56,6 +74,10 @@ final class ColdStarts {
                 }
             }
         }
+    }
+
+    /** Lays the probe's classes beside the artifacts (in {@code artifacts}, one zip per function). */
+    static ColdStarts prepare(Path artifacts, Path work) throws IOException {
         Path harnessDir = work.resolve("probe");
         deleteTree(harnessDir);
         String packagePath = HandlerProbe.class.getPackageName().replace('.', '/');
@@ -96,10 +118,12 @@ final class ColdStarts {
         Files.writeString(resource, CallCounter.class.getName() + "\n");
         Path logs = work.resolve("logs");
         Files.createDirectories(logs);
-        return new ColdStarts(Path.of(System.getProperty("java.home"), "bin", "java"), functionDir, harnessDir, logs);
+        return new ColdStarts(
+                Path.of(System.getProperty("java.home"), "bin", "java"), artifacts, work, harnessDir, logs);
     }
 
-    String classPath() throws IOException {
+    String classPath(String logicalId) throws IOException {
+        Path functionDir = functionDir(logicalId);
         List<String> entries = new ArrayList<>();
         entries.add(functionDir.toString());
         try (Stream<Path> jars = Files.list(functionDir.resolve("lib"))) {
@@ -140,7 +164,7 @@ final class ColdStarts {
                 java.toString(),
                 "-Xmx" + function.memoryMb() + "m",
                 "-cp",
-                classPath(),
+                classPath(function.logicalId()),
                 HandlerProbe.class.getName(),
                 function.handlerClass(),
                 event.toString(),

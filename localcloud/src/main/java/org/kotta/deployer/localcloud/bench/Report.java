@@ -206,7 +206,7 @@ final class Report {
                 + "find it started.");
         line("");
         line(String.format(
-                "**Artifact**: `functions/target/kotta-deployer-functions.zip` %.2f MB (%d bytes).",
+                "**Artifacts**: the largest of `functions/target/lambda/<Function>.zip` %.2f MB (%d bytes).",
                 r.artifactBytes() / 1e6, r.artifactBytes()));
         line("");
     }
