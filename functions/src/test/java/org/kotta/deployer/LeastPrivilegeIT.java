@@ -111,7 +111,22 @@ class LeastPrivilegeIT {
                             "dynamodb:UpdateItem",
                             "cloudformation:DescribeStacks",
                             "cloudformation:DescribeStackEvents",
-                            "cloudformation:DescribeEvents")),
+                            "cloudformation:DescribeEvents",
+                            // the wait's task token beside the stack (StackWaits), completed at once when settled
+                            "dynamodb:PutItem",
+                            "dynamodb:DeleteItem",
+                            "states:SendTaskSuccess")),
+            Map.entry(
+                    "StackStatusChangedFunctionRole",
+                    Set.of(
+                            "dynamodb:GetItem",
+                            "dynamodb:DeleteItem",
+                            "dynamodb:UpdateItem",
+                            "cloudformation:DescribeStacks",
+                            "cloudformation:DescribeStackEvents",
+                            "cloudformation:DescribeEvents",
+                            "states:SendTaskSuccess",
+                            "states:SendTaskFailure")),
             Map.entry(
                     "PackageAndUploadCodeFunctionRole",
                     Set.of("dynamodb:UpdateItem", "s3:GetObject", "s3:ListBucket", "s3:PutObject")),

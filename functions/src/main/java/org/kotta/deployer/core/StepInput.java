@@ -4,10 +4,16 @@ package org.kotta.deployer.core;
  * What every state's Lambda receives: the execution's state document, the execution ARN
  * and the state's name (ASL: {@code "Parameters": {"state.$": "$", "execution.$":
  * "$$.Execution.Id", "stateName.$": "$$.State.Name", "executionStartTime.$":
- * "$$.Execution.StartTime"}}), plus for the stack watcher the stack being watched.
+ * "$$.Execution.StartTime"}}), plus for the stack watcher the stack being watched, and for a
+ * stack wait ({@code lambda:invoke.waitForTaskToken}) the task token ({@code "$$.Task.Token"}).
  */
 public record StepInput(
-        DeploymentState state, String execution, String stateName, StackProgress stack, String executionStartTime) {
+        DeploymentState state,
+        String execution,
+        String stateName,
+        StackProgress stack,
+        String executionStartTime,
+        String taskToken) {
 
     public String deploymentId() {
         String id = state == null ? null : state.deploymentId();

@@ -28,9 +28,11 @@ public final class Steps {
     public static final Map<String, String> OF_TASK_STATE = Map.of(
             "Validate the request", VALIDATE_INPUTS,
             "Create or update the base stack", CREATE_BASE_STACK,
+            "Wait for the base stack", CREATE_BASE_STACK,
             "Check the base stack", CREATE_BASE_STACK,
             "Package and upload the code", PACKAGE_AND_UPLOAD_CODE,
             "Create or update the Kotta stack", CREATE_KOTTA_STACK,
+            "Wait for the Kotta stack", CREATE_KOTTA_STACK,
             "Check the Kotta stack", CREATE_KOTTA_STACK,
             "Check that Cloud Kotta answers", CHECK_SITE,
             "Publish the outputs", PUBLISH_OUTPUTS);

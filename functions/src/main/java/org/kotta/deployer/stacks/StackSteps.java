@@ -139,7 +139,13 @@ public final class StackSteps {
     /** One look at the stack named in {@code input.stack()}; never sleeps. */
     public StackProgress checkStack(StepInput input) {
         String deploymentId = input.deploymentId();
-        StackProgress previous = input.stack();
+        StackProgress progress = look(input.stack());
+        record(deploymentId, progress);
+        return progress;
+    }
+
+    /** One look at a stack after {@code previous}: its phase, status, reason and outputs; writes nothing. */
+    public StackProgress look(StackProgress previous) {
         if (previous == null) {
             throw new IllegalArgumentException("the input names no stack to check");
         }
@@ -167,9 +173,13 @@ public final class StackSteps {
                 schedule.nextWaitSeconds(checks),
                 report.outputs(),
                 failure);
-        StackKind kind = previous.stackKind();
-        records.stepFinished(deploymentId, kind.step(), Map.of(kind.statePath(), progress));
         return progress;
+    }
+
+    /** Writes a look's result into the deployment's record, as every check does. */
+    public void record(String deploymentId, StackProgress progress) {
+        StackKind kind = progress.stackKind();
+        records.stepFinished(deploymentId, kind.step(), Map.of(kind.statePath(), progress));
     }
 
     /**

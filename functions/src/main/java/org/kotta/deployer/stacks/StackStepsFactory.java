@@ -8,7 +8,7 @@ import org.kotta.deployer.core.Templates;
 import org.kotta.deployer.core.WaitSchedule;
 
 /** Wires the stack states' logic from settings, once per container. */
-final class StackStepsFactory {
+public final class StackStepsFactory {
     /** Optional: the CloudFormation service role the Kotta stacks are created with. */
     static final String CLOUDFORMATION_ROLE_ARN = "CLOUDFORMATION_ROLE_ARN";
 
@@ -20,7 +20,11 @@ final class StackStepsFactory {
     }
 
     static StackSteps create(Settings settings, Function<AwsClients, PublicParameters> parameters) {
-        AwsClients aws = new AwsClients(settings);
+        return create(settings, new AwsClients(settings), parameters);
+    }
+
+    /** The stack steps on clients already built (the event-driven waits share them; see StackCompletion). */
+    static StackSteps create(Settings settings, AwsClients aws, Function<AwsClients, PublicParameters> parameters) {
         var cfn = aws.cloudFormation();
         return new StackSteps(
                 new StackDeployer(cfn),

@@ -4,8 +4,12 @@ import org.kotta.deployer.core.Settings;
 import org.kotta.deployer.core.StepHandler;
 import org.kotta.deployer.core.StepInput;
 
-/** Lambda entry point of "Check a stack's progress (both stacks' wait loops)". */
+/**
+ * Lambda entry point of both stacks' "Wait for …" (with a task token: the event-driven wait) and
+ * "Check …" states (without: one ordinary look, after a wait's timeout).
+ */
 public final class WaitForStackHandler extends StepHandler {
+    private final StackCompletion completion;
     private final StackSteps steps;
 
     public WaitForStackHandler() {
@@ -13,11 +17,12 @@ public final class WaitForStackHandler extends StepHandler {
     }
 
     public WaitForStackHandler(Settings settings) {
-        this.steps = StackStepsFactory.create(settings);
+        this.completion = StackCompletion.of(settings);
+        this.steps = completion.steps();
     }
 
     @Override
     protected Object handle(StepInput input) {
-        return steps.checkStack(input);
+        return input.taskToken() != null ? completion.startWaiting(input) : steps.checkStack(input);
     }
 }

@@ -18,6 +18,8 @@ class StateMachineDefinitionTest {
 
     private static JsonNode definition;
 
+    private static final String WAIT_FOR_TASK_TOKEN = "arn:${Partition}:states:::lambda:invoke.waitForTaskToken";
+
     @BeforeAll
     static void read() throws IOException {
         definition = Json.MAPPER.readTree(
@@ -60,7 +62,16 @@ class StateMachineDefinitionTest {
                 assertThat(catcher.path("ErrorEquals").get(0).asText()).isEqualTo("States.ALL");
                 assertThat(catcher.path("Next").asText()).isEqualTo("Deployment failed");
             } else if (!entry.getKey().equals("Record the failure")) {
-                JsonNode catcher = state.path("Catch").get(0);
+                JsonNode catchers = state.path("Catch");
+                // a stack wait first hands its timeout (or a failed look after an event) to the ordinary check
+                for (int i = 0; i < catchers.size() - 1; i++) {
+                    assertThat(catchers.get(i).path("ErrorEquals").toString())
+                            .as(entry.getKey())
+                            .isEqualTo("[\"States.Timeout\",\"StackCheckFailed\"]");
+                    assertThat(catchers.get(i).path("Next").asText())
+                            .isEqualTo(entry.getKey().replace("Wait for", "Check"));
+                }
+                JsonNode catcher = catchers.get(catchers.size() - 1);
                 assertThat(catcher.path("ErrorEquals").get(0).asText())
                         .as(entry.getKey())
                         .isEqualTo("States.ALL");
@@ -95,8 +106,40 @@ class StateMachineDefinitionTest {
     void functionArnsComeFromDefinitionSubstitutions() {
         definition.path("States").fields().forEachRemaining(entry -> {
             if (entry.getValue().path("Type").asText().equals("Task")) {
-                assertThat(entry.getValue().path("Resource").asText()).matches("\\$\\{[A-Za-z]+FunctionArn}");
+                String resource = entry.getValue().path("Resource").asText();
+                if (resource.equals(WAIT_FOR_TASK_TOKEN)) {
+                    assertThat(entry.getValue()
+                                    .path("Parameters")
+                                    .path("FunctionName")
+                                    .asText())
+                            .matches("\\$\\{[A-Za-z]+FunctionArn}");
+                } else {
+                    assertThat(resource).matches("\\$\\{[A-Za-z]+FunctionArn}");
+                }
             }
         });
+    }
+
+    /** Both stack waits wait on a task token that the stack's status-change event completes. */
+    @Test
+    void theStackWaitsWaitForATaskToken_andTimeOutIntoTheOrdinaryCheck() {
+        for (String stack : List.of("base", "Kotta")) {
+            JsonNode wait = definition.path("States").path("Wait for the " + stack + " stack");
+            assertThat(wait.path("Resource").asText()).isEqualTo(WAIT_FOR_TASK_TOKEN);
+            assertThat(wait.path("Parameters")
+                            .path("Payload")
+                            .path("taskToken.$")
+                            .asText())
+                    .isEqualTo("$$.Task.Token");
+            assertThat(wait.path("TimeoutSeconds").asInt()).isBetween(30, 900);
+            assertThat(wait.path("Catch").get(0).path("ResultPath").isNull()).isTrue();
+            assertThat(wait.path("Catch").get(0).path("Next").asText()).isEqualTo("Check the " + stack + " stack");
+            assertThat(definition
+                            .path("States")
+                            .path("Check the " + stack + " stack")
+                            .path("Next")
+                            .asText())
+                    .isEqualTo("Is the " + stack + " stack done?");
+        }
     }
 }

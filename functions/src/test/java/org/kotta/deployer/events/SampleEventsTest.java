@@ -64,15 +64,13 @@ class SampleEventsTest {
         for (var entry : samples.entrySet()) {
             JsonNode sample = entry.getValue();
             JsonNode task = asl.path("States").path(sample.path("stateName").asText());
-            assertThat(task.path("Resource").asText())
+            assertThat(function(task))
                     .as(entry.getKey() + ": its stateName's function")
                     .isEqualTo("${" + entry.getKey() + "Arn}");
             List<String> expected = new ArrayList<>();
-            task.path("Parameters")
-                    .fieldNames()
-                    .forEachRemaining(name -> expected.add(name.replaceFirst("\\.\\$$", "")));
+            payload(task).fieldNames().forEachRemaining(name -> expected.add(name.replaceFirst("\\.\\$$", "")));
             assertThat(sample.fieldNames()).toIterable().as(entry.getKey()).containsExactlyElementsOf(expected);
-            task.path("Parameters").fields().forEachRemaining(parameter -> {
+            payload(task).fields().forEachRemaining(parameter -> {
                 String path = parameter.getValue().asText();
                 if (path.startsWith("$.")) {
                     String name = parameter.getKey().replaceFirst("\\.\\$$", "");
@@ -268,13 +266,28 @@ class SampleEventsTest {
     private static Map<String, JsonNode> stateSamples() throws IOException {
         Map<String, JsonNode> samples = new LinkedHashMap<>();
         for (JsonNode state : asl.path("States")) {
-            Matcher function = Pattern.compile("\\$\\{([A-Za-z]+)Arn}")
-                    .matcher(state.path("Resource").asText());
+            Matcher function = Pattern.compile("\\$\\{([A-Za-z]+)Arn}").matcher(function(state));
             if (function.matches() && !samples.containsKey(function.group(1))) {
                 samples.put(function.group(1), sample(function.group(1)));
             }
         }
         return samples;
+    }
+
+    /** The function a Task state calls: its Resource, or for a callback task its FunctionName. */
+    private static String function(JsonNode task) {
+        return isCallback(task)
+                ? task.path("Parameters").path("FunctionName").asText()
+                : task.path("Resource").asText();
+    }
+
+    /** What the function receives: the Parameters, or for a callback task their Payload. */
+    private static JsonNode payload(JsonNode task) {
+        return isCallback(task) ? task.path("Parameters").path("Payload") : task.path("Parameters");
+    }
+
+    private static boolean isCallback(JsonNode task) {
+        return task.path("Resource").asText().endsWith(":lambda:invoke.waitForTaskToken");
     }
 
     private static JsonNode sample(String function) throws IOException {

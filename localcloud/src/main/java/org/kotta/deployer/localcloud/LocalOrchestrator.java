@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.kotta.deployer.core.AwsClients;
+import org.kotta.deployer.core.Json;
 import org.kotta.deployer.core.Settings;
 import org.kotta.deployer.verify.CheckSiteHandler;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -23,6 +24,7 @@ import software.amazon.awssdk.services.cloudformation.model.CloudFormationExcept
 import software.amazon.awssdk.services.cloudformation.model.Output;
 import software.amazon.awssdk.services.cloudformation.model.Stack;
 import software.amazon.awssdk.services.cloudformation.model.StackResourceSummary;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -50,6 +52,7 @@ public final class LocalOrchestrator implements AutoCloseable {
     private final LambdaClient lambda;
     private final String endpoint;
     private FunctionHost host;
+    private StackEventRelay stackEvents;
     private Map<String, String> outputs = Map.of();
     private Map<String, String> functionNames = Map.of();
 
@@ -76,7 +79,7 @@ public final class LocalOrchestrator implements AutoCloseable {
             }
             template = withCodeUri(template, function, upload(artifact, "functions/"));
         }
-        String definitionUri = upload(root.resolve("statemachine/kotta-deploy.asl.json"), "statemachine/");
+        String definitionUri = uploadDefinition();
         template = replaceOnce(
                 template,
                 "DefinitionUri: statemachine/kotta-deploy.asl.json\n",
@@ -101,7 +104,46 @@ public final class LocalOrchestrator implements AutoCloseable {
             }
         }
         functionNames = Map.copyOf(names);
+        stackEvents = new StackEventRelay(cfn, aws.build(EventBridgeClient.builder()), lambda).start();
+        // KOTTA_STACK_EVENTS=off: a cloud whose stack events are lost (the waits' timeouts find the stacks)
+        stackEvents.relay(!"off".equalsIgnoreCase(System.getenv("KOTTA_STACK_EVENTS")));
         return this;
+    }
+
+    /** The stand-in for CloudFormation's stack status-change events (on unless a test turns it off). */
+    public StackEventRelay stackEvents() {
+        return stackEvents;
+    }
+
+    /**
+     * Sets the stack waits' timeout (the period of their fallback check) of the deployed state
+     * machine, for the executions started after; null: the template's, scaled as at install.
+     */
+    public void stackWaitTimeout(Duration timeout) throws IOException {
+        var sfn = aws.stepFunctions();
+        String arn = output("StateMachineArn");
+        String deployed = sfn.describeStateMachine(b -> b.stateMachineArn(arn)).definition();
+        String template = LocalDefinition.scaled(
+                Files.readString(root.resolve("statemachine/kotta-deploy.asl.json")), LocalDefinition.waitScale());
+        int templateSeconds = Json.MAPPER
+                .readTree(template)
+                .path("States")
+                .path("Wait for the base stack")
+                .path("TimeoutSeconds")
+                .asInt();
+        int seconds = timeout == null ? templateSeconds : (int) Math.max(1, timeout.toSeconds());
+        sfn.updateStateMachine(
+                b -> b.stateMachineArn(arn).definition(LocalDefinition.withWaitTimeouts(deployed, ignored -> seconds)));
+    }
+
+    /** The state machine definition, its stack waits' timeouts scaled as the local cloud scales Wait states. */
+    private String uploadDefinition() throws IOException {
+        Path file = root.resolve("statemachine/kotta-deploy.asl.json");
+        byte[] bytes = LocalDefinition.scaled(Files.readString(file), LocalDefinition.waitScale())
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        String key = "statemachine/" + sha256(bytes) + ".json";
+        s3.putObject(b -> b.bucket(ARTIFACTS_BUCKET).key(key), RequestBody.fromBytes(bytes));
+        return "s3://" + ARTIFACTS_BUCKET + "/" + key;
     }
 
     public Map<String, String> outputs() {
@@ -336,6 +378,9 @@ public final class LocalOrchestrator implements AutoCloseable {
 
     @Override
     public void close() {
+        if (stackEvents != null) {
+            stackEvents.close();
+        }
         if (host != null) {
             host.close();
         }

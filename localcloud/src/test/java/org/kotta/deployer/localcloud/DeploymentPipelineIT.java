@@ -93,12 +93,13 @@ class DeploymentPipelineIT {
                         "Is the request valid?",
                         "Create or update the base stack",
                         "Is the base stack done?",
-                        "Check the base stack",
+                        // the stack has settled when its wait begins: the wait completes itself, no check
+                        "Wait for the base stack",
                         "Package and upload the code",
                         "Is the code acceptable?",
                         "Create or update the Kotta stack",
                         "Is the Kotta stack done?",
-                        "Check the Kotta stack",
+                        "Wait for the Kotta stack",
                         "Publish the outputs",
                         "Deployment succeeded");
 
