@@ -60,29 +60,24 @@ public final class CodeUploaded {
                 yield new RedeployResult(RedeployResult.Decision.STARTED, null, id, decision.executionArn(), basedOn);
             }
             case ALREADY_STARTED -> repeated(event, log, id, decision.executionArn(), basedOn);
-            case STACK_BUSY ->
-                refuse(
+            case STACK_BUSY, INVALID -> {
+                boolean busy = decision.verdict() == StartDecision.Verdict.STACK_BUSY;
+                yield refuse(
                         event,
                         log,
                         request,
                         id,
                         basedOn,
-                        Failure.STACK_BUSY,
-                        busyCause(request.stackName(), decision.runningDeployment(), event.s3Uri()));
-            case INVALID ->
-                refuse(
-                        event,
-                        log,
-                        request,
-                        id,
-                        basedOn,
-                        Failure.VALIDATION_FAILED,
-                        "the request of deployment " + basedOn + " with code " + event.s3Uri()
-                                + " no longer passes the request rules: "
-                                + decision.errors().stream()
-                                        .map(e -> e.field() + ": " + e.message())
-                                        .collect(Collectors.joining("; "))
-                                + ". Deploy through the API with a corrected request.");
+                        busy ? Failure.STACK_BUSY : Failure.VALIDATION_FAILED,
+                        busy
+                                ? busyCause(request.stackName(), decision.runningDeployment(), event.s3Uri())
+                                : "the request of deployment " + basedOn + " with code " + event.s3Uri()
+                                        + " no longer passes the request rules: "
+                                        + decision.errors().stream()
+                                                .map(e -> e.field() + ": " + e.message())
+                                                .collect(Collectors.joining("; "))
+                                        + ". Deploy through the API with a corrected request.");
+            }
         };
     }
 
