@@ -92,10 +92,12 @@ record BenchResults(
 
     /**
      * A deployment whose two stacks each wait {@code delaySeconds} on a Custom::Delay resource
-     * ({@link SlowStacks}): what it did, as measured, and its Step Functions + Lambda dollars.
+     * ({@link SlowStacks}), the stack waits timing out after {@code waitTimeoutSeconds}: what it
+     * did, as measured, and its Step Functions + Lambda dollars.
      */
     record SlowStackRun(
             int delaySeconds,
+            int waitTimeoutSeconds,
             String deploymentId,
             double wallSeconds,
             int transitions,

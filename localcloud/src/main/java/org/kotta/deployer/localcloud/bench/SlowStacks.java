@@ -53,24 +53,30 @@ final class SlowStacks {
         this.cfn = orchestrator.aws().cloudFormation();
     }
 
-    /** Deploys {@code runs} times with stacks of {@code delaySeconds} each; the real templates again after. */
-    List<BenchResults.SlowStackRun> measure(int delaySeconds, int runs, Function<String, ObjectNode> request)
-            throws Exception {
+    /**
+     * Deploys {@code runs} times with stacks of {@code delaySeconds} each, the stack waits timing
+     * out after {@code waitTimeoutSeconds}; the real templates and the installed timeouts again after.
+     */
+    List<BenchResults.SlowStackRun> measure(
+            int delaySeconds, int waitTimeoutSeconds, int runs, Function<String, ObjectNode> request) throws Exception {
+        orchestrator.stackWaitTimeout(Duration.ofSeconds(waitTimeoutSeconds));
         Path dir = templates(delaySeconds);
         use(dir);
         List<BenchResults.SlowStackRun> out = new ArrayList<>();
         try {
             for (int i = 0; i < runs; i++) {
                 String stackName = "bench-d" + delaySeconds + "-" + i + "-" + Bench.shortId();
-                out.add(deploy(delaySeconds, request.apply(stackName), stackName));
+                out.add(deploy(delaySeconds, waitTimeoutSeconds, request.apply(stackName), stackName));
             }
         } finally {
             use(null);
+            orchestrator.stackWaitTimeout(null);
         }
         return out;
     }
 
-    private BenchResults.SlowStackRun deploy(int delaySeconds, ObjectNode request, String stackName) throws Exception {
+    private BenchResults.SlowStackRun deploy(
+            int delaySeconds, int waitTimeoutSeconds, ObjectNode request, String stackName) throws Exception {
         Map<String, Double> secondsBefore = handlerSeconds();
         EndToEnd.Run run = endToEnd.deploy(request);
         if (!"SUCCEEDED".equals(run.status())) {
@@ -109,6 +115,7 @@ final class SlowStacks {
         double lambdaUsd = gbSeconds * Costs.LAMBDA_PER_GB_SECOND + run.lambdaInvocations() * Costs.LAMBDA_PER_REQUEST;
         return new BenchResults.SlowStackRun(
                 delaySeconds,
+                waitTimeoutSeconds,
                 run.deploymentId(),
                 Stats.round(run.wallSeconds()),
                 run.transitions(),

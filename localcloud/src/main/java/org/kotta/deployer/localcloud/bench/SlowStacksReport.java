@@ -31,49 +31,54 @@ final class SlowStacksReport {
         return Stats.of(runs.stream().mapToDouble(f).boxed().toList());
     }
 
-    private static Map<Integer, List<BenchResults.SlowStackRun>> byDelay(BenchResults r) {
+    /** The runs whose stack waits timed out as in AWS ({@link #WAIT_TIMEOUT_SECONDS}), by stack delay. */
+    private static Map<Integer, List<BenchResults.SlowStackRun>> awsTimeouts(BenchResults r) {
         Map<Integer, List<BenchResults.SlowStackRun>> out = new TreeMap<>();
         for (BenchResults.SlowStackRun run : r.slowStacks()) {
-            out.computeIfAbsent(run.delaySeconds(), k -> new ArrayList<>()).add(run);
+            if (run.waitTimeoutSeconds() == WAIT_TIMEOUT_SECONDS) {
+                out.computeIfAbsent(run.delaySeconds(), k -> new ArrayList<>()).add(run);
+            }
         }
         return out;
     }
 
     /**
-     * A fresh deployment with 10-minute stacks in AWS: the shortest measured case plus, per
-     * stack, one fallback look every {@link #WAIT_TIMEOUT_SECONDS} (5 at 600 s), each look priced
-     * from the measured difference between the longest and shortest cases (the local cloud
-     * scales the waits' timeouts, so its longer stacks had more looks). Null when the cases had
-     * the same number of looks (nothing to price a look from).
+     * A fresh deployment with 10-minute stacks in AWS: the shortest measured case (no fallback
+     * look) plus, per stack, one look every {@link #WAIT_TIMEOUT_SECONDS} (5 at 600 s), each look
+     * priced from two measured deployments with stacks of the same length whose waits timed out
+     * at 120 s and at the local cloud's scaled timeout: they differ only in their looks. Null
+     * when the runs give no such pair.
      */
     record TenMinuteModel(double usdPerLook, double transitionsPerLook, int looks, double transitions, double usd) {}
 
     static TenMinuteModel tenMinutes(BenchResults r) {
-        Map<Integer, List<BenchResults.SlowStackRun>> cases = byDelay(r);
-        if (cases.size() < 2) {
+        Map<Integer, List<BenchResults.SlowStackRun>> aws = awsTimeouts(r);
+        if (aws.isEmpty()) {
             return null;
         }
-        List<BenchResults.SlowStackRun> shortest = cases.values().iterator().next();
-        List<BenchResults.SlowStackRun> longest = new ArrayList<>(cases.values()).get(cases.size() - 1);
-        double checks = mean(longest, BenchResults.SlowStackRun::fallbackChecks)
-                - mean(shortest, BenchResults.SlowStackRun::fallbackChecks);
-        if (checks <= 0) {
-            return null;
+        for (BenchResults.SlowStackRun scaled : r.slowStacks()) {
+            List<BenchResults.SlowStackRun> same = aws.get(scaled.delaySeconds());
+            if (scaled.waitTimeoutSeconds() == WAIT_TIMEOUT_SECONDS || same == null) {
+                continue;
+            }
+            double checks = scaled.fallbackChecks() - mean(same, BenchResults.SlowStackRun::fallbackChecks);
+            if (checks <= 0) {
+                continue;
+            }
+            double usdPerLook = (scaled.totalUsd() - mean(same, BenchResults.SlowStackRun::totalUsd)) / checks;
+            double transitionsPerLook =
+                    (scaled.transitions() - mean(same, BenchResults.SlowStackRun::transitions)) / checks;
+            List<BenchResults.SlowStackRun> shortest = aws.values().iterator().next();
+            double baseChecks = mean(shortest, BenchResults.SlowStackRun::fallbackChecks);
+            int looks = 2 * (TEN_MINUTES / WAIT_TIMEOUT_SECONDS);
+            return new TenMinuteModel(
+                    usdPerLook,
+                    transitionsPerLook,
+                    looks,
+                    mean(shortest, BenchResults.SlowStackRun::transitions) + (looks - baseChecks) * transitionsPerLook,
+                    mean(shortest, BenchResults.SlowStackRun::totalUsd) + (looks - baseChecks) * usdPerLook);
         }
-        double usdPerLook = (mean(longest, BenchResults.SlowStackRun::totalUsd)
-                        - mean(shortest, BenchResults.SlowStackRun::totalUsd))
-                / checks;
-        double transitionsPerLook = (mean(longest, BenchResults.SlowStackRun::transitions)
-                        - mean(shortest, BenchResults.SlowStackRun::transitions))
-                / checks;
-        int looks = 2 * (TEN_MINUTES / WAIT_TIMEOUT_SECONDS);
-        double baseChecks = mean(shortest, BenchResults.SlowStackRun::fallbackChecks);
-        return new TenMinuteModel(
-                usdPerLook,
-                transitionsPerLook,
-                looks,
-                mean(shortest, BenchResults.SlowStackRun::transitions) + (looks - baseChecks) * transitionsPerLook,
-                mean(shortest, BenchResults.SlowStackRun::totalUsd) + (looks - baseChecks) * usdPerLook);
+        return null;
     }
 
     private static double mean(
@@ -86,8 +91,7 @@ final class SlowStacksReport {
         if (r.slowStacks() == null || r.slowStacks().isEmpty()) {
             return rows;
         }
-        Map<Integer, List<BenchResults.SlowStackRun>> cases = byDelay(r);
-        for (var c : cases.entrySet()) {
+        for (var c : awsTimeouts(r).entrySet()) {
             Stats t = stats(c.getValue(), BenchResults.SlowStackRun::transitions);
             rows.add(row(
                     "≤ " + TRANSITIONS_TARGET + " state transitions, fresh deployment, stacks of " + c.getKey()
@@ -114,7 +118,7 @@ final class SlowStacksReport {
                 model == null
                         ? "not modelled: the measured cases had the same number of looks"
                         : String.format(
-                                "$%.5f modelled: %d looks × $%.6f per look (measured) + the shortest case; ≈ %.0f transitions",
+                                "$%.5f modelled: %d fallback looks × $%.6f per look (measured) + the shortest case; ≈ %.0f transitions",
                                 model.usd(), model.looks(), model.usdPerLook(), model.transitions()),
                 model != null && model.usd() <= USD_TARGET_10_MIN));
         if (r.artifactBytesByFunction() != null) {
@@ -158,18 +162,22 @@ final class SlowStacksReport {
                 + "Lambda invocations and handler seconds (served by the function host; the delay Lambda is the stack's, "
                 + "not counted), dollars at the prices below (Step Functions standard + Lambda requests and GB-s, "
                 + "handler seconds × MemorySize), and for each stack the delay from its completion (its own last "
-                + "`*_COMPLETE` event) to the next state the execution entered. Looks: the stack waits' timeouts "
-                + "(120 s in AWS, scaled by `SFN_WAIT_SCALE` here) each fall back to one check.\n\n");
+                + "`*_COMPLETE` event) to the next state the execution entered. Looks: each timeout of a stack wait "
+                + "(120 s in the template, as in AWS; the local cloud installs it scaled by `SFN_WAIT_SCALE`) falls back "
+                + "to one ordinary check and waits again. The target rows take the deployments whose waits time out "
+                + "at 120 s; one more at the scaled timeout differs from its 120 s twin only in its looks, which prices "
+                + "a look.\n\n");
         md.append(
                 "| stacks of | deployment | wall s | transitions | Lambda invocations | Lambda GB-s "
                         + "| stack waits | fallback checks | completion → next state s | Step Functions $ | Lambda $ | total $ |\n");
-        md.append("| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: |\n");
+        md.append("| ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: |\n");
         for (BenchResults.SlowStackRun run : r.slowStacks()) {
             List<String> delays = new ArrayList<>();
             run.completionToNextStateSeconds().values().forEach(v -> delays.add(String.format("%.3f", v)));
             md.append(String.format(
-                    "| %d s | %s | %.1f | %d | %d | %.3f | %d | %d | %s | %.6f | %.7f | %.6f |%n",
+                    "| %d s | %d s | %s | %.1f | %d | %d | %.3f | %d | %d | %s | %.6f | %.7f | %.6f |%n",
                     run.delaySeconds(),
+                    run.waitTimeoutSeconds(),
                     run.deploymentId(),
                     run.wallSeconds(),
                     run.transitions(),
@@ -186,7 +194,7 @@ final class SlowStacksReport {
         md.append('\n');
         if (model != null) {
             md.append(String.format(
-                    "10-minute stacks (modelled from the measured looks): each look costs %.1f transitions and $%.6f; "
+                    "10-minute stacks (modelled from the measured looks): each fallback look costs %.1f transitions and $%.6f; "
                             + "at %d s per timeout a 10-minute stack is looked at %d times, %d looks per deployment: "
                             + "≈ %.0f transitions, $%.5f per deployment.%n%n",
                     model.transitionsPerLook(),
