@@ -168,7 +168,7 @@ final class SlowStacksReport {
                 + "at 120 s; one more at the scaled timeout differs from its 120 s twin only in its looks, which prices "
                 + "a look.\n\n");
         md.append(
-                "| stacks of | deployment | wall s | transitions | Lambda invocations | Lambda GB-s "
+                "| stacks of | waits time out after | deployment | wall s | transitions | Lambda invocations | Lambda GB-s "
                         + "| stack waits | fallback checks | completion → next state s | Step Functions $ | Lambda $ | total $ |\n");
         md.append("| ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: |\n");
         for (BenchResults.SlowStackRun run : r.slowStacks()) {
