@@ -46,6 +46,7 @@ final class Notes {
             derived.put("platformReleaseMb", Long.parseLong(release.group(1)) / 1e6);
         }
         derived.put("transitionsTarget", Report.TRANSITIONS_TARGET);
+        artifacts(r, derived);
         slowStacks(r, derived);
         derived.put(
                 "ratioHolds", r.endToEnd().ratioFreshOverManual().median() <= Report.RATIO_TARGET ? "Holds" : "Missed");
@@ -55,6 +56,30 @@ final class Notes {
                         ? "Holds"
                         : "Missed");
         return render("notes.md", context);
+    }
+
+    /** The largest artifact, and the largest of the API and trigger functions; "–" in results without them. */
+    private static void artifacts(BenchResults r, ObjectNode derived) {
+        String largest = "–";
+        long largestBytes = 0;
+        String api = "–";
+        long apiBytes = 0;
+        if (r.artifactBytesByFunction() != null) {
+            for (var e : r.artifactBytesByFunction().entrySet()) {
+                if (e.getValue() >= largestBytes) {
+                    largest = e.getKey();
+                    largestBytes = e.getValue();
+                }
+                if (SlowStacksReport.API_AND_TRIGGER.contains(e.getKey()) && e.getValue() >= apiBytes) {
+                    api = e.getKey();
+                    apiBytes = e.getValue();
+                }
+            }
+        }
+        derived.put("largestArtifact", largest);
+        derived.put("largestApiArtifact", api);
+        derived.put("largestApiArtifactMb", apiBytes / 1e6);
+        derived.put("apiArtifactTargetMb", SlowStacksReport.API_TRIGGER_ARTIFACT_TARGET_MB);
     }
 
     /** The figures of the slow-stack deployments ({@link SlowStacksReport}); NaN in results without them. */
