@@ -44,6 +44,11 @@ final class Notes {
                 r.platform() == null ? "" : r.platform().path("release").asText());
         if (release.find()) {
             derived.put("platformReleaseMb", Long.parseLong(release.group(1)) / 1e6);
+            double withoutRelease = (r.artifactBytes() - Long.parseLong(release.group(1))) / 1e6;
+            derived.put("largestWithoutReleaseMb", withoutRelease);
+            derived.put(
+                    "withoutReleaseVerdict",
+                    withoutRelease <= Report.ARTIFACT_TARGET_MB ? "under the target" : "still over the target");
         }
         derived.put("transitionsTarget", Report.TRANSITIONS_TARGET);
         artifacts(r, derived);
