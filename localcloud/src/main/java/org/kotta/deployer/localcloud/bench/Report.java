@@ -157,7 +157,7 @@ final class Report {
         line("## 1. Cold start per handler");
         line("");
         line("A fresh `java` per run (`" + r.probeJava() + "`) with the function's real class path — "
-                + "`functions/target/kotta-deployer-functions.zip` unzipped: classes + `lib/*.jar` — `JAVA_TOOL_OPTIONS="
+                + "its own artifact `functions/target/lambda/<LogicalId>.zip` unzipped: classes + `lib/*.jar` — `JAVA_TOOL_OPTIONS="
                 + r.javaToolOptions() + "` in its environment as the template sets it, `-Xmx` = MemorySize, "
                 + "and the deployed function's environment read back from the installed orchestrator "
                 + "(GetFunctionConfiguration), aimed at the local cloud. The probe main (`bench.HandlerProbe`) builds the "
