@@ -36,6 +36,7 @@ public final class FunctionHost implements AutoCloseable {
     private final ExecutorService threads = Executors.newFixedThreadPool(16);
     private final Map<String, LoadedHandler> handlers = new ConcurrentHashMap<>();
     private final Map<String, Integer> invocations = new ConcurrentHashMap<>();
+    private final Map<String, Long> handlerNanos = new ConcurrentHashMap<>();
 
     /**
      * @param baseEnvironment what the Lambda service itself would provide (region,
@@ -58,6 +59,11 @@ public final class FunctionHost implements AutoCloseable {
         return invocations.getOrDefault(functionName, 0);
     }
 
+    /** Seconds the function's handler has run in all (what Lambda bills as duration), for the bench. */
+    public double handlerSeconds(String functionName) {
+        return handlerNanos.getOrDefault(functionName, 0L) / 1e9;
+    }
+
     private void invoke(HttpExchange exchange) throws IOException {
         String functionName = exchange.getRequestURI().getPath().substring(PATH.length());
         byte[] event;
@@ -67,6 +73,7 @@ public final class FunctionHost implements AutoCloseable {
         invocations.merge(functionName, 1, Integer::sum);
         int status;
         byte[] reply;
+        long began = System.nanoTime();
         try {
             LoadedHandler handler = handlerFor(functionName);
             ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -86,6 +93,7 @@ public final class FunctionHost implements AutoCloseable {
             status = 500;
             reply = Json.MAPPER.writeValueAsBytes(error);
         }
+        handlerNanos.merge(functionName, System.nanoTime() - began, Long::sum);
         exchange.getResponseHeaders().set("Content-Type", "application/json");
         exchange.sendResponseHeaders(status, reply.length == 0 ? -1 : reply.length);
         try (OutputStream out = exchange.getResponseBody()) {

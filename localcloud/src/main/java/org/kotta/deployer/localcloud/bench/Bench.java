@@ -36,6 +36,7 @@ public final class Bench {
     static final int WARM_INVOCATIONS = 20;
     static final int API_REQUESTS = 200;
     static final int API_WARMUP = 20;
+    static final List<Integer> SLOW_STACK_SECONDS = List.of(10, 60);
     private static final List<String> STARTS_DEPLOYMENTS = List.of("CodeUploadedFunction", "StartDeploymentFunction");
 
     private final Path root;
@@ -113,6 +114,7 @@ public final class Bench {
         ColdStartResults cold;
         BenchResults.ApiResults apiLatency;
         JsonNode costs;
+        List<BenchResults.SlowStackRun> slowStacks;
 
         try (LocalOrchestrator installed = new LocalOrchestrator(root, endpoint)) {
             orchestrator = installed;
@@ -132,6 +134,10 @@ public final class Bench {
             EndToEnd.Run probe = deployments.probe();
             endToEnd = deployments.results();
             phase("end to end and manual path", t);
+
+            t = System.nanoTime();
+            slowStacks = slowStacks();
+            phase("deployments with slow stacks", t);
 
             t = System.nanoTime();
             cold = coldStarts(probe);
@@ -164,7 +170,9 @@ public final class Bench {
                 apiLatency,
                 costs,
                 platform,
-                phases);
+                phases,
+                cold.artifactBytesByFunction(),
+                slowStacks);
         Path json = work.resolve("results.json");
         results.write(json);
         Path doc = root.resolve("docs/benchmarks.md");
@@ -177,7 +185,7 @@ public final class Bench {
     /** The figures, and the warm-up deployment, whose states' inputs the cold starts replay. */
     private record Deployments(EndToEnd.Run probe, BenchResults.EndToEndResults results) {}
 
-    private Deployments endToEnd() throws Exception {
+    private List<String> functionNames() {
         List<String> functionNames = new ArrayList<>();
         for (TemplateFunctions.Function f : template.functions()) {
             String name = orchestrator.functionName(f.logicalId());
@@ -185,7 +193,52 @@ public final class Bench {
                 functionNames.add(name);
             }
         }
-        EndToEnd orchestrated = new EndToEnd(orchestrator, api, functionNames);
+        return functionNames;
+    }
+
+    /**
+     * Fresh deployments whose stacks each take {@link #SLOW_STACK_SECONDS} (a Custom::Delay
+     * resource), the stack waits timing out after 120 s as in AWS: {@code min(runs, 3)} at 10 s,
+     * one at 60 s; then one more at 60 s with the timeouts scaled as the local cloud installs
+     * them, whose extra fallback looks price a look.
+     */
+    private List<BenchResults.SlowStackRun> slowStacks() throws Exception {
+        SlowStacks slow =
+                new SlowStacks(root, orchestrator, new EndToEnd(orchestrator, api, functionNames()), template);
+        int awsTimeout = SlowStacksReport.WAIT_TIMEOUT_SECONDS;
+        double scale = Double.parseDouble(System.getenv().getOrDefault("KOTTA_SFN_WAIT_SCALE", "0.2"));
+        int scaledTimeout = (int) Math.max(1, Math.round(awsTimeout * scale));
+        List<BenchResults.SlowStackRun> all = new ArrayList<>();
+        for (int seconds : SLOW_STACK_SECONDS) {
+            all.addAll(slowStacks(slow, seconds, awsTimeout, seconds <= 10 ? Math.min(runs, 3) : 1));
+        }
+        if (scaledTimeout != awsTimeout) {
+            int longest = SLOW_STACK_SECONDS.get(SLOW_STACK_SECONDS.size() - 1);
+            all.addAll(slowStacks(slow, longest, scaledTimeout, 1));
+        }
+        return all;
+    }
+
+    private List<BenchResults.SlowStackRun> slowStacks(SlowStacks slow, int seconds, int timeout, int count)
+            throws Exception {
+        say("deploying " + count + "× with stacks of " + seconds + " s each (Custom::Delay), waits timing out after "
+                + timeout + " s");
+        List<BenchResults.SlowStackRun> runs = slow.measure(seconds, timeout, count, this::request);
+        for (BenchResults.SlowStackRun run : runs) {
+            say(String.format(
+                    "%d s stacks: %.1f s, %d transitions, %d invocations, %d fallback checks, completion→next state %s",
+                    seconds,
+                    run.wallSeconds(),
+                    run.transitions(),
+                    run.lambdaInvocations(),
+                    run.fallbackChecks(),
+                    run.completionToNextStateSeconds().values()));
+        }
+        return runs;
+    }
+
+    private Deployments endToEnd() throws Exception {
+        EndToEnd orchestrated = new EndToEnd(orchestrator, api, functionNames());
         ManualPath manual = new ManualPath(root, root.resolve(".venv/bin/aws"), endpoint, work.resolve("manual"));
 
         // one warm-up of each path, not counted: the function host's handlers and the CLI's imports
@@ -266,7 +319,8 @@ public final class Bench {
             long artifactBytes,
             String probeJava,
             Map<String, String> eventShapes,
-            Map<String, BenchResults.ColdStart> byFunction) {}
+            Map<String, BenchResults.ColdStart> byFunction,
+            Map<String, Long> artifactBytesByFunction) {}
 
     private ColdStartResults coldStarts(EndToEnd.Run probe) throws Exception {
         ColdStarts cold = ColdStarts.prepare(root.resolve(LocalOrchestrator.ARTIFACTS_DIR), work);
@@ -305,10 +359,13 @@ public final class Bench {
                             : BenchResults.ColdStart.of(function, list, WARM_INVOCATIONS));
         }
         long largest = 0;
+        Map<String, Long> artifacts = new LinkedHashMap<>();
         for (TemplateFunctions.Function function : template.functions()) {
-            largest = Math.max(largest, Files.size(cold.artifact(function.logicalId())));
+            long bytes = Files.size(cold.artifact(function.logicalId()));
+            artifacts.put(function.logicalId(), bytes);
+            largest = Math.max(largest, bytes);
         }
-        return new ColdStartResults(largest, cold.javaVersion(), shapes, figures);
+        return new ColdStartResults(largest, cold.javaVersion(), shapes, figures, artifacts);
     }
 
     /** The deployed function's environment, as Lambda would give it, aimed at the local cloud. */

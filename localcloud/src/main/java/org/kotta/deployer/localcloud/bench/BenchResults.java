@@ -1,5 +1,6 @@
 package org.kotta.deployer.localcloud.bench;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -30,7 +31,9 @@ record BenchResults(
         ApiResults api,
         JsonNode costs,
         JsonNode platform,
-        Map<String, Double> phaseSeconds) {
+        Map<String, Double> phaseSeconds,
+        @JsonInclude(JsonInclude.Include.NON_NULL) Map<String, Long> artifactBytesByFunction,
+        @JsonInclude(JsonInclude.Include.NON_NULL) List<SlowStackRun> slowStacks) {
 
     static BenchResults read(Path json) throws IOException {
         return Json.MAPPER.readValue(json.toFile(), BenchResults.class);
@@ -86,6 +89,26 @@ record BenchResults(
                     run.awsCalls());
         }
     }
+
+    /**
+     * A deployment whose two stacks each wait {@code delaySeconds} on a Custom::Delay resource
+     * ({@link SlowStacks}), the stack waits timing out after {@code waitTimeoutSeconds}: what it
+     * did, as measured, and its Step Functions + Lambda dollars.
+     */
+    record SlowStackRun(
+            int delaySeconds,
+            int waitTimeoutSeconds,
+            String deploymentId,
+            double wallSeconds,
+            int transitions,
+            int lambdaInvocations,
+            double lambdaGbSeconds,
+            int stackWaits,
+            int fallbackChecks,
+            Map<String, Double> completionToNextStateSeconds,
+            double stepFunctionsUsd,
+            double lambdaUsd,
+            double totalUsd) {}
 
     /** One deployment with the AWS CLI, step by step. */
     record ManualRun(String stackName, double wallSeconds, Map<String, Double> steps) {

@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.kotta.deployer.core.Json;
-import org.kotta.deployer.core.WaitSchedule;
 
 /**
  * The written part of docs/benchmarks.md: what was profiled, what was fixed, what is left.
@@ -45,18 +44,15 @@ final class Notes {
                 r.platform() == null ? "" : r.platform().path("release").asText());
         if (release.find()) {
             derived.put("platformReleaseMb", Long.parseLong(release.group(1)) / 1e6);
+            double withoutRelease = (r.artifactBytes() - Long.parseLong(release.group(1))) / 1e6;
+            derived.put("largestWithoutReleaseMb", withoutRelease);
+            derived.put(
+                    "withoutReleaseVerdict",
+                    withoutRelease <= Report.ARTIFACT_TARGET_MB ? "under the target" : "still over the target");
         }
-        // a fresh deployment with 10-minute stacks: 3 transitions (Wait, Check, Choice) per look, 2 stacks
-        JsonNode tenMinutes = r.costs().path("cases").path("10min");
-        int perLook = 3 * 2;
-        int fixed = tenMinutes.path("transitions").asInt()
-                - perLook * tenMinutes.path("checksPerStack").asInt();
         derived.put("transitionsTarget", Report.TRANSITIONS_TARGET);
-        derived.put("fixedTransitions", fixed);
-        derived.put("looksAllowedPerStack", (Report.TRANSITIONS_TARGET - fixed) / perLook);
-        derived.put("standardWaits", CostsReport.standardWaits());
-        derived.put("firstWaitSeconds", WaitSchedule.standard().nextWaitSeconds(0));
-        derived.put("waitCapSeconds", WaitSchedule.CAP_SECONDS);
+        artifacts(r, derived);
+        slowStacks(r, derived);
         derived.put(
                 "ratioHolds", r.endToEnd().ratioFreshOverManual().median() <= Report.RATIO_TARGET ? "Holds" : "Missed");
         derived.put(
@@ -65,6 +61,60 @@ final class Notes {
                         ? "Holds"
                         : "Missed");
         return render("notes.md", context);
+    }
+
+    /** The largest artifact, and the largest of the API and trigger functions; "–" in results without them. */
+    private static void artifacts(BenchResults r, ObjectNode derived) {
+        String largest = "–";
+        long largestBytes = 0;
+        String api = "–";
+        long apiBytes = 0;
+        if (r.artifactBytesByFunction() != null) {
+            for (var e : r.artifactBytesByFunction().entrySet()) {
+                if (e.getValue() >= largestBytes) {
+                    largest = e.getKey();
+                    largestBytes = e.getValue();
+                }
+                if (SlowStacksReport.API_AND_TRIGGER.contains(e.getKey()) && e.getValue() >= apiBytes) {
+                    api = e.getKey();
+                    apiBytes = e.getValue();
+                }
+            }
+        }
+        derived.put("largestArtifact", largest);
+        derived.put("largestApiArtifact", api);
+        derived.put("largestApiArtifactMb", apiBytes / 1e6);
+        derived.put("apiArtifactTargetMb", SlowStacksReport.API_TRIGGER_ARTIFACT_TARGET_MB);
+    }
+
+    /** The figures of the slow-stack deployments ({@link SlowStacksReport}); NaN in results without them. */
+    private static void slowStacks(BenchResults r, ObjectNode derived) {
+        boolean measured = r.slowStacks() != null && !r.slowStacks().isEmpty();
+        java.util.List<Double> delays = new java.util.ArrayList<>();
+        int maxTransitions = 0;
+        if (measured) {
+            for (BenchResults.SlowStackRun run : r.slowStacks()) {
+                delays.addAll(run.completionToNextStateSeconds().values());
+                if (run.waitTimeoutSeconds() == SlowStacksReport.WAIT_TIMEOUT_SECONDS) {
+                    maxTransitions = Math.max(maxTransitions, run.transitions());
+                }
+            }
+        }
+        SlowStacksReport.TenMinuteModel model = measured ? SlowStacksReport.tenMinutes(r) : null;
+        derived.put("slowTransitionsMax", measured ? maxTransitions : Double.NaN);
+        derived.put(
+                "completionToNextMedian",
+                delays.isEmpty() ? Double.NaN : Stats.of(delays).median());
+        derived.put("transitionsPerLook", model == null ? Double.NaN : model.transitionsPerLook());
+        derived.put("usdPerLook", model == null ? Double.NaN : model.usdPerLook());
+        derived.put("looksPerStack10Min", SlowStacksReport.TEN_MINUTES / SlowStacksReport.WAIT_TIMEOUT_SECONDS);
+        derived.put("tenMinuteUsd", model == null ? Double.NaN : model.usd());
+        derived.put("usdTarget", SlowStacksReport.USD_TARGET_10_MIN);
+        derived.put(
+                "tenMinuteHolds",
+                model == null
+                        ? "not measured"
+                        : model.usd() <= SlowStacksReport.USD_TARGET_10_MIN ? "holds" : "missed");
     }
 
     /** The findings of part 5, the platform's. */

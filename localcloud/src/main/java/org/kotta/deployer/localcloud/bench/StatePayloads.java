@@ -14,8 +14,13 @@ import software.amazon.awssdk.services.sfn.model.HistoryEvent;
 final class StatePayloads {
     private StatePayloads() {}
 
-    /** For each function the state machine invokes: its first Task state's payload, as Step Functions built it. */
+    /**
+     * For each function the state machine invokes: its first Task state's payload, as Step
+     * Functions built it. A {@code lambda:invoke.waitForTaskToken} task's payload is taken
+     * without its token: replayed, it is the ordinary check the wait falls back to.
+     */
     static void collect(JsonNode asl, List<HistoryEvent> history, String executionArn, Map<String, ObjectNode> events) {
+        String startTime = history.isEmpty() ? null : history.get(0).timestamp().toString();
         for (HistoryEvent event : history) {
             if (event.stateEnteredEventDetails() == null) {
                 continue;
@@ -23,6 +28,11 @@ final class StatePayloads {
             String stateName = event.stateEnteredEventDetails().name();
             JsonNode state = asl.path("States").path(stateName);
             String resource = state.path("Resource").asText("");
+            JsonNode parameters = state.path("Parameters");
+            if (resource.contains(":states:::lambda:invoke")) {
+                resource = parameters.path("FunctionName").asText("");
+                parameters = parameters.path("Payload");
+            }
             if (!"Task".equals(state.path("Type").asText()) || !resource.startsWith("${")) {
                 continue;
             }
@@ -37,8 +47,7 @@ final class StatePayloads {
                 throw new IllegalStateException(e);
             }
             ObjectNode payload = Json.MAPPER.createObjectNode();
-            Iterator<Map.Entry<String, JsonNode>> fields =
-                    state.path("Parameters").fields();
+            Iterator<Map.Entry<String, JsonNode>> fields = parameters.fields();
             while (fields.hasNext()) {
                 var field = fields.next();
                 String key = field.getKey().replaceFirst("\\.\\$$", "");
@@ -47,6 +56,8 @@ final class StatePayloads {
                     case "$" -> payload.set(key, input);
                     case "$$.Execution.Id" -> payload.put(key, executionArn);
                     case "$$.State.Name" -> payload.put(key, stateName);
+                    case "$$.Execution.StartTime" -> payload.put(key, startTime);
+                    case "$$.Task.Token" -> {}
                     default -> payload.set(key, input.at("/" + path.substring(2).replace('.', '/')));
                 }
             }
