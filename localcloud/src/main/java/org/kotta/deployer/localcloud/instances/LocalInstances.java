@@ -65,6 +65,12 @@ public final class LocalInstances implements AutoCloseable {
     private final Map<String, Map<String, RunningGroup>> running = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> counters = new ConcurrentHashMap<>();
     private final List<Thread> followers = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /**
+     * Every process this started, tracked in a group or not yet: close() stops whatever of them
+     * still runs, so a sync cut short between a launch and its bookkeeping leaves no process behind.
+     */
+    private final Set<InstanceProcess> launched = ConcurrentHashMap.newKeySet();
+
     private volatile boolean closed;
 
     /** The processes standing in for one group's instances, and the launch template they run. */
@@ -250,7 +256,11 @@ public final class LocalInstances implements AutoCloseable {
         env.put("KOTTA_INSTANCE_ID", id);
         env.put("KOTTA_INSTANCE_TYPE", "local");
         env.put("KOTTA_JOB_USER", "root".equals(System.getProperty("user.name")) ? "nobody" : "");
+        if (closed) {
+            throw new InstanceSyncException("group " + spec.logicalId() + ": closed, no new instance");
+        }
         InstanceProcess process = InstanceProcess.start(id, release, spec.role().argument(), env, port, dir);
+        launched.add(process);
         log.println("  started " + spec.role().argument() + " " + process);
         return process;
     }
@@ -337,6 +347,7 @@ public final class LocalInstances implements AutoCloseable {
     }
 
     private void stop(InstanceProcess process) {
+        launched.remove(process);
         process.stop();
         log.println("  stopped " + process.id() + " (pid " + process.pid() + ")");
     }
@@ -419,6 +430,8 @@ public final class LocalInstances implements AutoCloseable {
                         .values()
                         .forEach(group -> group.instances().forEach(this::stop)));
         running.clear();
+        launched.stream().filter(InstanceProcess::alive).forEach(this::stop);
+        launched.clear();
         urls.values().forEach(StableUrl::close);
     }
 }
